@@ -1,0 +1,5 @@
+"""`python -m spinewise` runs the command line."""
+
+from spinewise.cli import main
+
+main()

@@ -1,0 +1,256 @@
+"""The command line (CONTRACT.md §5): a thin edge over the engine and the rulebook.
+
+Bad input exits 2 with one line on stderr, never a traceback. `assess --format json` prints
+the assessment and nothing else on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.prompt import Prompt
+from typer.core import TyperCommand
+
+from spinewise.console import (
+    make_console,
+    render_assessment,
+    render_catalogue,
+    render_entry,
+)
+from spinewise.engine import assess as run_assess
+from spinewise.engine import decided
+from spinewise.model import Presentation
+from spinewise.rulebook import (
+    Rulebook,
+    RulebookError,
+    UnknownPolicyError,
+    default_rulebook,
+    load_rulebook,
+)
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="spinewise",
+    help="Clinical decision support for imaging in low back pain.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+rules_app = typer.Typer(
+    help="Show and validate the knowledge: policies, findings, conditions, sources.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(rules_app, name="rules")
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def fail(message: str) -> NoReturn:
+    """Bad input: one line on stderr, exit 2."""
+    typer.echo(f"spinewise: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """Every bad field of a presentation, on one line: `findings.fevr: unknown finding id`."""
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "(input)"
+        problems.append(f"{where}: {error['msg']}")
+    return "invalid input: " + "; ".join(problems)
+
+
+class MultiValueCommand(TyperCommand):
+    """Lets `--yes a b c` mean `--yes a --yes b --yes c` (assess takes no positional args)."""
+
+    MULTI = ("--yes", "--no")
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        out: list[str] = []
+        current: str | None = None
+        got_value = False
+        for arg in args:
+            if current is not None and not arg.startswith("-"):
+                out += [current, arg]
+                got_value = True
+                continue
+            if current is not None and not got_value:
+                out.append(current)  # a bare `--yes`: left for Typer to report
+            current, got_value = (arg, False) if arg in self.MULTI else (None, False)
+            if current is None:
+                out.append(arg)
+        if current is not None and not got_value:
+            out.append(current)
+        return super().parse_args(ctx, out)
+
+
+def _split_ids(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _read_input(source: str) -> dict[str, Any]:
+    if source == "-":
+        text, name = sys.stdin.read(), "<stdin>"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            fail(f"--input: no such file: {source}")
+        text, name = path.read_text(encoding="utf-8"), source
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{name}: line {exc.lineno} column {exc.colno}: not valid JSON: {exc.msg}")
+    if not isinstance(data, dict):
+        fail(f"{name}: a presentation must be a JSON object")
+    return data
+
+
+def _ask(rb: Rulebook, policy: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Ask the required questions one by one; stop once no answer can change the outcome."""
+    console = make_console()
+    pol = rb.policy(policy)
+    pending = [ref for ref in pol.required if ref != "age" and ref not in data["findings"]]
+    console.print(f"Policy {pol.id}: answer y (yes), n (no) or ? (unknown). Ctrl-C to stop.")
+    if data.get("age") is None:
+        while True:
+            raw = Prompt.ask(
+                "Age in years (blank if unknown)", default="", show_default=False, console=console
+            )
+            if not raw.strip():
+                break
+            try:
+                data["age"] = Presentation.model_validate({"age": float(raw)}).age
+                break
+            except (ValueError, ValidationError):
+                console.print("Please give a number of years between 0 and 120, or leave blank.")
+    for i, ref in enumerate(pending):
+        if decided(data, pending[i:], policy):
+            break
+        answer = Prompt.ask(
+            f"{rb.findings[ref].question}", choices=["y", "n", "?"], default="?", console=console
+        )
+        data["findings"][ref] = {"y": True, "n": False}.get(answer)
+    return data
+
+
+@app.command(cls=MultiValueCommand)
+def assess(
+    policy: Annotated[
+        str, typer.Option(envvar="SPINEWISE_POLICY", help="Policy id: seed (default) or acr.")
+    ] = "seed",
+    input: Annotated[
+        str | None,
+        typer.Option("--input", help="A presentation as JSON: a file, or - for stdin."),
+    ] = None,
+    age: Annotated[float | None, typer.Option(help="Age in years.")] = None,
+    yes: Annotated[
+        list[str] | None, typer.Option("--yes", help="Finding ids present (repeat or list).")
+    ] = None,
+    no: Annotated[
+        list[str] | None,
+        typer.Option("--no", help="Finding ids asked and absent (repeat or list)."),
+    ] = None,
+    setting: Annotated[
+        str | None, typer.Option(help="primary_care, emergency or specialist.")
+    ] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = (
+        OutputFormat.text
+    ),
+    ask: Annotated[
+        bool | None,
+        typer.Option(
+            "--ask/--no-ask",
+            help="Ask the questions one by one (default: when nothing is given on a terminal).",
+        ),
+    ] = None,
+) -> None:
+    """Assess one patient: the decision, why, the study, the plan and the sources."""
+    rb = default_rulebook()
+    try:
+        rb.policy(policy)
+    except UnknownPolicyError as exc:
+        fail(f"--policy: {exc}")
+    data: dict[str, Any] = _read_input(input) if input is not None else {}
+    findings = data.setdefault("findings", {})
+    if not isinstance(findings, dict):
+        fail("findings: must be an object of finding id to true, false or null")
+    present, absent = _split_ids(yes or []), _split_ids(no or [])
+    both = sorted(set(present) & set(absent))
+    if both:
+        fail(f"--yes and --no both name: {', '.join(both)}")
+    findings.update(dict.fromkeys(present, True))
+    findings.update(dict.fromkeys(absent, False))
+    if age is not None:
+        data["age"] = age
+    if setting is not None:
+        data["setting"] = setting
+    nothing_given = input is None and age is None and not present and not absent
+    if ask or (ask is None and nothing_given and sys.stdin.isatty()):
+        try:
+            Presentation.model_validate(data)
+        except ValidationError as exc:
+            fail(describe_validation_error(exc))
+        data = _ask(rb, policy, data)
+    try:
+        result = run_assess(data, policy)
+    except ValidationError as exc:
+        fail(describe_validation_error(exc))
+    if output is OutputFormat.json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        make_console().print(render_assessment(result, rb))
+
+
+@rules_app.command("list")
+def rules_list() -> None:
+    """List the policies, findings, conditions and studies."""
+    make_console().print(render_catalogue(default_rulebook()))
+
+
+@rules_app.command("show")
+def rules_show(
+    ref: Annotated[str, typer.Argument(metavar="ID", help="A policy, finding, condition, …")],
+) -> None:
+    """Show one entry; a policy is shown as a table of its rules."""
+    rb = default_rulebook()
+    shown = render_entry(ref, rb)
+    if shown is None:
+        fail(f"no policy, finding, condition, study, source or code list is called {ref!r}")
+    make_console().print(shown)
+
+
+@rules_app.command("validate")
+def rules_validate(
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="A knowledge directory to check (default: the packaged one)."),
+    ] = None,
+) -> None:
+    """Load and check the knowledge; exit 2 naming the file and entry of the first problem."""
+    try:
+        rb = load_rulebook(str(directory)) if directory else default_rulebook()
+    except RulebookError as exc:
+        fail(str(exc))
+    typer.echo(
+        f"rulebook {rb.version} is valid: {len(rb.policies)} policies "
+        f"({', '.join(rb.policies)}), {len(rb.findings)} findings, "
+        f"{len(rb.conditions)} conditions, {len(rb.sources)} sources"
+    )
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

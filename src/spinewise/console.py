@@ -1,0 +1,184 @@
+"""Rich renderings for the terminal: an assessment a clinician reads in five seconds, and the
+knowledge as readable tables."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from spinewise.model import Assessment, Policy, when_ids, when_text
+from spinewise.rulebook import Rulebook
+
+__all__ = [
+    "BANNERS",
+    "make_console",
+    "render_assessment",
+    "render_catalogue",
+    "render_entry",
+    "render_policy",
+]
+
+#: Decision → (banner text, Rich style). The banner is the first thing a clinician reads.
+BANNERS = {
+    "image": ("IMAGE NOW AND REFER", "bold white on red"),
+    "conservative": ("NO IMAGING: CONSERVATIVE CARE 4-6 WEEKS", "bold white on green4"),
+    "incomplete": ("QUESTIONS STILL OPEN: NOT DECIDED", "bold black on yellow"),
+}
+
+
+def render_assessment(a: Assessment, rb: Rulebook) -> RenderableType:
+    """Decision first, then why, the order, what is unanswered, the plan, the sources."""
+    banner, style = BANNERS[a.decision]
+    if a.urgency:
+        banner += f" ({a.urgency.upper()})"
+    parts: list[RenderableType] = [
+        Text(f" {banner} ", style=style),
+        Text(f"Policy {a.policy.id}: {a.policy.title}; rulebook {a.policy.version}", style="dim"),
+    ]
+    if a.suspected_conditions:
+        parts.append(Text("\nWhy", style="bold underline"))
+        for c in a.suspected_conditions:
+            tag = "" if c.strength == "strong" else " (weak flag: no imaging yet)"
+            parts.append(
+                Text.assemble(
+                    "• ",
+                    (f"{c.name}{tag}", "bold"),
+                    ": ",
+                    ", ".join(rb.short_label(f) for f in c.because),
+                    (f"  [{', '.join(c.sources)}]", "dim"),
+                )
+            )
+    if a.imaging:
+        order = Text.assemble(("\nOrder: ", "bold"), a.imaging.procedure, f", {a.imaging.when}")
+        if a.imaging.acr_variant:
+            order.append(f" (ACR {a.imaging.acr_variant})", style="dim")
+        parts.append(order)
+        for other in a.imaging.also:
+            parts.append(Text(f"Also: {other}"))
+    if a.referral:
+        parts.append(Text.assemble(("Refer: ", "bold"), a.referral))
+    if a.unanswered:
+        parts.append(Text("\nStill unanswered", style="bold underline yellow"))
+        parts += [Text.assemble("? ", rb.label(ref), (f"  ({ref})", "dim")) for ref in a.unanswered]
+    if a.next_steps:
+        steps = Table.grid(padding=(0, 1))
+        for step in a.next_steps:
+            steps.add_row("→", f"{step.action}, {step.when}", Text(f"[{', '.join(step.sources)}]"))
+        parts += [Text("\nPlanned next steps", style="bold underline"), steps]
+    plan = Table.grid(padding=(0, 1))
+    for i, line in enumerate(a.plan, 1):
+        plan.add_row(f"{i}.", line)
+    parts += [Text("\nPlan", style="bold underline"), plan]
+    if a.evidence:
+        parts.append(Text("\nEvidence", style="bold underline"))
+        for e in a.evidence:
+            where = f"{e.setting.replace('_', ' ')}; {', '.join(e.sources)}"
+            parts.append(Text.assemble("• ", e.statement, (f"  ({where})", "dim")))
+    sources = Table.grid(padding=(0, 1))
+    for s in a.sources:
+        sources.add_row(Text(f"[{s.id}]", style="bold"), s.citation)
+    parts += [Text("\nSources", style="bold underline"), sources]
+    return Group(*parts)
+
+
+def render_policy(policy: Policy, rb: Rulebook) -> RenderableType:
+    """A policy as a table: when → decision, suspected conditions, study, urgency, sources."""
+    table = Table(title=f"Policy {policy.id}: {policy.title}", show_lines=True, expand=True)
+    table.add_column("rule · decision · sources", no_wrap=True)
+    table.add_column("when present", ratio=1)
+    table.add_column("suspects → order", ratio=1)
+    for rule in policy.rules:
+        if rule.study:
+            action = rb.studies[rule.study].procedure
+            if rule.acr_variant:
+                action += f" (ACR {rule.acr_variant})"
+            decision = f"image, {rule.urgency}"
+        else:
+            assert rule.next_step is not None  # a watch rule always plans one
+            action = f"later: {rule.next_step.action}, {rule.next_step.when}"
+            decision = "conservative + plan"
+        suspects = ", ".join(rb.conditions[c].name for c in rule.suspects) or "(no condition)"
+        table.add_row(
+            Text.assemble((rule.id, "bold"), f"\n{decision}\n", (", ".join(rule.sources), "dim")),
+            when_text(rule.when).replace("_", " "),
+            f"{suspects} → {action}",
+        )
+    required = Text.assemble(
+        ("Required (unknown → incomplete): ", "bold"), ", ".join(policy.required)
+    )
+    not_used = Table.grid(padding=(0, 1))
+    for ref, why in policy.not_used.items():
+        not_used.add_row(Text(ref, style="dim"), why)
+    return Group(table, required, Text("Not used by this policy:", style="bold"), not_used)
+
+
+def render_catalogue(rb: Rulebook) -> RenderableType:
+    """Everything the rulebook holds, one table per kind."""
+    policies = Table(title="Policies")
+    for column in ("id", "title", "rules", "required questions"):
+        policies.add_column(column)
+    for p in rb.policies.values():
+        policies.add_row(p.id, p.title, str(len(p.rules)), str(len(p.required)))
+    findings = Table(title="Findings")
+    for column in ("id", "tier", "question", "screens for"):
+        findings.add_column(column, overflow="fold")
+    for f in rb.findings.values():
+        findings.add_row(f.id, f.tier, f.question, ", ".join(f.screens) or "-")
+    for a in rb.age_flags.values():
+        findings.add_row(a.id, "age flag", f"{a.label} ({a.age.describe()})", ", ".join(a.screens))
+    conditions = Table(title="Conditions")
+    conditions.add_column("id")
+    conditions.add_column("name")
+    for c in rb.conditions.values():
+        conditions.add_row(c.id, c.name)
+    studies = Table(title="Studies")
+    studies.add_column("id")
+    studies.add_column("procedure")
+    for s in rb.studies.values():
+        studies.add_row(s.id, s.procedure)
+    footer = Text(
+        f"rulebook {rb.version}: {len(rb.sources)} sources, {len(rb.value_sets)} code lists "
+        f"({', '.join(rb.value_sets)})",
+        style="dim",
+    )
+    return Group(policies, findings, conditions, studies, footer)
+
+
+def render_entry(ref: str, rb: Rulebook) -> RenderableType | None:
+    """One finding, age flag, condition, study, source or code list; None if unknown."""
+    if ref in rb.policies:
+        return render_policy(rb.policies[ref], rb)
+    entry = (
+        rb.findings.get(ref)
+        or rb.age_flags.get(ref)
+        or rb.conditions.get(ref)
+        or rb.studies.get(ref)
+        or rb.sources.get(ref)
+        or rb.value_sets.get(ref)
+    )
+    if entry is None:
+        return None
+    table = Table(title=ref, show_header=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key, value in entry.model_dump(exclude_defaults=False).items():
+        if isinstance(value, dict):
+            value = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in value.items() if v)
+        elif isinstance(value, list | tuple):
+            value = ", ".join(map(str, value))
+        table.add_row(key, str(value) if value not in (None, "") else "-")
+    uses = [
+        f"{p.id}: {rule.id}"
+        for p in rb.policies.values()
+        for rule in p.rules
+        if ref in (*rule.suspects, rule.study, *rule.sources, *when_ids(rule.when))
+    ]
+    if uses:
+        table.add_row("used by", "\n".join(uses))
+    return table
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console that does not guess at markup or highlight numbers in clinical text."""
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False)

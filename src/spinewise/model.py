@@ -1,0 +1,416 @@
+"""Frozen, typed models: the knowledge (findings, conditions, policies) and its use
+(presentations in, assessments out).
+
+This module imports nothing above it: the rulebook loads YAML into these types and the engines
+run them. The JSON shapes of `Presentation` and `Assessment` are those of CONTRACT.md §3-§4.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, TypeAlias
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+Decision: TypeAlias = Literal["image", "conservative", "incomplete"]
+Urgency: TypeAlias = Literal["emergency", "urgent", "routine"]
+Setting: TypeAlias = Literal["primary_care", "emergency", "specialist"]
+CodeSystem: TypeAlias = Literal["icd10cm", "snomed", "rxnorm", "loinc", "cpt"]
+
+#: Urgencies from most to least pressing; the engine takes the first one that applies.
+URGENCY_ORDER: tuple[Urgency, ...] = ("emergency", "urgent", "routine")
+
+
+class Frozen(BaseModel):
+    """Base of the knowledge models: immutable, and unknown keys are an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --------------------------------------------------------------------------------------------
+# Knowledge
+# --------------------------------------------------------------------------------------------
+
+
+class Source(Frozen):
+    id: str
+    citation: str
+
+
+class Codes(Frozen):
+    """Codes that map to a finding or condition. A trailing `*` matches a prefix."""
+
+    icd10cm: tuple[str, ...] = ()
+    snomed: tuple[str, ...] = ()
+    rxnorm: tuple[str, ...] = ()
+    loinc: tuple[str, ...] = ()
+    cpt: tuple[str, ...] = ()
+    value_sets: tuple[str, ...] = ()
+
+
+class Finding(Frozen):
+    """A question a clinician answers: true, false or unknown."""
+
+    id: str
+    tier: Literal["seed", "extension"]
+    question: str
+    help: str
+    answer: Literal["boolean"] = "boolean"
+    screens: tuple[str, ...]
+    sources: tuple[str, ...] = Field(min_length=1)
+    codes: Codes = Codes()
+
+
+class AgeRange(Frozen):
+    """An open or closed age interval; `gt: 50` means strictly over 50."""
+
+    gt: float | None = None
+    ge: float | None = None
+    lt: float | None = None
+    le: float | None = None
+
+    def contains(self, age: float) -> bool:
+        return (
+            (self.gt is None or age > self.gt)
+            and (self.ge is None or age >= self.ge)
+            and (self.lt is None or age < self.lt)
+            and (self.le is None or age <= self.le)
+        )
+
+    def describe(self) -> str:
+        parts = [
+            f"{op} {value:g}"
+            for op, value in (("over", self.gt), ("at least", self.ge))
+            if value is not None
+        ] + [
+            f"{op} {value:g}"
+            for op, value in (("under", self.lt), ("at most", self.le))
+            if value is not None
+        ]
+        return "age " + " and ".join(parts)
+
+
+class AgeFlag(Frozen):
+    """A flag derived from the age; unknown when the age is unknown."""
+
+    id: str
+    label: str
+    age: AgeRange
+    screens: tuple[str, ...]
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class Condition(Frozen):
+    id: str
+    name: str
+    description: str
+    sources: tuple[str, ...] = Field(min_length=1)
+    codes: Codes = Codes()
+
+
+class Study(Frozen):
+    id: str
+    procedure: str
+    modality: Literal["MRI", "CT", "radiography"]
+    codes: Codes
+    if_mri_contraindicated: str | None = None
+    covers: tuple[str, ...] = ()
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class EvidenceItem(Frozen):
+    """A published figure shown beside the flag or condition it belongs to (CLINICAL.md §4)."""
+
+    about: str
+    setting: Literal["primary_care", "emergency", "any"]
+    statement: str
+    min_flags: int = 1
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class ValueSet(Frozen):
+    id: str
+    title: str
+    sources: tuple[str, ...] = Field(min_length=1)
+    codes: Codes
+
+
+class AnyOf(Frozen):
+    """True if any part is true; false if all are false; otherwise unknown."""
+
+    any: tuple[When, ...] = Field(min_length=1)
+
+
+class AllOf(Frozen):
+    """True if all parts are true; false if any is false; otherwise unknown."""
+
+    all: tuple[When, ...] = Field(min_length=1)
+
+
+#: A rule's condition: a finding or age-flag id (true when present), or a combination.
+When: TypeAlias = str | AnyOf | AllOf
+AnyOf.model_rebuild()
+AllOf.model_rebuild()
+
+
+def when_text(when: When, *, nested: bool = False) -> str:
+    """A condition in words: `a or b`, `(a or b) and c`."""
+    if isinstance(when, str):
+        return when
+    joiner, parts = (" or ", when.any) if isinstance(when, AnyOf) else (" and ", when.all)
+    text = joiner.join(when_text(part, nested=True) for part in parts)
+    return f"({text})" if nested and len(parts) > 1 else text
+
+
+def when_ids(when: When) -> list[str]:
+    """Every finding or age-flag id a condition mentions, in order."""
+    if isinstance(when, str):
+        return [when]
+    parts = when.any if isinstance(when, AnyOf) else when.all
+    return [ref for part in parts for ref in when_ids(part)]
+
+
+class NextStep(Frozen):
+    action: str
+    when: str
+
+
+class Rule(Frozen):
+    """When `when` is true: `image` orders `study` now; `watch` plans `next_step` instead."""
+
+    id: str
+    title: str
+    when: When
+    decision: Literal["image", "watch"]
+    suspects: tuple[str, ...]
+    urgency: Urgency | None = None
+    study: str | None = None
+    acr_variant: str | None = None
+    referral: str | None = None
+    next_step: NextStep | None = None
+    plan: tuple[str, ...] = ()
+    sources: tuple[str, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _decision_fields(self) -> Rule:
+        if self.decision == "image":
+            missing = [
+                name for name in ("urgency", "study", "referral") if getattr(self, name) is None
+            ]
+            if missing:
+                raise ValueError(f"an image rule needs {', '.join(missing)}")
+            if self.next_step is not None:
+                raise ValueError("an image rule has no next_step (its study is ordered now)")
+        else:
+            if self.next_step is None:
+                raise ValueError("a watch rule needs a next_step")
+            extra = [name for name in ("urgency", "study", "referral") if getattr(self, name)]
+            if extra:
+                raise ValueError(f"a watch rule orders nothing now: remove {', '.join(extra)}")
+        return self
+
+
+class Outcome(Frozen):
+    plan: tuple[str, ...]
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class Outcomes(Frozen):
+    image: Outcome
+    conservative: Outcome
+    incomplete: Outcome
+
+
+class Policy(Frozen):
+    id: str
+    title: str
+    version: int
+    sources: tuple[str, ...] = Field(min_length=1)
+    required: tuple[str, ...]
+    not_used: Mapping[str, str] = Field(default_factory=dict)
+    when: Mapping[Urgency, str]
+    rules: tuple[Rule, ...] = Field(min_length=1)
+    outcomes: Outcomes
+
+
+# --------------------------------------------------------------------------------------------
+# Presentation (input)
+# --------------------------------------------------------------------------------------------
+
+FindingValue: TypeAlias = StrictBool | None
+
+
+class Presentation(BaseModel):
+    """What is known about one patient: age, setting and tri-state findings.
+
+    A missing finding and `null` both mean unknown (not asked), never absent. Finding ids are
+    checked against the catalogue: pass `context={"finding_ids": ...}` to validate against
+    another rulebook than the packaged one.
+    """
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "age": 62,
+                    "setting": "primary_care",
+                    "findings": {"history_of_cancer": True, "fever": False},
+                }
+            ]
+        },
+    )
+
+    age: Annotated[float, Field(strict=True, ge=0, le=120)] | None = None
+    setting: Setting | None = None
+    findings: dict[str, FindingValue] = Field(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _known_findings(cls, data: Any, handler: Any, info: ValidationInfo) -> Presentation:
+        # Wrap validation so that unknown finding ids and bad values are reported together,
+        # in one error that names every bad field.
+        errors: list[InitErrorDetails] = []
+        try:
+            result: Presentation = handler(data)
+        except ValidationError as exc:
+            errors.extend(_as_init_errors(exc))
+            result = None  # type: ignore[assignment]
+        raw = data.get("findings") if isinstance(data, Mapping) else None
+        if isinstance(raw, Mapping):
+            known = _known_finding_ids(info)
+            for key in raw:
+                if key not in known:
+                    errors.append(_unknown_finding_error(key, raw[key], known))
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return result
+
+    def value(self, finding_id: str) -> bool | None:
+        """The answer for a finding: True, False, or None when unknown."""
+        return self.findings.get(finding_id)
+
+
+def _known_finding_ids(info: ValidationInfo) -> frozenset[str]:
+    context = info.context or {}
+    ids = context.get("finding_ids")
+    if ids is None:
+        # Imported here: the packaged catalogue is the default, loaded once and cached.
+        from spinewise.rulebook import default_rulebook
+
+        ids = default_rulebook().finding_ids
+    return frozenset(ids)
+
+
+def _unknown_finding_error(key: Any, value: Any, known: frozenset[str]) -> InitErrorDetails:
+    close = difflib.get_close_matches(str(key), sorted(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return InitErrorDetails(
+        type=PydanticCustomError(
+            "unknown_finding",
+            "unknown finding id '{key}'{hint}",
+            {"key": str(key), "hint": hint},
+        ),
+        loc=("findings", str(key)),
+        input=value,
+    )
+
+
+def _as_init_errors(exc: ValidationError) -> list[InitErrorDetails]:
+    details: list[InitErrorDetails] = []
+    for error in exc.errors():
+        detail = InitErrorDetails(type=error["type"], loc=error["loc"], input=error.get("input"))
+        if "ctx" in error:
+            detail["ctx"] = error["ctx"]
+        details.append(detail)
+    return details
+
+
+# --------------------------------------------------------------------------------------------
+# Assessment (output)
+# --------------------------------------------------------------------------------------------
+
+
+class Out(BaseModel):
+    """Base of the output models: immutable; serialises to CONTRACT.md's JSON."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PolicyRef(Out):
+    id: str
+    version: str = Field(
+        description="The rulebook's content hash: any change to knowledge changes it."
+    )
+    title: str
+
+
+class SuspectedCondition(Out):
+    id: str
+    name: str
+    strength: Literal["strong", "weak"] = Field(
+        description="strong: imaging now; weak: conservative care with a planned next step."
+    )
+    because: list[str]
+    sources: list[str]
+
+
+class ImagingOrder(Out):
+    study: str
+    procedure: str
+    when: str
+    codes: dict[str, list[str]]
+    acr_variant: str | None = None
+    if_mri_contraindicated: str | None = None
+    also: list[str] = Field(default_factory=list, description="Other studies also indicated.")
+
+
+class PlannedStep(Out):
+    action: str
+    when: str
+    because: list[str]
+    sources: list[str]
+
+
+class Evidence(Out):
+    about: str
+    statement: str
+    setting: str
+    sources: list[str]
+
+
+class SourceRef(Out):
+    id: str
+    citation: str
+
+
+class Assessment(Out):
+    """The answer for one presentation under one policy (CONTRACT.md §4)."""
+
+    policy: PolicyRef
+    decision: Decision
+    urgency: Urgency | None
+    suspected_conditions: list[SuspectedCondition]
+    red_flags: list[str] = Field(description="Present findings that make the decision `image`.")
+    weak_flags: list[str] = Field(
+        description="Present findings that raise a weak suspicion only (next step planned)."
+    )
+    unanswered: list[str] = Field(description="Required questions still unknown (and `age`).")
+    imaging: ImagingOrder | None
+    referral: str | None
+    next_steps: list[PlannedStep]
+    plan: list[str]
+    evidence: list[Evidence]
+    rules_fired: list[str]
+    sources: list[SourceRef]

@@ -1,0 +1,77 @@
+"""Presentations: tri-state findings, and bad input as one error naming every bad field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from spinewise import Assessment, Presentation, assess
+
+
+def bad_fields(data: Any) -> dict[str, str]:
+    with pytest.raises(ValidationError) as caught:
+        Presentation.model_validate(data)
+    return {".".join(map(str, e["loc"])): e["msg"] for e in caught.value.errors()}
+
+
+def test_missing_and_null_are_both_unknown() -> None:
+    p = Presentation.model_validate({"findings": {"fever": None}})
+    assert p.value("fever") is None
+    assert p.value("leg_weakness") is None
+    assert p.age is None
+
+
+def test_every_bad_field_is_named_at_once() -> None:
+    errors = bad_fields(
+        {
+            "age": 130,
+            "setting": "moon",
+            "findings": {"fevr": True, "fever": "yes", "leg_weakness": 1, "paresthesia": None},
+        }
+    )
+    assert set(errors) == {
+        "age",
+        "setting",
+        "findings.fevr",
+        "findings.fever",
+        "findings.leg_weakness",
+    }
+    assert errors["findings.fevr"] == "unknown finding id 'fevr' (did you mean 'fever'?)"
+    assert "120" in errors["age"]
+
+
+@pytest.mark.parametrize("age", ["62", True, -1, 120.5, float("nan")])
+def test_age_must_be_a_number_in_range(age: Any) -> None:
+    assert "age" in bad_fields({"age": age})
+
+
+@pytest.mark.parametrize("value", ["true", "no", 0, 1, [], {}])
+def test_a_finding_is_true_false_or_null_nothing_else(value: Any) -> None:
+    assert set(bad_fields({"findings": {"fever": value}})) == {"findings.fever"}
+
+
+def test_unknown_top_level_keys_are_errors() -> None:
+    assert "sex" in bad_fields({"sex": "F"})
+
+
+def test_age_accepts_integers_and_fractions() -> None:
+    assert Presentation.model_validate({"age": 62}).age == 62
+    assert Presentation.model_validate({"age": 50.5}).age == 50.5
+
+
+def test_assessment_round_trips_through_json() -> None:
+    a = assess({"age": 62, "findings": {"history_of_cancer": True}})
+    again = Assessment.model_validate_json(a.model_dump_json())
+    assert again == a
+
+
+def test_assessment_json_has_the_contract_keys() -> None:
+    data = assess({"age": 30}).model_dump(mode="json")
+    for key in (
+        "policy", "decision", "urgency", "suspected_conditions", "red_flags", "unanswered",
+        "imaging", "referral", "plan", "sources",
+    ):  # fmt: skip
+        assert key in data
+    assert set(data["policy"]) >= {"id", "version"}

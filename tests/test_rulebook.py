@@ -1,0 +1,229 @@
+"""Loading the knowledge: the packaged rulebook is valid, and every kind of authoring mistake is
+an error that names the file and the entry."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spinewise.cli import app
+from spinewise.rulebook import Rulebook, RulebookError, UnknownPolicyError, load_rulebook
+
+CLINICAL_SOURCES = [
+    "seed", "ACR2021", "ACP2007", "ACP2011", "ACP2017", "NICE-NG59", "CW-AAFP", "IFOMPT2020",
+    "Downie2013", "Williams2013", "Henschke2013", "Henschke2009", "Galliker2020", "IDSA2015",
+    "SEA", "CES", "NHS-CES", "HEDIS-LBP",
+]  # fmt: skip
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> Path:
+    """A writable copy of the packaged knowledge directory."""
+    with as_file(files("spinewise").joinpath("knowledge")) as src:
+        shutil.copytree(src, tmp_path / "knowledge")
+    return tmp_path / "knowledge"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"fixture text not found in {path.name}: {old!r}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_packaged_rulebook_is_valid(rulebook: Rulebook) -> None:
+    assert set(rulebook.policies) == {"seed", "acr"}
+    assert re.fullmatch(r"sha256:[0-9a-f]{16}", rulebook.version)
+    assert len(rulebook.findings) == 21
+
+
+def test_bibliography_has_every_source_of_clinical_md(rulebook: Rulebook) -> None:
+    assert set(CLINICAL_SOURCES) <= set(rulebook.sources)
+
+
+def test_every_rule_cites_a_source_from_the_bibliography(rulebook: Rulebook) -> None:
+    for policy in rulebook.policies.values():
+        for rule in policy.rules:
+            assert rule.sources, rule.id
+            assert set(rule.sources) <= set(rulebook.sources), rule.id
+
+
+def test_same_content_same_version_and_any_change_changes_it(knowledge: Path) -> None:
+    first = load_rulebook(str(knowledge)).version
+    assert load_rulebook(str(knowledge)).version == first
+    edit(knowledge / "findings.yaml", "Injects drugs?", "Injects drugs (any route)?")
+    assert load_rulebook(str(knowledge)).version != first
+
+
+MISTAKES: list[tuple[str, str, str, str, str]] = [
+    # (file, old text, new text, expected message fragment, why)
+    (
+        "findings.yaml",
+        "  - id: fever\n    tier: seed\n",
+        "  - id: fever\n    tier: seed\n    colour: red\n",
+        "findings.yaml: findings[8] (fever).colour: unknown key",
+        "unknown key",
+    ),
+    (
+        "policies/seed.yaml",
+        "    suspects: [malignancy]\n    urgency: urgent\n    study: mri_lumbar_without_and_with_contrast\n"
+        "    referral: Urgent oncology (acute oncology service) and spine team\n    plan:\n"
+        "      - Check ESR and CRP.\n    sources: [seed, ACR2021]",
+        "    suspects: [maligancy]\n    urgency: urgent\n    study: mri_lumbar_without_and_with_contrast\n"
+        "    referral: Urgent oncology (acute oncology service) and spine team\n    plan:\n"
+        "      - Check ESR and CRP.\n    sources: [seed, ACR2021]",
+        "policies/seed.yaml: rules[2] (seed.malignancy).suspects: unknown condition 'maligancy'"
+        " (did you mean 'malignancy'?)",
+        "dangling condition id",
+    ),
+    (
+        "policies/acr.yaml",
+        "    sources: [ACR2021, ACP2011]\n  - id: acr.infection_risk",
+        "    sources: []\n  - id: acr.infection_risk",
+        "policies/acr.yaml: rules[2] (acr.malignancy).sources: no source",
+        "rule without a source",
+    ),
+    (
+        "policies/acr.yaml",
+        "    sources: [ACR2021, ACP2011]\n  - id: acr.infection_risk",
+        "    sources: [ACR2022]\n  - id: acr.infection_risk",
+        "policies/acr.yaml: rules[2] (acr.malignancy): unknown source 'ACR2022'",
+        "source missing from the bibliography",
+    ),
+    (
+        "policies/seed.yaml",
+        "    when: history_of_cancer\n",
+        "    when: history_of_cancr\n",
+        "policies/seed.yaml: rules[2] (seed.malignancy).when: unknown finding or age flag"
+        " 'history_of_cancr'",
+        "dangling finding id",
+    ),
+    (
+        "policies/seed.yaml",
+        "    when: history_of_cancer\n",
+        "    when: unexplained_weight_loss\n",
+        "policies/seed.yaml: 'history_of_cancer' is unreachable",
+        "a finding no rule uses",
+    ),
+    (
+        "policies/seed.yaml",
+        "  radicular_pain: Not a red flag of the source text.\n",
+        "",
+        "policies/seed.yaml: 'radicular_pain' is unreachable",
+        "a finding neither used nor set aside",
+    ),
+    (
+        "findings.yaml",
+        "  - id: bowel_dysfunction\n",
+        "  - id: bladder_dysfunction\n",
+        "findings.yaml: duplicate finding id 'bladder_dysfunction'",
+        "duplicate id",
+    ),
+    (
+        "studies.yaml",
+        "    modality: CT\n",
+        "    modality: CT\n    modality: MRI\n",
+        "studies.yaml: not valid YAML: duplicate key 'modality'",
+        "duplicate YAML key",
+    ),
+    (
+        "policies/acr.yaml",
+        "    urgency: routine\n    study: radiography_lumbar\n",
+        "    urgency: routine\n    study: xray\n",
+        "policies/acr.yaml: rules[6] (acr.fracture_risk).study: unknown study 'xray'",
+        "dangling study",
+    ),
+    (
+        "policies/acr.yaml",
+        "    decision: watch\n    suspects: [malignancy]\n    next_step:\n",
+        "    decision: watch\n    suspects: [malignancy]\n    urgency: urgent\n    next_step:\n",
+        "policies/acr.yaml: rules[9] (acr.weak_malignancy): Value error, a watch rule orders"
+        " nothing now: remove urgency",
+        "a weak-flag rule that would order imaging",
+    ),
+    (
+        "evidence.yaml",
+        "  - about: contusion_or_abrasion\n",
+        "  - about: contusion\n",
+        "evidence.yaml: evidence[7] (contusion): unknown finding, age flag or condition"
+        " 'contusion'",
+        "evidence about nothing",
+    ),
+    (
+        "codes/low_back_pain.yaml",
+        "id: low_back_pain",
+        "id: lbp",
+        "codes/low_back_pain.yaml: id 'lbp' must match the file name",
+        "code list named apart from its file",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "message", "why"), MISTAKES, ids=[m[4] for m in MISTAKES]
+)
+def test_authoring_mistakes_name_file_and_entry(
+    knowledge: Path, name: str, old: str, new: str, message: str, why: str
+) -> None:
+    edit(knowledge / name, old, new)
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook(str(knowledge))
+    assert message in str(caught.value)
+
+
+def test_required_question_used_by_no_rule(knowledge: Path) -> None:
+    seed = knowledge / "policies" / "seed.yaml"
+    edit(seed, "  radicular_pain: Not a red flag of the source text.\n", "")
+    edit(
+        seed,
+        "           contusion_or_abrasion]",
+        "           contusion_or_abrasion, radicular_pain]",
+    )
+    with pytest.raises(RulebookError, match="required 'radicular_pain' is used by no rule"):
+        load_rulebook(str(knowledge))
+
+
+def test_missing_file_and_missing_default_policy(knowledge: Path) -> None:
+    (knowledge / "policies" / "seed.yaml").unlink()
+    with pytest.raises(RulebookError, match="default policy 'seed' is missing"):
+        load_rulebook(str(knowledge))
+    (knowledge / "conditions.yaml").unlink()
+    with pytest.raises(RulebookError, match=r"conditions\.yaml: missing"):
+        load_rulebook(str(knowledge))
+
+
+def test_unknown_policy_names_the_known_ones(rulebook: Rulebook) -> None:
+    with pytest.raises(
+        UnknownPolicyError, match="unknown policy 'acrr' \\(did you mean 'acr'\\?\\)"
+    ):
+        rulebook.policy("acrr")
+
+
+@pytest.mark.parametrize("mutate", [True, False])
+def test_rules_validate_command(
+    knowledge: Path, mutate: bool, capfd: pytest.CaptureFixture[str]
+) -> None:
+    if mutate:
+        edit(knowledge / "conditions.yaml", "sources: [seed, CES]", "sources: [seed, CESS]")
+    result = CliRunner().invoke(app, ["rules", "validate", "--dir", str(knowledge)])
+    if mutate:
+        assert result.exit_code == 2
+        assert result.stderr.strip() == (
+            "spinewise: error: conditions.yaml: conditions (cauda_equina_syndrome): "
+            "unknown source 'CESS' (did you mean 'CES'?)"
+        )
+    else:
+        assert result.exit_code == 0, result.output
+        assert "is valid: 2 policies (seed, acr)" in result.stdout
+
+
+def test_a_loader_error_is_a_value_error() -> None:
+    # Callers that only know ValueError (for example a web form handler) still catch it.
+    loader: Callable[[str], Rulebook] = load_rulebook
+    with pytest.raises(ValueError, match="not a knowledge directory"):
+        loader("/nonexistent/knowledge")
