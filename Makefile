@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: assess test lint typecheck pytest bench docs clean
+.PHONY: serve assess test lint typecheck pytest bench docs clean
+
+# The embedded decision log of `make serve` (SQLite; no server to install).
+export SPINEWISE_LOG_PATH ?= var/decisions.sqlite3
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +15,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Run the main job: answer the red-flag questions and get a decision.
+## Run the main job: the clinician's page, the REST API and the handouts on 127.0.0.1:8000.
+serve: $(STAMP)
+	$(VENV)/bin/spinewise serve --host 127.0.0.1 --port 8000
+
+## Answer the red-flag questions one by one in the terminal.
 assess: $(STAMP)
 	$(VENV)/bin/spinewise assess
 

@@ -74,6 +74,6 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
     first_block = BLOCK.search(readme)
     assert first_block is not None
     lines = [line.split("#")[0].strip() for line in first_block.group(2).splitlines()]
-    assert lines[:2] == ["make assess", "make test"]
+    assert lines[:2] == ["make serve", "make test"]
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "\nassess:" in makefile and "\ntest:" in makefile
+    assert "\nserve:" in makefile and "\ntest:" in makefile

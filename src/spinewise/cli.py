@@ -24,6 +24,7 @@ from spinewise.console import (
     render_catalogue,
     render_entry,
 )
+from spinewise.decision_log import DecisionLog
 from spinewise.engine import assess as run_assess
 from spinewise.engine import decided
 from spinewise.model import Presentation
@@ -34,6 +35,7 @@ from spinewise.rulebook import (
     default_rulebook,
     load_rulebook,
 )
+from spinewise.settings import Settings
 
 __all__ = ["app", "main"]
 
@@ -51,6 +53,12 @@ rules_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(rules_app, name="rules")
+log_app = typer.Typer(
+    help="Check and export the decision log (SPINEWISE_LOG_PATH).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(log_app, name="log")
 
 
 class OutputFormat(StrEnum):
@@ -249,6 +257,81 @@ def rules_validate(
         f"({', '.join(rb.policies)}), {len(rb.findings)} findings, "
         f"{len(rb.conditions)} conditions, {len(rb.sources)} sources"
     )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the clinician's page, the REST API and the handouts."""
+    import uvicorn
+
+    from spinewise.api import create_app
+
+    settings = _settings()
+    try:
+        application = create_app(settings)
+    except (UnknownPolicyError, RulebookError) as exc:
+        fail(str(exc))
+    typer.echo(
+        f"spinewise on http://{host}:{port}/ (policy {settings.policy}, "
+        f"decision log {settings.log_path})",
+        err=True,
+    )
+    uvicorn.run(application, host=host, port=port, access_log=settings.access_log)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        fail("settings: " + describe_validation_error(exc).removeprefix("invalid input: "))
+
+
+def _open_log() -> DecisionLog:
+    path = _settings().log_path
+    if not path.exists():
+        fail(f"no decision log at {path} (set SPINEWISE_LOG_PATH)")
+    return DecisionLog(path)
+
+
+@log_app.command("verify")
+def log_verify() -> None:
+    """Check the hash chain; exit 1 naming the first broken row."""
+    with _open_log() as log:
+        result = log.verify()
+    if not result.ok:
+        typer.echo(f"spinewise: log broken: {result.problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"log ok: {result.rows} rows, head {result.head}")
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@log_app.command("export")
+def log_export(
+    output: Annotated[ExportFormat, typer.Option("--format", help="csv or jsonl.")] = (
+        ExportFormat.jsonl
+    ),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (default: stdout).")
+    ] = None,
+) -> None:
+    """Write every row of the decision log as CSV or JSON lines."""
+    with _open_log() as log:
+        if out is None:
+            log.export(sys.stdout, output.value)
+            return
+        # Written to a temporary name and renamed: an interrupted export leaves no half file.
+        partial = out.with_name(out.name + ".partial")
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            rows = log.export(handle, output.value)
+        partial.replace(out)
+    typer.echo(f"exported {rows} rows to {out}", err=True)
 
 
 def main() -> None:

@@ -243,6 +243,42 @@ class Policy(Frozen):
     outcomes: Outcomes
 
 
+class HandoutSection(Frozen):
+    heading: str
+    bullets: tuple[str, ...] = Field(min_length=1)
+
+
+class ConservativeHandout(Frozen):
+    """What the patient takes home when no scan is needed now."""
+
+    title: str
+    intro: str
+    sections: tuple[HandoutSection, ...]
+    warning_heading: str
+    warning_signs: tuple[str, ...] = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class ImageHandout(Frozen):
+    """A short, plain explanation of why a scan and a referral are needed now."""
+
+    title: str
+    intro: str
+    when: Mapping[Urgency, str]
+    conditions: Mapping[str, str]
+    other_reason: str
+    sections: tuple[HandoutSection, ...]
+    warning_heading: str
+    warning_signs: tuple[str, ...] = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class Handouts(Frozen):
+    version: int
+    conservative: ConservativeHandout
+    image: ImageHandout
+
+
 # --------------------------------------------------------------------------------------------
 # Presentation (input)
 # --------------------------------------------------------------------------------------------
@@ -274,7 +310,11 @@ class Presentation(BaseModel):
 
     age: Annotated[float, Field(strict=True, ge=0, le=120)] | None = None
     setting: Setting | None = None
-    findings: dict[str, FindingValue] = Field(default_factory=dict)
+    findings: dict[str, FindingValue] = Field(
+        default_factory=dict,
+        description="Finding id → true (present), false (asked and absent) or null (unknown).",
+        json_schema_extra=lambda schema: _findings_schema(schema),
+    )
 
     @model_validator(mode="wrap")
     @classmethod
@@ -300,6 +340,18 @@ class Presentation(BaseModel):
     def value(self, finding_id: str) -> bool | None:
         """The answer for a finding: True, False, or None when unknown."""
         return self.findings.get(finding_id)
+
+
+def _findings_schema(schema: dict[str, Any]) -> None:
+    """In JSON Schema, list the catalogue's finding ids and forbid any other key."""
+    from spinewise.rulebook import default_rulebook
+
+    findings = default_rulebook().findings
+    schema["properties"] = {
+        fid: {"anyOf": [{"type": "boolean"}, {"type": "null"}], "description": f.question}
+        for fid, f in findings.items()
+    }
+    schema["additionalProperties"] = False
 
 
 def _known_finding_ids(info: ValidationInfo) -> frozenset[str]:
@@ -398,6 +450,9 @@ class SourceRef(Out):
 class Assessment(Out):
     """The answer for one presentation under one policy (CONTRACT.md §4)."""
 
+    assessment_id: str | None = Field(
+        None, description="The decision log's id of this assessment (set by the service)."
+    )
     policy: PolicyRef
     decision: Decision
     urgency: Urgency | None

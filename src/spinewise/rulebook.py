@@ -26,6 +26,7 @@ from spinewise.model import (
     EvidenceItem,
     Finding,
     Frozen,
+    Handouts,
     Policy,
     Source,
     Study,
@@ -85,6 +86,17 @@ class EvidenceFile(Frozen):
 
 M = TypeVar("M", bound=BaseModel)
 
+TOP_LEVEL_FILES = frozenset(
+    {
+        "sources.yaml",
+        "findings.yaml",
+        "conditions.yaml",
+        "studies.yaml",
+        "evidence.yaml",
+        "handout.yaml",
+    }
+)
+
 
 @dataclass(frozen=True, eq=False)
 class Rulebook:
@@ -102,6 +114,7 @@ class Rulebook:
     evidence: tuple[EvidenceItem, ...]
     value_sets: Mapping[str, ValueSet]
     policies: Mapping[str, Policy]
+    handouts: Handouts
     finding_ids: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -259,6 +272,7 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
         "study",
     )
     evidence = _parse(EvidenceFile, "evidence.yaml", need("evidence.yaml")).evidence
+    handouts = _parse(Handouts, "handout.yaml", need("handout.yaml"))
     value_sets: dict[str, ValueSet] = {}
     policies: dict[str, Policy] = {}
     for name, data in raw.items():
@@ -273,7 +287,7 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
             if policy.id != stem:
                 raise RulebookError(f"{name}: id {policy.id!r} must match the file name")
             policies[stem] = policy
-        elif "/" in name:
+        elif name not in TOP_LEVEL_FILES:
             raise RulebookError(f"{name}: unexpected file in the knowledge directory")
     if "seed" not in policies:
         raise RulebookError("policies/seed.yaml: the default policy 'seed' is missing")
@@ -290,6 +304,7 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
         evidence=evidence,
         value_sets=value_sets,
         policies=policies,
+        handouts=handouts,
     )
     _check_references(rulebook)
     return rulebook
@@ -355,6 +370,14 @@ def _check_references(rb: Rulebook) -> None:
         check.sources(where, e.sources)
     for v in rb.value_sets.values():
         check.sources(f"codes/{v.id}.yaml", v.sources)
+    for kind in ("conservative", "image"):
+        check.sources(f"handout.yaml: {kind}", getattr(rb.handouts, kind).sources)
+    check.refs(
+        "handout.yaml: image.conditions", "condition", rb.handouts.image.conditions, rb.conditions
+    )
+    missing = set(rb.conditions) - set(rb.handouts.image.conditions)
+    for cid in sorted(missing):
+        check.errors.append(f"handout.yaml: image.conditions: no plain explanation of {cid!r}")
     for p in rb.policies.values():
         _check_policy(check, p)
     if check.errors:

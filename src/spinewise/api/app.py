@@ -1,0 +1,73 @@
+"""`create_app(settings)`: the FastAPI application, built from one settings object."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from spinewise import __version__
+from spinewise.api import pages, rest
+from spinewise.api.errors import validation_error_handler
+from spinewise.api.limits import ContentTypes
+from spinewise.rulebook import Rulebook, default_rulebook
+from spinewise.service import Service
+from spinewise.settings import Settings
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger("spinewise.api")
+
+
+def create_app(settings: Settings | None = None, rulebook: Rulebook | None = None) -> FastAPI:
+    """The web page, the REST API and (later) CDS Hooks, on one rulebook and one decision log."""
+    settings = settings or Settings()
+    rulebook = rulebook or default_rulebook()
+    rulebook.policy(settings.policy)  # an unknown default policy fails at start, not per request
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The decision log is opened per run of the app (uvicorn, a test client) and closed
+        # when it stops.
+        app.state.service = Service(settings, rulebook)
+        try:
+            yield
+        finally:
+            app.state.service.close()
+
+    app = FastAPI(
+        title="spinewise",
+        version=__version__,
+        summary="Clinical decision support for imaging in low back pain.",
+        description=(
+            "Red flags that mean image now and refer; conservative care only when every "
+            f"red flag has been asked and is absent. Rulebook {rulebook.version}."
+        ),
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.settings = settings
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.include_router(rest.build_router(rulebook, settings.policy))
+    app.include_router(pages.build_router(rulebook, settings.policy))
+    app.mount("/static", StaticFiles(packages=[("spinewise.api", "static")]), name="static")
+    app.add_middleware(
+        ContentTypes,
+        accepted={
+            "/api/v1/assess": ("application/json",),
+            "/": ("application/x-www-form-urlencoded", "multipart/form-data"),
+        },
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "X-Spinewise-Reference"],
+        )
+    return app

@@ -1,0 +1,54 @@
+"""Content types as pure ASGI middleware: a POST in a type the route does not take is a 415
+before anything reads it. Only paths that take a POST are listed, so any other method or path
+still gets the router's 405 or 404. (Body size is FastAPI's own `max_body_size`.)"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+__all__ = ["ContentTypes"]
+
+
+class ContentTypes:
+    """`accepted` maps a path (or a prefix ending in `/*`) to the media types it takes."""
+
+    def __init__(self, app: ASGIApp, *, accepted: dict[str, tuple[str, ...]]) -> None:
+        self.app = app
+        self.accepted = accepted
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            types = self._types(scope["path"])
+            if types is not None:
+                media = ""
+                for key, value in scope["headers"]:
+                    if key.lower() == b"content-type":
+                        media = value.decode("latin-1").split(";")[0].strip().lower()
+                if media not in types:
+                    message = f"content type must be {' or '.join(types)}, not {media or 'none'}"
+                    await _reply(send, 415, message)
+                    return
+        await self.app(scope, receive, send)
+
+    def _types(self, path: str) -> tuple[str, ...] | None:
+        for pattern, types in self.accepted.items():
+            if path == pattern or (pattern.endswith("/*") and path.startswith(pattern[:-1])):
+                return types
+        return None
+
+
+async def _reply(send: Send, status: int, message: str) -> None:
+    body = json.dumps({"detail": message}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,184 @@
+"""The clinician's page and the patient handout: server-rendered, working without JavaScript."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from spinewise.api.deps import ServiceDep
+from spinewise.api.errors import field_errors
+from spinewise.handout import handout_for, handout_pdf
+from spinewise.model import Assessment, Policy, when_ids
+from spinewise.rulebook import Rulebook
+
+__all__ = ["build_router", "templates"]
+
+templates = Jinja2Templates(directory=str(files("spinewise.api").joinpath("templates")))
+ANSWERS = {"yes": True, "no": False, "unknown": None}
+SETTINGS = {
+    "": "Not stated",
+    "primary_care": "Primary care",
+    "emergency": "Emergency department",
+    "specialist": "Specialist clinic",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    help: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+
+
+def question_groups(rb: Rulebook, policy: Policy) -> list[Group]:
+    """Every question the policy uses, grouped by the first condition it screens for."""
+    used = {ref for rule in policy.rules for ref in when_ids(rule.when)} | set(policy.required)
+    groups: dict[str, list[Question]] = {cid: [] for cid in rb.conditions}
+    groups["other"] = []
+    for f in rb.findings.values():
+        if f.id not in used:
+            continue
+        q = Question(f.id, f.question, f.help, f.id in policy.required)
+        groups[f.screens[0] if f.screens else "other"].append(q)
+    titles = {cid: c.name for cid, c in rb.conditions.items()}
+    titles["other"] = "Other scenarios (guidelines)"
+    return [Group(gid, titles[gid], tuple(qs)) for gid, qs in groups.items() if qs]
+
+
+def read_answers(form: Mapping[str, Any], rb: Rulebook) -> tuple[dict[str, Any], list[str]]:
+    """Form fields → a presentation dict, and plain-word problems naming the field."""
+    problems: list[str] = []
+    data: dict[str, Any] = {"findings": {}}
+    age = str(form.get("age", "")).strip()
+    if age:
+        try:
+            data["age"] = float(age)
+        except ValueError:
+            problems.append(f"Age: '{age}' is not a number of years")
+    if form.get("setting"):
+        data["setting"] = str(form["setting"])
+    for fid in rb.findings:
+        answer = str(form.get(fid, "unknown"))
+        if answer not in ANSWERS:
+            problems.append(f"{fid}: answer yes, no or unknown, not '{answer}'")
+        elif ANSWERS[answer] is not None:
+            data["findings"][fid] = ANSWERS[answer]
+    return data, problems
+
+
+def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    def policy_of(value: Any) -> str:
+        return str(value) if value in rulebook.policies else default_policy
+
+    def render(
+        request: Request,
+        *,
+        policy: str,
+        answers: dict[str, Any],
+        result: Assessment | None = None,
+        other: Assessment | None = None,
+        problems: list[str] | None = None,
+        fragment: bool = False,
+        status: int = 200,
+    ) -> HTMLResponse:
+        context = {
+            "rb": rulebook,
+            "policy": rulebook.policies[policy],
+            "policies": rulebook.policies,
+            "groups": question_groups(rulebook, rulebook.policies[policy]),
+            "answers": answers,
+            "settings": SETTINGS,
+            "result": result,
+            "other": other,
+            "problems": problems or [],
+            "unanswered": set(result.unanswered) if result else set(),
+        }
+        name = "_result.html" if fragment else "index.html"
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    @router.get("/", response_class=HTMLResponse)
+    def page(request: Request) -> HTMLResponse:
+        # Answers may be pre-filled from the query (`?age=62&fever=yes`), e.g. from an EHR link.
+        params = request.query_params
+        answers = {
+            k: v for k, v in params.items() if k in rulebook.findings or k in ("age", "setting")
+        }
+        return render(request, policy=policy_of(params.get("policy")), answers=answers)
+
+    @router.post("/", response_class=HTMLResponse)
+    async def submit(request: Request, service: ServiceDep) -> HTMLResponse:
+        form = await request.form()
+        answers = {k: str(v) for k, v in form.items()}
+        policy = policy_of(answers.get("policy"))
+        fragment = request.headers.get("x-fragment") == "result"
+        data, problems = read_answers(answers, rulebook)
+        if not problems:
+            try:
+                presentation = service.presentation(data)
+            except ValidationError as exc:
+                problems = [
+                    f"{p['field']}: {p['message']}" for p in field_errors(exc.errors(), drop=())
+                ]
+        if problems:
+            return render(
+                request, policy=policy, answers=answers, problems=problems,
+                fragment=fragment, status=422,
+            )  # fmt: skip
+        result = service.assess(presentation, policy, channel="page")
+        others = [p for p in rulebook.policies if p != policy]
+        other = service.preview(presentation, others[0]) if others else None
+        return render(
+            request, policy=policy, answers=answers, result=result, other=other, fragment=fragment
+        )
+
+    # The PDF route first: `{assessment_id}` alone would also match `id.pdf`.
+    @router.get("/handout/{assessment_id}.pdf")
+    def handout_as_pdf(request: Request, assessment_id: str, service: ServiceDep) -> Response:
+        logged = service.logged(assessment_id)
+        view = handout_for(logged.assessment, rulebook) if logged else None
+        if view is None:
+            return _message(
+                request, 404 if logged is None else 409, "No handout for this assessment."
+            )
+        filename = f"spinewise-handout-{assessment_id[:8]}.pdf"
+        return Response(
+            handout_pdf(view),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
+
+    @router.get("/handout/{assessment_id}", response_class=HTMLResponse)
+    def handout(request: Request, assessment_id: str, service: ServiceDep) -> Response:
+        logged = service.logged(assessment_id)
+        if logged is None:
+            return _message(request, 404, "No such assessment.")
+        view = handout_for(logged.assessment, rulebook)
+        if view is None:
+            return _message(request, 409, "No handout yet: some red-flag questions are still open.")
+        return templates.TemplateResponse(
+            request, "handout.html", {"view": view, "result": logged.assessment}
+        )
+
+    def _message(request: Request, status: int, text: str) -> HTMLResponse:
+        return templates.TemplateResponse(
+            request, "message.html", {"text": text}, status_code=status
+        )
+
+    return router

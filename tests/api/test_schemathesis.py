@@ -1,0 +1,25 @@
+"""Property-based fuzzing of the OpenAPI schema: no 5xx and no response that breaks the
+schema, for any input schemathesis can think of (a bounded number of examples)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from spinewise.api import create_app
+from spinewise.settings import Settings
+
+LOG = Path(__file__).parent.parent.parent / "test-artifacts" / "schemathesis.sqlite3"
+LOG.parent.mkdir(parents=True, exist_ok=True)
+schema = schemathesis.openapi.from_asgi(
+    "/openapi.json", create_app(Settings(log_path=LOG, log_key="11" * 32))
+)
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_never_fails_and_keeps_its_schema(case: schemathesis.Case[Any]) -> None:
+    case.call_and_validate()
