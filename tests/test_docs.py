@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import spinewise
 from spinewise.cli import app
+from spinewise.decision_log import DecisionLog
 from spinewise.reference import reference_markdown
 
 ROOT = Path(__file__).parent.parent
@@ -47,7 +48,14 @@ def test_docs_have_examples() -> None:
 
 
 @pytest.mark.parametrize("where,command", commands(), ids=[c[0] for c in commands()])
-def test_console_example_runs(where: str, command: str) -> None:
+def test_console_example_runs(
+    where: str, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In a scratch folder, with a decision log that already holds one assessment.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SPINEWISE_LOG_PATH", str(tmp_path / "decisions.sqlite3"))
+    with DecisionLog(tmp_path / "decisions.sqlite3") as log:
+        log.append(kind="assessment", channel="api", decision="image")
     stdin = None
     if " | " in command:  # `echo '...' | spinewise ...`
         producer, command = command.split(" | ", 1)

@@ -5,7 +5,10 @@ A row holds the time, the channel, the policy and rulebook version, the inputs, 
 and a random id; never a name or other identifier of the patient. A caller-supplied reference is
 stored only as a keyed hash (HMAC-SHA256), so rows of one patient can be linked by whoever holds
 the key, and by nobody else. Each row's hash covers its content and the previous row's hash.
-Commits are durable (WAL, synchronous=FULL): a crash loses nothing already committed.
+Commits are durable (WAL, synchronous=FULL): a crash loses nothing already committed, and
+`append` returns only once its row is committed. Appends from many requests at once are
+committed together by one writer thread (group commit), so the log does not cap throughput
+at one disk flush per request.
 
 What the chain cannot show on its own is the loss of the newest rows; `verify` prints the count
 and the head hash so that they can be recorded elsewhere and compared.
@@ -18,11 +21,13 @@ import hashlib
 import hmac
 import json
 import os
+import queue
 import secrets
 import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,6 +116,9 @@ class VerifyResult:
 class DecisionLog:
     """Append-only, hash-chained log in one SQLite file. Safe to share between threads."""
 
+    #: Most rows committed in one transaction.
+    BATCH = 512
+
     def __init__(self, path: str | Path, key: bytes | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -123,8 +131,22 @@ class DecisionLog:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
+        self._pending: queue.SimpleQueue[tuple[dict[str, Any], Future[LogEntry]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._writer: threading.Thread | None = None
+        self._closed = False
 
     def close(self) -> None:
+        """Commit what is pending, stop the writer and close the database."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            writer = self._writer
+        if writer is not None:
+            self._pending.put(None)
+            writer.join()
         with self._lock:
             self._db.close()
 
@@ -153,7 +175,11 @@ class DecisionLog:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def append(
+    def append(self, **fields: Any) -> LogEntry:
+        """Append one row and return it once it is committed (see `submit` for the fields)."""
+        return self.submit(**fields).result()
+
+    def submit(
         self,
         *,
         kind: str,
@@ -166,8 +192,8 @@ class DecisionLog:
         reference: str | None = None,
         details: Mapping[str, Any] | None = None,
         entry_id: str | None = None,
-    ) -> LogEntry:
-        """Append one row in its own durable transaction and return it."""
+    ) -> Future[LogEntry]:
+        """Queue one row for the writer; the future resolves when the row is committed."""
         row: dict[str, Any] = {
             "entry_id": entry_id or str(uuid.uuid4()),
             "recorded_at": datetime.now(UTC).isoformat(timespec="microseconds"),
@@ -181,27 +207,66 @@ class DecisionLog:
             "reference_hash": self.reference_hash(reference) if reference else None,
             "details": canonical(details) if details is not None else None,
         }
+        future: Future[LogEntry] = Future()
         with self._lock:
-            # BEGIN IMMEDIATE takes the write lock first, so that two processes appending to
-            # one file cannot both chain onto the same head.
-            self._db.execute("BEGIN IMMEDIATE")
+            if self._closed:
+                raise RuntimeError("the decision log is closed")
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_loop, name="spinewise-decision-log", daemon=True
+                )
+                self._writer.start()
+        self._pending.put((row, future))
+        return future
+
+    def _write_loop(self) -> None:
+        while True:
+            item = self._pending.get()
+            if item is None:
+                return
+            batch = [item]
+            stop = False
+            while len(batch) < self.BATCH:
+                try:
+                    more = self._pending.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                batch.append(more)
+            self._commit(batch)
+            if stop:
+                return
+
+    def _commit(self, batch: list[tuple[dict[str, Any], Future[LogEntry]]]) -> None:
+        with self._lock:
             try:
+                # BEGIN IMMEDIATE takes the write lock first, so that two processes appending
+                # to one file cannot both chain onto the same head.
+                self._db.execute("BEGIN IMMEDIATE")
                 last = self._db.execute(
                     "SELECT seq, row_hash FROM entries ORDER BY seq DESC LIMIT 1"
                 ).fetchone()
-                row["seq"] = (last["seq"] if last else 0) + 1
-                row["prev_hash"] = last["row_hash"] if last else GENESIS
-                row["row_hash"] = row_hash(row)
-                self._db.execute(
+                seq, prev = (last["seq"], last["row_hash"]) if last else (0, GENESIS)
+                for row, _ in batch:
+                    seq += 1
+                    row["seq"], row["prev_hash"] = seq, prev
+                    row["row_hash"] = prev = row_hash(row)
+                self._db.executemany(
                     f"INSERT INTO entries ({', '.join(COLUMNS)}) "
                     f"VALUES ({', '.join('?' * len(COLUMNS))})",
-                    [row[c] for c in COLUMNS],
+                    [[row[c] for c in COLUMNS] for row, _ in batch],
                 )
                 self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        return LogEntry(**row)
+            except BaseException as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                for _, future in batch:
+                    future.set_exception(exc)
+                return
+        for row, future in batch:
+            future.set_result(LogEntry(**row))
 
     # --- reading --------------------------------------------------------------------------------
 

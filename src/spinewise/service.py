@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ class Service:
             return data
         return Presentation.model_validate(data, context={"finding_ids": self.rulebook.finding_ids})
 
-    def assess(
+    async def assess(
         self,
         presentation: Presentation,
         policy: str,
@@ -53,8 +54,10 @@ class Service:
         channel: str,
         reference: str | None = None,
     ) -> Assessment:
+        """Assess and record; returns once the log row is committed. Runs on the event loop:
+        the engine is fast, and the commit is awaited, not blocked on."""
         result = assess(presentation, policy, rulebook=self.rulebook)
-        entry = self.log.append(
+        pending = self.log.submit(
             kind="assessment",
             channel=channel,
             policy=result.policy.id,
@@ -64,6 +67,7 @@ class Service:
             urgency=result.urgency,
             reference=reference,
         )
+        entry = await asyncio.wrap_future(pending)
         logger.info("assessment %s via %s: %s", entry.entry_id, channel, result.decision)
         return result.model_copy(update={"assessment_id": entry.entry_id})
 

@@ -1,4 +1,5 @@
-"""Typed dependencies shared by the routers."""
+"""Typed dependencies shared by the routers. Async on purpose: FastAPI runs a plain `def`
+dependency in a worker thread, two thread hops per request for a dictionary lookup."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import Depends, Request
 from spinewise.service import Service
 
 
-def get_service(request: Request) -> Service:
+async def get_service(request: Request) -> Service:
     service: Service = request.app.state.service
     return service
 

@@ -141,7 +141,7 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
                 request, policy=policy, answers=answers, problems=problems,
                 fragment=fragment, status=422,
             )  # fmt: skip
-        result = service.assess(presentation, policy, channel="page")
+        result = await service.assess(presentation, policy, channel="page")
         others = [p for p in rulebook.policies if p != policy]
         other = service.preview(presentation, others[0]) if others else None
         return render(

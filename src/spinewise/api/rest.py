@@ -46,7 +46,7 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
             422: {"description": "Bad input: each bad field named in plain words"},
         },
     )
-    def assess_endpoint(
+    async def assess_endpoint(
         service: ServiceDep,
         presentation: Annotated[Presentation, Body(openapi_examples=EXAMPLES)],
         policy: Annotated[
@@ -63,7 +63,7 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
         ] = None,
     ) -> Response:
         chosen = policy.value if policy is not None else default_policy
-        result = service.assess(presentation, chosen, channel="api", reference=reference)
+        result = await service.assess(presentation, chosen, channel="api", reference=reference)
         # Serialised once here; FastAPI would validate the model a second time.
         return Response(result.model_dump_json(), media_type="application/json")
 
@@ -84,7 +84,7 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
         }
 
     @router.get("/healthz", summary="Liveness", tags=["health"])
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     return router
