@@ -164,7 +164,11 @@ def render_entry(ref: str, rb: Rulebook) -> RenderableType | None:
     table.add_column(overflow="fold")
     for key, value in entry.model_dump(exclude_defaults=False).items():
         if isinstance(value, dict):
-            value = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in value.items() if v)
+            value = "; ".join(
+                f"{k}: {', '.join(map(str, v)) if isinstance(v, list | tuple) else v}"
+                for k, v in value.items()
+                if v
+            )
         elif isinstance(value, list | tuple):
             value = ", ".join(map(str, value))
         table.add_row(key, str(value) if value not in (None, "") else "-")

@@ -88,13 +88,15 @@ def handout_pdf(view: HandoutView) -> bytes:
 
     def paragraph(text: str, size: int = 12, style: str = "", gap: float = 2) -> None:
         pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(width, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(gap)
 
     def bullets(items: tuple[str, ...]) -> None:
         pdf.set_font("Helvetica", "", 12)
         for item in items:
-            pdf.multi_cell(width, 6, _latin1(f"-  {item}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                width, 6, _latin1(f"-  {item}"), new_x="LMARGIN", new_y="NEXT", align="L"
+            )
         pdf.ln(2)
 
     paragraph(view.title, size=18, style="B", gap=4)

@@ -58,17 +58,37 @@ class Codes(Frozen):
     value_sets: tuple[str, ...] = ()
 
 
+class RecordRule(Frozen):
+    """When a coded record of a finding counts as the finding being present now."""
+
+    statuses: Literal["any", "active"] = Field(
+        "active",
+        description="active: clinicalStatus active, recurrence or relapse (or none given); "
+        "any: every status counts (a history).",
+    )
+    lookback_days: int | None = Field(
+        None, description="The record's onset or date must fall within this many days."
+    )
+    min_days_in_last_year: int | None = Field(
+        None, description="For medicines: days covered in the last 365 days."
+    )
+
+
 class Finding(Frozen):
     """A question a clinician answers: true, false or unknown."""
 
     id: str
-    tier: Literal["seed", "extension"]
+    tier: Literal["seed", "extension", "suspicion"]
     question: str
     help: str
     answer: Literal["boolean"] = "boolean"
     screens: tuple[str, ...]
     sources: tuple[str, ...] = Field(min_length=1)
     codes: Codes = Codes()
+    record: RecordRule = RecordRule()
+    suggested_by: Codes = Field(
+        Codes(), description="Codes that prompt the question without answering it."
+    )
 
 
 class AgeRange(Frozen):

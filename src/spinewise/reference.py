@@ -81,6 +81,18 @@ def reference_markdown(rb: Rulebook | None = None) -> str:
         )
     out += ["", "Help text shown to the clinician:", ""]
     out += [f"- `{f.id}`: {_cell(f.help)}" for f in rb.findings.values()]
+    out += ["", "How a coded record counts (absence of a code never means absent):", ""]
+    for f in rb.findings.values():
+        rule = f.record
+        parts = [f"clinical status {rule.statuses}"]
+        if rule.lookback_days is not None:
+            parts.append(f"within {rule.lookback_days} days")
+        if rule.min_days_in_last_year is not None:
+            parts.append(f"at least {rule.min_days_in_last_year} days in the last year")
+        line = f"- `{f.id}`: {', '.join(parts)}"
+        if any(codes for _, codes in f.suggested_by):
+            line += f"; only prompts the question: {_codes(f.suggested_by)}"
+        out.append(line)
     out += [
         "",
         "## Age flags",
