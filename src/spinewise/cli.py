@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -23,6 +24,7 @@ from spinewise.console import (
     render_assessment,
     render_catalogue,
     render_entry,
+    render_record,
 )
 from spinewise.decision_log import DecisionLog
 from spinewise.engine import assess as run_assess
@@ -36,6 +38,9 @@ from spinewise.rulebook import (
     load_rulebook,
 )
 from spinewise.settings import Settings
+
+if TYPE_CHECKING:
+    from spinewise.fhir.intake import Intake
 
 __all__ = ["app", "main"]
 
@@ -126,6 +131,25 @@ def _read_input(source: str) -> dict[str, Any]:
     return data
 
 
+def _read_fhir(path: Path, as_of: str | None, rb: Rulebook) -> Intake:
+    from spinewise.fhir.intake import FhirInputError, intake, resources_of
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else datetime.now(UTC).date()
+    except ValueError:
+        fail(f"--as-of: not a date (YYYY-MM-DD): {as_of}")
+    if not path.is_file():
+        fail(f"--fhir: no such file: {path}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        fail(f"{path}: not valid JSON: {exc}")
+    try:
+        return intake(resources_of(data), day, rulebook=rb)
+    except FhirInputError as exc:
+        fail(f"{path}: {exc}")
+
+
 def _ask(rb: Rulebook, policy: str, data: dict[str, Any]) -> dict[str, Any]:
     """Ask the required questions one by one; stop once no answer can change the outcome."""
     console = make_console()
@@ -163,6 +187,14 @@ def assess(
         str | None,
         typer.Option("--input", help="A presentation as JSON: a file, or - for stdin."),
     ] = None,
+    fhir: Annotated[
+        Path | None,
+        typer.Option("--fhir", help="A FHIR R4 Bundle (JSON): findings from the record."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Date the record is read at (YYYY-MM-DD; default today)."),
+    ] = None,
     age: Annotated[float | None, typer.Option(help="Age in years.")] = None,
     yes: Annotated[
         list[str] | None, typer.Option("--yes", help="Finding ids present (repeat or list).")
@@ -192,6 +224,11 @@ def assess(
     except UnknownPolicyError as exc:
         fail(f"--policy: {exc}")
     data: dict[str, Any] = _read_input(input) if input is not None else {}
+    record = _read_fhir(fhir, as_of, rb) if fhir is not None else None
+    if record is not None:
+        # The record first; a file or the flags given on the command line override it.
+        data = {"age": record.age, **data}
+        data["findings"] = {**record.findings, **(data.get("findings") or {})}
     findings = data.setdefault("findings", {})
     if not isinstance(findings, dict):
         fail("findings: must be an object of finding id to true, false or null")
@@ -205,7 +242,7 @@ def assess(
         data["age"] = age
     if setting is not None:
         data["setting"] = setting
-    nothing_given = input is None and age is None and not present and not absent
+    nothing_given = input is None and fhir is None and age is None and not present and not absent
     if ask or (ask is None and nothing_given and sys.stdin.isatty()):
         try:
             Presentation.model_validate(data)
@@ -219,7 +256,10 @@ def assess(
     if output is OutputFormat.json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
-        make_console().print(render_assessment(result, rb))
+        console = make_console()
+        console.print(render_assessment(result, rb))
+        if record is not None:
+            console.print(render_record(record, rb))
 
 
 @rules_app.command("list")

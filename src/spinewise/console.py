@@ -3,6 +3,8 @@ knowledge as readable tables."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -17,6 +19,7 @@ __all__ = [
     "render_catalogue",
     "render_entry",
     "render_policy",
+    "render_record",
 ]
 
 #: Decision → (banner text, Rich style). The banner is the first thing a clinician reads.
@@ -79,6 +82,27 @@ def render_assessment(a: Assessment, rb: Rulebook) -> RenderableType:
     for s in a.sources:
         sources.add_row(Text(f"[{s.id}]", style="bold"), s.citation)
     parts += [Text("\nSources", style="bold underline"), sources]
+    return Group(*parts)
+
+
+def render_record(record: Any, rb: Rulebook) -> RenderableType:
+    """What the FHIR record said, and why (an `Intake`)."""
+    parts: list[RenderableType] = [Text("\nFrom the record", style="bold underline")]
+    if record.age_detail:
+        parts.append(Text(f"• age {record.age:g} ({record.age_detail})"))
+    for e in record.evidence:
+        value = "present" if e.value else "absent"
+        when = f", {e.date}" if e.date else ""
+        parts.append(Text(f"• {rb.short_label(e.finding)}: {value} ({e.resource}, {e.code}{when})"))
+    for e in record.suggestions:
+        parts.append(
+            Text(
+                f"? ask about {rb.short_label(e.finding)}: {e.resource} has {e.code}",
+                style="yellow",
+            )
+        )
+    if len(parts) == 1:
+        parts.append(Text("nothing the rules use (unknown is not absent)", style="dim"))
     return Group(*parts)
 
 

@@ -163,6 +163,14 @@ class ValueSet(Frozen):
     title: str
     sources: tuple[str, ...] = Field(min_length=1)
     codes: Codes
+    names: tuple[str, ...] = Field(
+        (),
+        description="Ingredient names that identify a product whose code is not in the list "
+        "(records often code the product, not the ingredient).",
+    )
+    exclude_words: tuple[str, ...] = Field(
+        (), description="Words in a product's name that take it out (e.g. topical forms)."
+    )
 
 
 class AnyOf(Frozen):

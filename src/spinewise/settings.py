@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,9 +29,27 @@ class Settings(BaseSettings):
         default_factory=list, description="Origins allowed by CORS (none: CORS off)."
     )
     max_body_bytes: int = Field(64 * 1024, description="Larger request bodies get 413.")
+    max_fhir_body_bytes: int = Field(
+        16 * 1024 * 1024,
+        description="The limit for FHIR Bundles and CDS Hooks calls, which carry a record.",
+    )
     access_log: bool = Field(
         False, description="uvicorn access log (off: URLs could carry patient answers)."
     )
     public_url: str | None = Field(
-        None, description="The service's own base URL, for links in handouts and cards."
+        None,
+        description="The service's own base URL (behind a proxy): links in cards, and the "
+        "`aud` that CDS Hooks tokens must carry.",
+    )
+    cds_trusted_issuers: dict[str, str] = Field(
+        default_factory=dict,
+        description="CDS Hooks: JSON object of issuer → its JWKS (an https URL or a file path).",
+    )
+    cds_auth: Literal["on", "off"] = Field(
+        "on", description="off: accept CDS Hooks calls without a token (testing only)."
+    )
+    cds_sandbox_compat: bool = Field(
+        False,
+        description="Also put PAMA ratings under extension.systemActions, where the public CDS "
+        "Hooks sandbox reads them.",
     )

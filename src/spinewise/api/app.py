@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from spinewise import __version__
-from spinewise.api import pages, rest
+from spinewise.api import cds, fhir, pages, rest
 from spinewise.api.errors import validation_error_handler
 from spinewise.api.limits import ContentTypes
 from spinewise.rulebook import Rulebook, default_rulebook
@@ -54,15 +54,23 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.include_router(rest.build_router(rulebook, settings.policy))
+    app.include_router(fhir.build_router(rulebook, settings.policy, settings.max_fhir_body_bytes))
+    app.include_router(cds.build_router(settings))
     app.include_router(pages.build_router(rulebook, settings.policy))
     app.mount("/static", StaticFiles(packages=[("spinewise.api", "static")]), name="static")
     app.add_middleware(
         ContentTypes,
         accepted={
             "/api/v1/assess": ("application/json",),
+            "/api/v1/assess/fhir": ("application/json", "application/fhir+json"),
+            "/cds-services/*": ("application/json",),
             "/": ("application/x-www-form-urlencoded", "multipart/form-data"),
         },
     )
+    if settings.cds_auth == "off":
+        logger.warning("SPINEWISE_CDS_AUTH=off: CDS Hooks calls are accepted without a token")
+    elif not settings.cds_trusted_issuers:
+        logger.warning("no SPINEWISE_CDS_TRUSTED_ISSUERS: every CDS Hooks call will be refused")
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

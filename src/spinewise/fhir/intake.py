@@ -1,0 +1,540 @@
+"""FHIR R4 in, a presentation out: age and findings, with the evidence behind each.
+
+Unknown is not absent (CLINICAL.md §3): no code, no observation, no answer leaves a finding
+unknown. A finding is absent only when a QuestionnaireResponse answers "no" or a measured value
+is normal (a recent normal temperature). Every resource of a type that is read is validated
+with `fhir.resources` (R4B models) first; a malformed one is a `FhirInputError` naming the
+resource and the field.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from fhir.resources.R4B import get_fhir_model_class
+from pydantic import ValidationError
+
+from spinewise.fhir.codes import CodeMatcher, codings
+from spinewise.model import Presentation
+from spinewise.rulebook import Rulebook, default_rulebook
+
+__all__ = ["FhirInputError", "Intake", "Problem", "RecordEvidence", "intake", "resources_of"]
+
+# Only resource types, ids and counts are logged here: never codes, values or dates.
+logger = logging.getLogger("spinewise.fhir")
+
+QUESTIONNAIRE_ID = "spinewise-red-flags"
+FEVER_C = 38.0
+#: A normal temperature this recent makes fever absent (when none was high in the window).
+NORMAL_TEMPERATURE_HOURS = 48
+READ_TYPES = frozenset(
+    {
+        "Patient",
+        "Condition",
+        "Observation",
+        "MedicationRequest",
+        "MedicationStatement",
+        "MedicationDispense",
+        "Procedure",
+        "QuestionnaireResponse",
+        "ServiceRequest",
+    }
+)
+ACTIVE = {"active", "recurrence", "relapse"}
+NOT_TRUE = {"refuted", "entered-in-error"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    resource: str
+    field: str
+    message: str
+
+
+class FhirInputError(ValueError):
+    """One or more resources are malformed; each problem names the resource and the field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p.resource}: {p.field}: {p.message}" for p in problems))
+
+
+@dataclass(frozen=True)
+class RecordEvidence:
+    """Why a finding was set (or only suggested) from the record."""
+
+    finding: str
+    value: bool
+    resource: str
+    code: str
+    date: str | None
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "finding": self.finding,
+            "value": self.value,
+            "resource": self.resource,
+            "code": self.code,
+            "date": self.date,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class Intake:
+    """What the record says: age, findings (true/false only; unknown is left out), evidence,
+    and findings the record only suggests asking about."""
+
+    as_of: date
+    age: float | None = None
+    age_detail: str | None = None
+    findings: dict[str, bool] = field(default_factory=dict)
+    evidence: list[RecordEvidence] = field(default_factory=list)
+    suggestions: list[RecordEvidence] = field(default_factory=list)
+    indications: list[str] = field(default_factory=list)
+
+    def set(self, item: RecordEvidence) -> None:
+        # A present finding wins over an absent one from another source: a red flag in the
+        # record is never hidden by a "no" elsewhere.
+        self.evidence.append(item)
+        self.findings[item.finding] = self.findings.get(item.finding, False) or item.value
+
+    def presentation(self, setting: str | None = None) -> Presentation:
+        data: dict[str, Any] = {"age": self.age, "findings": dict(self.findings)}
+        if setting:
+            data["setting"] = setting
+        return Presentation.model_validate(data)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "age": self.age,
+            "age_detail": self.age_detail,
+            "findings": dict(self.findings),
+            "evidence": [e.as_dict() for e in self.evidence],
+            "suggestions": [e.as_dict() for e in self.suggestions],
+            "indications": list(self.indications),
+        }
+
+
+def resources_of(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The resources of a Bundle (or a single resource)."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("resourceType"), str):
+        raise FhirInputError([Problem("(input)", "resourceType", "not a FHIR resource")])
+    if data["resourceType"] != "Bundle":
+        return [dict(data)]
+    entries = data.get("entry") or []
+    if not isinstance(entries, list):
+        raise FhirInputError([Problem("Bundle", "entry", "must be a list")])
+    out = []
+    for i, entry in enumerate(entries):
+        resource = entry.get("resource") if isinstance(entry, Mapping) else None
+        if not isinstance(resource, Mapping):
+            raise FhirInputError([Problem("Bundle", f"entry[{i}].resource", "missing")])
+        out.append(dict(resource))
+    return out
+
+
+def _name(resource: Mapping[str, Any]) -> str:
+    return f"{resource.get('resourceType')}/{resource.get('id', '?')}"
+
+
+def _validate(resource: Mapping[str, Any]) -> None:
+    model = get_fhir_model_class(str(resource["resourceType"]))
+    try:
+        model.model_validate(resource)
+    except ValidationError as exc:
+        raise FhirInputError(
+            [
+                Problem(
+                    _name(resource),
+                    ".".join(str(p) for p in e["loc"]) or "(resource)",
+                    e["msg"],
+                )
+                for e in exc.errors()
+            ]
+        ) from None
+
+
+def parse_date(value: Any) -> datetime | None:
+    """FHIR date or dateTime (YYYY, YYYY-MM, YYYY-MM-DD, full timestamp) → naive UTC start."""
+    if not isinstance(value, str) or len(value) < 4:
+        return None
+    try:
+        if len(value) == 4:
+            return datetime(int(value), 1, 1)
+        if len(value) == 7:
+            return datetime(int(value[:4]), int(value[5:7]), 1)
+        if len(value) == 10:
+            return datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(tz=None).replace(tzinfo=None)
+    return parsed
+
+
+def _age(birth: str, as_of: date) -> tuple[float, str]:
+    """Age in full years; a partial birth date gives the oldest age it allows (the safe side:
+    age-derived red flags are not missed), and says so."""
+    year = int(birth[:4])
+    month = int(birth[5:7]) if len(birth) >= 7 else 1
+    day = int(birth[8:10]) if len(birth) >= 10 else 1
+    oldest = as_of.year - year - ((as_of.month, as_of.day) < (month, day))
+    if len(birth) >= 10:
+        return float(oldest), f"from birthDate {birth}"
+    youngest = (
+        as_of.year - year - 1
+        if len(birth) == 4
+        else oldest - ((as_of.month, as_of.day) < (month, 28))
+    )
+    if youngest != oldest:
+        return float(
+            oldest
+        ), f"from partial birthDate {birth}: {youngest} or {oldest}, {oldest} used"
+    return float(oldest), f"from partial birthDate {birth}"
+
+
+class _Reader:
+    def __init__(self, rulebook: Rulebook, as_of: date, matcher: CodeMatcher) -> None:
+        self.rb = rulebook
+        self.as_of = as_of
+        self.now = datetime.combine(as_of, datetime.max.time())
+        self.matcher = matcher
+        self.out = Intake(as_of=as_of)
+        self.temperatures: list[tuple[datetime, float, str, Mapping[str, Any]]] = []
+        self.steroid_days: list[tuple[datetime, datetime, str]] = []
+
+    def days_ago(self, when: datetime | None) -> float | None:
+        return None if when is None else (self.now - when).total_seconds() / 86400
+
+    # --- per resource type -------------------------------------------------------------------
+
+    def patient(self, r: Mapping[str, Any]) -> None:
+        birth = r.get("birthDate")
+        if birth is None:
+            return
+        if not isinstance(birth, str) or parse_date(birth) is None:
+            raise FhirInputError([Problem(_name(r), "birthDate", "not a date")])
+        self.out.age, self.out.age_detail = _age(birth, self.as_of)
+
+    def coded(
+        self,
+        r: Mapping[str, Any],
+        concepts: Iterable[Any],
+        when: datetime | None,
+        status: str | None,
+        *,
+        order: bool = False,
+    ) -> None:
+        """Findings recorded by codes (Conditions, order reasons), with their status rules."""
+        hits: list[tuple[str, str]] = []
+        prompts: list[tuple[str, str]] = []
+        for concept in concepts:
+            if not isinstance(concept, Mapping):
+                continue
+            for system, code, display in codings(concept):
+                label = f"{system} {code}" + (f" {display}" if display else "")
+                hits += [(fid, label) for fid in self.matcher.findings(system, code)]
+                prompts += [(fid, label) for fid in self.matcher.suggested(system, code)]
+                if order and "low_back_pain" in self.matcher.value_sets_of(system, code):
+                    self.out.indications.append(label)
+        if not hits and not prompts:
+            return
+        stamp = when.date().isoformat() if when else None
+        for fid, label in hits:
+            rule = self.rb.findings[fid].record
+            if not order:
+                if rule.statuses == "active" and status is not None and status not in ACTIVE:
+                    continue
+                age_days = self.days_ago(when)
+                if rule.lookback_days is not None and (
+                    age_days is None or age_days > rule.lookback_days
+                ):
+                    continue
+            self.out.set(RecordEvidence(fid, True, _name(r), label, stamp, "coded"))
+        for fid, label in prompts:
+            self.out.suggestions.append(
+                RecordEvidence(fid, True, _name(r), label, stamp, "suggests asking")
+            )
+
+    def condition(self, r: Mapping[str, Any]) -> None:
+        verification = _first_code(r.get("verificationStatus"))
+        if verification in NOT_TRUE:
+            return
+        when = (
+            parse_date(r.get("onsetDateTime"))
+            or parse_date(
+                (r.get("onsetPeriod") or {}).get("start")
+                if isinstance(r.get("onsetPeriod"), Mapping)
+                else None
+            )
+            or parse_date(r.get("recordedDate"))
+        )
+        self.coded(r, [r.get("code")], when, _first_code(r.get("clinicalStatus")))
+
+    def observation(self, r: Mapping[str, Any]) -> None:
+        if r.get("status") in ("entered-in-error", "cancelled"):
+            return
+        if not self.matcher.in_value_set("body_temperature", _concept(r.get("code"))):
+            return
+        quantity = r.get("valueQuantity") or {}
+        value, unit = quantity.get("value"), (quantity.get("code") or quantity.get("unit") or "")
+        when = (
+            parse_date(r.get("effectiveDateTime"))
+            or parse_date((r.get("effectivePeriod") or {}).get("start"))
+            or parse_date(r.get("issued"))
+        )
+        if value is None or when is None:
+            return
+        celsius = _celsius(float(value), str(unit))
+        if celsius is None:
+            raise FhirInputError(
+                [Problem(_name(r), "valueQuantity.code", f"unknown temperature unit {unit!r}")]
+            )
+        self.temperatures.append((when, celsius, f"{float(value):g} {unit}", r))
+
+    def medication(self, r: Mapping[str, Any]) -> None:
+        status = r.get("status")
+        if status in ("entered-in-error", "cancelled", "draft", "not-taken", "declined"):
+            return
+        concept = _concept(r.get("medicationCodeableConcept"))
+        matched = self.matcher.in_value_set("systemic_corticosteroids", concept)
+        if not matched:
+            return
+        kind = r["resourceType"]
+        start: datetime | None
+        end: datetime | None
+        if kind == "MedicationDispense":
+            start = parse_date(r.get("whenHandedOver")) or parse_date(r.get("whenPrepared"))
+            days = _days(r.get("daysSupply") or {})
+            end = _shift(start, days) if start and days else None
+        elif kind == "MedicationStatement":
+            period = r.get("effectivePeriod") or {}
+            start = parse_date(period.get("start")) or parse_date(r.get("effectiveDateTime"))
+            end = parse_date(period.get("end")) or (self.now if status == "active" else None)
+        else:  # MedicationRequest
+            start = parse_date(r.get("authoredOn"))
+            dispense = r.get("dispenseRequest") or {}
+            days = _days(dispense.get("expectedSupplyDuration") or {})
+            repeats = int(dispense.get("numberOfRepeatsAllowed") or 0)
+            validity = dispense.get("validityPeriod") or {}
+            end = parse_date(validity.get("end"))
+            if start and days:
+                end = _shift(start, days * (1 + repeats))
+        if start and end and end > start:
+            self.steroid_days.append((start, end, f"{_name(r)} ({matched})"))
+
+    def procedure(self, r: Mapping[str, Any]) -> None:
+        if r.get("status") not in ("completed", "in-progress", None):
+            return
+        label = self.matcher.in_value_set("spinal_procedures", _concept(r.get("code")))
+        if not label:
+            return
+        period = r.get("performedPeriod") or {}
+        when = (
+            parse_date(r.get("performedDateTime"))
+            or parse_date(period.get("end"))
+            or parse_date(period.get("start"))
+        )
+        limit = self.rb.findings["recent_spinal_procedure"].record.lookback_days or 30
+        age_days = self.days_ago(when)
+        if age_days is not None and -1 <= age_days <= limit:
+            self.out.set(
+                RecordEvidence(
+                    "recent_spinal_procedure",
+                    True,
+                    _name(r),
+                    label,
+                    when.date().isoformat() if when else None,
+                    f"within {limit} days",
+                )
+            )
+
+    def questionnaire_response(self, r: Mapping[str, Any]) -> None:
+        canonical = str(r.get("questionnaire") or "")
+        if not canonical.split("|")[0].rstrip("/").endswith(QUESTIONNAIRE_ID):
+            return
+        if r.get("status") in ("entered-in-error", "stopped"):
+            return
+        when = parse_date(r.get("authored"))
+        stamp = when.date().isoformat() if when else None
+        for item in _items(r.get("item") or []):
+            link = str(item.get("linkId"))
+            answers = item.get("answer") or []
+            if not answers:
+                continue
+            answer = answers[0]
+            if link == "age":
+                value = answer.get("valueDecimal", answer.get("valueInteger"))
+                if isinstance(value, int | float) and 0 <= value <= 120:
+                    self.out.age, self.out.age_detail = float(value), f"answered in {_name(r)}"
+            elif link in self.rb.findings and isinstance(answer.get("valueBoolean"), bool):
+                value = answer["valueBoolean"]
+                self.out.set(
+                    RecordEvidence(link, value, _name(r), f"linkId {link}", stamp, "answered")
+                )
+
+    def service_request(self, r: Mapping[str, Any]) -> None:
+        self.coded(r, r.get("reasonCode") or [], None, None, order=True)
+
+    # --- conclusions over several resources -----------------------------------------------------
+
+    def finish(self) -> Intake:
+        self._fever()
+        self._steroids()
+        return self.out
+
+    def _fever(self) -> None:
+        lookback = self.rb.findings["fever"].record.lookback_days or 7
+        recent = [t for t in self.temperatures if 0 <= (self.days_ago(t[0]) or 0) <= lookback]
+        high = [t for t in recent if t[1] >= FEVER_C]
+        if high:
+            when, _, shown, r = max(high, key=lambda t: t[1])
+            self.out.set(
+                RecordEvidence(
+                    "fever",
+                    True,
+                    _name(r),
+                    f"loinc 8310-5 {shown}",
+                    when.date().isoformat(),
+                    f">= {FEVER_C:g} °C",
+                )
+            )
+            return
+        normal = [t for t in recent if (self.days_ago(t[0]) or 0) * 24 <= NORMAL_TEMPERATURE_HOURS]
+        if normal:
+            when, _, shown, r = max(normal, key=lambda t: t[0])
+            self.out.set(
+                RecordEvidence(
+                    "fever",
+                    False,
+                    _name(r),
+                    f"loinc 8310-5 {shown}",
+                    when.date().isoformat(),
+                    f"normal within {NORMAL_TEMPERATURE_HOURS} h",
+                )
+            )
+
+    def _steroids(self) -> None:
+        need = self.rb.findings["prolonged_corticosteroid_use"].record.min_days_in_last_year or 90
+        window_start = _shift(self.now, -365)
+        spans = sorted(
+            (max(s, window_start), min(e, self.now), what)
+            for s, e, what in self.steroid_days
+            if e > window_start and s < self.now
+        )
+        covered, cursor = 0.0, window_start
+        for start, end, _ in spans:
+            start = max(start, cursor)
+            if end > start:
+                covered += (end - start).total_seconds() / 86400
+                cursor = end
+        if covered >= need:
+            sources = "; ".join(what for _, _, what in spans)
+            self.out.set(
+                RecordEvidence(
+                    "prolonged_corticosteroid_use",
+                    True,
+                    sources.split(" (")[0],
+                    sources,
+                    None,
+                    f"{covered:.0f} days in the last year",
+                )
+            )
+
+
+def _shift(moment: datetime, days: float) -> datetime:
+    """`moment` moved by `days`, clamped to the calendar's ends instead of overflowing."""
+    try:
+        return moment + timedelta(days=days)
+    except OverflowError:
+        return datetime.max if days > 0 else datetime.min
+
+
+def _first_code(concept: Any) -> str | None:
+    if isinstance(concept, Mapping):
+        for coding in concept.get("coding") or []:
+            if isinstance(coding, Mapping) and isinstance(coding.get("code"), str):
+                return str(coding["code"])
+    return None
+
+
+def _concept(value: Any) -> Mapping[str, Any] | None:
+    return value if isinstance(value, Mapping) else None
+
+
+def _days(duration: Mapping[str, Any]) -> float | None:
+    value = duration.get("value")
+    unit = (duration.get("code") or duration.get("unit") or "d").lower()
+    if not isinstance(value, int | float):
+        return None
+    scale = {
+        "d": 1,
+        "day": 1,
+        "days": 1,
+        "wk": 7,
+        "week": 7,
+        "weeks": 7,
+        "mo": 30,
+        "month": 30,
+        "months": 30,
+    }
+    return float(value) * scale.get(unit, 1)
+
+
+def _celsius(value: float, unit: str) -> float | None:
+    unit = unit.strip().lower().replace("°", "").replace("deg", "")
+    if unit in ("cel", "c", "celsius", "[c]"):
+        return value
+    if unit in ("[f]", "f", "fahrenheit", "[degf]"):
+        return (value - 32) * 5 / 9
+    return None
+
+
+def _items(items: Iterable[Any]) -> Iterable[Mapping[str, Any]]:
+    for item in items:
+        if isinstance(item, Mapping):
+            yield item
+            yield from _items(item.get("item") or [])
+
+
+def intake(
+    resources: Iterable[Mapping[str, Any]],
+    as_of: date,
+    *,
+    rulebook: Rulebook | None = None,
+    matcher: CodeMatcher | None = None,
+) -> Intake:
+    """Read resources (any order, any mix) into age, findings and evidence as of a date."""
+    rb = rulebook or default_rulebook()
+    reader = _Reader(rb, as_of, matcher or CodeMatcher(rb))
+    dispatch = {
+        "Patient": reader.patient,
+        "Condition": reader.condition,
+        "Observation": reader.observation,
+        "MedicationRequest": reader.medication,
+        "MedicationStatement": reader.medication,
+        "MedicationDispense": reader.medication,
+        "Procedure": reader.procedure,
+        "QuestionnaireResponse": reader.questionnaire_response,
+        "ServiceRequest": reader.service_request,
+    }
+    counts: dict[str, int] = {}
+    for resource in resources:
+        kind = resource.get("resourceType") if isinstance(resource, Mapping) else None
+        handler = dispatch.get(str(kind))
+        if handler is not None:
+            counts[str(kind)] = counts.get(str(kind), 0) + 1
+            # Every resource of a type we read is validated before it is read, so that a
+            # malformed one is named, never half-read or silently skipped.
+            _validate(resource)
+            handler(resource)
+    logger.debug("intake read %s", counts)
+    return reader.finish()
