@@ -60,7 +60,8 @@ def test_console_example_runs(
     if " | " in command:  # `echo '...' | spinewise ...`
         producer, command = command.split(" | ", 1)
         stdin = shlex.split(producer)[1]
-    argv = shlex.split(command)
+    # Docs are written from the repository root, beside the shared data folder.
+    argv = shlex.split(command.replace("../shared/", f"{ROOT.parent}/shared/"))
     assert argv[0] == "spinewise", where
     result = CliRunner().invoke(app, argv[1:], input=stdin)
     assert result.exit_code == 0, f"{where}: {result.output}"

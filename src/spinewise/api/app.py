@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -35,6 +36,11 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
         # The decision log is opened per run of the app (uvicorn, a test client) and closed
         # when it stops.
         app.state.service = Service(settings, rulebook)
+        # Everything loaded at start (rulebook, FHIR models, templates) lives as long as the
+        # process: take it out of the garbage collector's scans, which shortens the pauses
+        # that show in the latency tail.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

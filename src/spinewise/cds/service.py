@@ -34,7 +34,7 @@ from spinewise.cds.models import (
     Source,
     Suggestion,
 )
-from spinewise.fhir.codes import CodeMatcher, codings
+from spinewise.fhir.codes import codings, matcher_for
 from spinewise.fhir.intake import QUESTIONNAIRE_ID, Intake, intake
 from spinewise.fhir.resources import CANONICAL_BASE
 from spinewise.model import Assessment
@@ -238,7 +238,7 @@ async def rate_orders(
     rb = service.rulebook
     if request.hook not in HOOKS:
         return CdsResponse(cards=[]).dump(), []
-    matcher = _matcher(rb)
+    matcher = matcher_for(rb)
     lumbar = [o for o in _orders(request) if matcher.in_value_set("lumbar_imaging", o.get("code"))]
     if not lumbar:
         return CdsResponse(cards=[]).dump(), []
@@ -275,16 +275,6 @@ async def rate_orders(
         # The public CDS Hooks sandbox reads PAMA ratings only from the pre-2.0 place.
         response["extension"] = {"systemActions": response["systemActions"]}
     return response, rated
-
-
-_MATCHERS: dict[int, CodeMatcher] = {}
-
-
-def _matcher(rb: Rulebook) -> CodeMatcher:
-    matcher = _MATCHERS.get(id(rb))
-    if matcher is None or matcher.rulebook is not rb:
-        matcher = _MATCHERS[id(rb)] = CodeMatcher(rb)
-    return matcher
 
 
 def _source(rb: Rulebook, policy: str) -> Source:

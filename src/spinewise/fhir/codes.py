@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from spinewise.model import Codes
 from spinewise.rulebook import Rulebook
 
-__all__ = ["SYSTEMS", "CodeMatcher", "codings", "system_name"]
+__all__ = ["SYSTEMS", "CodeMatcher", "codings", "matcher_for", "system_name"]
 
 #: FHIR code system URIs → the short names used in the knowledge files.
 SYSTEMS: Mapping[str, str] = {
@@ -46,20 +47,27 @@ def codings(concept: Mapping[str, Any] | None) -> Iterator[tuple[str, str, str]]
 @dataclass
 class _Table:
     exact: dict[tuple[str, str], set[str]] = field(default_factory=dict)
-    prefix: list[tuple[str, str, str]] = field(default_factory=list)
+    # (system, prefix) -> targets, and the prefix lengths in use: a code is looked up by its
+    # own prefixes of those lengths instead of scanning every pattern.
+    prefix: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    lengths: set[int] = field(default_factory=set)
 
     def add(self, codes: Codes, target: str, rulebook: Rulebook) -> None:
         for system, values in _expand(codes, rulebook):
             for value in values:
                 if value.endswith("*"):
-                    self.prefix.append((system, _normal(system, value[:-1]), target))
+                    stem = _normal(system, value[:-1])
+                    self.prefix.setdefault((system, stem), set()).add(target)
+                    self.lengths.add(len(stem))
                 else:
                     self.exact.setdefault((system, _normal(system, value)), set()).add(target)
 
     def match(self, system: str, code: str) -> set[str]:
         code = _normal(system, code)
         hits = set(self.exact.get((system, code), ()))
-        hits.update(t for s, p, t in self.prefix if s == system and code.startswith(p))
+        for length in self.lengths:
+            if length <= len(code):
+                hits.update(self.prefix.get((system, code[:length]), ()))
         return hits
 
 
@@ -110,3 +118,9 @@ class CodeMatcher:
             if any(n in words for n in vs.names) and not any(x in words for x in vs.exclude_words):
                 return f"name '{words.strip()[:60]}'"
         return None
+
+
+@functools.cache
+def matcher_for(rulebook: Rulebook) -> CodeMatcher:
+    """The matcher of a rulebook, built once (rulebooks compare by identity)."""
+    return CodeMatcher(rulebook)

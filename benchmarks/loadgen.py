@@ -1,0 +1,124 @@
+"""A bounded HTTP/1.1 load generator for loopback benchmarks, and a server runner.
+
+Keep-alive connections, every request sent once, every loop bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def request_bytes(
+    method: str,
+    path: str,
+    body: object | None = None,
+    *,
+    host: str = "127.0.0.1",
+    headers: Mapping[str, str] | None = None,
+) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    if body is None:
+        return ("\r\n".join(lines) + "\r\n\r\n").encode()
+    data = json.dumps(body).encode()
+    lines += ["Content-Type: application/json", f"Content-Length: {len(data)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + data
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    await reader.readexactly(length)
+    return status
+
+
+async def _load(port: int, requests: list[bytes], concurrency: int) -> tuple[float, list[float]]:
+    queue: asyncio.Queue[bytes] = asyncio.Queue()
+    for r in requests:
+        queue.put_nowait(r)
+    latencies: list[float] = []
+
+    async def worker() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=2**24)
+        try:
+            while not queue.empty():
+                payload = queue.get_nowait()
+                start = time.perf_counter()
+                writer.write(payload)
+                status = await _read_response(reader)
+                latencies.append(time.perf_counter() - start)
+                if status != 200:
+                    raise RuntimeError(f"status {status}")
+        finally:
+            writer.close()
+
+    start = time.perf_counter()
+    await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(concurrency))), timeout=600)
+    return time.perf_counter() - start, latencies
+
+
+def load(port: int, requests: list[bytes], concurrency: int) -> tuple[float, list[float]]:
+    """Send every request once over `concurrency` connections: wall time and latencies (s)."""
+    return asyncio.run(_load(port, requests, concurrency))
+
+
+def summary(wall: float, latencies: list[float]) -> tuple[float, float, float]:
+    """Requests/s, p50 and p99 in milliseconds."""
+    ordered = sorted(latencies)
+    p99 = ordered[max(0, int(len(ordered) * 0.99) - 1)]
+    return len(ordered) / wall, statistics.median(ordered) * 1000, p99 * 1000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def served(env: Mapping[str, str]) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """`spinewise serve` in its own process on a free port, until the block ends."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "spinewise", "serve", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("server did not start") from None
+                time.sleep(0.1)
+        yield port, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def rss_kib(pid: int) -> tuple[int, int]:
+    """Resident and peak resident memory of a process, in KiB (Linux)."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
