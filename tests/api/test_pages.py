@@ -173,9 +173,12 @@ def test_no_handout_while_questions_are_open_or_for_an_unknown_id(client: TestCl
     assert client.get("/handout/nope.pdf").status_code == 404
 
 
-def test_handout_for_an_open_assessment_is_refused(client: TestClient) -> None:
-    assessment_id = client.post("/api/v1/assess", json={"age": 40}).json()["assessment_id"]
-    assert client.get(f"/handout/{assessment_id}").status_code == 409
+def test_handout_for_an_open_assessment_leads_back_to_the_questions(client: TestClient) -> None:
+    body = {"age": 40, "findings": {"fever": False}}
+    assessment_id = client.post("/api/v1/assess", json=body).json()["assessment_id"]
+    response = client.get(f"/handout/{assessment_id}")
+    assert response.status_code == 409
+    assert 'href="/?policy=seed&amp;age=40&amp;fever=no"' in response.text
 
 
 @pytest.mark.parametrize("path", VIGNETTES, ids=lambda p: p.stem)

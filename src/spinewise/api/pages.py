@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 from spinewise.api.deps import ServiceDep
 from spinewise.api.errors import field_errors
 from spinewise.handout import handout_for, handout_pdf
-from spinewise.model import Assessment, Policy, when_ids
+from spinewise.model import Assessment, Policy, Presentation, when_ids
 from spinewise.rulebook import Rulebook
 
 __all__ = ["build_router", "templates"]
@@ -79,6 +80,17 @@ def read_answers(form: Mapping[str, Any], rb: Rulebook) -> tuple[dict[str, Any],
         elif ANSWERS[answer] is not None:
             data["findings"][fid] = ANSWERS[answer]
     return data, problems
+
+
+def prefilled_link(policy: str, presentation: Presentation) -> str:
+    """The page, with these answers filled in (`/?policy=seed&age=62&fever=yes`)."""
+    params = {"policy": policy}
+    if presentation.age is not None:
+        params["age"] = f"{presentation.age:g}"
+    params |= {
+        fid: "yes" if v else "no" for fid, v in presentation.findings.items() if v is not None
+    }
+    return "/?" + urlencode(params)
 
 
 def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
@@ -171,14 +183,21 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
             return _message(request, 404, "No such assessment.")
         view = handout_for(logged.assessment, rulebook)
         if view is None:
-            return _message(request, 409, "No handout yet: some red-flag questions are still open.")
+            # Answer the open questions first: back to the page, with what is known filled in.
+            return _message(
+                request,
+                409,
+                "No handout yet: some red-flag questions are still open. Answer them, then "
+                "print the handout from the page.",
+                link=prefilled_link(logged.assessment.policy.id, logged.presentation),
+            )
         return templates.TemplateResponse(
             request, "handout.html", {"view": view, "result": logged.assessment}
         )
 
-    def _message(request: Request, status: int, text: str) -> HTMLResponse:
+    def _message(request: Request, status: int, text: str, link: str = "/") -> HTMLResponse:
         return templates.TemplateResponse(
-            request, "message.html", {"text": text}, status_code=status
+            request, "message.html", {"text": text, "link": link}, status_code=status
         )
 
     return router

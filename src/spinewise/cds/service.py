@@ -421,7 +421,8 @@ def _judge(
         ],
         selectionBehavior="at-most-one",
         overrideReasons=override,
-        links=[page, handout] if assessment.decision == "conservative" else [page],
+        # Until every question is answered the handout page leads back to the questions.
+        links=[page, handout],
     )
     return "not-appropriate", [card]
 
