@@ -7,8 +7,9 @@ the assessment and nothing else on stdout.
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +25,7 @@ from spinewise.console import (
     render_assessment,
     render_catalogue,
     render_entry,
+    render_note,
     render_record,
 )
 from spinewise.decision_log import DecisionLog
@@ -297,6 +299,110 @@ def rules_validate(
         f"({', '.join(rb.policies)}), {len(rb.findings)} findings, "
         f"{len(rb.conditions)} conditions, {len(rb.sources)} sources"
     )
+
+
+def _nlp() -> Any:
+    try:
+        import spinewise.nlp as nlp
+    except ImportError:
+        fail("the note extractor needs the nlp extra: pip install 'spinewise[nlp]'")
+    return nlp
+
+
+def _jsonl(path: Path, keys: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Numbered JSON objects of a JSON-lines file (`-` for stdin); a bad line stops with its
+    number, after everything before it was written."""
+    handle = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                fail(f"{path}: line {number}: not valid JSON: {exc.msg}")
+            if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in keys):
+                fail(f"{path}: line {number}: needs string fields {', '.join(keys)}")
+            yield number, item
+
+
+def _extract_worker(text: str) -> dict[str, Any]:
+    import spinewise.nlp as nlp
+
+    result: dict[str, Any] = nlp.extract(text).as_dict()
+    return result
+
+
+@app.command()
+def extract(
+    source: Annotated[
+        str | None, typer.Argument(metavar="[FILE|-]", help="A note (default: stdin).")
+    ] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = (
+        OutputFormat.text
+    ),
+    jsonl: Annotated[
+        Path | None,
+        typer.Option(
+            "--jsonl", help='{"id","text"} lines in, {"id","age","findings","mentions"} out.'
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Processes for --jsonl (default: all cores).")] = 0,
+) -> None:
+    """Read a free-text note: age and red-flag findings, with the text behind each."""
+    nlp = _nlp()
+    if jsonl is not None:
+        _extract_jsonl(jsonl, workers or os.cpu_count() or 1)
+        return
+    if source is None or source == "-":
+        text = sys.stdin.read()
+    elif Path(source).is_file():
+        text = Path(source).read_text(encoding="utf-8", errors="replace")
+    else:
+        fail(f"no such file: {source}")
+    result = nlp.extract(text)
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        make_console().print(render_note(text, result, default_rulebook()))
+
+
+def _extract_jsonl(path: Path, workers: int) -> None:
+    items = _jsonl(path, ("id", "text"))
+    if workers <= 1:
+        for _, item in items:
+            out = {"id": item["id"], **_extract_worker(item["text"])}
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        return
+    import multiprocessing
+
+    ids: list[str] = []
+
+    def texts() -> Iterator[str]:
+        for _, item in items:
+            ids.append(item["id"])
+            yield item["text"]
+
+    # Streaming over all cores: imap keeps order and holds only a window of notes in memory.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for i, result in enumerate(pool.imap(_extract_worker, texts(), chunksize=16)):
+            sys.stdout.write(json.dumps({"id": ids[i], **result}, ensure_ascii=False) + "\n")
+            ids[i] = ""
+
+
+@app.command()
+def assertion(
+    jsonl: Annotated[
+        Path,
+        typer.Option("--jsonl", help='{"id","text","target"} lines in; ConText of the target out.'),
+    ],
+) -> None:
+    """Is a target phrase in the text, and negated, historical, hypothetical, about someone
+    else, uncertain? For any concept, one JSON line per input line."""
+    nlp = _nlp()
+    for _, item in _jsonl(jsonl, ("id", "text", "target")):
+        result = nlp.assertion(item["text"], item["target"]).as_dict()
+        sys.stdout.write(json.dumps({"id": item["id"], **result}) + "\n")
 
 
 @app.command()

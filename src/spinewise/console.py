@@ -18,6 +18,7 @@ __all__ = [
     "render_assessment",
     "render_catalogue",
     "render_entry",
+    "render_note",
     "render_policy",
     "render_record",
 ]
@@ -104,6 +105,30 @@ def render_record(record: Any, rb: Rulebook) -> RenderableType:
     if len(parts) == 1:
         parts.append(Text("nothing the rules use (unknown is not absent)", style="dim"))
     return Group(*parts)
+
+
+def render_note(text: str, result: Any, rb: Rulebook) -> RenderableType:
+    """The note with the evidence highlighted, then the findings it gives."""
+    styles = {True: "bold white on red", False: "black on green3", None: "black on grey70"}
+    shown = Text(text)
+    for m in result.mentions:
+        shown.stylize(styles[m.counts_as], m.start, m.end)
+    table = Table(title="Findings from the note", show_lines=False)
+    for column in ("finding", "answer", "evidence"):
+        table.add_column(column, overflow="fold")
+    if result.age is not None:
+        table.add_row("age", f"{result.age:g}", "")
+    for fid, value in result.findings.items():
+        if value is None:
+            continue
+        evidence = "; ".join(
+            f'"{m.text}"' + (f" ({m.note})" if m.note else "")
+            for m in result.mentions
+            if m.finding == fid and m.counts_as is value
+        )
+        table.add_row(rb.short_label(fid), "yes" if value else "no", evidence)
+    legend = Text("red: present   green: absent   grey: mentioned, says nothing now", style="dim")
+    return Group(shown, legend, table)
 
 
 def render_policy(policy: Policy, rb: Rulebook) -> RenderableType:

@@ -307,6 +307,28 @@ class Handouts(Frozen):
     image: ImageHandout
 
 
+class NlpSettings(Frozen):
+    """How note mentions become findings (knowledge/nlp/settings.yaml)."""
+
+    version: int
+    helpers: Mapping[str, tuple[str, ...]]
+    history_counts: tuple[str, ...]
+    uncertain_counts: tuple[str, ...]
+    sections: Mapping[str, Literal["other", "historical", "hypothetical"]]
+    recent_procedure_days: int
+    prolonged_steroid_days: int
+    fever_celsius: float
+
+
+class NlpRules(Frozen):
+    """The NLP rule files, in medspaCy's own JSON formats, checked against the catalogue."""
+
+    settings: NlpSettings
+    target_rules: tuple[Mapping[str, Any], ...]
+    context_rules: tuple[Mapping[str, Any], ...]
+    section_rules: tuple[Mapping[str, Any], ...]
+
+
 # --------------------------------------------------------------------------------------------
 # Presentation (input)
 # --------------------------------------------------------------------------------------------

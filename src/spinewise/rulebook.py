@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -27,6 +28,8 @@ from spinewise.model import (
     Finding,
     Frozen,
     Handouts,
+    NlpRules,
+    NlpSettings,
     Policy,
     Source,
     Study,
@@ -115,6 +118,7 @@ class Rulebook:
     value_sets: Mapping[str, ValueSet]
     policies: Mapping[str, Policy]
     handouts: Handouts
+    nlp: NlpRules
     finding_ids: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -173,11 +177,16 @@ def _knowledge_files(root: Traversable, prefix: str = "") -> Iterator[tuple[str,
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
         if entry.is_dir():
             yield from _knowledge_files(entry, f"{prefix}{entry.name}/")
-        elif entry.name.endswith((".yaml", ".yml")):
+        elif entry.name.endswith((".yaml", ".yml", ".json")):
             yield f"{prefix}{entry.name}", entry
 
 
 def _read_yaml(name: str, entry: Traversable) -> Any:
+    if name.endswith(".json"):
+        try:
+            return json.loads(entry.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise RulebookError(f"{name}: not valid JSON: {exc}") from None
     try:
         return yaml.load(entry.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
@@ -273,6 +282,12 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
     )
     evidence = _parse(EvidenceFile, "evidence.yaml", need("evidence.yaml")).evidence
     handouts = _parse(Handouts, "handout.yaml", need("handout.yaml"))
+    nlp = NlpRules(
+        settings=_parse(NlpSettings, "nlp/settings.yaml", need("nlp/settings.yaml")),
+        target_rules=tuple(need("nlp/target_rules.json").get("target_rules", [])),
+        context_rules=tuple(need("nlp/context_rules.json").get("context_rules", [])),
+        section_rules=tuple(need("nlp/section_rules.json").get("section_rules", [])),
+    )
     value_sets: dict[str, ValueSet] = {}
     policies: dict[str, Policy] = {}
     for name, data in raw.items():
@@ -287,6 +302,8 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
             if policy.id != stem:
                 raise RulebookError(f"{name}: id {policy.id!r} must match the file name")
             policies[stem] = policy
+        elif name.startswith("nlp/"):
+            continue  # read above; medspaCy validates the rule shapes when it loads them
         elif name not in TOP_LEVEL_FILES:
             raise RulebookError(f"{name}: unexpected file in the knowledge directory")
     if "seed" not in policies:
@@ -305,6 +322,7 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
         value_sets=value_sets,
         policies=policies,
         handouts=handouts,
+        nlp=nlp,
     )
     _check_references(rulebook)
     return rulebook
@@ -378,10 +396,30 @@ def _check_references(rb: Rulebook) -> None:
     missing = set(rb.conditions) - set(rb.handouts.image.conditions)
     for cid in sorted(missing):
         check.errors.append(f"handout.yaml: image.conditions: no plain explanation of {cid!r}")
+    _check_nlp(check)
     for p in rb.policies.values():
         _check_policy(check, p)
     if check.errors:
         raise RulebookError("; ".join(check.errors))
+
+
+def _check_nlp(check: _Checker) -> None:
+    """Every NLP target is traceable to a finding (directly or through a helper category)."""
+    rb = check.rb
+    nlp = rb.nlp
+    helpers = nlp.settings.helpers
+    for helper, targets in helpers.items():
+        check.refs(f"nlp/settings.yaml: helpers.{helper}", "finding", targets, rb.findings)
+    for key in ("history_counts", "uncertain_counts"):
+        check.refs(f"nlp/settings.yaml: {key}", "finding", getattr(nlp.settings, key), rb.findings)
+    known = set(rb.findings) | set(helpers)
+    for i, rule in enumerate(nlp.target_rules):
+        where = f"nlp/target_rules.json: target_rules[{i}] ({rule.get('literal')})"
+        check.refs(where, "finding or helper category", [str(rule.get("category"))], known)
+    covered = {str(r.get("category")) for r in nlp.target_rules}
+    covered |= {f for h, fs in helpers.items() if h in covered for f in fs}
+    for fid in sorted(set(rb.findings) - covered):
+        check.errors.append(f"nlp/target_rules.json: no rule finds {fid!r} in a note")
 
 
 def _check_policy(check: _Checker, p: Policy) -> None:

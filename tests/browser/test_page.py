@@ -132,7 +132,7 @@ def test_phone_sized_screen_has_no_sideways_scrolling(
 def test_every_control_has_a_label(page: Page) -> None:
     page.goto("/")
     unlabelled = page.evaluate(
-        """() => [...document.querySelectorAll('input, select')]
+        """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
             .filter(el => !(el.labels && el.labels.length))
             .map(el => el.name)"""
     )
@@ -156,3 +156,26 @@ def test_prints_cleanly(page: Page) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.pdf(path=str(ARTIFACTS / "07-printed.pdf"))
     shot(page, "07-print")
+
+
+def test_paste_a_note_prefills_the_answers_with_evidence(page: Page) -> None:
+    page.goto("/")
+    page.get_by_text("Paste a note to pre-fill the answers").click()
+    page.get_by_label("Clinical note (free text)").fill(
+        "ED triage: 64 yo F with 5 days of low back pain. h/o breast CA s/p mastectomy 2016.\n"
+        "Denies fever, saddle anesthesia, bowel or bladder incontinence. No leg weakness.\n"
+        "Mother with osteoporosis. Return to the ED if you develop numbness."
+    )
+    page.get_by_role("button", name="Read the note").click()
+    expect(page.locator("#note-status")).to_contain_text("Nothing is assessed until you do")
+    assert page.get_by_label("Age (years)").input_value() == "64"
+    assert page.locator("#q-history_of_cancer input[value=yes]").is_checked()
+    assert page.locator("#q-fever input[value=no]").is_checked()
+    assert page.locator("#q-osteoporosis input[value=unknown]").is_checked()  # the mother's
+    assert page.locator("#q-paresthesia input[value=unknown]").is_checked()  # hypothetical
+    expect(page.locator("mark.present")).to_contain_text("breast CA")
+    expect(page.locator("#q-history_of_cancer .from-note")).to_contain_text("breast CA")
+    expect(page.locator(".placeholder")).to_be_visible()  # nothing assessed yet
+    shot(page, "08-note-prefilled")
+    page.get_by_role("button", name="Assess").click()
+    expect(page.locator("#banner")).to_contain_text("Image now and refer")

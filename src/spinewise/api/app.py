@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from spinewise import __version__
-from spinewise.api import cds, fhir, pages, rest
+from spinewise.api import cds, fhir, notes, pages, rest
 from spinewise.api.errors import validation_error_handler
 from spinewise.api.limits import ContentTypes
 from spinewise.rulebook import Rulebook, default_rulebook
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
     app.include_router(rest.build_router(rulebook, settings.policy))
     app.include_router(fhir.build_router(rulebook, settings.policy, settings.max_fhir_body_bytes))
     app.include_router(cds.build_router(settings))
+    app.include_router(notes.build_router())
     app.include_router(pages.build_router(rulebook, settings.policy))
     app.mount("/static", StaticFiles(packages=[("spinewise.api", "static")]), name="static")
     app.add_middleware(
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
         accepted={
             "/api/v1/assess": ("application/json",),
             "/api/v1/assess/fhir": ("application/json", "application/fhir+json"),
+            "/api/v1/extract": ("application/json",),
+            "/note": ("application/x-www-form-urlencoded", "multipart/form-data"),
             "/cds-services/*": ("application/json",),
             "/": ("application/x-www-form-urlencoded", "multipart/form-data"),
         },

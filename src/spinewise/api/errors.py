@@ -30,11 +30,14 @@ def field_errors(errors: Sequence[Any], *, drop: tuple[str, ...] = PARTS) -> lis
             message = f"not valid JSON{position}: {error.get('ctx', {}).get('error', message)}"
         elif error.get("type") == "missing" and loc == []:
             message = "a JSON body is required"
+        # `loc`, `msg` and `type` keep FastAPI's documented 422 shape; `field` and `message`
+        # say the same in plain words.
         out.append(
             {
                 "field": field,
                 "message": message,
                 "loc": error.get("loc", []),
+                "msg": message,
                 "type": error.get("type"),
             }
         )

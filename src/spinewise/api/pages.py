@@ -9,12 +9,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from pydantic import ValidationError
 
 from spinewise.api.deps import ServiceDep
 from spinewise.api.errors import field_errors
+from spinewise.api.notes import read_note
 from spinewise.handout import handout_for, handout_pdf
 from spinewise.model import Assessment, Policy, Presentation, when_ids
 from spinewise.rulebook import Rulebook
@@ -82,6 +85,24 @@ def read_answers(form: Mapping[str, Any], rb: Rulebook) -> tuple[dict[str, Any],
     return data, problems
 
 
+def highlight(text: str, mentions: list[Any]) -> Markup:
+    """The note as HTML, each mention marked present, absent or (grey) saying nothing."""
+    marks = sorted((m.start, m.end, m.counts_as, m.finding) for m in mentions)
+    out: list[str] = []
+    cursor = 0
+    for start, end, counts, finding in marks:
+        if start < cursor:
+            continue  # overlapping mentions: the first one is marked
+        css = {True: "present", False: "absent", None: "neutral"}[counts]
+        out.append(str(escape(text[cursor:start])))
+        out.append(
+            f'<mark class="{css}" title="{escape(finding)}">{escape(text[start:end])}</mark>'
+        )
+        cursor = end
+    out.append(str(escape(text[cursor:])))
+    return Markup("".join(out))
+
+
 def prefilled_link(policy: str, presentation: Presentation) -> str:
     """The page, with these answers filled in (`/?policy=seed&age=62&fever=yes`)."""
     params = {"policy": policy}
@@ -109,8 +130,10 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
         problems: list[str] | None = None,
         fragment: bool = False,
         status: int = 200,
+        note: dict[str, Any] | None = None,
     ) -> HTMLResponse:
         context = {
+            "note": note,
             "rb": rulebook,
             "policy": rulebook.policies[policy],
             "policies": rulebook.policies,
@@ -159,6 +182,33 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
         return render(
             request, policy=policy, answers=answers, result=result, other=other, fragment=fragment
         )
+
+    @router.post("/note", response_class=HTMLResponse)
+    async def read_note_into_form(request: Request) -> HTMLResponse:
+        """Pre-fill the answers from a pasted note, with the evidence beside each; nothing is
+        assessed (or logged) until the clinician confirms or edits and presses Assess."""
+        form = await request.form()
+        policy = policy_of(form.get("policy"))
+        text = str(form.get("note", ""))[:60_000]
+        found = await run_in_threadpool(read_note, text) if text.strip() else None
+        if found is None:
+            problem = "the note extractor is not installed" if text.strip() else "the note is empty"
+            return render(
+                request, policy=policy, answers={}, problems=[f"Note: {problem}"], status=422
+            )
+        answers: dict[str, Any] = {
+            fid: "yes" if value else "no"
+            for fid, value in found.findings.items()
+            if value is not None
+        }
+        if found.age is not None:
+            answers["age"] = f"{found.age:g}"
+        evidence: dict[str, list[str]] = {}
+        for m in found.mentions:
+            if m.counts_as is not None:
+                evidence.setdefault(m.finding, []).append(m.text)
+        note = {"text": text, "html": highlight(text, found.mentions), "evidence": evidence}
+        return render(request, policy=policy, answers=answers, note=note)
 
     # The PDF route first: `{assessment_id}` alone would also match `id.pdf`.
     @router.get("/handout/{assessment_id}.pdf")

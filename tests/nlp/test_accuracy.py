@@ -1,0 +1,49 @@
+"""The labelled corpus (tests/nlp/corpus_*.yaml): overall F1 ≥ 0.95 for `true` and `false`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spinewise import default_rulebook
+from spinewise.nlp import extract
+from spinewise.nlp.evaluate import score
+from tests.conftest import load_yaml
+
+CORPUS = sorted(Path(__file__).parent.glob("corpus_*.yaml"))
+NOTES: list[dict[str, Any]] = [note for path in CORPUS for note in load_yaml(path)]
+
+
+def test_the_corpus_is_large_and_varied() -> None:
+    assert len(NOTES) >= 80
+    assert len({n["id"] for n in NOTES}) == len(NOTES)
+    kinds = {n["kind"] for n in NOTES}
+    assert {"ED triage", "primary care", "spine clinic", "discharge instructions", "review of systems",
+            "abbreviations", "vitals", "family history", "old procedures"} <= kinds  # fmt: skip
+    rb = default_rulebook()
+    for note in NOTES:
+        assert set(note["gold"]) <= set(rb.findings), note["id"]
+
+
+def test_overall_f1_for_true_and_for_false() -> None:
+    rb = default_rulebook()
+    cases = []
+    for note in NOTES:
+        found = extract(note["text"])
+        gold = {k: v for k, v in note["gold"].items() if v is not None}
+        cases.append((note["id"], gold, note["age"], found.findings, found.age))
+    result = score(cases, rb.findings)
+    report = "\n".join(f"{c}: {f} gold {w} got {g}" for c, f, w, g in result.errors)
+    assert result.overall[True].f1 >= 0.95, report
+    assert result.overall[False].f1 >= 0.95, report
+    assert result.age_correct == result.age_total, report
+
+
+@pytest.mark.parametrize("note", NOTES[::9], ids=lambda n: n["id"])
+def test_every_mention_points_at_its_text(note: dict[str, Any]) -> None:
+    found = extract(note["text"])
+    for m in found.mentions:
+        assert note["text"][m.start : m.end] == m.text
+        assert m.finding in default_rulebook().findings

@@ -1,0 +1,181 @@
+"""Notes → findings: clinical judgement beyond words, context, and every entry point."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from spinewise.cli import app
+from spinewise.nlp import assertion, extract
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "expected"),
+    [
+        ("T 38.9 on arrival.", "fever", True),
+        ("Temp 101 F at home.", "fever", True),
+        ("Vitals: temp 37.2, HR 80.", "fever", False),
+        ("Afebrile.", "fever", False),
+        ("T 36.8.", "fever", False),
+        ("Return to the ED if you develop numbness or fever.", "fever", None),
+        ("Return to the ED if you develop numbness or fever.", "paresthesia", None),
+        ("Prednisone for 3 years for lupus.", "prolonged_corticosteroid_use", True),
+        ("Prednisone started 5 days ago for asthma.", "prolonged_corticosteroid_use", None),
+        ("On prednisone.", "prolonged_corticosteroid_use", None),
+        ("Epidural steroid injection 3 years ago.", "recent_spinal_procedure", None),
+        ("Epidural steroid injection 10 days ago.", "recent_spinal_procedure", True),
+        ("History of prostate cancer.", "history_of_cancer", True),
+        ("Mother had breast cancer.", "history_of_cancer", None),
+        ("Denies saddle anesthesia.", "saddle_anesthesia", False),
+        ("No bowel or bladder incontinence.", "bladder_dysfunction", False),
+        ("Concern for cauda equina syndrome.", "suspected_cauda_equina_syndrome", True),
+        ("No evidence of cauda equina syndrome.", "suspected_cauda_equina_syndrome", False),
+        ("h/o breast CA", "history_of_cancer", True),
+        ("Lost 20 lbs without trying.", "unexplained_weight_loss", True),
+    ],
+)
+def test_findings_need_judgement(text: str, finding: str, expected: bool | None) -> None:
+    assert extract(text).findings[finding] is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("62 yo M with LBP", 62), ("a 67-year-old woman", 67), ("age 45, male", 45), ("57F with back pain", 57),
+     ("T 38.5 F", None), ("Takes 5 mg daily", None)],
+)  # fmt: skip
+def test_age(text: str, age: int | None) -> None:
+    assert extract(text).age == age
+
+
+def test_mentions_keep_span_section_context_and_rule() -> None:
+    text = (
+        "HPI: 50 yo with LBP.\nROS: Negative for fever.\nFamily History: Mother with breast cancer."
+    )
+    found = extract(text)
+    fever = next(m for m in found.mentions if m.finding == "fever")
+    assert text[fever.start : fever.end] == "fever" == fever.text
+    assert fever.negated and fever.section == "review_of_systems" and fever.counts_as is False
+    assert fever.rule.startswith("fever:")
+    cancer = next(m for m in found.mentions if m.finding == "history_of_cancer")
+    assert cancer.experiencer == "other" and cancer.counts_as is None
+    assert found.findings["history_of_cancer"] is None
+
+
+def test_unmentioned_is_unknown() -> None:
+    found = extract("Patient here for a medication refill.")
+    assert all(value is None for value in found.findings.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("Patient denies chest pain.", "chest pain", {"found": True, "negated": True}),
+        ("Mother had a stroke.", "stroke", {"experiencer": "other"}),
+        ("History of pneumonia in 2010.", "pneumonia", {"historical": True}),
+        ("Call if you develop a rash.", "rash", {"hypothetical": True}),
+        ("Possible pneumonia on the film.", "pneumonia", {"uncertain": True}),
+        ("Knee pain.", "hip pain", {"found": False}),
+    ],
+)
+def test_assertion_for_any_concept(text: str, target: str, expected: dict[str, Any]) -> None:
+    result = assertion(text, target).as_dict()
+    for key, value in expected.items():
+        assert result[key] == value, (key, result)
+
+
+def test_cli_extract_json_and_text(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("62 yo M. Denies fever. h/o colon CA.")
+    result = CliRunner().invoke(app, ["extract", str(note), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (
+        data["age"] == 62
+        and data["findings"]["fever"] is False
+        and data["findings"]["history_of_cancer"] is True
+    )
+    assert {"finding", "start", "end", "text", "negated", "rule"} <= set(data["mentions"][0])
+    text = CliRunner().invoke(app, ["extract", "-"], input="T 39.1, denies saddle anesthesia")
+    assert "fever" in text.stdout and "saddle anesthesia" in text.stdout
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_cli_extract_jsonl_streams_in_order(tmp_path: Path, workers: str) -> None:
+    lines = [
+        {"id": f"n{i}", "text": f"{30 + i} yo. {'T 38.9' if i % 2 else 'Afebrile'}."}
+        for i in range(40)
+    ]
+    source = tmp_path / "notes.jsonl"
+    source.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    result = CliRunner().invoke(app, ["extract", "--jsonl", str(source), "--workers", workers])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == [line["id"] for line in lines]
+    assert [o["findings"]["fever"] for o in out] == [bool(i % 2) for i in range(40)]
+    assert out[3]["age"] == 33 and set(out[0]) == {"id", "age", "findings", "mentions"}
+
+
+def test_cli_jsonl_bad_line_names_it(tmp_path: Path) -> None:
+    source = tmp_path / "notes.jsonl"
+    source.write_text('{"id": "a", "text": "Afebrile."}\n{"id": "b", "text": \n')
+    result = CliRunner().invoke(app, ["extract", "--jsonl", str(source), "--workers", "1"])
+    assert result.exit_code == 2
+    assert "line 2" in result.stderr
+    assert json.loads(result.stdout.splitlines()[0])["id"] == "a"  # what came before is kept
+
+
+def test_cli_assertion_jsonl(tmp_path: Path) -> None:
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"id": "1", "text": "No fever today.", "target": "fever"}) + "\n")
+    result = CliRunner().invoke(app, ["assertion", "--jsonl", str(source)])
+    assert json.loads(result.stdout) == {
+        "id": "1", "found": True, "negated": True, "historical": False, "hypothetical": False,
+        "experiencer": "patient", "uncertain": False,
+    }  # fmt: skip
+
+
+def test_api_extract(client: TestClient) -> None:
+    response = client.post("/api/v1/extract", json={"text": "45 yo. Denies fever. Foot drop."})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["findings"]["fever"] is False and body["findings"]["leg_weakness"] is True
+    assert client.post("/api/v1/extract", json={"note": "x"}).status_code == 422
+
+
+def test_page_prefills_from_a_note_without_assessing(client: TestClient, settings: Any) -> None:
+    from spinewise.decision_log import DecisionLog
+
+    note = "58 yo F. h/o breast CA. Denies fever. No saddle anesthesia."
+    html = client.post("/note", data={"note": note, "policy": "seed"}).text
+    assert 'value="58"' in html
+    assert re.search(r'name="history_of_cancer" value="yes" checked', html)
+    assert re.search(r'name="fever" value="no" checked', html)
+    assert re.search(r'name="leg_weakness" value="unknown" checked', html)  # not mentioned
+    assert '<mark class="present" title="history_of_cancer">breast CA</mark>' in html
+    assert "From the note: <q>fever</q>" in html
+    assert "The decision appears here" in html  # nothing assessed yet
+    with DecisionLog(settings.log_path) as log:
+        assert list(log.entries()) == []
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_line_breaks_end_sentences_whatever_the_line_ending(newline: str) -> None:
+    # Browsers send a textarea's lines with CRLF: the meaning must not change.
+    text = newline.join(
+        ["h/o breast CA 2016.", "Denies fever, saddle anesthesia.", "Mother with osteoporosis"]
+    )
+    found = extract(text)
+    assert found.findings["history_of_cancer"] is True
+    assert found.findings["fever"] is False and found.findings["saddle_anesthesia"] is False
+    assert found.findings["osteoporosis"] is None
+
+
+def test_a_wrapped_line_keeps_the_negation() -> None:
+    found = extract("Denies fever, chills,\nweight loss or night sweats.")
+    assert found.findings["unexplained_weight_loss"] is False
