@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from spinewise import default_rulebook  # noqa: E402
-from spinewise.nlp import extract, extract_many  # noqa: E402
-from spinewise.nlp.evaluate import score  # noqa: E402
+from spinewise.nlp import extract_many  # noqa: E402
+from spinewise.nlp.evaluate import score_notes  # noqa: E402
 from spinewise.nlp.pipeline import build_pipeline, prepare_text  # noqa: E402
 
 MTSAMPLES = ROOT.parent / "shared" / "data" / "mtsamples_backpain" / "mtsamples_backpain.csv"
@@ -65,12 +65,7 @@ def main() -> None:
     notes = corpus()
 
     # --- accuracy -------------------------------------------------------------------------
-    cases = []
-    for note in notes:
-        found = extract(note["text"])
-        gold = {k: v for k, v in note["gold"].items() if v is not None}
-        cases.append((note["id"], gold, note["age"], found.findings, found.age))
-    result = score(cases, rb.findings)
+    result = score_notes(notes, rb)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )

@@ -1,4 +1,5 @@
-"""Shared fixtures: the packaged rulebook and the vignettes, loaded once per run."""
+"""Shared fixtures: the packaged rulebook, the vignettes, an in-process app per test and one
+real uvicorn per run."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from typing import Any
 
 import pytest
 import yaml
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
+from spinewise.api import create_app
 from spinewise.rulebook import Rulebook, default_rulebook
+from spinewise.settings import Settings
 
 TESTS = Path(__file__).parent
 VIGNETTES = sorted((TESTS / "vignettes").glob("*.yaml"))
@@ -28,13 +33,27 @@ def rulebook() -> Rulebook:
     return default_rulebook()
 
 
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for an in-process app with its own decision log."""
+    return Settings(log_path=tmp_path / "decisions.sqlite3", log_key="00" * 32)
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A real uvicorn on loopback (one per test run), with its own decision log."""
     import uvicorn
-
-    from spinewise.api import create_app
-    from spinewise.settings import Settings
 
     log_path = tmp_path_factory.mktemp("live") / "decisions.sqlite3"
     app = create_app(Settings(log_path=log_path))

@@ -9,7 +9,7 @@ import pytest
 
 from spinewise import default_rulebook
 from spinewise.nlp import extract
-from spinewise.nlp.evaluate import score
+from spinewise.nlp.evaluate import score_notes
 from tests.conftest import load_yaml
 
 CORPUS = sorted(Path(__file__).parent.glob("corpus_*.yaml"))
@@ -28,13 +28,7 @@ def test_the_corpus_is_large_and_varied() -> None:
 
 
 def test_overall_f1_for_true_and_for_false() -> None:
-    rb = default_rulebook()
-    cases = []
-    for note in NOTES:
-        found = extract(note["text"])
-        gold = {k: v for k, v in note["gold"].items() if v is not None}
-        cases.append((note["id"], gold, note["age"], found.findings, found.age))
-    result = score(cases, rb.findings)
+    result = score_notes(NOTES)
     report = "\n".join(f"{c}: {f} gold {w} got {g}" for c, f, w, g in result.errors)
     assert result.overall[True].f1 >= 0.95, report
     assert result.overall[False].f1 >= 0.95, report

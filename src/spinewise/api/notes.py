@@ -12,12 +12,18 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = ["NoteIn", "build_router", "read_note"]
 
 
+#: A note may be long (a dictated discharge summary), and its JSON longer (escapes): the body
+#: limit is set so that a note at the length limit is always read and judged, never cut off.
+MAX_NOTE_CHARS = 60_000
+MAX_NOTE_BODY = 1024 * 1024
+
+
 class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"text": "62 yo M with LBP. Denies saddle anesthesia. T 38.9. h/o prostate CA."}
     ]})  # fmt: skip
 
-    text: str = Field(max_length=60_000, description="The note, as written or dictated.")
+    text: str = Field(max_length=MAX_NOTE_CHARS, description="The note, as written or dictated.")
 
 
 def read_note(text: str) -> Any:
@@ -34,6 +40,7 @@ def build_router() -> APIRouter:
 
     @router.post(
         "/api/v1/extract",
+        max_body_size=MAX_NOTE_BODY,
         summary="Read a free-text note: age and findings, with the text behind each",
         responses={
             400: {"description": "Body that cannot be decoded (not UTF-8 text)"},

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from spinewise.api.deps import ServiceDep
 from spinewise.api.errors import field_errors
-from spinewise.api.notes import read_note
+from spinewise.api.notes import MAX_NOTE_BODY, MAX_NOTE_CHARS, read_note
 from spinewise.handout import handout_for, handout_pdf
 from spinewise.model import Assessment, Policy, Presentation, when_ids
 from spinewise.rulebook import Rulebook
@@ -183,13 +183,13 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
             request, policy=policy, answers=answers, result=result, other=other, fragment=fragment
         )
 
-    @router.post("/note", response_class=HTMLResponse)
+    @router.post("/note", response_class=HTMLResponse, max_body_size=MAX_NOTE_BODY)
     async def read_note_into_form(request: Request) -> HTMLResponse:
         """Pre-fill the answers from a pasted note, with the evidence beside each; nothing is
         assessed (or logged) until the clinician confirms or edits and presses Assess."""
         form = await request.form()
         policy = policy_of(form.get("policy"))
-        text = str(form.get("note", ""))[:60_000]
+        text = str(form.get("note", ""))[:MAX_NOTE_CHARS]
         found = await run_in_threadpool(read_note, text) if text.strip() else None
         if found is None:
             problem = "the note extractor is not installed" if text.strip() else "the note is empty"

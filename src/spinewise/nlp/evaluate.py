@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Score", "score"]
+__all__ = ["Score", "score", "score_notes"]
 
 
 @dataclass
@@ -68,3 +68,17 @@ def score(
                     elif want is label:
                         c.fn += 1
     return result
+
+
+def score_notes(notes: Iterable[Mapping[str, Any]], rulebook: Any = None) -> Score:
+    """Extract every labelled note (`{"id", "text", "age", "gold"}`) and score it."""
+    from spinewise.nlp.extract import extract
+    from spinewise.rulebook import default_rulebook
+
+    rb = rulebook or default_rulebook()
+    cases = []
+    for note in notes:
+        found = extract(note["text"], rulebook=rb)
+        gold = {k: v for k, v in note["gold"].items() if v is not None}
+        cases.append((note["id"], gold, note["age"], found.findings, found.age))
+    return score(cases, rb.findings)
