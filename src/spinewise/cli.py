@@ -406,6 +406,54 @@ def assertion(
 
 
 @app.command()
+def synth(
+    patients: Annotated[int, typer.Option(help="How many patients.")],
+    year: Annotated[int, typer.Option(help="The measurement year.")],
+    out: Annotated[Path, typer.Option(help="The export folder to write.")],
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same export).")] = 1,
+) -> None:
+    """Write a synthetic FHIR Bulk Data export with planted truth (manifest.json)."""
+    from spinewise.population.synth import synthesize
+
+    if patients < 1:
+        fail("--patients: must be at least 1")
+    manifest = synthesize(patients, year, out, seed)
+    typer.echo(f"wrote {patients} patients to {out}: {manifest['expected_classes']}", err=True)
+
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+
+
+@app.command()
+def audit(
+    export_dir: Annotated[Path, typer.Argument(metavar="EXPORT_DIR", help="NDJSON export folder.")],
+    year: Annotated[int, typer.Option(help="The measurement year.")],
+    engine: Annotated[Engine, typer.Option(help="duckdb (embedded).")] = Engine.duckdb,
+    policy: Annotated[str, typer.Option(help="Policy id: seed or acr.")] = "seed",
+    out: Annotated[Path, typer.Option(help="Folder for the outputs.")] = Path("audit-out"),
+) -> None:
+    """Audit a population: low-value imaging (HEDIS LBP) and missed red flags."""
+    from spinewise.population.audit import run_audit
+
+    if not export_dir.is_dir():
+        fail(f"EXPORT_DIR: not a folder: {export_dir}")
+    try:
+        default_rulebook().policy(policy)
+    except UnknownPolicyError as exc:
+        fail(f"--policy: {exc}")
+    result = run_audit(export_dir, year, out, policy=policy)
+    s = result.summary
+    typer.echo(
+        f"{s['episodes']} episodes, {s['denominator']} in the measure, "
+        f"{s['imaged_within_28_days']} imaged within 28 days (inverted rate "
+        f"{s['hedis_lbp_inverted_rate']}), {s['low_value_imaging']} low-value, "
+        f"{s['missed_red_flags']} missed red flags; {s['quarantined_lines']} lines quarantined. "
+        f"Outputs in {out}"
+    )
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,

@@ -1,0 +1,2 @@
+"""The population audit: a FHIR Bulk Data export → low back pain episodes, the HEDIS imaging
+measure and missed red flags, with the rulebook compiled into SQL (DuckDB)."""

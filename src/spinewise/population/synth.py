@@ -1,0 +1,139 @@
+"""A synthetic FHIR Bulk Data export with planted truth, streamed patient by patient (memory
+flat in the number of patients). Each patient follows one scenario; the manifest says which,
+and what the audit must find."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Mapping
+from datetime import date, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["SCENARIOS", "synthesize"]
+
+ICD = "http://hl7.org/fhir/sid/icd-10-cm"
+CPT = "http://www.ama-assn.org/go/cpt"
+LOINC = "http://loinc.org"
+CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+
+#: scenario → (weight, the class the audit must give, or None when there is no episode)
+SCENARIOS: dict[str, tuple[int, str | None]] = {
+    "no_back_pain": (20, None),
+    "too_old": (5, None),
+    "uncomplicated_not_imaged": (30, "no_imaging_needed"),
+    "uncomplicated_imaged": (15, "low_value_imaging"),
+    "fever_imaged_same_day": (8, "appropriate_imaging"),
+    "cauda_equina_not_imaged": (4, "missed_red_flag"),
+    "fever_not_imaged": (4, "missed_red_flag"),
+    "palliative_excluded": (7, "excluded"),
+    "prior_back_pain": (7, None),
+}
+
+
+def _day(rng: random.Random, year: int) -> date:
+    return date(year, 1, 1) + timedelta(days=rng.randrange(0, 330))
+
+
+def synthesize(patients: int, year: int, out: Path, seed: int = 1) -> dict[str, Any]:
+    """Write Patient, Condition, Observation and Procedure NDJSON files and manifest.json."""
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    names = list(SCENARIOS)
+    weights = [SCENARIOS[n][0] for n in names]
+    files = {kind: (out / f"{kind}.000.ndjson").open("w", encoding="utf-8")
+             for kind in ("Patient", "Condition", "Observation", "Procedure")}  # fmt: skip
+    counts: dict[str, int] = {}
+    expected: dict[str, int] = {}
+    # Not .ndjson: the truth is not part of the export the audit reads.
+    truth_path = out / "truth.jsonl"
+    try:
+        with truth_path.open("w", encoding="utf-8") as truth:
+            for i in range(patients):
+                scenario = rng.choices(names, weights)[0]
+                pid = f"p{seed}-{i:07d}"
+                _patient(files, rng, pid, year, scenario)
+                counts[scenario] = counts.get(scenario, 0) + 1
+                cls = SCENARIOS[scenario][1]
+                if cls:
+                    expected[cls] = expected.get(cls, 0) + 1
+                truth.write(json.dumps({"patient": pid, "scenario": scenario, "class": cls}) + "\n")
+    finally:
+        for handle in files.values():
+            handle.close()
+    manifest = {"patients": patients, "year": year, "seed": seed, "scenarios": counts,
+                "expected_classes": expected, "truth": truth_path.name}  # fmt: skip
+    tmp = out / ".manifest.json.partial"
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    tmp.replace(out / "manifest.json")
+    return manifest
+
+
+def _write(handle: IO[str], resource: dict[str, Any]) -> None:
+    handle.write(json.dumps(resource, separators=(",", ":")) + "\n")
+
+
+def _patient(
+    files: Mapping[str, IO[str]], rng: random.Random, pid: str, year: int, scenario: str
+) -> None:
+    age = rng.randrange(80, 90) if scenario == "too_old" else rng.randrange(20, 49)
+    birth = date(year - age, rng.randrange(1, 13), rng.randrange(1, 28))
+    _write(files["Patient"], {"resourceType": "Patient", "id": pid, "birthDate": birth.isoformat()})
+    if scenario == "no_back_pain":
+        return
+    index = _day(rng, year)
+    serial = iter(range(100))
+
+    def condition(code: str, when: date, status: str = "active") -> None:
+        _write(files["Condition"], {
+            "resourceType": "Condition", "id": f"{pid}-c{next(serial)}",
+            "subject": {"reference": f"Patient/{pid}"},
+            "clinicalStatus": {"coding": [{"system": CLINICAL, "code": status}]},
+            "code": {"coding": [{"system": ICD, "code": code}]},
+            "onsetDateTime": when.isoformat(),
+        })  # fmt: skip
+
+    def imaging(when: date, code: str = "72148") -> None:
+        _write(files["Procedure"], {
+            "resourceType": "Procedure", "id": f"{pid}-i{next(serial)}", "status": "completed",
+            "subject": {"reference": f"Patient/{pid}"},
+            "code": {"coding": [{"system": CPT, "code": code}]},
+            "performedDateTime": when.isoformat(),
+        })  # fmt: skip
+
+    def temperature(when: date, celsius: float) -> None:
+        _write(files["Observation"], {
+            "resourceType": "Observation", "id": f"{pid}-t{next(serial)}", "status": "final",
+            "subject": {"reference": f"Patient/{pid}"},
+            "code": {"coding": [{"system": LOINC, "code": "8310-5"}]},
+            "effectiveDateTime": when.isoformat(),
+            "valueQuantity": {"value": celsius, "unit": "Cel", "code": "Cel"},
+        })  # fmt: skip
+
+    if scenario == "too_old":
+        condition("M54.50", index)
+    elif scenario == "uncomplicated_not_imaged":
+        condition("M54.50", index)
+        temperature(index, 36.8)
+    elif scenario == "uncomplicated_imaged":
+        condition("M54.50", index)
+        imaging(index + timedelta(days=rng.randrange(0, 28)))
+    elif scenario == "fever_imaged_same_day":
+        condition("M54.50", index)
+        temperature(index, 38.9)
+        imaging(index, "72158")
+    elif scenario == "cauda_equina_not_imaged":
+        condition("M54.50", index)
+        condition("R33.9", index)  # new urinary retention
+    elif scenario == "fever_not_imaged":
+        condition("M54.50", index)
+        temperature(index, 39.2)
+    elif scenario == "palliative_excluded":
+        # Palliative care excludes the episode from HEDIS and is no red flag.
+        condition("M54.50", index)
+        condition("Z51.5", index)
+    elif scenario == "prior_back_pain":
+        # Back pain last December, again this spring: not a new episode (180 days).
+        condition("M54.50", date(year - 1, 12, 1), "resolved")
+        condition("M54.50", date(year, 1, 15) + timedelta(days=rng.randrange(0, 120)))
