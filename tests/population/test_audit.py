@@ -70,7 +70,7 @@ def test_outputs_and_a_rerun_gives_identical_results(export: Path, tmp_path: Pat
     first, second = tmp_path / "a", tmp_path / "b"
     run_audit(export, 2025, first)
     run_audit(export, 2025, second)
-    for name in ("summary.json", "quarantine.ndjson"):
+    for name in ("summary.json", "quarantine.ndjson", "report.html"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
     assert pq.read_table(first / "episodes.parquet").equals(
         pq.read_table(second / "episodes.parquet")
@@ -143,3 +143,20 @@ def test_cli_synth_then_audit(tmp_path: Path) -> None:
     assert "missed red flags" in done.stdout
     bad = runner.invoke(app, ["audit", str(tmp_path / "nope"), "--year", "2025"])
     assert bad.exit_code == 2
+
+
+def test_report_is_self_contained(export: Path, tmp_path: Path) -> None:
+    result = run_audit(export, 2025, tmp_path)
+    html = (tmp_path / "report.html").read_text()
+    assert "<svg" in html and "missed red flags" in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<script" not in html
+    assert f"<b>{result.summary['missed_red_flags']}</b>missed red flags" in html
+
+
+def test_wilson_interval() -> None:
+    from spinewise.population.report import wilson
+
+    low, high = wilson(20, 100)
+    assert round(low, 3) == 0.133 and round(high, 3) == 0.289
+    assert wilson(0, 0) == (0.0, 1.0)

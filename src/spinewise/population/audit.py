@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from spinewise.population.compile import decision_sql
 from spinewise.population.load import TABLES, LoadReport, read_export
+from spinewise.population.report import render_report
 from spinewise.rulebook import Rulebook, default_rulebook
 
 __all__ = ["EPISODE_COLUMNS", "AuditResult", "run_audit"]
@@ -214,6 +215,9 @@ def _write(
     pq.write_table(table, parquet_tmp)
     summary_tmp = out_dir / ".summary.json.partial"
     summary_tmp.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    report_tmp = out_dir / ".report.html.partial"
+    report_tmp.write_text(render_report(summary, episodes), encoding="utf-8")
     Path(parquet_tmp).replace(out_dir / "episodes.parquet")
     summary_tmp.replace(out_dir / "summary.json")
+    report_tmp.replace(out_dir / "report.html")
     quarantine.replace(out_dir / "quarantine.ndjson")
