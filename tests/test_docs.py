@@ -28,13 +28,15 @@ def blocks(kind: str) -> list[tuple[str, str]]:
     ]
 
 
-def commands() -> list[tuple[str, str]]:
-    return [
-        (f"{where}: {line[2:]}", line[2:])
-        for where, body in blocks("console")
-        for line in body.splitlines()
-        if line.startswith("$ ")
-    ]
+def commands() -> list[tuple[str, list[str]]]:
+    """Each console block's commands, run in order in one folder (a later one may read what an
+    earlier one wrote)."""
+    out = []
+    for where, body in blocks("console"):
+        lines = [line[2:] for line in body.splitlines() if line.startswith("$ ")]
+        if lines:
+            out.append((f"{where}: {lines[0]}", lines))
+    return out
 
 
 def test_reference_is_current() -> None:
@@ -43,28 +45,29 @@ def test_reference_is_current() -> None:
 
 
 def test_docs_have_examples() -> None:
-    assert len(commands()) >= 8
+    assert sum(len(lines) for _, lines in commands()) >= 8
     assert len(blocks("python")) >= 2
 
 
-@pytest.mark.parametrize("where,command", commands(), ids=[c[0] for c in commands()])
+@pytest.mark.parametrize("where,lines", commands(), ids=[c[0] for c in commands()])
 def test_console_example_runs(
-    where: str, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    where: str, lines: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # In a scratch folder, with a decision log that already holds one assessment.
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SPINEWISE_LOG_PATH", str(tmp_path / "decisions.sqlite3"))
     with DecisionLog(tmp_path / "decisions.sqlite3") as log:
         log.append(kind="assessment", channel="api", decision="image")
-    stdin = None
-    if " | " in command:  # `echo '...' | spinewise ...`
-        producer, command = command.split(" | ", 1)
-        stdin = shlex.split(producer)[1]
-    # Docs are written from the repository root, beside the shared data folder.
-    argv = shlex.split(command.replace("../shared/", f"{ROOT.parent}/shared/"))
-    assert argv[0] == "spinewise", where
-    result = CliRunner().invoke(app, argv[1:], input=stdin)
-    assert result.exit_code == 0, f"{where}: {result.output}"
+    for command in lines:
+        stdin = None
+        if " | " in command:  # `echo '...' | spinewise ...`
+            producer, command = command.split(" | ", 1)
+            stdin = shlex.split(producer)[1]
+        # Docs are written from the repository root, beside the shared data folder.
+        argv = shlex.split(command.replace("../shared/", f"{ROOT.parent}/shared/"))
+        assert argv[0] == "spinewise", where
+        result = CliRunner().invoke(app, argv[1:], input=stdin)
+        assert result.exit_code == 0, f"{where}: {command}: {result.output}"
 
 
 @pytest.mark.parametrize("where,code", blocks("python"), ids=[b[0] for b in blocks("python")])
