@@ -277,7 +277,7 @@ async def rate_orders(
     return response, rated
 
 
-def _source(rb: Rulebook, policy: str) -> Source:
+def _source(policy: str) -> Source:
     return Source(
         label=f"spinewise ({policy} policy)",
         topic=Coding(code="lbp-imaging", system=f"{CANONICAL_BASE}/CodeSystem/topic",
@@ -302,7 +302,7 @@ def _judge(
     base_url: str,
     consulted: bool,
 ) -> tuple[str | None, list[Card]]:
-    source = _source(rb, policy)
+    source = _source(policy)
     ordered, ordered_label = _ordered_study(order)
     page = Link(
         label="Review the red flags", url=_page_link(base_url, policy, found), type="absolute"
