@@ -402,37 +402,27 @@ class _Reader:
         return self.out
 
     def _fever(self) -> None:
+        """Any reading of 38.0 °C or more in the lookback window: fever (the highest is the
+        evidence); else a normal reading in the last 48 hours: no fever (the latest); else
+        unknown."""
         lookback = self.rb.findings["fever"].record.lookback_days or 7
         recent = [t for t in self.temperatures if 0 <= (self.days_ago(t[0]) or 0) <= lookback]
         high = [t for t in recent if t[1] >= FEVER_C]
-        if high:
-            when, _, shown, r = max(high, key=lambda t: t[1])
-            self.check(r)
-            self.out.set(
-                RecordEvidence(
-                    "fever",
-                    True,
-                    _name(r),
-                    f"loinc 8310-5 {shown}",
-                    when.date().isoformat(),
-                    f">= {FEVER_C:g} °C",
-                )
-            )
-            return
         normal = [t for t in recent if (self.days_ago(t[0]) or 0) * 24 <= NORMAL_TEMPERATURE_HOURS]
-        if normal:
-            when, _, shown, r = max(normal, key=lambda t: t[0])
-            self.check(r)
-            self.out.set(
-                RecordEvidence(
-                    "fever",
-                    False,
-                    _name(r),
-                    f"loinc 8310-5 {shown}",
-                    when.date().isoformat(),
-                    f"normal within {NORMAL_TEMPERATURE_HOURS} h",
-                )
+        if high:
+            reading, present, detail = max(high, key=lambda t: t[1]), True, f">= {FEVER_C:g} °C"
+        elif normal:
+            reading, present = max(normal, key=lambda t: t[0]), False
+            detail = f"normal within {NORMAL_TEMPERATURE_HOURS} h"
+        else:
+            return
+        when, _, shown, r = reading
+        self.check(r)
+        self.out.set(
+            RecordEvidence(
+                "fever", present, _name(r), f"loinc 8310-5 {shown}", when.date().isoformat(), detail
             )
+        )
 
     def _steroids(self) -> None:
         need = self.rb.findings["prolonged_corticosteroid_use"].record.min_days_in_last_year or 90
