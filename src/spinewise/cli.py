@@ -432,6 +432,10 @@ def audit(
     engine: Annotated[Engine, typer.Option(help="duckdb (embedded).")] = Engine.duckdb,
     policy: Annotated[str, typer.Option(help="Policy id: seed or acr.")] = "seed",
     out: Annotated[Path, typer.Option(help="Folder for the outputs.")] = Path("audit-out"),
+    notes: Annotated[
+        bool,
+        typer.Option("--notes/--no-notes", help="Also read the notes (the nlp extra)."),
+    ] = False,
 ) -> None:
     """Audit a population: low-value imaging (HEDIS LBP) and missed red flags."""
     from spinewise.population.audit import run_audit
@@ -442,7 +446,9 @@ def audit(
         default_rulebook().policy(policy)
     except UnknownPolicyError as exc:
         fail(f"--policy: {exc}")
-    result = run_audit(export_dir, year, out, policy=policy)
+    if notes:
+        _nlp()  # a clear error now, not halfway through the export
+    result = run_audit(export_dir, year, out, policy=policy, notes=notes)
     s = result.summary
     typer.echo(
         f"{s['episodes']} episodes, {s['denominator']} in the measure, "

@@ -160,3 +160,20 @@ def test_wilson_interval() -> None:
     low, high = wilson(20, 100)
     assert round(low, 3) == 0.133 and round(high, 3) == 0.289
     assert wilson(0, 0) == (0.0, 1.0)
+
+
+def test_notes_add_what_only_a_note_says(export: Path, tmp_path: Path) -> None:
+    truth = [json.loads(line) for line in (export / "truth.jsonl").read_text().splitlines()]
+    assert any(t["scenario"] == "note_saddle_not_imaged" for t in truth)
+    with_notes = run_audit(export, 2025, tmp_path / "notes", notes=True)
+    got = {e["patient"]: e["class"] for e in with_notes.episodes}
+    assert got == {t["patient"]: t["class_with_notes"] for t in truth if t["class_with_notes"]}
+    saddle = next(e for e in with_notes.episodes if e["saddle_anesthesia"])
+    assert saddle["decision"] == "image" and saddle["fever"] is False  # "Denies fever."
+    negated = [e for e in with_notes.episodes if e["saddle_anesthesia"] is False]
+    assert negated and all(e["fever"] is None or e["fever"] is False for e in negated)
+    assert with_notes.summary["notes"] is True
+    for episode in with_notes.episodes:  # the SQL still agrees with the reference engine
+        findings = {fid: episode[fid] for fid in RB.findings if episode.get(fid) is not None}
+        reference = assess({"age": episode["age"], "findings": findings}, "seed")
+        assert (episode["decision"], episode["urgency"]) == (reference.decision, reference.urgency)

@@ -90,6 +90,7 @@ def run_audit(
     out_dir: Path,
     *,
     policy: str = "seed",
+    notes: bool = False,
     rulebook: Rulebook | None = None,
 ) -> AuditResult:
     rb = rulebook or default_rulebook()
@@ -98,7 +99,7 @@ def run_audit(
     rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
     quarantine_tmp = out_dir / ".quarantine.ndjson.partial"
     with quarantine_tmp.open("w", encoding="utf-8") as quarantine:
-        report = read_export(export_dir, rows, quarantine)
+        report = read_export(export_dir, rows, quarantine, notes=notes)
     con = duckdb.connect()
     try:
         _load(con, rows)
@@ -108,35 +109,72 @@ def run_audit(
             "is_prefix BOOLEAN, statuses VARCHAR, lookback INTEGER)"
         )
         con.executemany("INSERT INTO codes VALUES (?, ?, ?, ?, ?, ?, ?)", _code_rows(rb))
-        episodes = _episodes(con, rb, pol.id, year)
+        episodes = _episodes(con, rb, pol.id, year, notes)
     finally:
         con.close()
     summary = _summary(year, policy, report, episodes)
+    summary["notes"] = notes
     _write(out_dir, episodes, summary, quarantine_tmp)
     return AuditResult(summary, episodes)
 
 
+def _read_notes(con: duckdb.DuckDBPyConnection, rb: Rulebook, notes: bool) -> None:
+    """note_findings(patient, finding, value): what the notes of the index visit (the week up
+    to the index date) say, through the note extractor; empty without --notes."""
+    con.execute("CREATE TABLE note_findings (patient VARCHAR, finding VARCHAR, value BOOLEAN)")
+    if not notes:
+        return
+    from spinewise.nlp import extract_many
+
+    pairs = con.execute(
+        "SELECT e.patient, n.text FROM eligible e JOIN notes n ON n.patient = e.patient "
+        "WHERE TRY_CAST(n.written AS DATE) BETWEEN e.index_date - INTERVAL 7 DAY "
+        "AND e.index_date ORDER BY e.patient, n.written"
+    ).fetchall()
+    found = extract_many((text for _, text in pairs), rulebook=rb)
+    rows = [
+        (patient, fid, value)
+        for (patient, _), result in zip(pairs, found, strict=True)
+        for fid, value in result.findings.items()
+        if value is not None
+    ]
+    con.executemany("INSERT INTO note_findings VALUES (?, ?, ?)", rows)
+
+
 def _episodes(
-    con: duckdb.DuckDBPyConnection, rb: Rulebook, policy_id: str, year: int
+    con: duckdb.DuckDBPyConnection, rb: Rulebook, policy_id: str, year: int, notes: bool
 ) -> list[dict[str, Any]]:
     start, end, dec31 = f"DATE '{year}-01-01'", f"DATE '{year}-12-03'", f"DATE '{year}-12-31'"
     findings = list(rb.findings)
     decision, urgency = decision_sql(rb.policy(policy_id), rb)
     # Finding columns: TRUE from a coded diagnosis that counts at the index date (status and
-    # lookback as in the FHIR intake), fever also from measured temperatures; NULL otherwise.
+    # lookback as in the FHIR intake); NULL otherwise.
     coded = ",\n".join(
-        f"bool_or(CASE WHEN m.target = '{fid}' THEN TRUE END) AS \"{fid}\""
+        f"bool_or(CASE WHEN m.target = '{fid}' THEN TRUE END) AS \"{fid}\"" for fid in findings
+    )
+    # From notes: TRUE if a note says present, FALSE if the notes only say absent, NULL if silent.
+    noted = ",\n".join(
+        f"bool_or(value) FILTER (WHERE finding = '{fid}') AS \"{fid}\"" for fid in findings
+    )
+    # Present anywhere wins; absent only from a note or a measured normal temperature.
+    merged = ",\n".join(
+        f'CASE WHEN c."{fid}" OR n."{fid}"{" OR tm.tmax >= 38.0" if fid == "fever" else ""} '
+        f'THEN TRUE WHEN n."{fid}" = FALSE{" OR tm.recent > 0" if fid == "fever" else ""} '
+        f'THEN FALSE END AS "{fid}"'
         for fid in findings
-        if fid != "fever"
     )
     exclusions = ", ".join(
         f"('{reason}', '{prefix.replace('.', '')}', {window if window is not None else 'NULL'})"
         for reason, prefixes, window in EXCLUSIONS
         for prefix in prefixes
     )
-    template = files("spinewise.population").joinpath("episodes.sql").read_text(encoding="utf-8")
+    sql_files = files("spinewise.population")
+    step1 = sql_files.joinpath("eligible.sql").read_text(encoding="utf-8")
+    con.execute(step1.format(start=start, end=end, dec31=dec31))
+    _read_notes(con, rb, notes)
+    template = sql_files.joinpath("episodes.sql").read_text(encoding="utf-8")
     sql = template.format(
-        start=start, end=end, dec31=dec31, year=year, coded=coded,
+        year=year, coded=coded, noted=noted, merged=merged,
         exclusions=exclusions, decision=decision, urgency=urgency,
     )  # fmt: skip
     cursor = con.execute(sql)

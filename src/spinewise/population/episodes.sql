@@ -1,37 +1,8 @@
--- Episodes of the HEDIS low back pain imaging measure (CLINICAL.md §7), their imaging, HEDIS
--- exclusions, findings at the index date and the policy's decision. audit.py fills in the
--- intake dates, the finding columns, the exclusion list, and the decision and urgency (the
--- rulebook compiled to SQL by compile.py).
-    WITH cond AS (
-        SELECT patient, system,
-               CASE WHEN system = 'icd10cm' THEN upper(replace(code, '.', '')) ELSE code END AS code,
-               TRY_CAST(onset AS DATE) AS onset, status, verification
-        FROM conditions
-        WHERE coalesce(verification, '') NOT IN ('refuted', 'entered-in-error')
-    ),
-    lbp AS (
-        SELECT c.patient, c.onset FROM cond c JOIN codes k
-          ON k.kind = 'value_set' AND k.target = 'low_back_pain' AND k.system = c.system
-         AND (c.code = k.code OR (k.is_prefix AND starts_with(c.code, k.code)))
-        WHERE c.onset IS NOT NULL
-    ),
-    first_lbp AS (
-        SELECT patient, min(onset) AS index_date FROM lbp
-        WHERE onset BETWEEN {start} AND {end} GROUP BY patient
-    ),
-    episodes AS (
-        SELECT f.patient, f.index_date,
-               date_diff('year', TRY_CAST(p.birth_date AS DATE), f.index_date)
-                 - CASE WHEN strftime(TRY_CAST(p.birth_date AS DATE), '%m%d') > strftime(f.index_date, '%m%d') THEN 1 ELSE 0 END AS age,
-               date_diff('year', TRY_CAST(p.birth_date AS DATE), {dec31})
-                 - CASE WHEN strftime(TRY_CAST(p.birth_date AS DATE), '%m%d') > '1231' THEN 1 ELSE 0 END AS hedis_age,
-               TRY_CAST(p.deceased AS DATE) AS deceased
-        FROM first_lbp f JOIN patients p ON p.patient = f.patient
-        WHERE NOT EXISTS (SELECT 1 FROM lbp b WHERE b.patient = f.patient
-                          AND b.onset >= f.index_date - INTERVAL 180 DAY AND b.onset < f.index_date)
-    ),
-    eligible AS (SELECT * FROM episodes WHERE hedis_age BETWEEN 18 AND 75),
-    imaging AS (
+-- Step 2, for the eligible episodes: imaging in the 28 days, HEDIS exclusions, the findings at
+-- the index date (coded diagnoses, temperatures, and notes when read) and the policy's
+-- decision. audit.py fills in the dates, the finding columns, the exclusion list, and the
+-- decision and urgency (the rulebook compiled to SQL by compile.py).
+    WITH imaging AS (
         SELECT e.patient, min(TRY_CAST(pr.performed AS DATE)) AS imaging_date,
                arg_min(pr.code, TRY_CAST(pr.performed AS DATE)) AS imaging_code
         FROM eligible e JOIN procedures pr ON pr.patient = e.patient
@@ -61,11 +32,14 @@
                    WHERE TRY_CAST(t.effective AS DATE) BETWEEN e.index_date - INTERVAL 2 DAY AND e.index_date) AS recent
         FROM eligible e JOIN temperatures t ON t.patient = e.patient GROUP BY e.patient
     ),
+    noted AS (
+        SELECT patient, {noted} FROM note_findings GROUP BY patient
+    ),
     features AS (
-        SELECT e.*, c.* EXCLUDE (patient),
-               CASE WHEN tm.tmax >= 38.0 THEN TRUE WHEN tm.recent > 0 THEN FALSE END AS "fever",
+        SELECT e.*, {merged},
                i.imaging_date, i.imaging_code
         FROM eligible e JOIN coded c USING (patient)
+        LEFT JOIN noted n USING (patient)
         LEFT JOIN temps tm USING (patient) LEFT JOIN imaging i USING (patient)
     ),
     excluded AS (

@@ -8,6 +8,7 @@ than its file, no code system spinewise knows). `input_lines = used + ignored + 
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "conditions": ("patient", "system", "code", "onset", "status", "verification"),
     "temperatures": ("patient", "value", "unit", "effective"),
     "procedures": ("patient", "system", "code", "performed", "source"),
+    "notes": ("patient", "written", "text"),
 }
 READ = {
     "Patient",
@@ -77,9 +79,14 @@ def _date(*values: Any) -> str | None:
 
 
 def read_export(
-    export_dir: Path, rows: dict[str, list[tuple[Any, ...]]], quarantine: IO[str]
+    export_dir: Path,
+    rows: dict[str, list[tuple[Any, ...]]],
+    quarantine: IO[str],
+    *,
+    notes: bool = False,
 ) -> LoadReport:
-    """Fill `rows` (table → row tuples) from every `*.ndjson` file of the export."""
+    """Fill `rows` (table → row tuples) from every `*.ndjson` file of the export; the text of
+    DocumentReferences (clinical notes) only when `notes`."""
     report = LoadReport()
     files = sorted(
         p for p in export_dir.iterdir() if p.suffix == ".ndjson" and p.name != "log.ndjson"
@@ -91,7 +98,7 @@ def read_export(
                 if not line.strip():
                     continue
                 report.input_lines += 1
-                outcome = _line(path.name, expected, number, line, rows, quarantine)
+                outcome = _line(path.name, expected, number, line, rows, quarantine, notes)
                 if outcome == "used":
                     report.used += 1
                     report.types_present[expected] = report.types_present.get(expected, 0) + 1
@@ -114,6 +121,7 @@ def _line(
     line: str,
     rows: dict[str, list[tuple[Any, ...]]],
     quarantine: IO[str],
+    notes: bool = False,
 ) -> str:
     try:
         r = json.loads(line)
@@ -124,6 +132,8 @@ def _line(
     kind = r["resourceType"]
     if kind != expected and expected in READ | {"Encounter", "MedicationRequest"}:
         return _quarantine(quarantine, name, number, f"a {kind} in a {expected} file")
+    if kind == "DocumentReference" and notes:
+        return _note(r, name, number, rows, quarantine)
     if kind not in READ:
         return "ignored"
     if kind == "Patient":
@@ -181,6 +191,34 @@ def _line(
     )
     for system, code in codes:
         rows["procedures"].append((patient, system, code, when, kind))
+    return "used"
+
+
+def _note(
+    r: dict[str, Any],
+    name: str,
+    number: int,
+    rows: dict[str, list[tuple[Any, ...]]],
+    quarantine: IO[str],
+) -> str:
+    """The plain text of a clinical note (base64 attachment data)."""
+    patient = _patient(r)
+    if patient is None:
+        return _quarantine(quarantine, name, number, "no subject Patient reference")
+    written = _date(r.get("date"), ((r.get("context") or {}).get("period") or {}).get("start"))
+    texts = []
+    for content in r.get("content") or []:
+        attachment = (content or {}).get("attachment") or {}
+        if str(attachment.get("contentType", "text/plain")).startswith("text/") and attachment.get(
+            "data"
+        ):
+            try:
+                texts.append(base64.b64decode(attachment["data"]).decode("utf-8", errors="replace"))
+            except (ValueError, TypeError):
+                return _quarantine(quarantine, name, number, "note data is not base64")
+    if not texts:
+        return "ignored"
+    rows["notes"].append((patient, written, "\n".join(texts)))
     return "used"
 
 

@@ -4,6 +4,7 @@ and what the audit must find."""
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 from collections.abc import Mapping
@@ -29,7 +30,11 @@ SCENARIOS: dict[str, tuple[int, str | None]] = {
     "fever_not_imaged": (4, "missed_red_flag"),
     "palliative_excluded": (7, "excluded"),
     "prior_back_pain": (7, None),
+    # Only a note tells: with --notes a missed red flag; without, nothing known.
+    "note_saddle_not_imaged": (5, "no_imaging_needed"),
 }
+#: What the audit must say of a scenario when it reads the notes, where that differs.
+WITH_NOTES: dict[str, str] = {"note_saddle_not_imaged": "missed_red_flag"}
 
 
 def _day(rng: random.Random, year: int) -> date:
@@ -42,10 +47,11 @@ def synthesize(patients: int, year: int, out: Path, seed: int = 1) -> dict[str, 
     rng = random.Random(seed)
     names = list(SCENARIOS)
     weights = [SCENARIOS[n][0] for n in names]
-    files = {kind: (out / f"{kind}.000.ndjson").open("w", encoding="utf-8")
-             for kind in ("Patient", "Condition", "Observation", "Procedure")}  # fmt: skip
+    kinds = ("Patient", "Condition", "Observation", "Procedure", "DocumentReference")
+    files = {kind: (out / f"{kind}.000.ndjson").open("w", encoding="utf-8") for kind in kinds}
     counts: dict[str, int] = {}
     expected: dict[str, int] = {}
+    expected_with_notes: dict[str, int] = {}
     # Not .ndjson: the truth is not part of the export the audit reads.
     truth_path = out / "truth.jsonl"
     try:
@@ -56,14 +62,19 @@ def synthesize(patients: int, year: int, out: Path, seed: int = 1) -> dict[str, 
                 _patient(files, rng, pid, year, scenario)
                 counts[scenario] = counts.get(scenario, 0) + 1
                 cls = SCENARIOS[scenario][1]
+                cls_notes = WITH_NOTES.get(scenario, cls)
                 if cls:
                     expected[cls] = expected.get(cls, 0) + 1
-                truth.write(json.dumps({"patient": pid, "scenario": scenario, "class": cls}) + "\n")
+                if cls_notes:
+                    expected_with_notes[cls_notes] = expected_with_notes.get(cls_notes, 0) + 1
+                truth.write(json.dumps({"patient": pid, "scenario": scenario, "class": cls,
+                                        "class_with_notes": cls_notes}) + "\n")  # fmt: skip
     finally:
         for handle in files.values():
             handle.close()
     manifest = {"patients": patients, "year": year, "seed": seed, "scenarios": counts,
-                "expected_classes": expected, "truth": truth_path.name}  # fmt: skip
+                "expected_classes": expected, "expected_classes_with_notes": expected_with_notes,
+                "truth": truth_path.name}  # fmt: skip
     tmp = out / ".manifest.json.partial"
     tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     tmp.replace(out / "manifest.json")
@@ -111,11 +122,25 @@ def _patient(
             "valueQuantity": {"value": celsius, "unit": "Cel", "code": "Cel"},
         })  # fmt: skip
 
+    def note(when: date, text: str) -> None:
+        _write(files["DocumentReference"], {
+            "resourceType": "DocumentReference", "id": f"{pid}-n{next(serial)}",
+            "status": "current",
+            "subject": {"reference": f"Patient/{pid}"}, "date": when.isoformat(),
+            "content": [{"attachment": {"contentType": "text/plain",
+                                        "data": base64.b64encode(text.encode()).decode()}}],
+        })  # fmt: skip
+
     if scenario == "too_old":
         condition("M54.50", index)
     elif scenario == "uncomplicated_not_imaged":
         condition("M54.50", index)
         temperature(index, 36.8)
+        note(
+            index,
+            "Mechanical low back pain after lifting. Denies saddle anesthesia, bowel or bladder "
+            "incontinence. Return if you develop fever or leg weakness.",
+        )
     elif scenario == "uncomplicated_imaged":
         condition("M54.50", index)
         imaging(index + timedelta(days=rng.randrange(0, 28)))
@@ -133,6 +158,10 @@ def _patient(
         # Palliative care excludes the episode from HEDIS and is no red flag.
         condition("M54.50", index)
         condition("Z51.5", index)
+    elif scenario == "note_saddle_not_imaged":
+        condition("M54.50", index)
+        note(index, "HPI: low back pain for 3 days. Reports numbness in the saddle area since "
+                    "yesterday. Denies fever.")  # fmt: skip
     elif scenario == "prior_back_pain":
         # Back pain last December, again this spring: not a new episode (180 days).
         condition("M54.50", date(year - 1, 12, 1), "resolved")
