@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -77,14 +77,7 @@ class RecordEvidence:
     detail: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "finding": self.finding,
-            "value": self.value,
-            "resource": self.resource,
-            "code": self.code,
-            "date": self.date,
-            "detail": self.detail,
-        }
+        return asdict(self)
 
 
 @dataclass

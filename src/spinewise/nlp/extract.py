@@ -14,7 +14,7 @@ import bisect
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from spinewise.nlp.pipeline import pipeline_for, prepare_text, run, run_many, sections_of
@@ -42,21 +42,7 @@ class Mention:
     note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "finding": self.finding,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "rule": self.rule,
-            "section": self.section,
-            "negated": self.negated,
-            "historical": self.historical,
-            "hypothetical": self.hypothetical,
-            "experiencer": self.experiencer,
-            "uncertain": self.uncertain,
-            "counts_as": self.counts_as,
-            "note": self.note,
-        }
+        return asdict(self)
 
 
 @dataclass
@@ -338,14 +324,7 @@ class Assertion:
     uncertain: bool
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "found": self.found,
-            "negated": self.negated,
-            "historical": self.historical,
-            "hypothetical": self.hypothetical,
-            "experiencer": self.experiencer,
-            "uncertain": self.uncertain,
-        }
+        return asdict(self)
 
 
 def assertion(text: str, target: str, *, rulebook: Rulebook | None = None) -> Assertion:
