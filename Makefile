@@ -12,7 +12,7 @@ export SPINEWISE_LOG_PATH ?= var/decisions.sqlite3
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,nlp]'
+	$(PY) -m pip install --quiet -e '.[dev,nlp,spark]'
 	touch $(STAMP)
 
 ## Run the main job: the clinician's page, the REST API and the handouts on 127.0.0.1:8000.

@@ -21,6 +21,7 @@ from rich.prompt import Prompt
 from typer.core import TyperCommand
 
 from spinewise.console import (
+    audit_progress,
     make_console,
     render_assessment,
     render_catalogue,
@@ -423,22 +424,32 @@ def synth(
 
 class Engine(StrEnum):
     duckdb = "duckdb"
+    spark = "spark"
 
 
 @app.command()
 def audit(
     export_dir: Annotated[Path, typer.Argument(metavar="EXPORT_DIR", help="NDJSON export folder.")],
     year: Annotated[int, typer.Option(help="The measurement year.")],
-    engine: Annotated[Engine, typer.Option(help="duckdb (embedded).")] = Engine.duckdb,
+    engine: Annotated[
+        Engine, typer.Option(help="duckdb (embedded) or spark (the spark extra).")
+    ] = Engine.duckdb,
     policy: Annotated[str, typer.Option(help="Policy id: seed or acr.")] = "seed",
     out: Annotated[Path, typer.Option(help="Folder for the outputs.")] = Path("audit-out"),
     notes: Annotated[
         bool,
         typer.Option("--notes/--no-notes", help="Also read the notes (the nlp extra)."),
     ] = False,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            help="Spark master URL (e.g. spark://host:7077); default: the standard Spark "
+            "configuration, else local mode on every core."
+        ),
+    ] = None,
 ) -> None:
     """Audit a population: low-value imaging (HEDIS LBP) and missed red flags."""
-    from spinewise.population.audit import run_audit
+    from spinewise.population.audit import AuditError, run_audit
 
     if not export_dir.is_dir():
         fail(f"EXPORT_DIR: not a folder: {export_dir}")
@@ -448,7 +459,22 @@ def audit(
         fail(f"--policy: {exc}")
     if notes:
         _nlp()  # a clear error now, not halfway through the export
-    result = run_audit(export_dir, year, out, policy=policy, notes=notes)
+    if engine is Engine.spark:
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            fail("--engine spark: PySpark is not installed (pip install 'spinewise[spark]')")
+    elif spark_master:
+        fail("--spark-master: only with --engine spark")
+    if out.exists() and not out.is_dir():
+        fail(f"--out: not a folder: {out}")
+    try:
+        with audit_progress() as progress:
+            result = run_audit(export_dir, year, out, policy=policy, notes=notes,
+                               engine=engine.value, spark_master=spark_master,
+                               progress=progress)  # fmt: skip
+    except AuditError as exc:
+        fail(str(exc))
     s = result.summary
     typer.echo(
         f"{s['episodes']} episodes, {s['denominator']} in the measure, "

@@ -3,9 +3,12 @@ knowledge as readable tables."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -14,6 +17,7 @@ from spinewise.rulebook import Rulebook
 
 __all__ = [
     "BANNERS",
+    "audit_progress",
     "make_console",
     "render_assessment",
     "render_catalogue",
@@ -235,3 +239,25 @@ def render_entry(ref: str, rb: Rulebook) -> RenderableType | None:
 def make_console(*, stderr: bool = False) -> Console:
     """A console that does not guess at markup or highlight numbers in clinical text."""
     return Console(stderr=stderr, highlight=False, markup=False, emoji=False)
+
+
+@contextmanager
+def audit_progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr for the audit's steps; nothing when stderr is not a terminal
+    (logs and pipes get the one summary line)."""
+    console = make_console(stderr=True)
+    with Progress(
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} steps"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("starting", total=None)
+
+        def update(what: str, done: int, total: int) -> None:
+            progress.update(task, description=what, completed=done, total=total)
+
+        yield update

@@ -1,53 +1,61 @@
-"""The audit on DuckDB: episodes (HEDIS "Use of Imaging Studies for Low Back Pain", CLINICAL.md
+"""The population audit: episodes (HEDIS "Use of Imaging Studies for Low Back Pain", CLINICAL.md
 §7), imaging in the 28 days, HEDIS exclusions from coded data, red flags evaluated with the
-rulebook compiled to SQL, and a class per episode. Outputs are written to temporary names and
-renamed, so an interrupted run leaves no half-written file."""
+rulebook compiled to SQL, and a class per episode, on DuckDB or Spark from one definition
+(audit.sql). Outputs are written to temporary names and renamed, so an interrupted run leaves
+no half-written file."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 import tempfile
-from dataclasses import dataclass
-from importlib.resources import files
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
-import duckdb
 import pyarrow as pa
 
-from spinewise.population.compile import decision_sql
-from spinewise.population.load import TABLES, LoadReport, read_export
+from spinewise.fhir.codes import SYSTEMS
+from spinewise.population.definition import EXCLUSIONS, steps
+from spinewise.population.engines import DuckDBEngine, Engine, SparkEngine
 from spinewise.population.report import render_report
 from spinewise.rulebook import Rulebook, default_rulebook
 
-__all__ = ["EPISODE_COLUMNS", "AuditResult", "run_audit"]
+__all__ = ["EPISODE_COLUMNS", "AuditError", "AuditResult", "LoadReport", "run_audit"]
 
-#: HEDIS exclusions from coded diagnoses: (reason, ICD-10-CM prefixes, window in days before the
-#: index date, or None for "ever"; every window runs to 28 days after the index date).
-EXCLUSIONS: tuple[tuple[str, tuple[str, ...], int | None], ...] = (
-    ("cancer", ("C", "Z85"), None),
-    ("HIV", ("B20", "Z21"), None),
-    ("organ transplant", ("Z94",), None),
-    ("osteoporosis", ("M81", "M80"), None),
-    ("spondylopathy", ("M45", "M46", "M48"), None),
-    ("lumbar surgery", ("Z98.1", "Z981"), None),
-    ("IV drug abuse", ("F11", "F14", "F15", "F19"), 365),
-    ("neurologic impairment", ("G83.4", "G834", "G95", "R29.2", "R292"), 365),
-    ("spinal infection", ("M46.2", "M46.3", "M46.4", "M46.5", "A18.01", "G06"), 365),
-    ("trauma or fragility fracture", ("S32", "S33", "S34", "S39", "T14"), 90),
-    ("palliative care or hospice", ("Z51.5", "Z515"), 365),
-)
 EPISODE_COLUMNS = (
     "patient", "index_date", "age", "hedis_age", "imaged", "imaging_date", "imaging_code",
-    "days_to_imaging", "decision", "urgency", "excluded_reason", "class",
+    "imaging_source", "days_to_imaging", "decision", "urgency", "excluded_reason", "class",
+    "organization", "organization_name", "practitioner", "practitioner_name",
 )  # fmt: skip
+#: Value sets the audit matches codes against.
+VALUE_SETS = ("low_back_pain", "lumbar_imaging", "body_temperature", "systemic_corticosteroids",
+              "osteoporosis_drugs")  # fmt: skip
+#: Progress: called with (what is being done, steps done, steps in all).
+Progress = Callable[[str, int, int], None]
+
+
+class AuditError(ValueError):
+    """The export cannot be audited (said in one line naming the input)."""
 
 
 @dataclass(frozen=True)
 class AuditResult:
     summary: dict[str, Any]
     episodes: list[dict[str, Any]]
+
+
+@dataclass
+class LoadReport:
+    input_lines: int = 0
+    used: int = 0
+    ignored: int = 0
+    quarantined: int = 0
+    types_present: dict[str, int] = field(default_factory=dict)
 
 
 def _norm(system: str, code: str) -> str:
@@ -64,24 +72,39 @@ def _code_rows(rb: Rulebook) -> list[tuple[str, str, str, str, bool, str, int | 
                 prefix = code.endswith("*")
                 rows.append(("finding", f.id, system, _norm(system, code.rstrip("*")), prefix,
                              f.record.statuses, f.record.lookback_days))  # fmt: skip
-    for vs in ("low_back_pain", "lumbar_imaging"):
+    for vs in VALUE_SETS:
         codes = rb.value_sets[vs].codes
-        for system in ("icd10cm", "snomed", "cpt"):
+        for system in ("icd10cm", "snomed", "cpt", "loinc", "rxnorm"):
             for code in getattr(codes, system):
                 rows.append(("value_set", vs, system, _norm(system, code.rstrip("*")),
                              code.endswith("*"), "any", None))  # fmt: skip
     return rows
 
 
-def _load(con: duckdb.DuckDBPyConnection, rows: dict[str, list[tuple[Any, ...]]]) -> None:
-    for table, columns in TABLES.items():
-        data = rows[table]
-        arrow = pa.table(
-            {c: pa.array([r[i] for r in data], type=pa.string()) for i, c in enumerate(columns)}
-        )
-        con.register(f"{table}_arrow", arrow)
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM {table}_arrow")
-        con.unregister(f"{table}_arrow")
+def _knowledge_tables(engine: Engine, rb: Rulebook) -> None:
+    engine.table("codes", [("kind", "VARCHAR"), ("target", "VARCHAR"), ("system", "VARCHAR"),
+                           ("code", "VARCHAR"), ("is_prefix", "BOOLEAN"),
+                           ("statuses", "VARCHAR"), ("lookback", "INTEGER")],
+                 _code_rows(rb))  # fmt: skip
+    engine.table("systems", [("url", "VARCHAR"), ("system", "VARCHAR")], list(SYSTEMS.items()))
+    drugs = [rb.value_sets[v] for v in ("systemic_corticosteroids", "osteoporosis_drugs")]
+    engine.table("med_names", [("target", "VARCHAR"), ("name", "VARCHAR")],
+                 [(v.id, n.lower()) for v in drugs for n in v.names])  # fmt: skip
+    engine.table("med_words", [("target", "VARCHAR"), ("word", "VARCHAR")],
+                 [(v.id, w.lower()) for v in drugs for w in v.exclude_words])  # fmt: skip
+    engine.table("exclusions", [("reason", "VARCHAR"), ("prefix", "VARCHAR"),
+                                ("window_days", "INTEGER")],
+                 [(reason, _norm("icd10cm", prefix), window)
+                  for reason, prefixes, window in EXCLUSIONS for prefix in prefixes])  # fmt: skip
+
+
+def export_files(export_dir: Path) -> list[Path]:
+    """The NDJSON files of a Bulk Data export (not its log)."""
+    return sorted(
+        p
+        for p in export_dir.iterdir()
+        if p.suffix == ".ndjson" and p.name != "log.ndjson" and p.is_file()
+    )
 
 
 def run_audit(
@@ -92,96 +115,165 @@ def run_audit(
     policy: str = "seed",
     notes: bool = False,
     rulebook: Rulebook | None = None,
+    engine: str | Engine = "duckdb",
+    spark_master: str | None = None,
+    progress: Progress | None = None,
 ) -> AuditResult:
     rb = rulebook or default_rulebook()
-    pol = rb.policy(policy)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
-    quarantine_tmp = out_dir / ".quarantine.ndjson.partial"
-    with quarantine_tmp.open("w", encoding="utf-8") as quarantine:
-        report = read_export(export_dir, rows, quarantine, notes=notes)
-    con = duckdb.connect()
+    rb.policy(policy)
+    paths = export_files(export_dir)
+    if not paths:
+        raise AuditError(f"EXPORT_DIR: no .ndjson files in {export_dir}")
+    if isinstance(engine, str):
+        engine = SparkEngine(master=spark_master) if engine == "spark" else DuckDBEngine()
+    plan = steps(rb, policy, year, notes=notes, dialect=engine.dialect)
+    total = len(plan) + 2
+    say = progress or (lambda what, done, total: None)
     try:
-        _load(con, rows)
-        del rows
-        con.execute(
-            "CREATE TABLE codes (kind VARCHAR, target VARCHAR, system VARCHAR, code VARCHAR, "
-            "is_prefix BOOLEAN, statuses VARCHAR, lookback INTEGER)"
-        )
-        con.executemany("INSERT INTO codes VALUES (?, ?, ?, ?, ?, ?, ?)", _code_rows(rb))
-        episodes = _episodes(con, rb, pol.id, year, notes)
+        say("reading the export", 0, total)
+        engine.read(paths, notes)
+        _knowledge_tables(engine, rb)
+        engine.table("note_findings", [("patient", "VARCHAR"), ("finding", "VARCHAR"),
+                                       ("value", "BOOLEAN")], [])  # fmt: skip
+        bad_notes: list[dict[str, Any]] = []
+        for done, step in enumerate(plan, 1):
+            say(step.name.replace("_", " "), done, total)
+            engine.step(step.name, step.sql, step.reused)
+            if step.name == "index_notes":
+                bad_notes = _read_notes(engine, rb)
+        say("collecting the results", total - 1, total)
+        report = _outcomes(engine)
+        quarantined = engine.rows("SELECT * FROM quarantined")
+        episodes = _episodes(engine.rows("SELECT * FROM episodes"))
     finally:
-        con.close()
-    summary = _summary(year, policy, report, episodes)
+        engine.close()
+    # A note whose data is not base64 was counted as used: it is quarantined instead.
+    report.used -= len(bad_notes)
+    report.quarantined += len(bad_notes)
+    summary = _summary(year, policy, engine.name, report, episodes)
     summary["notes"] = notes
-    _write(out_dir, episodes, summary, quarantine_tmp)
+    _write(out_dir, episodes, summary, _quarantine_lines(export_dir, quarantined + bad_notes))
+    say("done", total, total)
     return AuditResult(summary, episodes)
 
 
-def _read_notes(con: duckdb.DuckDBPyConnection, rb: Rulebook, notes: bool) -> None:
-    """note_findings(patient, finding, value): what the notes of the index visit (the week up
-    to the index date) say, through the note extractor; empty without --notes."""
-    con.execute("CREATE TABLE note_findings (patient VARCHAR, finding VARCHAR, value BOOLEAN)")
-    if not notes:
-        return
+def _outcomes(engine: Engine) -> LoadReport:
+    report = LoadReport()
+    for row in engine.rows("SELECT * FROM outcomes"):
+        n = int(row["n"])
+        report.input_lines += n
+        if row["outcome"] == "used":
+            report.used += n
+            kind = row["rtype"]
+            report.types_present[kind] = report.types_present.get(kind, 0) + n
+        elif row["outcome"] == "ignored":
+            report.ignored += n
+        else:
+            report.quarantined += n
+    report.types_present = dict(sorted(report.types_present.items()))
+    return report
+
+
+def _read_notes(engine: Engine, rb: Rulebook) -> list[dict[str, Any]]:
+    """note_findings(patient, finding, value): what the notes of the index visit say, through
+    the note extractor. Returns the notes whose data is not base64 (to quarantine)."""
     from spinewise.nlp import extract_many
 
-    pairs = con.execute(
-        "SELECT e.patient, n.text FROM eligible e JOIN notes n ON n.patient = e.patient "
-        "WHERE TRY_CAST(n.written AS DATE) BETWEEN e.index_date - INTERVAL 7 DAY "
-        "AND e.index_date ORDER BY e.patient, n.written"
-    ).fetchall()
-    found = extract_many((text for _, text in pairs), rulebook=rb)
-    rows = [
+    rows = engine.rows("SELECT * FROM index_notes ORDER BY patient, written, id, data")
+    texts: list[tuple[str, str]] = []
+    bad = []
+    for row in rows:
+        try:
+            text = base64.b64decode(row["data"], validate=True).decode("utf-8", errors="replace")
+        except (binascii.Error, ValueError):
+            bad.append({"rtype": "DocumentReference", "id": row["id"], "bad_text": None,
+                        "file": None, "reason": "note data is not base64"})  # fmt: skip
+            continue
+        texts.append((row["patient"], text))
+    found = extract_many((text for _, text in texts), rulebook=rb)
+    findings = [
         (patient, fid, value)
-        for (patient, _), result in zip(pairs, found, strict=True)
+        for (patient, _), result in zip(texts, found, strict=True)
         for fid, value in result.findings.items()
         if value is not None
     ]
-    con.executemany("INSERT INTO note_findings VALUES (?, ?, ?)", rows)
+    engine.table("note_findings", [("patient", "VARCHAR"), ("finding", "VARCHAR"),
+                                   ("value", "BOOLEAN")], findings)  # fmt: skip
+    return bad
 
 
-def _episodes(
-    con: duckdb.DuckDBPyConnection, rb: Rulebook, policy_id: str, year: int, notes: bool
-) -> list[dict[str, Any]]:
-    start, end, dec31 = f"DATE '{year}-01-01'", f"DATE '{year}-12-03'", f"DATE '{year}-12-31'"
-    findings = list(rb.findings)
-    decision, urgency = decision_sql(rb.policy(policy_id), rb)
-    # Finding columns: TRUE from a coded diagnosis that counts at the index date (status and
-    # lookback as in the FHIR intake); NULL otherwise.
-    coded = ",\n".join(
-        f"bool_or(CASE WHEN m.target = '{fid}' THEN TRUE END) AS \"{fid}\"" for fid in findings
-    )
-    # From notes: TRUE if a note says present, FALSE if the notes only say absent, NULL if silent.
-    noted = ",\n".join(
-        f"bool_or(value) FILTER (WHERE finding = '{fid}') AS \"{fid}\"" for fid in findings
-    )
-    # Present anywhere wins; absent only from a note or a measured normal temperature.
-    merged = ",\n".join(
-        f'CASE WHEN c."{fid}" OR n."{fid}"{" OR tm.tmax >= 38.0" if fid == "fever" else ""} '
-        f'THEN TRUE WHEN n."{fid}" = FALSE{" OR tm.recent > 0" if fid == "fever" else ""} '
-        f'THEN FALSE END AS "{fid}"'
-        for fid in findings
-    )
-    exclusions = ", ".join(
-        f"('{reason}', '{prefix.replace('.', '')}', {window if window is not None else 'NULL'})"
-        for reason, prefixes, window in EXCLUSIONS
-        for prefix in prefixes
-    )
-    sql_files = files("spinewise.population")
-    step1 = sql_files.joinpath("eligible.sql").read_text(encoding="utf-8")
-    con.execute(step1.format(start=start, end=end, dec31=dec31))
-    _read_notes(con, rb, notes)
-    template = sql_files.joinpath("episodes.sql").read_text(encoding="utf-8")
-    sql = template.format(
-        year=year, coded=coded, noted=noted, merged=merged,
-        exclusions=exclusions, decision=decision, urgency=urgency,
-    )  # fmt: skip
-    cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description]
+def _quarantine_lines(export_dir: Path, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """File, line number and reason of each quarantined line. The engines read lines in
+    parallel and know no line numbers: the few bad lines are found again in their files, by
+    their text or by their resource type and id."""
+    out: list[dict[str, Any]] = []
+    by_file: dict[str | None, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_file.setdefault(unquote(row["file"]) if row["file"] else None, []).append(row)
+    for name in sorted(by_file, key=lambda n: n or ""):
+        wanted = by_file[name]
+        paths = [export_dir / name] if name else export_files(export_dir)
+        out.extend(_find(paths, wanted))
+    return sorted(out, key=lambda q: (q["file"], q["line"], q["reason"]))
+
+
+def _find(paths: list[Path], wanted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_text: dict[str, list[dict[str, Any]]] = {}
+    by_id: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    for row in wanted:
+        if row["bad_text"] is not None:
+            by_text.setdefault(row["bad_text"].strip(), []).append(row)
+        else:
+            by_id.setdefault((row["rtype"], row["id"]), []).append(row)
+    found = []
+    for path in paths:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
+                text = line.strip()
+                if not text:
+                    continue
+                if by_text.get(text):
+                    row = by_text[text].pop()
+                    found.append(_entry(path.name, number, row, text))
+                    continue
+                if not by_id or '"resourceType"' not in text:
+                    continue
+                key = _key(text)
+                if by_id.get(key):
+                    found.append(_entry(path.name, number, by_id[key].pop(), text))
+    return found
+
+
+def _key(text: str) -> tuple[str, str | None]:
+    try:
+        resource = json.loads(text)
+    except json.JSONDecodeError:
+        return ("", None)
+    if not isinstance(resource, dict):
+        return ("", None)
+    rid = resource.get("id")
+    return (str(resource.get("resourceType")), rid if isinstance(rid, str) else None)
+
+
+def _entry(name: str, number: int, row: dict[str, Any], text: str) -> dict[str, Any]:
+    reason = row.get("reason")
+    if row["bad_text"] is not None:
+        try:
+            resource = json.loads(text)
+        except json.JSONDecodeError as exc:
+            reason = f"not valid JSON: {exc.msg}"
+        else:
+            kind = resource.get("resourceType") if isinstance(resource, dict) else None
+            if not isinstance(kind, str):
+                reason = "not a FHIR resource"
+            else:
+                reason = f"a {kind} in a {row['expected']} file"
+    return {"file": name, "line": number, "reason": reason}
+
+
+def _episodes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
-    for row in cursor.fetchall():
-        record = dict(zip(names, row, strict=True))
+    for record in sorted(rows, key=lambda r: r["patient"]):
         index = record["index_date"]
         imaging = record["imaging_date"]
         record["imaged"] = imaging is not None
@@ -189,8 +281,9 @@ def _episodes(
         record["class"] = _class(record)
         record["index_date"] = index.isoformat()
         record["imaging_date"] = imaging.isoformat() if imaging else None
-        record.pop("deceased", None)
-        out.append(record)
+        for key in ("age", "hedis_age"):
+            record[key] = int(record[key]) if record[key] is not None else None
+        out.append({c: record[c] for c in EPISODE_COLUMNS} | record)
     return out
 
 
@@ -208,7 +301,7 @@ def _class(e: dict[str, Any]) -> str:
 
 
 def _summary(
-    year: int, policy: str, report: LoadReport, episodes: list[dict[str, Any]]
+    year: int, policy: str, engine: str, report: LoadReport, episodes: list[dict[str, Any]]
 ) -> dict[str, Any]:
     denominator = [e for e in episodes if not e["excluded_reason"]]
     imaged = sum(1 for e in denominator if e["imaged"])
@@ -218,7 +311,7 @@ def _summary(
     return {
         "year": year,
         "policy": policy,
-        "engine": "duckdb",
+        "engine": engine,
         "patients": report.types_present.get("Patient", 0),
         "episodes": len(episodes),
         "excluded": len(episodes) - len(denominator),
@@ -237,9 +330,13 @@ def _summary(
 
 
 def _write(
-    out_dir: Path, episodes: list[dict[str, Any]], summary: dict[str, Any], quarantine: Path
+    out_dir: Path,
+    episodes: list[dict[str, Any]],
+    summary: dict[str, Any],
+    quarantine: list[dict[str, Any]],
 ) -> None:
     """Every output under a temporary name first, then renamed: all or nothing."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     columns = list(episodes[0]) if episodes else list(EPISODE_COLUMNS)
     table = (
         pa.table({c: [e.get(c) for e in episodes] for c in columns})
@@ -255,7 +352,9 @@ def _write(
     summary_tmp.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
     report_tmp = out_dir / ".report.html.partial"
     report_tmp.write_text(render_report(summary, episodes), encoding="utf-8")
+    quarantine_tmp = out_dir / ".quarantine.ndjson.partial"
+    quarantine_tmp.write_text("".join(json.dumps(q) + "\n" for q in quarantine))
     Path(parquet_tmp).replace(out_dir / "episodes.parquet")
     summary_tmp.replace(out_dir / "summary.json")
     report_tmp.replace(out_dir / "report.html")
-    quarantine.replace(out_dir / "quarantine.ndjson")
+    quarantine_tmp.replace(out_dir / "quarantine.ndjson")

@@ -1,6 +1,7 @@
 """A synthetic FHIR Bulk Data export with planted truth, streamed patient by patient (memory
 flat in the number of patients). Each patient follows one scenario; the manifest says which,
-and what the audit must find."""
+and what the audit must find. Organizations and practitioners differ in how often they image
+uncomplicated back pain, so the report's per-organization rates have something to show."""
 
 from __future__ import annotations
 
@@ -18,6 +19,15 @@ ICD = "http://hl7.org/fhir/sid/icd-10-cm"
 CPT = "http://www.ama-assn.org/go/cpt"
 LOINC = "http://loinc.org"
 CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+#: Organizations: (name, how likely it is to image uncomplicated back pain, relative weight).
+ORGANIZATIONS: tuple[tuple[str, int, int], ...] = (
+    ("Riverside Family Practice", 1, 3),
+    ("Northgate Medical Group", 1, 3),
+    ("Harbor Urgent Care", 4, 2),
+    ("Elm Street Clinic", 2, 2),
+    ("Summit Spine & Sports", 6, 1),
+)
 
 #: scenario → (weight, the class the audit must give, or None when there is no episode)
 SCENARIOS: dict[str, tuple[int, str | None]] = {
@@ -30,6 +40,11 @@ SCENARIOS: dict[str, tuple[int, str | None]] = {
     "fever_not_imaged": (4, "missed_red_flag"),
     "palliative_excluded": (7, "excluded"),
     "prior_back_pain": (7, None),
+    # Medications (HEDIS exclusions and the steroid red flag, CLINICAL.md §7).
+    "steroid_long_excluded": (3, "excluded"),
+    "steroid_gaps_imaged": (3, "appropriate_imaging"),
+    "steroid_inhaled_imaged": (3, "low_value_imaging"),
+    "osteoporosis_drug_excluded": (2, "excluded"),
     # Only a note tells: with --notes a missed red flag; without, nothing known.
     "note_saddle_not_imaged": (5, "no_imaging_needed"),
 }
@@ -37,18 +52,31 @@ SCENARIOS: dict[str, tuple[int, str | None]] = {
 WITH_NOTES: dict[str, str] = {"note_saddle_not_imaged": "missed_red_flag"}
 
 
+KINDS = ("Patient", "Organization", "Practitioner", "Encounter", "Condition", "Observation",
+         "Procedure", "ImagingStudy", "DiagnosticReport", "ServiceRequest", "MedicationDispense",
+         "MedicationRequest", "MedicationStatement", "DocumentReference")  # fmt: skip
+
+
 def _day(rng: random.Random, year: int) -> date:
     return date(year, 1, 1) + timedelta(days=rng.randrange(0, 330))
 
 
 def synthesize(patients: int, year: int, out: Path, seed: int = 1) -> dict[str, Any]:
-    """Write Patient, Condition, Observation and Procedure NDJSON files and manifest.json."""
+    """Write the NDJSON files of a Bulk Data export, truth.jsonl and manifest.json."""
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     names = list(SCENARIOS)
     weights = [SCENARIOS[n][0] for n in names]
-    kinds = ("Patient", "Condition", "Observation", "Procedure", "DocumentReference")
-    files = {kind: (out / f"{kind}.000.ndjson").open("w", encoding="utf-8") for kind in kinds}
+    files = {kind: (out / f"{kind}.000.ndjson").open("w", encoding="utf-8") for kind in KINDS}
+    for k, (name, _, _) in enumerate(ORGANIZATIONS):
+        _write(files["Organization"], {"resourceType": "Organization", "id": f"org{k}",
+                                       "name": name})  # fmt: skip
+        for j in range(2):
+            family = ("Okafor", "Lindqvist", "Moreau", "Tanaka", "Reyes", "Novak", "Haddad",
+                      "Petrov", "Walsh", "Mensah")[k * 2 + j]  # fmt: skip
+            human = [{"family": family, "given": ["Dr"]}]
+            _write(files["Practitioner"],
+                   {"resourceType": "Practitioner", "id": f"pr{k}{j}", "name": human})  # fmt: skip
     counts: dict[str, int] = {}
     expected: dict[str, int] = {}
     expected_with_notes: dict[str, int] = {}
@@ -95,6 +123,23 @@ def _patient(
         return
     index = _day(rng, year)
     serial = iter(range(100))
+    imaging_prone = scenario in ("uncomplicated_imaged", "steroid_inhaled_imaged")
+    chances = [prone if imaging_prone else weight for _, prone, weight in ORGANIZATIONS]
+    org = rng.choices(range(len(ORGANIZATIONS)), chances)[0]
+    _write(files["Encounter"], {
+        "resourceType": "Encounter", "id": f"{pid}-e0", "status": "finished",
+        "subject": {"reference": f"Patient/{pid}"},
+        "period": {"start": f"{index.isoformat()}T09:{rng.randrange(10, 59)}:00-05:00"},
+        "serviceProvider": {"reference": f"Organization/org{org}"},
+        "participant": [{"individual": {"reference": f"Practitioner/pr{org}{rng.randrange(2)}"}}],
+    })  # fmt: skip
+    if rng.random() < 0.3:  # other history, some of it with partial dates
+        _write(files["Condition"], {
+            "resourceType": "Condition", "id": f"{pid}-h",
+            "subject": {"reference": f"Patient/{pid}"},
+            "code": {"coding": [{"system": ICD, "code": "I10"}]},
+            "onsetDateTime": rng.choice(["2019", "2020-06", "2018-02-11T08:00:00Z"]),
+        })  # fmt: skip
 
     def condition(code: str, when: date, status: str = "active") -> None:
         _write(files["Condition"], {
@@ -106,12 +151,44 @@ def _patient(
         })  # fmt: skip
 
     def imaging(when: date, code: str = "72148") -> None:
-        _write(files["Procedure"], {
-            "resourceType": "Procedure", "id": f"{pid}-i{next(serial)}", "status": "completed",
-            "subject": {"reference": f"Patient/{pid}"},
-            "code": {"coding": [{"system": CPT, "code": code}]},
-            "performedDateTime": when.isoformat(),
-        })  # fmt: skip
+        # Any of the four resources that can record a study.
+        kind = rng.choice(("Procedure", "Procedure", "ImagingStudy", "DiagnosticReport",
+                           "ServiceRequest"))  # fmt: skip
+        concept = {"coding": [{"system": CPT, "code": code}]}
+        resource: dict[str, Any] = {"resourceType": kind, "id": f"{pid}-i{next(serial)}",
+                                    "subject": {"reference": f"Patient/{pid}"}}  # fmt: skip
+        if kind == "Procedure":
+            resource |= {"status": "completed", "code": concept,
+                         "performedDateTime": when.isoformat()}  # fmt: skip
+        elif kind == "ImagingStudy":
+            resource |= {"status": "available", "procedureCode": [concept],
+                         "started": f"{when.isoformat()}T14:00:00Z"}  # fmt: skip
+        elif kind == "DiagnosticReport":
+            resource |= {"status": "final", "code": concept,
+                         "effectiveDateTime": when.isoformat()}  # fmt: skip
+        else:
+            resource |= {"status": "completed", "intent": "order", "code": concept,
+                         "occurrenceDateTime": when.isoformat()}  # fmt: skip
+        _write(files[kind], resource)
+
+    def medication(kind: str, name: str, start: date, days: int) -> None:
+        concept = {"coding": [{"system": RXNORM, "code": "0", "display": name}], "text": name}
+        resource: dict[str, Any] = {"resourceType": kind, "id": f"{pid}-m{next(serial)}",
+                                    "subject": {"reference": f"Patient/{pid}"},
+                                    "medicationCodeableConcept": concept}  # fmt: skip
+        if kind == "MedicationDispense":
+            resource |= {"status": "completed", "whenHandedOver": start.isoformat(),
+                         "daysSupply": {"value": days, "unit": "day", "code": "d"}}  # fmt: skip
+        elif kind == "MedicationRequest":
+            supply = {"value": days, "unit": "days", "code": "d"}
+            resource |= {"status": "active", "intent": "order", "authoredOn": start.isoformat(),
+                         "dispenseRequest": {"numberOfRepeatsAllowed": 0,
+                                             "expectedSupplyDuration": supply}}  # fmt: skip
+        else:
+            end = start + timedelta(days=days - 1)
+            resource |= {"status": "completed", "effectivePeriod": {
+                "start": start.isoformat(), "end": end.isoformat()}}  # fmt: skip
+        _write(files[kind], resource)
 
     def temperature(when: date, celsius: float) -> None:
         _write(files["Observation"], {
@@ -162,6 +239,34 @@ def _patient(
         condition("M54.50", index)
         note(index, "HPI: low back pain for 3 days. Reports numbness in the saddle area since "
                     "yesterday. Denies fever.")  # fmt: skip
+    elif scenario == "steroid_long_excluded":
+        # 90 consecutive days of prednisone: excluded from the measure, and a fracture red flag
+        # (imaged the same day, so not missed).
+        condition("M54.50", index)
+        for k in range(3):
+            medication("MedicationDispense", "predniSONE 5 MG Oral Tablet",
+                       index - timedelta(days=150 - 30 * k), 30)  # fmt: skip
+        imaging(index)
+    elif scenario == "steroid_gaps_imaged":
+        # 100 days of prednisolone in two courses: the red flag (90 days in the year), not
+        # the HEDIS exclusion (90 consecutive days).
+        condition("M54.50", index)
+        medication("MedicationStatement", "prednisoLONE 5 MG Oral Tablet",
+                   index - timedelta(days=200), 50)  # fmt: skip
+        medication("MedicationStatement", "prednisoLONE 5 MG Oral Tablet",
+                   index - timedelta(days=130), 50)  # fmt: skip
+        imaging(index)
+    elif scenario == "steroid_inhaled_imaged":
+        # An inhaled or nasal corticosteroid is not systemic: neither flag nor exclusion.
+        condition("M54.50", index)
+        medication("MedicationRequest", "fluticasone propionate 50 MCG/ACTUAT Nasal Spray",
+                   index - timedelta(days=200), 180)  # fmt: skip
+        imaging(index + timedelta(days=rng.randrange(0, 28)))
+    elif scenario == "osteoporosis_drug_excluded":
+        condition("M54.50", index)
+        medication("MedicationRequest", "alendronate sodium 70 MG Oral Tablet",
+                   index - timedelta(days=300), 28)  # fmt: skip
+        imaging(index + timedelta(days=rng.randrange(0, 28)))
     elif scenario == "prior_back_pain":
         # Back pain last December, again this spring: not a new episode (180 days).
         condition("M54.50", date(year - 1, 12, 1), "resolved")

@@ -1,0 +1,175 @@
+"""The two engines the audit runs on. Each reads the NDJSON files natively (one row per line,
+each line parsed once with the explicit schema of schema.py), holds the small tables from the
+knowledge files, and materialises the steps of the one definition (audit.sql)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from spinewise.population.schema import READ_TYPES, duckdb_structure, spark_ddl
+
+__all__ = ["DuckDBEngine", "Engine", "SparkEngine", "spark_session"]
+
+#: A small table: its name, (column, SQL type) pairs, and rows.
+Columns = Sequence[tuple[str, str]]
+
+
+class Engine(Protocol):
+    name: str
+    dialect: str
+
+    def read(self, paths: Sequence[Path], notes: bool) -> None: ...
+    def table(self, name: str, columns: Columns, rows: Sequence[tuple[Any, ...]]) -> None: ...
+    def step(self, name: str, sql: str, reused: bool = True) -> None: ...
+    def rows(self, sql: str) -> list[dict[str, Any]]: ...
+    def close(self) -> None: ...
+
+
+def _parsed_sql(source: str, rtype: str, from_json: dict[str, str]) -> str:
+    """The `parsed` step: per line its id, file, the type its file name says, the type it says,
+    its text only when it is not a resource of that type (to quarantine it), and one struct
+    column per resource type read."""
+    read = ", ".join(f"'{t}'" for t in READ_TYPES)
+    mismatch = f"(rtype IS NULL OR (rtype <> expected AND expected IN ({read})))"
+    columns = ",\n".join(
+        f"CASE WHEN rtype = '{t}' AND NOT {mismatch} THEN from_json(text, '{schema}') END AS r_{t}"
+        for t, schema in from_json.items()
+    )
+    return (
+        f"SELECT lid, file, expected, rtype, CASE WHEN {mismatch} THEN text END AS bad_text,\n"
+        f"{columns}\nFROM (SELECT *, {rtype} AS rtype FROM {source})"
+    )
+
+
+class DuckDBEngine:
+    """Embedded DuckDB: an in-memory database spilling to a temporary folder."""
+
+    name = dialect = "duckdb"
+
+    def __init__(self, memory_limit: str | None = None, threads: int | None = None) -> None:
+        import duckdb
+
+        config: dict[str, Any] = {}
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        if threads:
+            config["threads"] = threads
+        self.con = duckdb.connect(config=config)
+
+    def read(self, paths: Sequence[Path], notes: bool) -> None:
+        names = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+        # Each line as one text column: \x01 cannot occur in JSON text, so it never splits one.
+        lines = (
+            f"(SELECT row_number() OVER () AS lid, text, "
+            f"regexp_extract(filename, '([^/\\\\]+)$', 1) AS file, "
+            f"split_part(regexp_extract(filename, '([^/\\\\]+)$', 1), '.', 1) AS expected "
+            f"FROM read_csv([{names}], columns={{'text': 'VARCHAR'}}, header=false, "
+            f"delim='\x01', quote='', escape='', filename=true, auto_detect=false, "
+            f"max_line_size=536870912) WHERE trim(text) <> '')"
+        )
+        rtype = "CASE WHEN json_valid(text) THEN json_extract_string(text, '$.resourceType') END"
+        schemas = {t: duckdb_structure(t, notes) for t in READ_TYPES}
+        self.step("parsed", _parsed_sql(lines, rtype, schemas))
+
+    def table(self, name: str, columns: Columns, rows: Sequence[tuple[Any, ...]]) -> None:
+        spec = ", ".join(f"{c} {t}" for c, t in columns)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({spec})")
+        if rows:
+            marks = ", ".join("?" for _ in columns)
+            self.con.executemany(f"INSERT INTO {name} VALUES ({marks})", list(rows))
+
+    def step(self, name: str, sql: str, reused: bool = True) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        cursor = self.con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def spark_session(master: str | None = None) -> Any:
+    """A Spark session: `master` if given, else the standard Spark configuration
+    (spark-defaults, SPARK_MASTER, spark-submit), else local mode on every core."""
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("spinewise-audit")
+    if master:
+        builder = builder.master(master)
+    elif "SPARK_MASTER" in os.environ:
+        builder = builder.master(os.environ["SPARK_MASTER"])
+    else:
+        builder = builder.config("spark.master", "local[*]")
+    builder = (
+        builder.config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+    )
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+class SparkEngine:
+    """PySpark: local mode on one machine, or any cluster the session is connected to."""
+
+    name = dialect = "spark"
+
+    def __init__(self, session: Any | None = None, master: str | None = None) -> None:
+        self.spark = session or spark_session(master)
+        # Lenient like DuckDB's TRY_CAST and list access: a missing element is NULL, not an
+        # error (Spark 4 turns ANSI mode on by default).
+        self.spark.conf.set("spark.sql.ansi.enabled", "false")
+        self.views: list[str] = []
+
+    def read(self, paths: Sequence[Path], notes: bool) -> None:
+        from pyspark.sql import functions as F
+
+        raw = self.spark.read.text([p.resolve().as_uri() for p in paths]).select(
+            F.col("value").alias("text"), F.input_file_name().alias("path")
+        )
+        self._view("raw_lines", raw)
+        lines = (
+            "(SELECT monotonically_increasing_id() AS lid, text, "
+            "regexp_extract(path, '([^/]+)$', 1) AS file, "
+            "split_part(regexp_extract(path, '([^/]+)$', 1), '.', 1) AS expected "
+            "FROM raw_lines WHERE trim(text) <> '')"
+        )
+        rtype = "get_json_object(text, '$.resourceType')"
+        schemas = {t: spark_ddl(t, notes) for t in READ_TYPES}
+        self.step("parsed", _parsed_sql(lines, rtype, schemas))
+
+    def _view(self, name: str, frame: Any) -> None:
+        frame.createOrReplaceTempView(name)
+        self.views.append(name)
+
+    def table(self, name: str, columns: Columns, rows: Sequence[tuple[Any, ...]]) -> None:
+        types = {"VARCHAR": "string", "BOOLEAN": "boolean", "INTEGER": "int", "DOUBLE": "double"}
+        schema = ", ".join(f"{c} {types[t]}" for c, t in columns)
+        self._view(name, self.spark.createDataFrame(list(rows), schema=schema))
+
+    def step(self, name: str, sql: str, reused: bool = True) -> None:
+        # A step two later steps read is computed once and kept (as DuckDB's temporary
+        # tables are); the others stay views, planned into the steps that read them.
+        if reused:
+            self.spark.sql(f"CACHE TABLE {name} AS {sql}")
+            self.views.append(name)
+        else:
+            self._view(name, self.spark.sql(sql))
+
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        return [row.asDict() for row in self.spark.sql(sql).collect()]
+
+    def close(self) -> None:
+        # One clearCache, not an UNCACHE per step: uncaching one table re-plans the cached
+        # tables built on it, seconds each. The session is the audit's own.
+        self.spark.catalog.clearCache()
+        for name in reversed(self.views):
+            self.spark.catalog.dropTempView(name)
+        self.views.clear()
