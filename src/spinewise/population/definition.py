@@ -11,7 +11,7 @@ from importlib.resources import files
 from spinewise.population.compile import decision_sql
 from spinewise.rulebook import Rulebook
 
-__all__ = ["EXCLUSIONS", "Step", "steps"]
+__all__ = ["EXCLUSIONS", "FHIR_DATE", "PATIENT_REF", "Step", "steps"]
 
 #: HEDIS exclusions from coded diagnoses (CLINICAL.md §7): (reason, ICD-10-CM prefixes, window
 #: in days before the index date, or None for "ever"; every window runs to 28 days after the

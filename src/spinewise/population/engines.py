@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from spinewise.population.schema import READ_TYPES, duckdb_structure, spark_ddl
+from spinewise.population.definition import PATIENT_REF
+from spinewise.population.schema import READ_TYPES, SCHEMAS, duckdb_structure, spark_ddl
 
 __all__ = ["DuckDBEngine", "Engine", "SparkEngine", "spark_session"]
 
@@ -38,9 +39,16 @@ def _parsed_sql(source: str, rtype: str, from_json: dict[str, str]) -> str:
         f"CASE WHEN rtype = '{t}' AND NOT {mismatch} THEN from_json(text, '{schema}') END AS r_{t}"
         for t, schema in from_json.items()
     )
+    subject = (
+        "coalesce("
+        + ", ".join(f"r_{t}.subject.reference" for t in READ_TYPES if "subject" in SCHEMAS[t])
+        + ")"
+    )
+    patient = PATIENT_REF.replace("X", subject)
     return (
+        f"SELECT *, {patient} AS patient FROM (\n"
         f"SELECT lid, file, expected, rtype, CASE WHEN {mismatch} THEN text END AS bad_text,\n"
-        f"{columns}\nFROM (SELECT *, {rtype} AS rtype FROM {source})"
+        f"{columns}\nFROM (SELECT *, {rtype} AS rtype FROM {source}) lines) parsed_lines"
     )
 
 
