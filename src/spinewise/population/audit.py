@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -32,6 +33,10 @@ EPISODE_COLUMNS = (
     "imaging_source", "days_to_imaging", "decision", "urgency", "excluded_reason", "class",
     "organization", "organization_name", "practitioner", "practitioner_name",
 )  # fmt: skip
+#: The columns the summary and the report read.
+REPORTED = ("patient", "index_date", "imaging_date", "imaged", "decision", "urgency",
+            "excluded_reason", "class", "organization", "organization_name", "practitioner",
+            "practitioner_name")  # fmt: skip
 #: Value sets the audit matches codes against.
 VALUE_SETS = ("low_back_pain", "lumbar_imaging", "body_temperature", "systemic_corticosteroids",
               "osteoporosis_drugs")  # fmt: skip
@@ -46,7 +51,14 @@ class AuditError(ValueError):
 @dataclass(frozen=True)
 class AuditResult:
     summary: dict[str, Any]
-    episodes: list[dict[str, Any]]
+    #: One row per episode, as written to episodes.parquet.
+    table: pa.Table
+
+    @cached_property
+    def episodes(self) -> list[dict[str, Any]]:
+        """The episodes as dicts, dates in ISO form (converted on first use: for a large
+        population the table is the cheaper form)."""
+        return _dicts(self.table)
 
 
 @dataclass
@@ -144,17 +156,20 @@ def run_audit(
         say("collecting the results", total - 1, total)
         report = _outcomes(engine)
         quarantined = engine.rows("SELECT * FROM quarantined")
-        episodes = _episodes(engine.rows("SELECT * FROM episodes"))
+        table = _episode_table(engine.arrow("SELECT * FROM episodes ORDER BY patient"))
     finally:
         engine.close()
     # A note whose data is not base64 was counted as used: it is quarantined instead.
     report.used -= len(bad_notes)
     report.quarantined += len(bad_notes)
+    # What the summary and the report read, not every finding column.
+    episodes = _dicts(table.select(REPORTED))
     summary = _summary(year, policy, engine.name, report, episodes)
     summary["notes"] = notes
-    _write(out_dir, episodes, summary, _quarantine_lines(export_dir, quarantined + bad_notes))
+    _write(out_dir, table, episodes, summary,
+           _quarantine_lines(export_dir, quarantined + bad_notes))  # fmt: skip
     say("done", total, total)
-    return AuditResult(summary, episodes)
+    return AuditResult(summary, table)
 
 
 def _outcomes(engine: Engine) -> LoadReport:
@@ -271,33 +286,27 @@ def _entry(name: str, number: int, row: dict[str, Any], text: str) -> dict[str, 
     return {"file": name, "line": number, "reason": reason}
 
 
-def _episodes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for record in sorted(rows, key=lambda r: r["patient"]):
-        index = record["index_date"]
-        imaging = record["imaging_date"]
-        record["imaged"] = imaging is not None
-        record["days_to_imaging"] = (imaging - index).days if imaging else None
-        record["class"] = _class(record)
-        record["index_date"] = index.isoformat()
-        record["imaging_date"] = imaging.isoformat() if imaging else None
-        for key in ("age", "hedis_age"):
-            record[key] = int(record[key]) if record[key] is not None else None
-        out.append({c: record[c] for c in EPISODE_COLUMNS} | record)
-    return out
+def _dicts(table: pa.Table) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = table.to_pylist()
+    for e in rows:
+        e["index_date"] = e["index_date"].isoformat()
+        e["imaging_date"] = e["imaging_date"].isoformat() if e["imaging_date"] else None
+    return rows
 
 
-def _class(e: dict[str, Any]) -> str:
-    # Safety first: an urgent red flag not imaged within 2 days is a missed red flag, whether or
-    # not the episode is excluded from the HEDIS measure.
-    urgent = e["decision"] == "image" and e["urgency"] in ("emergency", "urgent")
-    if urgent and (e["days_to_imaging"] is None or e["days_to_imaging"] > 2):
-        return "missed_red_flag"
-    if e["excluded_reason"]:
-        return "excluded"
-    if e["imaged"]:
-        return "appropriate_imaging" if e["decision"] == "image" else "low_value_imaging"
-    return "no_imaging_needed"
+def _episode_table(table: pa.Table) -> pa.Table:
+    """The episodes in a fixed column order and types, whichever engine made them (Spark's
+    Arrow strings are large_string, its date differences int32, DuckDB's not always)."""
+    order = [*EPISODE_COLUMNS, *(c for c in table.column_names if c not in EPISODE_COLUMNS)]
+    fields = []
+    for name in order:
+        kind = table.schema.field(name).type
+        if pa.types.is_large_string(kind) or pa.types.is_null(kind):
+            kind = pa.string()
+        elif pa.types.is_integer(kind):
+            kind = pa.int32()
+        fields.append(pa.field(name, kind))
+    return table.select(order).cast(pa.schema(fields))
 
 
 def _summary(
@@ -331,18 +340,13 @@ def _summary(
 
 def _write(
     out_dir: Path,
+    table: pa.Table,
     episodes: list[dict[str, Any]],
     summary: dict[str, Any],
     quarantine: list[dict[str, Any]],
 ) -> None:
     """Every output under a temporary name first, then renamed: all or nothing."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    columns = list(episodes[0]) if episodes else list(EPISODE_COLUMNS)
-    table = (
-        pa.table({c: [e.get(c) for e in episodes] for c in columns})
-        if episodes
-        else pa.table({c: pa.array([], type=pa.string()) for c in columns})
-    )
     import pyarrow.parquet as pq
 
     fd, parquet_tmp = tempfile.mkstemp(dir=out_dir, suffix=".parquet.partial")

@@ -167,10 +167,10 @@ FROM (
     SELECT r.lid, r.patient, r.start, r.days, lower(coalesce(c.display, '')) AS label,
            c.system AS url, trim(c.code) AS code
     FROM (SELECT *, unnest(r.concept.coding) AS c FROM medication_records r) r
-) m LEFT JOIN systems y ON y.url = m.url
-UNION ALL
-SELECT lid, patient, start, days, lower(concept.text), NULL, NULL
-FROM medication_records WHERE concept.text IS NOT NULL;
+    UNION ALL
+    SELECT lid, patient, start, days, lower(concept.text), NULL, NULL
+    FROM medication_records WHERE concept.text IS NOT NULL
+) m LEFT JOIN systems y ON y.url = m.url;
 
 -- step: medications
 -- Which drug class each record is: by ingredient code, or by an ingredient's name in the
@@ -375,9 +375,23 @@ LEFT JOIN noted n ON n.patient = e.patient
 LEFT JOIN temps tm ON tm.patient = e.patient
 LEFT JOIN episode_imaging i ON i.patient = e.patient;
 
--- step: episodes
+-- step: decided
 SELECT f.*, {decision} AS decision, {urgency} AS urgency, x.reason AS excluded_reason,
        s.organization, s.organization_name, s.practitioner, s.practitioner_name
 FROM features f
 LEFT JOIN excluded x ON x.patient = f.patient
 LEFT JOIN episode_setting s ON s.patient = f.patient;
+
+-- step: episodes
+-- The class. Safety first: an urgent or emergency red flag not imaged within 2 days is a
+-- missed red flag, whether or not the episode is excluded from the HEDIS measure.
+SELECT d.*, d.imaging_date IS NOT NULL AS imaged,
+       CAST(date_diff('day', d.index_date, d.imaging_date) AS INTEGER) AS days_to_imaging,
+       CASE WHEN d.decision = 'image' AND d.urgency IN ('emergency', 'urgent')
+                 AND (d.imaging_date IS NULL OR date_diff('day', d.index_date, d.imaging_date) > 2)
+            THEN 'missed_red_flag'
+            WHEN d.excluded_reason IS NOT NULL THEN 'excluded'
+            WHEN d.imaging_date IS NOT NULL AND d.decision = 'image' THEN 'appropriate_imaging'
+            WHEN d.imaging_date IS NOT NULL THEN 'low_value_imaging'
+            ELSE 'no_imaging_needed' END AS class
+FROM decided d;

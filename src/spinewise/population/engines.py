@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+import pyarrow as pa
+
 from spinewise.population.definition import PATIENT_REF
 from spinewise.population.schema import READ_TYPES, SCHEMAS, duckdb_structure, spark_ddl
 
@@ -26,6 +28,7 @@ class Engine(Protocol):
     def table(self, name: str, columns: Columns, rows: Sequence[tuple[Any, ...]]) -> None: ...
     def step(self, name: str, sql: str, reused: bool = True) -> None: ...
     def rows(self, sql: str) -> list[dict[str, Any]]: ...
+    def arrow(self, sql: str) -> pa.Table: ...
     def close(self) -> None: ...
 
 
@@ -71,7 +74,7 @@ class DuckDBEngine:
         names = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
         # Each line as one text column: \x01 cannot occur in JSON text, so it never splits one.
         lines = (
-            f"(SELECT row_number() OVER () AS lid, text, "
+            f"(SELECT 0 AS lid, text, "
             f"regexp_extract(filename, '([^/\\\\]+)$', 1) AS file, "
             f"split_part(regexp_extract(filename, '([^/\\\\]+)$', 1), '.', 1) AS expected "
             f"FROM read_csv([{names}], columns={{'text': 'VARCHAR'}}, header=false, "
@@ -80,7 +83,12 @@ class DuckDBEngine:
         )
         rtype = "CASE WHEN json_valid(text) THEN json_extract_string(text, '$.resourceType') END"
         schemas = {t: duckdb_structure(t, notes) for t in READ_TYPES}
-        self.step("parsed", _parsed_sql(lines, rtype, schemas))
+        self.step("parsed_rows", _parsed_sql(lines, rtype, schemas))
+        # Line ids from the table's own row ids: a row_number() over the whole export would
+        # number the lines on one thread (0.9 s of 2.4 s for 100,000 patients).
+        self.con.execute(
+            "CREATE OR REPLACE TEMP VIEW parsed AS SELECT * REPLACE (rowid AS lid) FROM parsed_rows"
+        )
 
     def table(self, name: str, columns: Columns, rows: Sequence[tuple[Any, ...]]) -> None:
         spec = ", ".join(f"{c} {t}" for c, t in columns)
@@ -96,6 +104,9 @@ class DuckDBEngine:
         cursor = self.con.execute(sql)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def arrow(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
 
     def close(self) -> None:
         self.con.close()
@@ -173,6 +184,9 @@ class SparkEngine:
 
     def rows(self, sql: str) -> list[dict[str, Any]]:
         return [row.asDict() for row in self.spark.sql(sql).collect()]
+
+    def arrow(self, sql: str) -> pa.Table:
+        return self.spark.sql(sql).toArrow()
 
     def close(self) -> None:
         # One clearCache, not an UNCACHE per step: uncaching one table re-plans the cached
