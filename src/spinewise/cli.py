@@ -447,6 +447,9 @@ def audit(
             "configuration, else local mode on every core."
         ),
     ] = None,
+    memory_limit: Annotated[
+        str, typer.Option(help="DuckDB's memory limit; beyond it, it spills to a temporary folder.")
+    ] = "2500MB",
 ) -> None:
     """Audit a population: low-value imaging (HEDIS LBP) and missed red flags."""
     from spinewise.population.audit import AuditError, run_audit
@@ -472,7 +475,7 @@ def audit(
         with audit_progress() as progress:
             result = run_audit(export_dir, year, out, policy=policy, notes=notes,
                                engine=engine.value, spark_master=spark_master,
-                               progress=progress)  # fmt: skip
+                               memory_limit=memory_limit, progress=progress)  # fmt: skip
     except AuditError as exc:
         fail(str(exc))
     s = result.summary

@@ -177,3 +177,15 @@ def test_notes_add_what_only_a_note_says(export: Path, tmp_path: Path) -> None:
         findings = {fid: episode[fid] for fid in RB.findings if episode.get(fid) is not None}
         reference = assess({"age": episode["age"], "findings": findings}, "seed")
         assert (episode["decision"], episode["urgency"]) == (reference.decision, reference.urgency)
+
+
+def test_cli_memory_limit_is_checked(export: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    bad = runner.invoke(app, ["audit", str(export), "--year", "2025", "--memory-limit", "lots",
+                              "--out", str(tmp_path / "o")])  # fmt: skip
+    assert bad.exit_code == 2 and "--memory-limit" in bad.output
+    assert not (tmp_path / "o" / "summary.json").exists()
+    small = runner.invoke(app, ["audit", str(export), "--year", "2025", "--memory-limit", "200MB",
+                                "--out", str(tmp_path / "o")])  # fmt: skip
+    assert small.exit_code == 0, small.output
+    assert json.loads((tmp_path / "o" / "summary.json").read_text())["episodes"] > 0

@@ -33,6 +33,8 @@ EPISODE_COLUMNS = (
     "imaging_source", "days_to_imaging", "decision", "urgency", "excluded_reason", "class",
     "organization", "organization_name", "practitioner", "practitioner_name",
 )  # fmt: skip
+#: DuckDB's memory limit: beyond it, it spills to disk (the issue's budget is 4 GiB in all).
+DEFAULT_MEMORY_LIMIT = "2500MB"
 #: The columns the summary and the report read.
 REPORTED = ("patient", "index_date", "imaging_date", "imaged", "decision", "urgency",
             "excluded_reason", "class", "organization", "organization_name", "practitioner",
@@ -129,6 +131,7 @@ def run_audit(
     rulebook: Rulebook | None = None,
     engine: str | Engine = "duckdb",
     spark_master: str | None = None,
+    memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
     progress: Progress | None = None,
 ) -> AuditResult:
     rb = rulebook or default_rulebook()
@@ -137,7 +140,13 @@ def run_audit(
     if not paths:
         raise AuditError(f"EXPORT_DIR: no .ndjson files in {export_dir}")
     if isinstance(engine, str):
-        engine = SparkEngine(master=spark_master) if engine == "spark" else DuckDBEngine()
+        if engine == "spark":
+            engine = SparkEngine(master=spark_master)
+        else:
+            try:
+                engine = DuckDBEngine(memory_limit=memory_limit)
+            except ValueError as exc:
+                raise AuditError(f"--memory-limit: {exc}") from None
     plan = steps(rb, policy, year, notes=notes, dialect=engine.dialect)
     total = len(plan) + 2
     say = progress or (lambda what, done, total: None)

@@ -5,6 +5,8 @@ knowledge files, and materialises the steps of the one definition (audit.sql).""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -63,12 +65,18 @@ class DuckDBEngine:
     def __init__(self, memory_limit: str | None = None, threads: int | None = None) -> None:
         import duckdb
 
-        config: dict[str, Any] = {}
+        # Beyond the memory limit DuckDB spills to this folder, removed on close.
+        self.spill = tempfile.mkdtemp(prefix="spinewise-duckdb-")
+        config: dict[str, Any] = {"temp_directory": self.spill}
         if memory_limit:
             config["memory_limit"] = memory_limit
         if threads:
             config["threads"] = threads
-        self.con = duckdb.connect(config=config)
+        try:
+            self.con = duckdb.connect(config=config)
+        except duckdb.Error as exc:
+            shutil.rmtree(self.spill, ignore_errors=True)
+            raise ValueError(str(exc).splitlines()[0]) from None
 
     def read(self, paths: Sequence[Path], notes: bool) -> None:
         names = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
@@ -110,6 +118,7 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self.con.close()
+        shutil.rmtree(self.spill, ignore_errors=True)
 
 
 def spark_session(master: str | None = None) -> Any:
