@@ -114,6 +114,9 @@ def test_the_synthea_export_is_audited_without_error(tmp_path: Path) -> None:
     assert summary["patients"] == 13
     assert summary["quarantined_lines"] == 0
     assert summary["resource_types"]["Condition"] == 555
+    # Synthea's sample has no ServiceRequest or MedicationStatement: fine, and said.
+    assert {"ServiceRequest", "MedicationStatement"} <= set(summary["resource_types_missing"])
+    assert "Condition" not in summary["resource_types_missing"]
 
 
 def test_cli_synth_then_audit(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from spinewise.fhir.codes import SYSTEMS
 from spinewise.population.definition import EXCLUSIONS, steps
 from spinewise.population.engines import DuckDBEngine, Engine, SparkEngine
 from spinewise.population.report import render_report
+from spinewise.population.schema import READ_TYPES
 from spinewise.rulebook import Rulebook, default_rulebook
 
 __all__ = ["EPISODE_COLUMNS", "AuditError", "AuditResult", "LoadReport", "run_audit"]
@@ -70,6 +71,8 @@ class LoadReport:
     ignored: int = 0
     quarantined: int = 0
     types_present: dict[str, int] = field(default_factory=dict)
+    #: Resource types seen on any line, used or not.
+    types_seen: set[str] = field(default_factory=set)
 
 
 def _norm(system: str, code: str) -> str:
@@ -186,6 +189,8 @@ def _outcomes(engine: Engine) -> LoadReport:
     for row in engine.rows("SELECT * FROM outcomes"):
         n = int(row["n"])
         report.input_lines += n
+        if row["rtype"]:
+            report.types_seen.add(str(row["rtype"]))
         if row["outcome"] == "used":
             report.used += n
             kind = row["rtype"]
@@ -344,6 +349,8 @@ def _summary(
         "used_lines": report.used,
         "ignored_lines": report.ignored,
         "resource_types": report.types_present,
+        # The types the audit reads that the export does not have: fine, and said.
+        "resource_types_missing": sorted(set(READ_TYPES) - report.types_seen),
     }
 
 
