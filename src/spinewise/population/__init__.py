@@ -1,2 +1,3 @@
 """The population audit: a FHIR Bulk Data export → low back pain episodes, the HEDIS imaging
-measure and missed red flags, with the rulebook compiled into SQL (DuckDB)."""
+measure and missed red flags, with the rulebook compiled into one SQL definition run on DuckDB
+or Spark."""
