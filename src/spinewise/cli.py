@@ -453,6 +453,7 @@ def audit(
 ) -> None:
     """Audit a population: low-value imaging (HEDIS LBP) and missed red flags."""
     from spinewise.population.audit import AuditError, run_audit
+    from spinewise.population.engines import EngineError
 
     if not export_dir.is_dir():
         fail(f"EXPORT_DIR: not a folder: {export_dir}")
@@ -476,7 +477,7 @@ def audit(
             result = run_audit(export_dir, year, out, policy=policy, notes=notes,
                                engine=engine.value, spark_master=spark_master,
                                memory_limit=memory_limit, progress=progress)  # fmt: skip
-    except AuditError as exc:
+    except (AuditError, EngineError) as exc:
         fail(str(exc))
     s = result.summary
     typer.echo(

@@ -158,3 +158,13 @@ def test_cli_audit_on_spark(export: Path, tmp_path: Path, spark: Any) -> None:
     bad = runner.invoke(app, ["audit", str(export), "--year", "2025", "--spark-master",
                               "local[1]"])  # fmt: skip
     assert bad.exit_code == 2 and "--spark-master" in bad.output
+
+
+def test_a_spark_failure_is_one_line(spark: Any) -> None:
+    from spinewise.population.engines import EngineError
+
+    engine = SparkEngine(spark)
+    with pytest.raises(EngineError, match=r"^spark, step collecting: .*no_such_table") as caught:
+        engine.rows("SELECT * FROM no_such_table")
+    assert "\n" not in str(caught.value)
+    engine.close()

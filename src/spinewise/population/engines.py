@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,7 +17,12 @@ import pyarrow as pa
 from spinewise.population.definition import PATIENT_REF
 from spinewise.population.schema import READ_TYPES, SCHEMAS, duckdb_structure, spark_ddl
 
-__all__ = ["DuckDBEngine", "Engine", "SparkEngine", "spark_session"]
+__all__ = ["DuckDBEngine", "Engine", "EngineError", "SparkEngine", "spark_session"]
+
+
+class EngineError(RuntimeError):
+    """The engine failed (out of memory, a lost worker...): said in one line."""
+
 
 #: A small table: its name, (column, SQL type) pairs, and rows.
 Columns = Sequence[tuple[str, str]]
@@ -133,7 +139,11 @@ def spark_session(master: str | None = None) -> Any:
     elif "SPARK_MASTER" in os.environ:
         builder = builder.master(os.environ["SPARK_MASTER"])
     else:
-        builder = builder.config("spark.master", "local[*]")
+        # Local mode runs the whole job in the driver's JVM, whose default heap (1 GiB) ran
+        # out at 1M patients; SPARK_DRIVER_MEMORY overrides.
+        builder = builder.config("spark.master", "local[*]").config(
+            "spark.driver.memory", os.environ.get("SPARK_DRIVER_MEMORY", "3g")
+        )
     builder = (
         builder.config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -185,22 +195,50 @@ class SparkEngine:
     def step(self, name: str, sql: str, reused: bool = True) -> None:
         # A step two later steps read is computed once and kept (as DuckDB's temporary
         # tables are); the others stay views, planned into the steps that read them.
-        if reused:
-            self.spark.sql(f"CACHE TABLE {name} AS {sql}")
-            self.views.append(name)
-        else:
-            self._view(name, self.spark.sql(sql))
+        with _said(name):
+            if reused:
+                self.spark.sql(f"CACHE TABLE {name} AS {sql}")
+                self.views.append(name)
+            else:
+                self._view(name, self.spark.sql(sql))
 
     def rows(self, sql: str) -> list[dict[str, Any]]:
-        return [row.asDict() for row in self.spark.sql(sql).collect()]
+        with _said("collecting"):
+            return [row.asDict() for row in self.spark.sql(sql).collect()]
 
     def arrow(self, sql: str) -> pa.Table:
-        return self.spark.sql(sql).toArrow()
+        with _said("collecting"):
+            return self.spark.sql(sql).toArrow()
 
     def close(self) -> None:
+        from py4j.protocol import Py4JError
+        from pyspark.errors import PySparkException
+
+        try:
+            self._clear()
+        except (PySparkException, Py4JError):  # a dead JVM has nothing left to clear
+            self.views.clear()
+
+    def _clear(self) -> None:
         # One clearCache, not an UNCACHE per step: uncaching one table re-plans the cached
         # tables built on it, seconds each. The session is the audit's own.
         self.spark.catalog.clearCache()
         for name in reversed(self.views):
             self.spark.catalog.dropTempView(name)
         self.views.clear()
+
+
+@contextmanager
+def _said(step: str) -> Iterator[None]:
+    """Spark's failures (a Java stack trace, a lost JVM) as one line naming the step."""
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+
+    try:
+        yield
+    except (PySparkException, Py4JError) as exc:
+        first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        hint = ""
+        if "OutOfMemoryError" in str(exc) or isinstance(exc, Py4JError):
+            hint = " (out of memory? set SPARK_DRIVER_MEMORY or spark.driver.memory)"
+        raise EngineError(f"spark, step {step}: {first[:300]}{hint}") from None
