@@ -69,6 +69,18 @@ def _awkward(export: Path) -> None:
          "effectiveDateTime": "2025-04-02", "valueQuantity": {"value": "hot"}},
     )  # fmt: skip
     _lines(
+        export / "QuestionnaireResponse.001.ndjson",
+        # spinewise's questionnaire: a "no" counts as absent; another questionnaire is not ours.
+        {"resourceType": "QuestionnaireResponse", "id": "u1-q", "status": "completed",
+         "questionnaire": "https://x.example/Questionnaire/spinewise-red-flags",
+         "subject": {"reference": "Patient/u1"}, "authored": "2025-04-02T09:00:00Z",
+         "item": [{"linkId": "saddle_anesthesia", "answer": [{"valueBoolean": False}]}]},
+        {"resourceType": "QuestionnaireResponse", "id": "u3-q", "status": "completed",
+         "questionnaire": "https://x.example/Questionnaire/phq-9",
+         "subject": {"reference": "Patient/u3"}, "authored": "2025-06-10",
+         "item": [{"linkId": "fever", "answer": [{"valueBoolean": False}]}]},
+    )  # fmt: skip
+    _lines(
         export / "MedicationRequest.001.ndjson",
         # 4 weeks with 3 repeats = 112 days of prednisone, starting 200 days before: the red
         # flag and the HEDIS exclusion (a single run of 112 days).
@@ -134,6 +146,7 @@ def test_awkward_lines(export: Path, tmp_path: Path) -> None:
     assert u1["excluded_reason"] == "long-term systemic corticosteroids"
     # 101.5 °F is 38.6 °C; the partial "2025" onset is no earlier episode.
     assert u3["fever"] is True and u3["index_date"] == "2025-06-10"
+    assert u1["saddle_anesthesia"] is False  # answered "no" in spinewise's questionnaire
     assert "u2" not in episodes  # birth year only: no age, no episode
     quarantine = [json.loads(x) for x in (tmp_path / "quarantine.ndjson").read_text().splitlines()]
     reasons = {(q["file"], q["line"]): q["reason"] for q in quarantine}

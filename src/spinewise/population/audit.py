@@ -104,6 +104,7 @@ def _knowledge_tables(engine: Engine, rb: Rulebook) -> None:
                            ("statuses", "VARCHAR"), ("lookback", "INTEGER")],
                  _code_rows(rb))  # fmt: skip
     engine.table("systems", [("url", "VARCHAR"), ("system", "VARCHAR")], list(SYSTEMS.items()))
+    engine.table("findings", [("id", "VARCHAR")], [(fid,) for fid in rb.findings])
     drugs = [rb.value_sets[v] for v in ("systemic_corticosteroids", "osteoporosis_drugs")]
     engine.table("med_names", [("target", "VARCHAR"), ("name", "VARCHAR")],
                  [(v.id, n.lower()) for v in drugs for n in v.names])  # fmt: skip

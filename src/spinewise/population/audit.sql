@@ -16,7 +16,7 @@
 SELECT lid, rtype, patient FROM parsed
 WHERE rtype IN ('Encounter', 'Condition', 'Observation', 'Procedure', 'ImagingStudy',
                 'DiagnosticReport', 'ServiceRequest', 'MedicationDispense', 'MedicationRequest',
-                'MedicationStatement', 'DocumentReference')
+                'MedicationStatement', 'DocumentReference', 'QuestionnaireResponse')
   AND bad_text IS NULL;
 
 -- step: patients
@@ -192,6 +192,30 @@ SELECT patient, target, min(start) AS start,
        max(start + CAST(greatest(coalesce(days, 1), 1) AS INTEGER)) AS stop
 FROM medications GROUP BY lid, patient, target;
 
+-- step: answers
+-- Yes/no answers to spinewise's own red-flag Questionnaire (linkId = finding id), at either
+-- level of its items (groups of questions).
+SELECT a.lid, a.patient, a.authored, a.link AS finding,
+       CASE lower(a.value) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END AS value
+FROM (
+    SELECT q.lid, q.patient, q.authored, q.i.linkId AS link, q.i.answer[1].valueBoolean AS value
+    FROM (SELECT p.lid, p.patient, fhir_date(p.r_QuestionnaireResponse.authored) AS authored,
+                 unnest(p.r_QuestionnaireResponse.item) AS i
+          FROM parsed p
+          WHERE p.r_QuestionnaireResponse IS NOT NULL AND p.patient IS NOT NULL
+            AND split_part(p.r_QuestionnaireResponse.questionnaire, '|', 1) LIKE '%spinewise-red-flags'
+            AND coalesce(p.r_QuestionnaireResponse.status, '') NOT IN ('entered-in-error', 'stopped')) q
+    UNION ALL
+    SELECT g.lid, g.patient, g.authored, g.j.linkId, g.j.answer[1].valueBoolean
+    FROM (SELECT q.lid, q.patient, q.authored, unnest(q.i.item) AS j
+          FROM (SELECT p.lid, p.patient, fhir_date(p.r_QuestionnaireResponse.authored) AS authored,
+                       unnest(p.r_QuestionnaireResponse.item) AS i
+                FROM parsed p
+                WHERE p.r_QuestionnaireResponse IS NOT NULL AND p.patient IS NOT NULL
+                  AND split_part(p.r_QuestionnaireResponse.questionnaire, '|', 1) LIKE '%spinewise-red-flags'
+                  AND coalesce(p.r_QuestionnaireResponse.status, '') NOT IN ('entered-in-error', 'stopped')) q) g
+) a JOIN findings f ON f.id = a.link;
+
 -- step: problems
 -- Lines the audit cannot use, with the reason (bad JSON and wrong types come from the engine).
 SELECT lid, 'no subject Patient reference' AS reason FROM subjects WHERE patient IS NULL
@@ -207,7 +231,7 @@ SELECT DISTINCT lid FROM (
     UNION ALL SELECT lid FROM practitioners UNION ALL SELECT lid FROM encounters
     UNION ALL SELECT lid FROM condition_codes WHERE system IS NOT NULL
     UNION ALL SELECT lid FROM temperatures UNION ALL SELECT lid FROM imaging_codes
-    UNION ALL SELECT lid FROM medications
+    UNION ALL SELECT lid FROM medications UNION ALL SELECT lid FROM answers
     UNION ALL SELECT lid FROM subjects WHERE rtype = 'DocumentReference' AND patient IS NOT NULL AND {notes}
 ) z;
 
@@ -344,8 +368,14 @@ SELECT e.patient, n.written, n.id, n.data FROM eligible e JOIN (
 WHERE n.written BETWEEN e.index_date - 7 AND e.index_date;
 
 -- step: noted
--- From notes: TRUE if a note says present, FALSE if the notes only say absent, NULL if silent.
-SELECT patient, {noted} FROM note_findings GROUP BY patient;
+-- From notes and questionnaire answers of the index week: TRUE if one says present, FALSE if
+-- they only say absent, NULL if silent.
+SELECT patient, {noted} FROM (
+    SELECT patient, finding, value FROM note_findings
+    UNION ALL
+    SELECT a.patient, a.finding, a.value FROM answers a JOIN eligible e ON e.patient = a.patient
+    WHERE a.value IS NOT NULL AND a.authored BETWEEN e.index_date - 7 AND e.index_date
+) z GROUP BY patient;
 
 -- step: excluded
 SELECT patient, min(reason) AS reason FROM (

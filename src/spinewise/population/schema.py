@@ -19,6 +19,7 @@ CONCEPT: dict[str, Any] = {"coding": CODING, "text": S}
 PERIOD: dict[str, Any] = {"start": S, "end": S}
 QUANTITY: dict[str, Any] = {"value": S, "unit": S, "code": S}
 COMMON: dict[str, Any] = {"id": S, "subject": REF}
+ANSWER: dict[str, Any] = {"valueBoolean": S}
 MEDICATION: dict[str, Any] = {**COMMON, "status": S, "medicationCodeableConcept": CONCEPT}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
@@ -48,6 +49,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "MedicationStatement": {**MEDICATION, "effectiveDateTime": S, "effectivePeriod": PERIOD},
     "DocumentReference": {**COMMON, "status": S, "date": S, "context": {"period": PERIOD},
                           "content": [{"attachment": {"contentType": S, "data": S}}]},
+    # spinewise's own Questionnaire: the age, then groups of yes/no questions (two levels).
+    "QuestionnaireResponse": {**COMMON, "status": S, "questionnaire": S, "authored": S,
+                              "item": [{"linkId": S, "answer": [ANSWER],
+                                        "item": [{"linkId": S, "answer": [ANSWER]}]}]},
 }  # fmt: skip
 #: The resource types the audit reads; a line of another type in a file named for one of these
 #: is quarantined ("a Patient in a Condition file").

@@ -45,6 +45,8 @@ SCENARIOS: dict[str, tuple[int, str | None]] = {
     "steroid_gaps_imaged": (3, "appropriate_imaging"),
     "steroid_inhaled_imaged": (3, "low_value_imaging"),
     "osteoporosis_drug_excluded": (2, "excluded"),
+    # spinewise's own red-flag questionnaire, answered at the visit.
+    "questionnaire_saddle_not_imaged": (2, "missed_red_flag"),
     # Only a note tells: with --notes a missed red flag; without, nothing known.
     "note_saddle_not_imaged": (5, "no_imaging_needed"),
 }
@@ -54,7 +56,8 @@ WITH_NOTES: dict[str, str] = {"note_saddle_not_imaged": "missed_red_flag"}
 
 KINDS = ("Patient", "Organization", "Practitioner", "Encounter", "Condition", "Observation",
          "Procedure", "ImagingStudy", "DiagnosticReport", "ServiceRequest", "MedicationDispense",
-         "MedicationRequest", "MedicationStatement", "DocumentReference")  # fmt: skip
+         "MedicationRequest", "MedicationStatement", "DocumentReference",
+         "QuestionnaireResponse")  # fmt: skip
 
 
 def _day(rng: random.Random, year: int) -> date:
@@ -267,6 +270,19 @@ def _patient(
         medication("MedicationRequest", "alendronate sodium 70 MG Oral Tablet",
                    index - timedelta(days=300), 28)  # fmt: skip
         imaging(index + timedelta(days=rng.randrange(0, 28)))
+    elif scenario == "questionnaire_saddle_not_imaged":
+        condition("M54.50", index)
+        _write(files["QuestionnaireResponse"], {
+            "resourceType": "QuestionnaireResponse", "id": f"{pid}-q", "status": "completed",
+            "questionnaire": "https://spinewise.example/fhir/Questionnaire/spinewise-red-flags|1",
+            "subject": {"reference": f"Patient/{pid}"},
+            "authored": f"{index.isoformat()}T10:05:00Z",
+            "item": [{"linkId": "group-cauda_equina", "item": [
+                {"linkId": "saddle_anesthesia", "answer": [{"valueBoolean": True}]},
+                {"linkId": "bladder_dysfunction", "answer": [{"valueBoolean": False}]}]},
+                {"linkId": "group-spinal_infection", "item": [
+                    {"linkId": "fever", "answer": [{"valueBoolean": False}]}]}],
+        })  # fmt: skip
     elif scenario == "prior_back_pain":
         # Back pain last December, again this spring: not a new episode (180 days).
         condition("M54.50", date(year - 1, 12, 1), "resolved")
