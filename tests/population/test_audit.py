@@ -192,3 +192,27 @@ def test_cli_memory_limit_is_checked(export: Path, tmp_path: Path) -> None:
                                 "--out", str(tmp_path / "o")])  # fmt: skip
     assert small.exit_code == 0, small.output
     assert json.loads((tmp_path / "o" / "summary.json").read_text())["episodes"] > 0
+
+
+def test_an_interrupted_run_loses_nothing_and_writes_nothing_half(tmp_path: Path) -> None:
+    """Kill the CLI in the middle of a rerun: the outputs of the run before stay whole."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    export, out = tmp_path / "export", tmp_path / "out"
+    synthesize(40_000, 2025, export, seed=3)  # about 5 s to audit here: time to interrupt
+    run_audit(export, 2025, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    cli = Path(sys.executable).parent / "spinewise"
+    proc = subprocess.Popen([str(cli), "audit", str(export), "--year", "2025", "--policy", "acr",
+                             "--out", str(out)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    time.sleep(2.0)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = {p.name: p.read_bytes() for p in out.iterdir() if "partial" not in p.name}
+    assert after == before
