@@ -192,28 +192,25 @@ SELECT patient, target, min(start) AS start,
        max(start + CAST(greatest(coalesce(days, 1), 1) AS INTEGER)) AS stop
 FROM medications GROUP BY lid, patient, target;
 
+-- step: questionnaire_items
+-- The top-level items of answers to spinewise's own red-flag Questionnaire.
+SELECT p.lid, p.patient, fhir_date(p.r_QuestionnaireResponse.authored) AS authored,
+       unnest(p.r_QuestionnaireResponse.item) AS i
+FROM parsed p
+WHERE p.r_QuestionnaireResponse IS NOT NULL AND p.patient IS NOT NULL
+  AND split_part(p.r_QuestionnaireResponse.questionnaire, '|', 1) LIKE '%spinewise-red-flags'
+  AND coalesce(p.r_QuestionnaireResponse.status, '') NOT IN ('entered-in-error', 'stopped');
+
 -- step: answers
--- Yes/no answers to spinewise's own red-flag Questionnaire (linkId = finding id), at either
--- level of its items (groups of questions).
+-- Yes/no answers (linkId = finding id) at either level of its items (groups of questions).
 SELECT a.lid, a.patient, a.authored, a.link AS finding,
        CASE lower(a.value) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END AS value
 FROM (
-    SELECT q.lid, q.patient, q.authored, q.i.linkId AS link, q.i.answer[1].valueBoolean AS value
-    FROM (SELECT p.lid, p.patient, fhir_date(p.r_QuestionnaireResponse.authored) AS authored,
-                 unnest(p.r_QuestionnaireResponse.item) AS i
-          FROM parsed p
-          WHERE p.r_QuestionnaireResponse IS NOT NULL AND p.patient IS NOT NULL
-            AND split_part(p.r_QuestionnaireResponse.questionnaire, '|', 1) LIKE '%spinewise-red-flags'
-            AND coalesce(p.r_QuestionnaireResponse.status, '') NOT IN ('entered-in-error', 'stopped')) q
+    SELECT lid, patient, authored, i.linkId AS link, i.answer[1].valueBoolean AS value
+    FROM questionnaire_items
     UNION ALL
     SELECT g.lid, g.patient, g.authored, g.j.linkId, g.j.answer[1].valueBoolean
-    FROM (SELECT q.lid, q.patient, q.authored, unnest(q.i.item) AS j
-          FROM (SELECT p.lid, p.patient, fhir_date(p.r_QuestionnaireResponse.authored) AS authored,
-                       unnest(p.r_QuestionnaireResponse.item) AS i
-                FROM parsed p
-                WHERE p.r_QuestionnaireResponse IS NOT NULL AND p.patient IS NOT NULL
-                  AND split_part(p.r_QuestionnaireResponse.questionnaire, '|', 1) LIKE '%spinewise-red-flags'
-                  AND coalesce(p.r_QuestionnaireResponse.status, '') NOT IN ('entered-in-error', 'stopped')) q) g
+    FROM (SELECT lid, patient, authored, unnest(i.item) AS j FROM questionnaire_items) g
 ) a JOIN findings f ON f.id = a.link;
 
 -- step: problems
