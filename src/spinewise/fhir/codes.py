@@ -10,7 +10,7 @@ from typing import Any
 from spinewise.model import Codes
 from spinewise.rulebook import Rulebook
 
-__all__ = ["SYSTEMS", "CodeMatcher", "codings", "matcher_for", "system_name"]
+__all__ = ["SYSTEMS", "CodeMatcher", "codings", "matcher_for", "normal_code", "system_name"]
 
 #: FHIR code system URIs → the short names used in the knowledge files.
 SYSTEMS: Mapping[str, str] = {
@@ -29,7 +29,7 @@ def system_name(uri: str | None) -> str | None:
     return SYSTEMS.get(uri or "")
 
 
-def _normal(system: str, code: str) -> str:
+def normal_code(system: str, code: str) -> str:
     # ICD-10-CM is written with or without its dot (M54.5 / M545) and in either case.
     code = code.strip().upper()
     return code.replace(".", "") if system == "icd10cm" else code
@@ -56,14 +56,14 @@ class _Table:
         for system, values in _expand(codes, rulebook):
             for value in values:
                 if value.endswith("*"):
-                    stem = _normal(system, value[:-1])
+                    stem = normal_code(system, value[:-1])
                     self.prefix.setdefault((system, stem), set()).add(target)
                     self.lengths.add(len(stem))
                 else:
-                    self.exact.setdefault((system, _normal(system, value)), set()).add(target)
+                    self.exact.setdefault((system, normal_code(system, value)), set()).add(target)
 
     def match(self, system: str, code: str) -> set[str]:
-        code = _normal(system, code)
+        code = normal_code(system, code)
         hits = set(self.exact.get((system, code), ()))
         for length in self.lengths:
             if length <= len(code):

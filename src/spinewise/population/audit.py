@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 import pyarrow as pa
 
-from spinewise.fhir.codes import SYSTEMS
+from spinewise.fhir.codes import SYSTEMS, normal_code
 from spinewise.population.definition import EXCLUSIONS, steps
 from spinewise.population.engines import DuckDBEngine, Engine, SparkEngine
 from spinewise.population.report import render_report
@@ -75,11 +75,6 @@ class LoadReport:
     types_seen: set[str] = field(default_factory=set)
 
 
-def _norm(system: str, code: str) -> str:
-    code = code.strip().upper()
-    return code.replace(".", "") if system == "icd10cm" else code
-
-
 def _code_rows(rb: Rulebook) -> list[tuple[str, str, str, str, bool, str, int | None]]:
     """(kind, target, system, code, is_prefix, statuses, lookback) for findings and code lists."""
     rows: list[tuple[str, str, str, str, bool, str, int | None]] = []
@@ -87,13 +82,13 @@ def _code_rows(rb: Rulebook) -> list[tuple[str, str, str, str, bool, str, int | 
         for system in ("icd10cm", "snomed"):
             for code in getattr(f.codes, system):
                 prefix = code.endswith("*")
-                rows.append(("finding", f.id, system, _norm(system, code.rstrip("*")), prefix,
+                rows.append(("finding", f.id, system, normal_code(system, code.rstrip("*")), prefix,
                              f.record.statuses, f.record.lookback_days))  # fmt: skip
     for vs in VALUE_SETS:
         codes = rb.value_sets[vs].codes
         for system in ("icd10cm", "snomed", "cpt", "loinc", "rxnorm"):
             for code in getattr(codes, system):
-                rows.append(("value_set", vs, system, _norm(system, code.rstrip("*")),
+                rows.append(("value_set", vs, system, normal_code(system, code.rstrip("*")),
                              code.endswith("*"), "any", None))  # fmt: skip
     return rows
 
@@ -112,7 +107,7 @@ def _knowledge_tables(engine: Engine, rb: Rulebook) -> None:
                  [(v.id, w.lower()) for v in drugs for w in v.exclude_words])  # fmt: skip
     engine.table("exclusions", [("reason", "VARCHAR"), ("prefix", "VARCHAR"),
                                 ("window_days", "INTEGER")],
-                 [(reason, _norm("icd10cm", prefix), window)
+                 [(reason, normal_code("icd10cm", prefix), window)
                   for reason, prefixes, window in EXCLUSIONS for prefix in prefixes])  # fmt: skip
 
 

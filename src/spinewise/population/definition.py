@@ -35,8 +35,6 @@ EXCLUSIONS: tuple[tuple[str, tuple[str, ...], int | None], ...] = (
 class Step:
     name: str
     sql: str
-    #: Runs only with --notes.
-    notes_only: bool = False
     #: Read by two or more later steps (an engine that computes lazily keeps it).
     reused: bool = True
 
@@ -124,5 +122,5 @@ def steps(rb: Rulebook, policy_id: str, year: int, *, notes: bool, dialect: str)
             import sqlglot
 
             sql = sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
-        out.append(Step(name, sql, "notes" in tags, reused=readers >= 2 or "keep" in tags))
+        out.append(Step(name, sql, reused=readers >= 2 or "keep" in tags))
     return out
