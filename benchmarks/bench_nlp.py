@@ -30,7 +30,9 @@ from spinewise.nlp import extract_many  # noqa: E402
 from spinewise.nlp.evaluate import score_notes  # noqa: E402
 from spinewise.nlp.pipeline import build_pipeline, prepare_text  # noqa: E402
 
-MTSAMPLES = ROOT.parent / "shared" / "data" / "mtsamples_backpain" / "mtsamples_backpain.csv"
+# The public test material (SPINEWISE_TEST_SHARED, default ../shared beside the checkout).
+SHARED = Path(os.environ.get("SPINEWISE_TEST_SHARED") or ROOT.parent / "shared")
+MTSAMPLES = SHARED / "data" / "mtsamples_backpain" / "mtsamples_backpain.csv"
 
 
 def corpus() -> list[dict[str, Any]]:

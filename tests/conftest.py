@@ -88,3 +88,28 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 class LiveServer:
     url: str
     log_path: Path
+
+
+# --- public test material: CI fails when a test skipped for want of it ------------------------
+
+_missing_material: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    from tests.shared import MISSING
+
+    if report.skipped and isinstance(report.longrepr, tuple):
+        reason = str(report.longrepr[2])
+        if MISSING in reason:
+            _missing_material.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    import os
+
+    if os.environ.get("SPINEWISE_TEST_SHARED_REQUIRED") == "1" and _missing_material:
+        print(
+            f"\nSPINEWISE_TEST_SHARED_REQUIRED=1: {len(_missing_material)} tests skipped for want "
+            f"of public test material (first: {_missing_material[0]})"
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -13,6 +13,7 @@ import spinewise
 from spinewise.cli import app
 from spinewise.decision_log import DecisionLog
 from spinewise.reference import reference_markdown
+from tests.shared import shared
 
 ROOT = Path(__file__).parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -63,8 +64,10 @@ def test_console_example_runs(
         if " | " in command:  # `echo '...' | spinewise ...`
             producer, command = command.split(" | ", 1)
             stdin = shlex.split(producer)[1]
-        # Docs are written from the repository root, beside the shared data folder.
-        argv = shlex.split(command.replace("../shared/", f"{ROOT.parent}/shared/"))
+        # Docs are written from the repository root, beside the public test material.
+        if "../shared/" in command:
+            command = command.replace("../shared/", f"{shared('data').parent}/")
+        argv = shlex.split(command)
         assert argv[0] == "spinewise", where
         result = CliRunner().invoke(app, argv[1:], input=stdin)
         assert result.exit_code == 0, f"{where}: {command}: {result.output}"

@@ -15,10 +15,8 @@ from spinewise import assess, default_rulebook
 from spinewise.cli import app
 from spinewise.population.audit import run_audit
 from spinewise.population.synth import synthesize
+from tests.shared import shared
 
-SYNTHEA = (
-    Path(__file__).parents[3] / "shared" / "data" / "fhir_r4_samples" / "bulk_ndjson_10_patients"
-)
 RB = default_rulebook()
 
 
@@ -109,7 +107,7 @@ def test_bad_lines_are_quarantined_and_the_run_goes_on(tmp_path: Path) -> None:
 
 
 def test_the_synthea_export_is_audited_without_error(tmp_path: Path) -> None:
-    result = run_audit(SYNTHEA, 2022, tmp_path)
+    result = run_audit(shared("data/fhir_r4_samples/bulk_ndjson_10_patients"), 2022, tmp_path)
     summary = result.summary
     assert summary["patients"] == 13
     assert summary["quarantined_lines"] == 0

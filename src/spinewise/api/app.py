@@ -16,8 +16,8 @@ from spinewise import __version__
 from spinewise.api import cds, fhir, notes, pages, rest
 from spinewise.api.errors import validation_error_handler
 from spinewise.api.limits import ContentTypes
+from spinewise.assessor import Assessor
 from spinewise.rulebook import Rulebook, default_rulebook
-from spinewise.service import Service
 from spinewise.settings import Settings
 
 __all__ = ["create_app"]
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The decision log is opened per run of the app (uvicorn, a test client) and closed
         # when it stops.
-        app.state.service = Service(settings, rulebook)
+        app.state.service = Assessor(settings, rulebook)
         # Everything loaded at start (rulebook, FHIR models, templates) lives as long as the
         # process: take it out of the garbage collector's scans, which shortens the pauses
         # that show in the latency tail.

@@ -11,10 +11,10 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from spinewise.api.deps import ServiceDep
+from spinewise.api.deps import AssessorDep
 from spinewise.cds.auth import TokenVerifier, Unauthorized
-from spinewise.cds.models import CdsRequest, FeedbackRequest
-from spinewise.cds.service import SERVICE_ID, PrefetchFailed, discovery, rate_orders
+from spinewise.cds.hooks import SERVICE_ID, PrefetchFailed, discovery, rate_orders
+from spinewise.cds.messages import CdsRequest, FeedbackRequest
 from spinewise.settings import Settings
 
 __all__ = ["build_router"]
@@ -101,7 +101,7 @@ def build_router(settings: Settings) -> APIRouter:
         openapi_extra=_body(CdsRequest),
         responses={**RESPONSES, 412: {"description": "The FHIR server could not be queried"}},
     )
-    async def cds_call(request: Request, service: ServiceDep) -> Response:
+    async def cds_call(request: Request, service: AssessorDep) -> Response:
         if not await authorised(request):
             return _error(401)
         data = await body(request)
@@ -127,7 +127,7 @@ def build_router(settings: Settings) -> APIRouter:
         openapi_extra=_body(FeedbackRequest),
         responses=RESPONSES,
     )
-    async def cds_feedback(request: Request, service: ServiceDep) -> Response:
+    async def cds_feedback(request: Request, service: AssessorDep) -> Response:
         if not await authorised(request):
             return _error(401)
         try:

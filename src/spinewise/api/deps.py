@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from spinewise.service import Service
+from spinewise.assessor import Assessor
 
 
-async def get_service(request: Request) -> Service:
-    service: Service = request.app.state.service
+async def get_assessor(request: Request) -> Assessor:
+    service: Assessor = request.app.state.service
     return service
 
 
-ServiceDep = Annotated[Service, Depends(get_service)]
+AssessorDep = Annotated[Assessor, Depends(get_assessor)]

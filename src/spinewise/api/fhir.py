@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BeforeValidator, ValidationError
 
-from spinewise.api.deps import ServiceDep
+from spinewise.api.deps import AssessorDep
 from spinewise.api.errors import field_errors
 from spinewise.fhir.intake import FhirInputError, Problem, intake, resources_of
-from spinewise.fhir.resources import guidance_response, questionnaire
+from spinewise.fhir.publish import guidance_response, questionnaire
 from spinewise.rulebook import Rulebook
 
 __all__ = ["FHIR_JSON", "build_router", "operation_outcome"]
@@ -88,7 +88,7 @@ def build_router(rulebook: Rulebook, default_policy: str, max_body_bytes: int) -
     )
     async def assess_fhir(
         request: Request,
-        service: ServiceDep,
+        service: AssessorDep,
         policy: policy_ids | None = None,
         as_of: Annotated[
             IsoDate | None,

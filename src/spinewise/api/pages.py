@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
-from spinewise.api.deps import ServiceDep
+from spinewise.api.deps import AssessorDep
 from spinewise.api.errors import field_errors
 from spinewise.api.notes import MAX_NOTE_BODY, MAX_NOTE_CHARS, read_note
 from spinewise.handout import handout_for, handout_pdf
@@ -158,7 +158,7 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
         return render(request, policy=policy_of(params.get("policy")), answers=answers)
 
     @router.post("/", response_class=HTMLResponse)
-    async def submit(request: Request, service: ServiceDep) -> HTMLResponse:
+    async def submit(request: Request, service: AssessorDep) -> HTMLResponse:
         form = await request.form()
         answers = {k: str(v) for k, v in form.items()}
         policy = policy_of(answers.get("policy"))
@@ -212,7 +212,7 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
 
     # The PDF route first: `{assessment_id}` alone would also match `id.pdf`.
     @router.get("/handout/{assessment_id}.pdf")
-    def handout_as_pdf(request: Request, assessment_id: str, service: ServiceDep) -> Response:
+    def handout_as_pdf(request: Request, assessment_id: str, service: AssessorDep) -> Response:
         logged = service.logged(assessment_id)
         view = handout_for(logged.assessment, rulebook) if logged else None
         if view is None:
@@ -227,7 +227,7 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
         )
 
     @router.get("/handout/{assessment_id}", response_class=HTMLResponse)
-    def handout(request: Request, assessment_id: str, service: ServiceDep) -> Response:
+    def handout(request: Request, assessment_id: str, service: AssessorDep) -> Response:
         logged = service.logged(assessment_id)
         if logged is None:
             return _message(request, 404, "No such assessment.")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query
 from fastapi.responses import Response
 
-from spinewise.api.deps import ServiceDep
+from spinewise.api.deps import AssessorDep
 from spinewise.model import Assessment, Presentation
 from spinewise.rulebook import Rulebook
 
@@ -47,7 +47,7 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
         },
     )
     async def assess_endpoint(
-        service: ServiceDep,
+        service: AssessorDep,
         presentation: Annotated[Presentation, Body(openapi_examples=EXAMPLES)],
         policy: Annotated[
             policy_ids | None,
@@ -70,7 +70,7 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
     @router.get(
         "/api/v1/rules", summary="The rulebook: findings, conditions, policies", tags=["rules"]
     )
-    def rules_endpoint(service: ServiceDep) -> dict[str, Any]:
+    def rules_endpoint(service: AssessorDep) -> dict[str, Any]:
         rb = service.rulebook
         return {
             "version": rb.version,

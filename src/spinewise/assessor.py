@@ -14,10 +14,10 @@ from spinewise.model import Assessment, Presentation
 from spinewise.rulebook import Rulebook, default_rulebook
 from spinewise.settings import Settings
 
-__all__ = ["Service"]
+__all__ = ["Assessor"]
 
 # Never log inputs or answers here: only ids, channels and decisions.
-logger = logging.getLogger("spinewise.service")
+logger = logging.getLogger("spinewise.assessor")
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Logged:
     presentation: Presentation
 
 
-class Service:
+class Assessor:
     """Assessments made for a channel (api, page, cds-hooks) are logged before they are
     returned; the returned assessment carries the log's id."""
 

@@ -22,7 +22,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from spinewise.cds.models import (
+from spinewise.assessor import Assessor
+from spinewise.cds.messages import (
     Action,
     Card,
     CdsRequest,
@@ -36,10 +37,9 @@ from spinewise.cds.models import (
 )
 from spinewise.fhir.codes import codings, matcher_for
 from spinewise.fhir.intake import QUESTIONNAIRE_ID, Intake, intake
-from spinewise.fhir.resources import CANONICAL_BASE
+from spinewise.fhir.publish import CANONICAL_BASE
 from spinewise.model import Assessment
 from spinewise.rulebook import Rulebook
-from spinewise.service import Service
 
 __all__ = ["SERVICE_ID", "PrefetchFailed", "discovery", "rate_orders"]
 
@@ -224,7 +224,7 @@ def _page_link(base: str, policy: str, found: Intake) -> str:
 
 async def rate_orders(
     request: CdsRequest,
-    service: Service,
+    service: Assessor,
     *,
     base_url: str,
     sandbox_compat: bool = False,
