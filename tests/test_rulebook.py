@@ -155,13 +155,66 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "evidence about nothing",
     ),
     (
-        "codes/low_back_pain.yaml",
+        "value_sets/low_back_pain.yaml",
         "id: low_back_pain",
         "id: lbp",
-        "codes/low_back_pain.yaml: id 'lbp' must match the file name",
-        "code list named apart from its file",
+        "value_sets/low_back_pain.yaml: id 'lbp' must match the file name",
+        "value set named apart from its file",
+    ),
+    (
+        "record_rules.yaml",
+        "value_set: bladder_dysfunction,",
+        "value_set: bladder,",
+        "record_rules.yaml: rules (bladder_dysfunction).present[0]: unknown value set 'bladder'",
+        "record rule with an unknown value set",
+    ),
+    (
+        "record_rules.yaml",
+        "status: current, window: {value: 30, unit: d}}\n  - finding: bowel",
+        "status: current, window: {value: 30}}\n  - finding: bowel",
+        "record_rules.yaml: rules[0] (bladder_dysfunction).present[0].window: Value error, a number"
+        " needs its unit",
+        "window without a unit",
+    ),
+    (
+        "record_rules.yaml",
+        "threshold: {value: 38.0, unit: Cel}",
+        "threshold: {value: 38.0}",
+        "record_rules.yaml: rules[7] (fever).threshold: Value error, a number needs its unit",
+        "threshold without a unit",
+    ),
+    (
+        "record_rules.yaml",
+        "window: {value: 48, unit: h}",
+        "window: {value: 7, unit: Cel}",
+        "record_rules.yaml: rules (fever).absent[0].window: 'Cel' is not a unit of time",
+        "window in a unit that is not time",
+    ),
+    (
+        "record_rules.yaml",
+        "- finding: osteoporosis",
+        "- finding: osteoporotic",
+        "record_rules.yaml: rules (osteoporotic): unknown finding 'osteoporotic' (did you mean"
+        " 'osteoporosis'?)",
+        "record rule for an unknown finding",
+    ),
+    (
+        "record_rules.yaml",
+        "    absent:\n      - {read: Observation.valueQuantity",
+        "    absent:\n      - {read: Condition.code",
+        "record_rules.yaml: rules (fever).absent[0]: the absence of a code never makes a finding"
+        " absent",
+        "absent from a code",
     ),
 ]
+
+
+def test_a_bad_knowledge_file_fails_in_one_line(knowledge: Path) -> None:
+    edit(knowledge / "record_rules.yaml", "threshold: {value: 38.0, unit: Cel}", "threshold: 38.0")
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook(str(knowledge))
+    assert "\n" not in str(caught.value)
+    assert str(caught.value).startswith("record_rules.yaml: rules[7] (fever).threshold")
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,9 @@ run them. The JSON shapes of `Presentation` and `Assessment` are those of CONTRA
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
-from typing import Annotated, Any, Literal, TypeAlias
+from collections.abc import Callable, Iterator, Mapping
+from fractions import Fraction
+from typing import Annotated, Any, Literal, Protocol, TypeAlias
 
 from pydantic import (
     BaseModel,
@@ -18,6 +19,7 @@ from pydantic import (
     StrictBool,
     ValidationError,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -25,7 +27,6 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 Decision: TypeAlias = Literal["image", "conservative", "incomplete"]
 Urgency: TypeAlias = Literal["emergency", "urgent", "routine"]
 Setting: TypeAlias = Literal["primary_care", "emergency", "specialist"]
-CodeSystem: TypeAlias = Literal["icd10cm", "snomed", "rxnorm", "loinc", "cpt"]
 
 #: Urgencies from most to least pressing; the engine takes the first one that applies.
 URGENCY_ORDER: tuple[Urgency, ...] = ("emergency", "urgent", "routine")
@@ -48,30 +49,22 @@ class Source(Frozen):
 
 
 class Codes(Frozen):
-    """Codes that map to a finding or condition. A trailing `*` matches a prefix."""
+    """Codes by system (short names of knowledge/code_systems.yaml). A trailing `*` matches a
+    prefix (a code family)."""
 
     icd10cm: tuple[str, ...] = ()
+    icd10pcs: tuple[str, ...] = ()
     snomed: tuple[str, ...] = ()
     rxnorm: tuple[str, ...] = ()
     loinc: tuple[str, ...] = ()
     cpt: tuple[str, ...] = ()
-    value_sets: tuple[str, ...] = ()
+    hcpcs: tuple[str, ...] = ()
 
-
-class RecordRule(Frozen):
-    """When a coded record of a finding counts as the finding being present now."""
-
-    statuses: Literal["any", "active"] = Field(
-        "active",
-        description="active: clinicalStatus active, recurrence or relapse (or none given); "
-        "any: every status counts (a history).",
-    )
-    lookback_days: int | None = Field(
-        None, description="The record's onset or date must fall within this many days."
-    )
-    min_days_in_last_year: int | None = Field(
-        None, description="For medicines: days covered in the last 365 days."
-    )
+    def by_system(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """(system, codes) for each system that has codes."""
+        for system, codes in self:
+            if codes:
+                yield system, codes
 
 
 class Finding(Frozen):
@@ -84,11 +77,187 @@ class Finding(Frozen):
     answer: Literal["boolean"] = "boolean"
     screens: tuple[str, ...]
     sources: tuple[str, ...] = Field(min_length=1)
-    codes: Codes = Codes()
-    record: RecordRule = RecordRule()
-    suggested_by: Codes = Field(
-        Codes(), description="Codes that prompt the question without answering it."
+
+
+# --- reading the record (knowledge/record_rules.yaml, units.yaml, code_systems.yaml) --------
+
+
+def _fraction(value: Any) -> Fraction:
+    try:
+        return Fraction(str(value))
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"not a number or fraction: {value!r}") from None
+
+
+class TimeUnit(Frozen):
+    ucum: str
+    days: Fraction
+    spellings: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Fraction:
+        return _fraction(value)
+
+
+class TemperatureUnit(Frozen):
+    """celsius = (value - minus) * times"""
+
+    ucum: str
+    minus: Fraction
+    times: Fraction
+    spellings: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("minus", "times", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Fraction:
+        return _fraction(value)
+
+
+class Units(Frozen):
+    version: int
+    time: tuple[TimeUnit, ...] = Field(min_length=1)
+    temperature: tuple[TemperatureUnit, ...] = Field(min_length=1)
+
+    def time_unit(self, spelling: str) -> TimeUnit | None:
+        """The time unit a record's unit text means (UCUM code or a usual spelling)."""
+        text = spelling.strip().lower()
+        return next((u for u in self.time if text in u.spellings or text == u.ucum.lower()), None)
+
+    def temperature_unit(self, spelling: str) -> TemperatureUnit | None:
+        text = spelling.strip().lower()
+        return next(
+            (u for u in self.temperature if text in u.spellings or text == u.ucum.lower()), None
+        )
+
+    def kind_of(self, ucum: str) -> Literal["time", "temperature"] | None:
+        if any(u.ucum == ucum for u in self.time):
+            return "time"
+        if any(u.ucum == ucum for u in self.temperature):
+            return "temperature"
+        return None
+
+    def canonical(self, value: float, ucum: str) -> float:
+        """A knowledge quantity in the canonical unit of its kind (days, degrees Celsius)."""
+        for t in self.time:
+            if t.ucum == ucum:
+                return float(Fraction(str(value)) * t.days)
+        for c in self.temperature:
+            if c.ucum == ucum:
+                return float((Fraction(str(value)) - c.minus) * c.times)
+        raise KeyError(ucum)
+
+
+class CodeSystem(Frozen):
+    name: str
+    title: str
+    uris: tuple[str, ...] = Field(min_length=1)
+
+
+class CodeSystems(Frozen):
+    version: int
+    systems: tuple[CodeSystem, ...] = Field(min_length=1)
+
+
+class Quantity(Frozen):
+    """A number with its UCUM unit (knowledge/units.yaml); a unit is never implied."""
+
+    value: float
+    unit: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _with_unit(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "unit" not in data:
+            raise ValueError("a number needs its unit (a UCUM code of units.yaml)")
+        return data
+
+
+#: `ever`: on or before the reading day (or undated); otherwise a look-back with its unit.
+Window: TypeAlias = Literal["ever"] | Quantity
+
+ReaderId: TypeAlias = Literal[
+    "Condition.code",
+    "ServiceRequest.reasonCode",
+    "Observation.valueQuantity",
+    "Procedure.code",
+    "Medication.daysCovered",
+    "QuestionnaireResponse.answer",
+]
+#: Readers of codes alone (a coded record); the others compare a value with a threshold.
+CODED_READERS: tuple[ReaderId, ...] = (
+    "Condition.code",
+    "ServiceRequest.reasonCode",
+    "Procedure.code",
+)
+
+
+class Reader(Frozen):
+    """How one kind of record is read: its dates (first present wins) and statuses."""
+
+    id: ReaderId
+    resource: str
+    dates: tuple[str, ...] = Field(min_length=1)
+    undated: Literal["unknown", "reading_day"] = Field(
+        "unknown", description="reading_day: a record with no date is read as of that day."
     )
+    never: Mapping[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="Element → statuses that take a record out."
+    )
+    current: Mapping[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Element → statuses a rule with `status: current` requires (none given "
+        "counts as current).",
+    )
+
+
+class RecordSource(Frozen):
+    """One way a record shows a finding: a reader, a value set, a window, and for measured
+    values a comparison with the rule's threshold."""
+
+    read: tuple[ReaderId, ...] = Field(min_length=1)
+    value_set: str
+    window: Window
+    status: Literal["any", "current"] = "any"
+    compare: Literal["at_least", "below"] | None = None
+
+    @field_validator("read", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+
+class RecordRule(Frozen):
+    """How a finding is read from a record: present, absent (measurements only), or only
+    suggested (the question is prompted, not answered)."""
+
+    finding: str
+    sources: tuple[str, ...] = Field(min_length=1)
+    threshold: Quantity | None = None
+    present: tuple[RecordSource, ...] = ()
+    absent: tuple[RecordSource, ...] = ()
+    suggests: tuple[RecordSource, ...] = ()
+
+
+class Recent(Frozen):
+    """A look-back for what is about the presentation itself (answers, notes)."""
+
+    window: Quantity
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class Answers(Recent):
+    """Answers to spinewise's own red-flag Questionnaire, read for every finding."""
+
+    questionnaire: str
+
+
+class RecordRules(Frozen):
+    version: int
+    readers: tuple[Reader, ...] = Field(min_length=1)
+    answers: Answers
+    notes: Recent
+    rules: tuple[RecordRule, ...]
 
 
 class AgeRange(Frozen):
@@ -135,7 +304,6 @@ class Condition(Frozen):
     name: str
     description: str
     sources: tuple[str, ...] = Field(min_length=1)
-    codes: Codes = Codes()
 
 
 class Study(Frozen):
@@ -315,9 +483,6 @@ class NlpSettings(Frozen):
     history_counts: tuple[str, ...]
     uncertain_counts: tuple[str, ...]
     sections: Mapping[str, Literal["other", "historical", "hypothetical"]]
-    recent_procedure_days: int
-    prolonged_steroid_days: int
-    fever_celsius: float
 
 
 class NlpRules(Frozen):
@@ -392,11 +557,37 @@ class Presentation(BaseModel):
         return self.findings.get(finding_id)
 
 
+class Catalogue(Protocol):
+    """What a presentation's findings are checked against: a rulebook's findings."""
+
+    @property
+    def findings(self) -> Mapping[str, Finding]: ...
+
+    @property
+    def finding_ids(self) -> frozenset[str]: ...
+
+
+#: The catalogue a presentation is checked against when no other is given (the packaged
+#: rulebook, registered by rulebook.py: this module imports nothing above it).
+_default_catalogue: Callable[[], Catalogue] | None = None
+
+
+def register_default_catalogue(source: Callable[[], Catalogue]) -> None:
+    """Name the catalogue presentations are checked against by default (called once, by the
+    rulebook module)."""
+    global _default_catalogue
+    _default_catalogue = source
+
+
+def _catalogue() -> Catalogue:
+    if _default_catalogue is None:
+        raise RuntimeError("no finding catalogue: import spinewise.rulebook first")
+    return _default_catalogue()
+
+
 def _findings_schema(schema: dict[str, Any]) -> None:
     """In JSON Schema, list the catalogue's finding ids and forbid any other key."""
-    from spinewise.rulebook import default_rulebook
-
-    findings = default_rulebook().findings
+    findings = _catalogue().findings
     schema["properties"] = {
         fid: {"anyOf": [{"type": "boolean"}, {"type": "null"}], "description": f.question}
         for fid, f in findings.items()
@@ -407,12 +598,7 @@ def _findings_schema(schema: dict[str, Any]) -> None:
 def _known_finding_ids(info: ValidationInfo) -> frozenset[str]:
     context = info.context or {}
     ids = context.get("finding_ids")
-    if ids is None:
-        # Imported here: the packaged catalogue is the default, loaded once and cached.
-        from spinewise.rulebook import default_rulebook
-
-        ids = default_rulebook().finding_ids
-    return frozenset(ids)
+    return frozenset(ids) if ids is not None else _catalogue().finding_ids
 
 
 def _unknown_finding_error(key: Any, value: Any, known: frozenset[str]) -> InitErrorDetails:

@@ -22,7 +22,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from spinewise.model import (
+    CODED_READERS,
     AgeFlag,
+    Answers,
+    CodeSystems,
     Condition,
     EvidenceItem,
     Finding,
@@ -31,9 +34,16 @@ from spinewise.model import (
     NlpRules,
     NlpSettings,
     Policy,
+    Quantity,
+    Reader,
+    Recent,
+    RecordRule,
+    RecordRules,
     Source,
     Study,
+    Units,
     ValueSet,
+    register_default_catalogue,
     when_ids,
 )
 
@@ -97,6 +107,9 @@ TOP_LEVEL_FILES = frozenset(
         "studies.yaml",
         "evidence.yaml",
         "handout.yaml",
+        "units.yaml",
+        "code_systems.yaml",
+        "record_rules.yaml",
     }
 )
 
@@ -119,10 +132,36 @@ class Rulebook:
     policies: Mapping[str, Policy]
     handouts: Handouts
     nlp: NlpRules
+    units: Units
+    code_systems: CodeSystems
+    #: Record rules by finding id; readers by id; the Questionnaire answers' rule.
+    record_rules: Mapping[str, RecordRule]
+    readers: Mapping[str, Reader]
+    answers: Answers
+    notes: Recent
     finding_ids: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "finding_ids", frozenset(self.findings))
+
+    def days(self, quantity: Quantity) -> float:
+        """A window or duration of the knowledge in days."""
+        return self.units.canonical(quantity.value, quantity.unit)
+
+    def threshold(self, finding_id: str) -> float:
+        """A record rule's threshold in its kind's canonical unit (days, degrees Celsius)."""
+        threshold = self.record_rules[finding_id].threshold
+        if threshold is None:
+            raise KeyError(f"{finding_id}: the record rule has no threshold")
+        return self.units.canonical(threshold.value, threshold.unit)
+
+    def window_days(self, finding_id: str, reader: str) -> float | None:
+        """The look-back (days) of a finding's first `present` source read by `reader`; None
+        for `ever`."""
+        for source in self.record_rules[finding_id].present:
+            if reader in source.read:
+                return None if source.window == "ever" else self.days(source.window)
+        raise KeyError(f"{finding_id}: no present source reads {reader}")
 
     def policy(self, policy_id: str) -> Policy:
         """The policy with this id, or `UnknownPolicyError` naming the known ones."""
@@ -204,8 +243,8 @@ def _entry_label(data: Any, loc: tuple[int | str, ...]) -> str:
                 node = node[part]
             except (IndexError, KeyError, TypeError):
                 node = None
-            if isinstance(node, Mapping) and "id" in node:
-                out += f" ({node['id']})"
+            if isinstance(node, Mapping) and ("id" in node or "finding" in node):
+                out += f" ({node.get('id') or node.get('finding')})"
         else:
             out += f".{part}" if out else str(part)
             node = node.get(part) if isinstance(node, Mapping) else None
@@ -217,10 +256,18 @@ def _parse(model: type[M], name: str, data: Any) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = []
-        for error in exc.errors():
+        errors = exc.errors()
+        # A union member that is a literal ("ever") reports a mismatch beside the real problem
+        # of the other member: only the real one is said.
+        literal = [e for e in errors if any(str(p).startswith("literal[") for p in e["loc"])]
+        if len(literal) < len(errors):
+            errors = [e for e in errors if e not in literal]
+        for error in errors:
             # Unions report one error per member; the member's name is noise for the author.
             loc = tuple(
-                p for p in error["loc"] if p not in ("str", "AnyOf", "AllOf", "function-after")
+                p
+                for p in error["loc"]
+                if p not in ("str", "AnyOf", "AllOf", "function-after", "Quantity")
             )
             where = _entry_label(data, loc) or "(top level)"
             if error["type"] == "extra_forbidden":
@@ -292,7 +339,7 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
     policies: dict[str, Policy] = {}
     for name, data in raw.items():
         stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        if name.startswith("codes/"):
+        if name.startswith("value_sets/"):
             value_set = _parse(ValueSet, name, data)
             if value_set.id != stem:
                 raise RulebookError(f"{name}: id {value_set.id!r} must match the file name")
@@ -306,6 +353,15 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
             continue  # read above; medspaCy validates the rule shapes when it loads them
         elif name not in TOP_LEVEL_FILES:
             raise RulebookError(f"{name}: unexpected file in the knowledge directory")
+    units = _parse(Units, "units.yaml", need("units.yaml"))
+    code_systems = _parse(CodeSystems, "code_systems.yaml", need("code_systems.yaml"))
+    record = _parse(RecordRules, "record_rules.yaml", need("record_rules.yaml"))
+    record_rules: dict[str, RecordRule] = {}
+    for rule in record.rules:
+        if rule.finding in record_rules:
+            raise RulebookError(f"record_rules.yaml: rules ({rule.finding}): a second rule")
+        record_rules[rule.finding] = rule
+    readers = _index(record.readers, "record_rules.yaml", "reader")
     if "seed" not in policies:
         raise RulebookError("policies/seed.yaml: the default policy 'seed' is missing")
     # The default policy first, then the others by name.
@@ -323,6 +379,12 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
         policies=policies,
         handouts=handouts,
         nlp=nlp,
+        units=units,
+        code_systems=code_systems,
+        record_rules=record_rules,
+        readers=readers,
+        answers=record.answers,
+        notes=record.notes,
     )
     _check_references(rulebook)
     return rulebook
@@ -332,6 +394,10 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
 def default_rulebook() -> Rulebook:
     """The packaged rulebook, loaded and validated once per process."""
     return load_rulebook()
+
+
+# Presentations given without a rulebook are checked against the packaged one.
+register_default_catalogue(default_rulebook)
 
 
 # --- cross-reference checks -----------------------------------------------------------------
@@ -366,7 +432,6 @@ def _check_references(rb: Rulebook) -> None:
         where = f"findings.yaml: findings ({f.id})"
         check.refs(where, "condition", f.screens, rb.conditions)
         check.sources(where, f.sources)
-        check.refs(where, "value set", f.codes.value_sets, rb.value_sets)
     for a in rb.age_flags.values():
         where = f"findings.yaml: age_flags ({a.id})"
         check.refs(where, "condition", a.screens, rb.conditions)
@@ -387,7 +452,8 @@ def _check_references(rb: Rulebook) -> None:
         )
         check.sources(where, e.sources)
     for v in rb.value_sets.values():
-        check.sources(f"codes/{v.id}.yaml", v.sources)
+        check.sources(f"value_sets/{v.id}.yaml", v.sources)
+    _check_record_rules(check)
     for kind in ("conservative", "image"):
         check.sources(f"handout.yaml: {kind}", getattr(rb.handouts, kind).sources)
     check.refs(
@@ -460,3 +526,72 @@ def _check_policy(check: _Checker, p: Policy) -> None:
     for ref in p.required:
         if ref != "age" and ref not in used:
             check.errors.append(f"{name}: required {ref!r} is used by no rule")
+
+
+def _check_record_rules(check: _Checker) -> None:
+    """Record rules name known findings, value sets, readers and sources; every window and
+    threshold has a unit of the right kind; only a measurement can make a finding absent."""
+    rb = check.rb
+    name = "record_rules.yaml"
+    systems = [s.name for s in rb.code_systems.systems]
+    if len(set(systems)) != len(systems):
+        check.errors.append("code_systems.yaml: a system name is listed twice")
+    wanted = {
+        *CODED_READERS,
+        "Observation.valueQuantity",
+        "Medication.daysCovered",
+        "QuestionnaireResponse.answer",
+    }
+    for missing in sorted(wanted - set(rb.readers)):
+        check.errors.append(f"{name}: readers: no reader {missing!r}")
+    for part in ("answers", "notes"):
+        check.sources(f"{name}: {part}", getattr(rb, part).sources)
+        _check_window(check, f"{name}: {part}.window", getattr(rb, part).window)
+    for fid, rule in rb.record_rules.items():
+        where = f"{name}: rules ({fid})"
+        check.refs(where, "finding", [fid], rb.findings)
+        check.sources(where, rule.sources)
+        if not (rule.present or rule.suggests):
+            check.errors.append(f"{where}: no `present` or `suggests` source")
+        if rule.threshold is not None and rb.units.kind_of(rule.threshold.unit) is None:
+            check.errors.append(
+                f"{where}.threshold: unknown unit {rule.threshold.unit!r} (units.yaml)"
+            )
+        for part in ("present", "absent", "suggests"):
+            for i, source in enumerate(getattr(rule, part)):
+                at = f"{where}.{part}[{i}]"
+                check.refs(at, "value set", [source.value_set], rb.value_sets)
+                _check_window(check, f"{at}.window", source.window)
+                if "QuestionnaireResponse.answer" in source.read:
+                    check.errors.append(f"{at}.read: answers are read for every finding (answers)")
+                measured = [r for r in source.read if r not in CODED_READERS]
+                if measured and len(source.read) > 1:
+                    check.errors.append(f"{at}.read: a measurement is read on its own")
+                if measured and (source.compare is None or rule.threshold is None):
+                    check.errors.append(
+                        f"{at}: {measured[0]} needs `compare` and the rule's `threshold`"
+                    )
+                if not measured and source.compare is not None:
+                    check.errors.append(f"{at}.compare: a coded record has no value to compare")
+                if measured and rule.threshold is not None:
+                    kind = rb.units.kind_of(rule.threshold.unit)
+                    compares = "time" if measured[0] == "Medication.daysCovered" else "temperature"
+                    if kind not in (compares, None):
+                        check.errors.append(
+                            f"{at}: {measured[0]} compares a {compares}, the threshold is a {kind}"
+                        )
+                if part == "absent" and not measured:
+                    check.errors.append(
+                        f"{at}: the absence of a code never makes a finding absent; only a "
+                        "measured value can"
+                    )
+
+
+def _check_window(check: _Checker, where: str, window: Any) -> None:
+    if window == "ever":
+        return
+    unit = check.rb.units.kind_of(window.unit)
+    if unit != "time":
+        check.errors.append(f"{where}: {window.unit!r} is not a unit of time (units.yaml)")
+    elif check.rb.days(window) != int(check.rb.days(window)):
+        check.errors.append(f"{where}: windows are counted in whole days")

@@ -154,7 +154,9 @@ def test_awkward_lines(export: Path, tmp_path: Path) -> None:
     assert reasons[("Patient.001.ndjson", 6)] == "not a FHIR resource"
     assert reasons[("Condition.001.ndjson", 5)] == "no subject Patient reference"
     assert reasons[("Condition.001.ndjson", 6)] == "a Observation in a Condition file"
-    assert reasons[("Observation.001.ndjson", 2)] == "temperature without a numeric value"
+    assert (
+        reasons[("Observation.001.ndjson", 2)] == "a measurement without a number or a known unit"
+    )
     s = result.summary
     assert s["quarantined_lines"] == len(quarantine) == 5
     assert s["input_lines"] == s["used_lines"] + s["ignored_lines"] + s["quarantined_lines"]

@@ -176,7 +176,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     for ent in doc.ents:
         ctx = _context(ent, sections, _section_at(headers, ent.start_char))
         sentence = ent.sent.text if ent.sent is not None else ent.text
-        for fid, counts, note in _judge(ent.label_, sentence, settings, ctx):
+        for fid, counts, note in _judge(ent.label_, sentence, rb, ctx):
             mentions.append(
                 Mention(
                     finding=fid,
@@ -189,7 +189,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                     **ctx,
                 )
             )
-    mentions += _temperatures(doc, original, settings.fever_celsius)
+    mentions += _temperatures(doc, original, rb.threshold("fever"))
     findings: dict[str, bool | None] = dict.fromkeys(rb.findings)
     for m in mentions:
         if m.counts_as is True:
@@ -213,9 +213,12 @@ def _counts(fid: str, ctx: dict[str, Any], settings: Any) -> bool | None:
 
 
 def _judge(
-    category: str, sentence: str, settings: Any, ctx: dict[str, Any]
+    category: str, sentence: str, rb: Rulebook, ctx: dict[str, Any]
 ) -> list[tuple[str, bool | None, str]]:
-    """(finding, what the mention says of it, how it was judged) for one mention."""
+    """(finding, what the mention says of it, how it was judged) for one mention. How long a
+    steroid course must run and how recent a procedure must be are the record rules' own
+    (knowledge/record_rules.yaml)."""
+    settings = rb.nlp.settings
     helpers = dict(settings.helpers)
     if category not in helpers:
         return [(category, _counts(category, ctx, settings), "")]
@@ -231,7 +234,8 @@ def _judge(
             return [(fid, base, "steroid mention")]
         # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
         days = [_days(q, u) for q, u in [*_DURATION.findall(sentence), *_AGO.findall(sentence)]]
-        if _LONG_TERM.search(sentence) or any(d >= settings.prolonged_steroid_days for d in days):
+        long_enough = rb.threshold(fid)
+        if _LONG_TERM.search(sentence) or any(d >= long_enough for d in days):
             return [(fid, True, "long course")]
         if days or _SHORT_COURSE.search(sentence):
             return [(fid, None, "short course: not prolonged")]
@@ -242,7 +246,8 @@ def _judge(
     if "prior_lumbar_surgery" in helpers[category]:
         out.append(("prior_lumbar_surgery", _counts("prior_lumbar_surgery", ctx, settings), ""))
     ago = [_days(q, u) for q, u in _AGO.findall(sentence)]
-    old = any(d > settings.recent_procedure_days for d in ago)
+    recent_days = rb.window_days("recent_spinal_procedure", "Procedure.code")
+    old = recent_days is not None and any(d > recent_days for d in ago)
     recent = not old and (bool(_RECENT.search(sentence)) or bool(ago))
     if ctx["hypothetical"] or ctx["experiencer"] != "patient" or ctx["uncertain"]:
         verdict: bool | None = None

@@ -20,8 +20,13 @@ from urllib.parse import unquote
 
 import pyarrow as pa
 
-from spinewise.fhir.codes import SYSTEMS, normal_code
-from spinewise.population.definition import EXCLUSIONS, steps
+from spinewise.fhir.codes import normal_code
+from spinewise.population.definition import (
+    EXCLUSIONS,
+    RULE_SOURCE_COLUMNS,
+    rule_source_rows,
+    steps,
+)
 from spinewise.population.engines import DuckDBEngine, Engine, SparkEngine
 from spinewise.population.report import render_report
 from spinewise.population.schema import READ_TYPES
@@ -40,9 +45,6 @@ DEFAULT_MEMORY_LIMIT = "2500MB"
 REPORTED = ("patient", "index_date", "imaging_date", "imaged", "decision", "urgency",
             "excluded_reason", "class", "organization", "organization_name", "practitioner",
             "practitioner_name")  # fmt: skip
-#: Value sets the audit matches codes against.
-VALUE_SETS = ("low_back_pain", "lumbar_imaging", "body_temperature", "systemic_corticosteroids",
-              "osteoporosis_drugs")  # fmt: skip
 #: Progress: called with (what is being done, steps done, steps in all).
 Progress = Callable[[str, int, int], None]
 
@@ -75,36 +77,29 @@ class LoadReport:
     types_seen: set[str] = field(default_factory=set)
 
 
-def _code_rows(rb: Rulebook) -> list[tuple[str, str, str, str, bool, str, int | None]]:
-    """(kind, target, system, code, is_prefix, statuses, lookback) for findings and code lists."""
-    rows: list[tuple[str, str, str, str, bool, str, int | None]] = []
-    for f in rb.findings.values():
-        for system in ("icd10cm", "snomed"):
-            for code in getattr(f.codes, system):
-                prefix = code.endswith("*")
-                rows.append(("finding", f.id, system, normal_code(system, code.rstrip("*")), prefix,
-                             f.record.statuses, f.record.lookback_days))  # fmt: skip
-    for vs in VALUE_SETS:
-        codes = rb.value_sets[vs].codes
-        for system in ("icd10cm", "snomed", "cpt", "loinc", "rxnorm"):
-            for code in getattr(codes, system):
-                rows.append(("value_set", vs, system, normal_code(system, code.rstrip("*")),
-                             code.endswith("*"), "any", None))  # fmt: skip
-    return rows
+def _code_rows(rb: Rulebook) -> list[tuple[str, str, str, str, bool]]:
+    """(kind, target, system, code, is_prefix): every code of every value set."""
+    return [
+        ("value_set", vs.id, system, normal_code(system, code.rstrip("*")), code.endswith("*"))
+        for vs in rb.value_sets.values()
+        for system, codes in vs.codes.by_system()
+        for code in codes
+    ]
 
 
-def _knowledge_tables(engine: Engine, rb: Rulebook) -> None:
+def knowledge_tables(engine: Engine, rb: Rulebook) -> None:
     engine.table("codes", [("kind", "VARCHAR"), ("target", "VARCHAR"), ("system", "VARCHAR"),
-                           ("code", "VARCHAR"), ("is_prefix", "BOOLEAN"),
-                           ("statuses", "VARCHAR"), ("lookback", "INTEGER")],
+                           ("code", "VARCHAR"), ("is_prefix", "BOOLEAN")],
                  _code_rows(rb))  # fmt: skip
-    engine.table("systems", [("url", "VARCHAR"), ("system", "VARCHAR")], list(SYSTEMS.items()))
+    engine.table("systems", [("url", "VARCHAR"), ("system", "VARCHAR")],
+                 [(uri, s.name) for s in rb.code_systems.systems for uri in s.uris])  # fmt: skip
     engine.table("findings", [("id", "VARCHAR")], [(fid,) for fid in rb.findings])
-    drugs = [rb.value_sets[v] for v in ("systemic_corticosteroids", "osteoporosis_drugs")]
+    engine.table("rule_sources", RULE_SOURCE_COLUMNS, rule_source_rows(rb))
+    named = [v for v in rb.value_sets.values() if v.names]
     engine.table("med_names", [("target", "VARCHAR"), ("name", "VARCHAR")],
-                 [(v.id, n.lower()) for v in drugs for n in v.names])  # fmt: skip
+                 [(v.id, n.lower()) for v in named for n in v.names])  # fmt: skip
     engine.table("med_words", [("target", "VARCHAR"), ("word", "VARCHAR")],
-                 [(v.id, w.lower()) for v in drugs for w in v.exclude_words])  # fmt: skip
+                 [(v.id, w.lower()) for v in named for w in v.exclude_words])  # fmt: skip
     engine.table("exclusions", [("reason", "VARCHAR"), ("prefix", "VARCHAR"),
                                 ("window_days", "INTEGER")],
                  [(reason, normal_code("icd10cm", prefix), window)
@@ -152,7 +147,7 @@ def run_audit(
     try:
         say("reading the export", 0, total)
         engine.read(paths, notes)
-        _knowledge_tables(engine, rb)
+        knowledge_tables(engine, rb)
         engine.table("note_findings", [("patient", "VARCHAR"), ("finding", "VARCHAR"),
                                        ("value", "BOOLEAN")], [])  # fmt: skip
         bad_notes: list[dict[str, Any]] = []

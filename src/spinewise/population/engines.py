@@ -188,7 +188,13 @@ class SparkEngine:
         self.views.append(name)
 
     def table(self, name: str, columns: Columns, rows: Sequence[tuple[Any, ...]]) -> None:
-        types = {"VARCHAR": "string", "BOOLEAN": "boolean", "INTEGER": "int", "DOUBLE": "double"}
+        types = {
+            "VARCHAR": "string",
+            "BOOLEAN": "boolean",
+            "INTEGER": "int",
+            "DOUBLE": "double",
+            "DATE": "date",
+        }
         schema = ", ".join(f"{c} {types[t]}" for c, t in columns)
         self._view(name, self.spark.createDataFrame(list(rows), schema=schema))
 
