@@ -86,23 +86,23 @@ class DuckDBEngine:
 
     def read(self, paths: Sequence[Path], notes: bool) -> None:
         names = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
-        # Each line as one text column: \x01 cannot occur in JSON text, so it never splits one.
+        # Each line as one text column: inputs.scan has left no control character (so the
+        # \x01 delimiter never splits a line), no invalid UTF-8 and one kind of line end per file.
         lines = (
-            f"(SELECT 0 AS lid, text, "
+            f"(SELECT 0 AS lid, ltrim(text, chr(65279)) AS text, "
             f"regexp_extract(filename, '([^/\\\\]+)$', 1) AS file, "
             f"split_part(regexp_extract(filename, '([^/\\\\]+)$', 1), '.', 1) AS expected "
             f"FROM read_csv([{names}], columns={{'text': 'VARCHAR'}}, header=false, "
             f"delim='\x01', quote='', escape='', filename=true, auto_detect=false, "
-            f"max_line_size=536870912) WHERE trim(text) <> '')"
+            f"max_line_size=536870912) WHERE trim(text, ' \t') <> '')"
         )
         rtype = "CASE WHEN json_valid(text) THEN json_extract_string(text, '$.resourceType') END"
         schemas = {t: duckdb_structure(t, notes) for t in READ_TYPES}
         self.step("parsed_rows", _parsed_sql(lines, rtype, schemas))
         # Line ids from the table's own row ids: a row_number() over the whole export would
         # number the lines on one thread (0.9 s of 2.4 s for 100,000 patients).
-        self.con.execute(
-            "CREATE OR REPLACE TEMP VIEW parsed AS SELECT * REPLACE (rowid AS lid) FROM parsed_rows"
-        )
+        view = "SELECT * REPLACE (rowid AS lid) FROM parsed_rows"
+        self._run("reading the export", f"CREATE OR REPLACE TEMP VIEW parsed AS {view}")
 
     def table(self, name: str, columns: Columns, rows: Sequence[tuple[Any, ...]]) -> None:
         spec = ", ".join(f"{c} {t}" for c, t in columns)
@@ -112,15 +112,28 @@ class DuckDBEngine:
             self.con.executemany(f"INSERT INTO {name} VALUES ({marks})", list(rows))
 
     def step(self, name: str, sql: str, reused: bool = True) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        self._run(name, f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def _run(self, step: str, sql: str) -> Any:
+        import duckdb
+
+        try:
+            return self.con.execute(sql)
+        except duckdb.Error as exc:
+            raise EngineError(f"duckdb, step {step}: {_one_line(exc)}") from None
 
     def rows(self, sql: str) -> list[dict[str, Any]]:
-        cursor = self.con.execute(sql)
+        cursor = self._run("collecting", sql)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def arrow(self, sql: str) -> pa.Table:
-        return self.con.sql(sql).to_arrow_table()
+        import duckdb
+
+        try:
+            return self.con.sql(sql).to_arrow_table()
+        except duckdb.Error as exc:
+            raise EngineError(f"duckdb, step collecting: {_one_line(exc)}") from None
 
     def close(self) -> None:
         self.con.close()
@@ -169,17 +182,29 @@ class SparkEngine:
     def read(self, paths: Sequence[Path], notes: bool) -> None:
         from pyspark.sql import functions as F
 
-        raw = self.spark.read.text([p.resolve().as_uri() for p in paths]).select(
-            F.col("value").alias("text"), F.input_file_name().alias("path")
+        # Lines end at \n only (Hadoop's default also ends them at a lone \r), as DuckDB's
+        # reader and inputs.scan count them.
+        raw = (
+            self.spark.read.option("lineSep", "\n")
+            .text([p.resolve().as_uri() for p in paths])
+            .select(F.col("value").alias("text"), F.input_file_name().alias("path"))
         )
         self._view("raw_lines", raw)
+        # As DuckDB reads them: no \r before the line feed, no byte order mark.
         lines = (
-            "(SELECT monotonically_increasing_id() AS lid, text, "
+            "(SELECT monotonically_increasing_id() AS lid, "
+            "trim(LEADING '\\uFEFF' FROM trim(TRAILING '\\r' FROM text)) AS text, "
             "regexp_extract(path, '([^/]+)$', 1) AS file, "
             "split_part(regexp_extract(path, '([^/]+)$', 1), '.', 1) AS expected "
-            "FROM raw_lines WHERE trim(text) <> '')"
+            "FROM raw_lines WHERE trim(BOTH ' \\t\\r' FROM text) <> '')"
         )
-        rtype = "get_json_object(text, '$.resourceType')"
+        # from_json, not get_json_object: the latter accepts raw control characters in strings
+        # and single quotes, which DuckDB's parser (and JSON) reject.
+        # Jackson also reads an object followed by more text; DuckDB's parser does not.
+        rtype = (
+            "CASE WHEN rtrim(text) LIKE '%}' THEN from_json(text, 'struct<resourceType:string>', "
+            "map('allowSingleQuotes', 'false')).resourceType END"
+        )
         schemas = {t: spark_ddl(t, notes) for t in READ_TYPES}
         self.step("parsed", _parsed_sql(lines, rtype, schemas))
 
@@ -228,6 +253,16 @@ class SparkEngine:
         self.views.clear()
 
 
+def _one_line(exc: Exception) -> str:
+    """An engine's error in one line without the input it quotes: DuckDB's messages carry the
+    offending line ("Original Line: ...", "Input: ..."), which is patient data."""
+    first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+    for marker in ("Original Line", "Input:", "input:", '"', "'"):
+        first = first.split(marker, 1)[0]
+    hint = " (raise --memory-limit?)" if "Out of Memory" in first else ""
+    return first.strip().rstrip(":").strip()[:300] + hint
+
+
 @contextmanager
 def _said(step: str) -> Iterator[None]:
     """Spark's failures (a Java stack trace, a lost JVM) as one line naming the step."""
@@ -237,8 +272,7 @@ def _said(step: str) -> Iterator[None]:
     try:
         yield
     except (PySparkException, Py4JError) as exc:
-        first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         hint = ""
         if "OutOfMemoryError" in str(exc) or isinstance(exc, Py4JError):
             hint = " (out of memory? set SPARK_DRIVER_MEMORY or spark.driver.memory)"
-        raise EngineError(f"spark, step {step}: {first[:300]}{hint}") from None
+        raise EngineError(f"spark, step {step}: {_one_line(exc)}{hint}") from None
