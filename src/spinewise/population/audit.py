@@ -45,10 +45,6 @@ EPISODE_COLUMNS = (
 )  # fmt: skip
 #: DuckDB's memory limit: beyond it, it spills to disk (the issue's budget is 4 GiB in all).
 DEFAULT_MEMORY_LIMIT = "2500MB"
-#: The columns the summary and the report read.
-REPORTED = ("patient", "index_date", "imaging_date", "imaged", "decision", "urgency",
-            "excluded_reason", "class", "organization", "organization_name", "practitioner",
-            "practitioner_name")  # fmt: skip
 #: Value sets the audit matches codes against.
 VALUE_SETS = ("low_back_pain", "lumbar_imaging", "body_temperature", "systemic_corticosteroids",
               "osteoporosis_drugs")  # fmt: skip
@@ -67,8 +63,6 @@ class AuditResult:
     table: pa.Table
     #: The quarantined lines: file, line number, reason.
     quarantine: list[dict[str, Any]] = field(default_factory=list)
-    #: The columns the summary and report read, as dicts.
-    reported: list[dict[str, Any]] = field(default_factory=list)
 
     @cached_property
     def episodes(self) -> list[dict[str, Any]]:
@@ -248,15 +242,13 @@ def _audit_year(
     # A note whose data is not base64 was counted as used: it is quarantined instead.
     report.used -= len(bad_notes)
     report.quarantined += len(bad_notes)
-    # What the summary and the report read, not every finding column.
-    episodes = _dicts(table.select(REPORTED))
-    summary = _summary(year, policy, engine.name, report, episodes)
+    summary = _summary(year, policy, engine.name, report, table)
     summary["notes"] = notes
     found = _quarantine_lines(export_dir, [q for q in quarantined + bad_notes
                                            if q["bad_text"] != PLACEHOLDER])  # fmt: skip
     lines = sorted(found + inputs.quarantined, key=lambda q: (q["file"], q["line"], q["reason"]))
     say("done", total, total)
-    return AuditResult(summary, table, lines, episodes)
+    return AuditResult(summary, table, lines)
 
 
 def _outcomes(engine: Engine) -> LoadReport:
@@ -415,23 +407,25 @@ def _episode_table(table: pa.Table) -> pa.Table:
 
 
 def _summary(
-    year: int, policy: str, engine: str, report: LoadReport, episodes: list[dict[str, Any]]
+    year: int, policy: str, engine: str, report: LoadReport, table: pa.Table
 ) -> dict[str, Any]:
-    denominator = [e for e in episodes if not e["excluded_reason"]]
-    imaged = sum(1 for e in denominator if e["imaged"])
-    classes: dict[str, int] = {}
-    for e in episodes:
-        classes[e["class"]] = classes.get(e["class"], 0) + 1
+    import pyarrow.compute as pc
+
+    measured = table.filter(pc.is_null(table.column("excluded_reason")))
+    denominator = measured.num_rows
+    imaged = pc.sum(measured.column("imaged")).as_py() or 0
+    counts = pc.value_counts(table.column("class")).to_pylist()
+    classes = {c["values"]: c["counts"] for c in sorted(counts, key=lambda c: -c["counts"])}
     return {
         "year": year,
         "policy": policy,
         "engine": engine,
         "patients": report.types_present.get("Patient", 0),
-        "episodes": len(episodes),
-        "excluded": len(episodes) - len(denominator),
-        "denominator": len(denominator),
+        "episodes": table.num_rows,
+        "excluded": table.num_rows - denominator,
+        "denominator": denominator,
         "imaged_within_28_days": imaged,
-        "hedis_lbp_inverted_rate": round(1 - imaged / len(denominator), 4) if denominator else None,
+        "hedis_lbp_inverted_rate": round(1 - imaged / denominator, 4) if denominator else None,
         "low_value_imaging": classes.get("low_value_imaging", 0),
         "missed_red_flags": classes.get("missed_red_flag", 0),
         "classes": classes,
@@ -466,11 +460,10 @@ def _write_year(folder: Path, result: AuditResult, rb: Rulebook, **page: Any) ->
     )
     for name, table in patient_lists(result.table, rb).items():
         _csv(table, folder / name)
-    measured = [e for e in result.reported if not e["excluded_reason"]]
     for name, key in (("organizations.csv", "organization"), ("practitioners.csv", "practitioner")):
-        _csv(group_table(group_rates(measured, key, f"{key}_name")), folder / name)
+        _csv(group_table(group_rates(result.table, key, f"{key}_name")), folder / name)
     (folder / "report.html").write_text(
-        render_report(result.summary, result.reported, table=result.table, rulebook=rb, **page),
+        render_report(result.summary, result.table, rulebook=rb, **page),
         encoding="utf-8",
     )
 
@@ -490,8 +483,7 @@ def _write_run(folder: Path, results: dict[int, AuditResult], rb: Rulebook) -> N
     )  # fmt: skip
     # The top page: the latest year's report, its links into that year's folder.
     (folder / "report.html").write_text(
-        render_report(results[latest].summary, results[latest].reported,
-                      table=results[latest].table, rulebook=rb, years=summaries,
-                      prefix=f"{latest}/", root=""),
+        render_report(results[latest].summary, results[latest].table, rulebook=rb,
+                      years=summaries, prefix=f"{latest}/", root=""),
         encoding="utf-8",
     )  # fmt: skip

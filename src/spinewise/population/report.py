@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,27 +99,35 @@ class GroupRate:
     percentile: float | None
 
 
-def group_rates(episodes: Iterable[dict[str, Any]], key: str, name: str) -> list[GroupRate]:
+def _query(table: pa.Table, sql: str) -> list[tuple[Any, ...]]:
+    """A small aggregate over the episodes (Arrow, read in place by DuckDB)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.register("episodes", table)
+        return con.execute(sql).fetchall()
+
+
+def group_rates(table: pa.Table, key: str, name: str) -> list[GroupRate]:
     """The HEDIS rate of each group among the episodes in the measure, best rate first."""
-    counts: dict[str, list[int]] = {}
-    names: dict[str, str] = {}
-    for e in episodes:
-        gid = str(e.get(key) or "")
-        c = counts.setdefault(gid, [0, 0])
-        c[0] += not e["imaged"]
-        c[1] += 1
-        if e.get(name):
-            names[gid] = str(e[name])
-    labels = {gid: names.get(gid) or gid or "(not recorded)" for gid in counts}
+    rows = _query(
+        table,
+        f"SELECT coalesce({key}, ''), max({name}), count(*), count(*) FILTER (WHERE NOT imaged) "
+        f"FROM episodes WHERE excluded_reason IS NULL GROUP BY 1",
+    )
+    labels = {gid: label or gid or "(not recorded)" for gid, label, _, _ in rows}
     repeated = Counter(labels.values())
-    rates = {gid: c[0] / c[1] for gid, c in counts.items()}
+    rates = sorted(good / n for _, _, n, good in rows)
     out = []
-    for gid, (good, n) in counts.items():
+    for gid, _, n, good in rows:
+        rate = good / n
         label = labels[gid] if repeated[labels[gid]] == 1 else f"{labels[gid]} ({gid})"
-        others = [r for g, r in rates.items() if g != gid]
+        # Among the others: this group is one of the ties at its own rate.
+        below = bisect_left(rates, rate)
+        ties = bisect_right(rates, rate) - below - 1
+        share = 100 * (below + ties / 2) / (len(rates) - 1) if len(rates) > 1 else None
         low, high = wilson(good, n)
-        out.append(GroupRate(gid, label, n, good, rates[gid], low, high,
-                             percentile(rates[gid], others)))  # fmt: skip
+        out.append(GroupRate(gid, label, n, good, rate, low, high, share))
     return sorted(out, key=lambda g: (-g.rate, -g.episodes, g.label))
 
 
@@ -342,22 +351,20 @@ def _missed_rows(table: pa.Table, rb: Rulebook, limit: int) -> list[dict[str, An
 
 def render_report(
     summary: dict[str, Any],
-    episodes: list[dict[str, Any]],
+    table: pa.Table,
     *,
-    table: pa.Table | None = None,
     rulebook: Rulebook | None = None,
     years: Sequence[dict[str, Any]] = (),
     prefix: str = "",
     root: str = "",
 ) -> str:
-    """report.html for one year. `table` (the episodes) gives the missed-red-flag rows their
-    flags and evidence; `years` (the summaries of every year of a run over several) adds the
-    rates by year; `prefix` is where this year's files are and `root` where the run's top
-    folder is, seen from the page."""
+    """report.html for one year from its summary and its episodes (as in episodes.parquet).
+    `years` (the summaries of every year of a run over several) adds the rates by year;
+    `prefix` is where this year's files are and `root` where the run's top folder is, seen
+    from the page."""
     from spinewise.rulebook import default_rulebook
 
     rb = rulebook or default_rulebook()
-    denominator = [e for e in episodes if not e["excluded_reason"]]
     rate = summary.get("hedis_lbp_inverted_rate")
     good = summary["denominator"] - summary["imaged_within_28_days"]
     rate_ci = wilson(good, summary["denominator"])
@@ -367,18 +374,22 @@ def render_report(
         ("In the measure", summary["denominator"]),
         ("Not imaged within 28 days", good),
     ]
-    classes = Counter(e["class"] for e in episodes)
+    classes = Counter(summary["classes"])
     class_rows = [(CLASS_NAMES[c], classes[c]) for c in CLASS_NAMES if classes.get(c)]
-    reasons = Counter(str(e["excluded_reason"]) for e in episodes if e["excluded_reason"])
-    reason_rows = [(r[:1].upper() + r[1:], n) for r, n in reasons.most_common()]
-    months: dict[str, list[int]] = {}
-    for e in denominator:
-        counts = months.setdefault(e["index_date"][:7], [0, 0])
-        counts[0] += not e["imaged"]
-        counts[1] += 1
-    month_rows = [_rate_row(m, *months[m]) for m in sorted(months)]
-    organizations = group_rates(denominator, "organization", "organization_name")
-    practitioners = group_rates(denominator, "practitioner", "practitioner_name")
+    reasons = _query(
+        table,
+        "SELECT excluded_reason, count(*) FROM episodes WHERE excluded_reason IS NOT NULL "
+        "GROUP BY 1 ORDER BY 2 DESC, 1",
+    )
+    reason_rows = [(str(r)[:1].upper() + str(r)[1:], int(n)) for r, n in reasons]
+    months = _query(
+        table,
+        "SELECT strftime(index_date, '%Y-%m'), count(*) FILTER (WHERE NOT imaged), count(*) "
+        "FROM episodes WHERE excluded_reason IS NULL GROUP BY 1 ORDER BY 1",
+    )
+    month_rows = [_rate_row(m, good_m, n) for m, good_m, n in months]
+    organizations = group_rates(table, "organization", "organization_name")
+    practitioners = group_rates(table, "practitioner", "practitioner_name")
     axis = "Not imaged within 28 days (HEDIS rate; higher is better)"
 
     def forest(groups: list[GroupRate]) -> list[dict[str, Any]]:
@@ -409,7 +420,7 @@ def render_report(
         "practitioners": _figure(_rates(forest(practitioners), axis, rate), "practitioners",
                                  "HEDIS rate by practitioner, with 95% intervals"),
     }  # fmt: skip
-    missed = _missed_rows(table, rb, 25) if table is not None else []
+    missed = _missed_rows(table, rb, 25)
     return (
         _environment()
         .get_template("report.html")
