@@ -491,3 +491,16 @@ def test_cli_several_years_side_by_side(tmp_path: Path) -> None:
     assert 'href="2025/missed_red_flags.csv"' in html
     assert "HEDIS rate by year" in (tmp_path / "both" / "2024" / "report.html").read_text()
     assert "HEDIS rate by year" not in (tmp_path / "2024" / "report.html").read_text()
+
+
+def test_every_chart_spec_is_valid_vega_lite() -> None:
+    """The report renders its specs unvalidated (0.1 s a chart): check them here, against the
+    Vega-Lite schema Altair carries."""
+    from spinewise.population import report
+
+    makers = [report._bars([("a", 1), ("b", 2)], "episodes"),
+              report._rates([report._rate_row("x", 3, 4)], "rate", 0.5),
+              report._rates([], "rate", None)]  # fmt: skip
+    for make in makers:
+        for width in (report.WIDE, report.NARROW):
+            assert make(width).to_dict(validate=True)["$schema"].startswith("https://vega")
