@@ -504,3 +504,52 @@ def test_every_chart_spec_is_valid_vega_lite() -> None:
     for make in makers:
         for width in (report.WIDE, report.NARROW):
             assert make(width).to_dict(validate=True)["$schema"].startswith("https://vega")
+
+
+def test_missed_red_flags_list_the_true_flags_and_their_evidence() -> None:
+    """The flags of a missed red flag are its finding columns that are TRUE (not FALSE or
+    unknown), in words; the evidence comes from whatever `evidence_<finding>` columns the
+    engine wrote."""
+    import datetime
+
+    import pyarrow as pa
+
+    from spinewise.population.report import patient_lists
+
+    day = datetime.date(2025, 6, 10)
+    rows = {"patient": ["p1", "p2", "p3"], "index_date": [day] * 3,
+            "class": ["missed_red_flag", "missed_red_flag", "low_value_imaging"],
+            "urgency": ["urgent", "emergency", None], "excluded_reason": [None, "cancer", None],
+            "imaging_date": [None, None, day], "days_to_imaging": [None, None, 0],
+            "imaging_code": [None, None, "72148"], "imaging_source": [None, None, "Procedure"],
+            "organization": ["o1", "o1", "o2"], "organization_name": ["=HYPERLINK(1)", "A", "B"],
+            "practitioner": ["d1", "d2", "d3"], "practitioner_name": ["X", "Y", "Z"],
+            "fever": [True, None, True], "saddle_anesthesia": [True, True, False],
+            "bladder_dysfunction": [False, None, None],
+            "evidence_fever": ["Observation/t1 2025-06-09", None, "Observation/t3 2025-06-10"],
+            "evidence_bladder_dysfunction": ["Condition/c1 2025-06-10", None, None]}  # fmt: skip
+    lists = patient_lists(pa.table(rows), RB)
+    missed = lists["missed_red_flags.csv"].to_pylist()
+    assert [m["patient"] for m in missed] == ["p1", "p2"]
+    assert missed[0]["red_flags"] == "saddle anesthesia; fever"
+    assert missed[0]["evidence"] == "fever: Observation/t1 2025-06-09"  # bladder is FALSE
+    assert missed[1]["red_flags"] == "saddle anesthesia" and missed[1]["evidence"] == ""
+    assert missed[1]["excluded_reason"] == "cancer"
+    assert missed[0]["organization_name"] == "'=HYPERLINK(1)"  # not a formula in a spreadsheet
+    assert [r["patient"] for r in lists["low_value_imaging.csv"].to_pylist()] == ["p3"]
+    assert lists["exclusions.csv"].num_rows == 0
+
+
+def test_an_engine_error_never_quotes_the_input() -> None:
+    """DuckDB's messages quote the offending line ("Input: ..."): the audit's one line does not."""
+    from spinewise.population.engines import DuckDBEngine, EngineError
+
+    engine = DuckDBEngine()
+    try:
+        with pytest.raises(EngineError) as caught:
+            engine.rows("""SELECT from_json('{"name": "Zebediah Quux', '{"name": "VARCHAR"}')""")
+    finally:
+        engine.close()
+    message = str(caught.value)
+    assert message.startswith("duckdb, step collecting: ") and "\n" not in message
+    assert "Zebediah" not in message and "Quux" not in message
