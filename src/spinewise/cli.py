@@ -430,7 +430,10 @@ class Engine(StrEnum):
 @app.command()
 def audit(
     export_dir: Annotated[Path, typer.Argument(metavar="EXPORT_DIR", help="NDJSON export folder.")],
-    year: Annotated[int, typer.Option(help="The measurement year.")],
+    year: Annotated[
+        list[int],
+        typer.Option(help="The measurement year; give it more than once for rates by year."),
+    ],
     engine: Annotated[
         Engine, typer.Option(help="duckdb (embedded) or spark (the spark extra).")
     ] = Engine.duckdb,
@@ -452,7 +455,7 @@ def audit(
     ] = "2500MB",
 ) -> None:
     """Audit a population: low-value imaging (HEDIS LBP) and missed red flags."""
-    from spinewise.population.audit import AuditError, run_audit
+    from spinewise.population.audit import AuditError, run_audit_years
     from spinewise.population.engines import EngineError
 
     if not export_dir.is_dir():
@@ -474,19 +477,21 @@ def audit(
         fail(f"--out: not a folder: {out}")
     try:
         with audit_progress() as progress:
-            result = run_audit(export_dir, year, out, policy=policy, notes=notes,
-                               engine=engine.value, spark_master=spark_master,
-                               memory_limit=memory_limit, progress=progress)  # fmt: skip
+            results = run_audit_years(export_dir, year, out, policy=policy, notes=notes,
+                                      engine=engine.value, spark_master=spark_master,
+                                      memory_limit=memory_limit, progress=progress)  # fmt: skip
     except (AuditError, EngineError) as exc:
         fail(str(exc))
-    s = result.summary
-    typer.echo(
-        f"{s['episodes']} episodes, {s['denominator']} in the measure, "
-        f"{s['imaged_within_28_days']} imaged within 28 days (inverted rate "
-        f"{s['hedis_lbp_inverted_rate']}), {s['low_value_imaging']} low-value, "
-        f"{s['missed_red_flags']} missed red flags; {s['quarantined_lines']} lines quarantined. "
-        f"Outputs in {out}"
-    )
+    for result in results.values():
+        s = result.summary
+        typer.echo(
+            f"{s['year']}: {s['episodes']} episodes, {s['denominator']} in the measure, "
+            f"{s['imaged_within_28_days']} imaged within 28 days (HEDIS rate "
+            f"{s['hedis_lbp_inverted_rate']}, not imaged; higher is better), "
+            f"{s['low_value_imaging']} low-value, {s['missed_red_flags']} missed red flags; "
+            f"{s['quarantined_lines']} lines quarantined."
+        )
+    typer.echo(f"Outputs in {out}: report.html, the patient lists (CSV), episodes.parquet")
 
 
 @app.command()
