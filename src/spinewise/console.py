@@ -60,7 +60,7 @@ def render_assessment(a: Assessment, rb: Rulebook) -> RenderableType:
     for notice in a.notices:
         parts.append(Text.assemble(("! ", "bold"), (notice.text, "bold")))
     if a.compared is not None:
-        parts.append(render_compared(a.compared))
+        parts.append(render_compared(a.compared, rb))
     parts.append(
         Text(f"Policy {a.policy.id}: {a.policy.title}; rulebook {a.policy.version}", style="dim")
     )
@@ -112,7 +112,7 @@ def render_assessment(a: Assessment, rb: Rulebook) -> RenderableType:
     return Group(*parts)
 
 
-def compared_summary(c: ComparedView) -> str:
+def compared_summary(c: ComparedView, rb: Rulebook) -> str:
     """Another policy's view in one line: its decision, order and planned steps."""
     words = {"image": "image", "conservative": "no imaging now", "incomplete": "not decided"}
     text = f"{c.policy.id}: {words[c.decision]}"
@@ -123,12 +123,14 @@ def compared_summary(c: ComparedView) -> str:
     if c.next_steps:
         text += "; planned: " + "; ".join(f"{s.action}, {s.when}" for s in c.next_steps)
     if c.decision == "incomplete":
-        text += f"; still to ask: {', '.join(c.unanswered)}"
+        text += "; still to ask: " + ", ".join(
+            "age" if ref == "age" else rb.short_label(ref) for ref in c.unanswered
+        )
     return text + "."
 
 
-def render_compared(c: ComparedView) -> RenderableType:
-    return Text.assemble(("Beside it, ", "bold"), compared_summary(c))
+def render_compared(c: ComparedView, rb: Rulebook) -> RenderableType:
+    return Text.assemble(("Beside it, ", "bold"), compared_summary(c, rb))
 
 
 def render_record(record: Any, rb: Rulebook) -> RenderableType:

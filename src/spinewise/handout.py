@@ -8,9 +8,10 @@ A warning sign the patient already has is not listed as a new one.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from fpdf import FPDF
 
@@ -52,6 +53,13 @@ class HandoutView:
     warnings: tuple[WarningGroup, ...]
     worse: str | None
     labels: HandoutLabels
+
+    def as_dict(self) -> dict[str, Any]:
+        """The handout as JSON: its words, in the order they are printed."""
+        data = dataclasses.asdict(self)
+        data["sections"] = [s.model_dump() for s in self.sections]
+        data["labels"] = self.labels.model_dump()
+        return data
 
     def plain_text(self) -> str:
         """All the words a patient reads, for the readability measure."""
