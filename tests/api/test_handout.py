@@ -215,7 +215,7 @@ def test_handout_pdf_is_tagged_with_its_language_on_letter_or_a4(
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
-    assert reader.root_object["/Lang"] == lang
+    assert str(reader.root_object["/Lang"]) == lang
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == size
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
