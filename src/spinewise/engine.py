@@ -349,8 +349,10 @@ def _imaging_order(
         return rb.studies[study].covers
 
     primary = studies[0]
-    while upgrade := next((s for s in studies if primary in covers(s)), None):
+    seen = {primary}
+    while upgrade := next((s for s in studies if primary in covers(s) and s not in seen), None):
         primary = upgrade
+        seen.add(upgrade)
     others = [s for s in studies if s != primary and s not in covers(primary)]
     also = [s for s in others if not any(s in covers(o) for o in others if o != s)]
 
@@ -721,15 +723,18 @@ def _provisional(
         effects,
         key=lambda ref: (_urgency_rank(effects[ref].urgency), prep.required_order[ref]),
     )
-    top = bounds.high
+    return True, ask, _if_yes(bounds.high)
+
+
+@functools.lru_cache(maxsize=4096)
+def _if_yes(top: _Core) -> IfYes:
     assert top.imaging is not None and top.urgency is not None  # image stays image
-    if_yes = IfYes(
+    return IfYes(
         urgency=top.urgency,
         study=top.imaging.study,
         procedure=top.imaging.procedure,
         when=top.imaging.when,
     )
-    return True, ask, if_yes
 
 
 @functools.lru_cache(maxsize=4096)
