@@ -274,3 +274,23 @@ def test_handouts_as_test_artifacts(client: TestClient) -> None:
                 client.get(f"/handout/{aid}.pdf?lang={lang}").content
             )
     assert len(list(out.glob("*.pdf"))) >= 8
+
+
+def test_a_logged_child_gets_no_handout_but_a_message_naming_age(
+    client: TestClient, settings: Any
+) -> None:
+    """An assessment logged before spinewise was adults only cannot be re-assessed now: said,
+    naming the field, never a 500."""
+    import json
+
+    from spinewise.decision_log import DecisionLog
+
+    with DecisionLog(settings.log_path) as log:
+        entry = log.append(
+            kind="assessment", channel="api", policy="seed", decision="image",
+            inputs=json.loads('{"age": 12, "findings": {"fever": true}}'),
+        )  # fmt: skip
+    html = client.get(f"/handout/{entry.entry_id}")
+    assert html.status_code == 422 and "age: spinewise is for adults" in html.text
+    api = client.get(f"/api/v1/handout/{entry.entry_id}")
+    assert api.status_code == 422 and api.json()["detail"][0]["field"] == "age"

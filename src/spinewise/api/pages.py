@@ -271,7 +271,13 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
             known = ", ".join(langs)
             return None, _message(request, 422, f"lang: '{lang}' is not a handout language "
                                   f"(choose one of {known})."), lang  # fmt: skip
-        logged = service.logged(assessment_id)
+        try:
+            logged = service.logged(assessment_id)
+        except ValidationError as exc:  # logged before a rule of input changed (adults only)
+            problems = "; ".join(
+                f"{p['field']}: {p['message']}" for p in field_errors(exc.errors(), drop=())
+            )
+            return None, _message(request, 422, f"No handout: {problems}."), lang
         if logged is None:
             return None, _message(request, 404, "No such assessment."), lang
         present = [fid for fid, value in logged.presentation.findings.items() if value]

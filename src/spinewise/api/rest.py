@@ -6,8 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 
 from spinewise.api.deps import AssessorDep
+from spinewise.api.errors import field_errors
 from spinewise.handout import handout_for
 from spinewise.model import Assessment, Presentation
 from spinewise.rulebook import Rulebook
@@ -89,7 +91,10 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
             Query(description="The handout's language: " + ", ".join(rulebook.handouts) + "."),
         ] = "en",  # type: ignore[assignment]
     ) -> JSONResponse:
-        logged = service.logged(assessment_id)
+        try:
+            logged = service.logged(assessment_id)
+        except ValidationError as exc:  # logged before a rule of input changed (adults only)
+            return JSONResponse({"detail": field_errors(exc.errors(), drop=())}, status_code=422)
         if logged is None:
             return JSONResponse({"detail": "no such assessment"}, status_code=404)
         present = [fid for fid, value in logged.presentation.findings.items() if value]
