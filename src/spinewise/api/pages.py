@@ -122,8 +122,8 @@ def highlight(text: str, mentions: list[Any]) -> Markup:
         # readers.
         words = {True: "present", False: "absent", None: "says nothing now"}[counts]
         out.append(
-            f'<mark class="{css}" title="{escape(finding)}: {words}">{escape(text[start:end])}'
-            f'<span class="visually-hidden"> ({words})</span></mark>'
+            f'<mark class="{css}" title="{escape(finding)}">{escape(text[start:end])}</mark>'
+            f'<span class="visually-hidden"> ({words})</span>'
         )
         cursor = end
     out.append(str(escape(text[cursor:])))
