@@ -54,7 +54,7 @@ def custom(tmp_path_factory: pytest.TempPathFactory) -> Rulebook:
     edit("policies/seed.yaml", lambda d: d["rules"].append(
         {"id": "seed.bacteremia", "title": "Recent bacteremia", "when": "recent_bacteremia", "decision": "image",
          "suspects": ["spinal_epidural_abscess"], "urgency": "emergency", "study": "mri_lumbar_without_and_with_contrast",
-         "referral": "Emergency spine surgery and infectious diseases", "sources": ["SEA"]}))  # fmt: skip
+         "refer": ["spine_surgery", "infectious_diseases"], "sources": ["SEA"]}))  # fmt: skip
     edit(
         "policies/acr.yaml",
         lambda d: d["not_used"].update({"recent_bacteremia": "Not in ACR 2021."}),

@@ -13,12 +13,14 @@ from fractions import Fraction
 from typing import Annotated, Any, Literal, Protocol, TypeAlias
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StrictBool,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -379,6 +381,31 @@ def when_ids(when: When) -> list[str]:
 class NextStep(Frozen):
     action: str
     when: str
+    study: str | None = Field(
+        None,
+        description="The study the step would order: the step is dropped when an order placed "
+        "now already covers it (nothing is both ordered now and planned for later).",
+    )
+
+
+class Referral(Frozen):
+    """A team a policy refers to (knowledge/referrals.yaml)."""
+
+    id: str
+    to: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class PlanStep(Frozen):
+    """A step a plan adds beside the order and the referrals (knowledge/steps.yaml)."""
+
+    id: str
+    text: str
+    covers: tuple[str, ...] = Field((), description="Steps this one makes redundant.")
+    with_study: tuple[str, ...] = Field(
+        (), description="Only in a plan that orders one of these studies (empty: any plan)."
+    )
+    sources: tuple[str, ...] = Field(min_length=1)
 
 
 class Rule(Frozen):
@@ -392,17 +419,18 @@ class Rule(Frozen):
     urgency: Urgency | None = None
     study: str | None = None
     acr_variant: str | None = None
-    referral: str | None = None
+    timing: str | None = Field(
+        None, description="Timing of this rule's study beyond the urgency (e.g. within 4 hours)."
+    )
+    refer: tuple[str, ...] = Field((), description="Referral ids (knowledge/referrals.yaml).")
     next_step: NextStep | None = None
-    plan: tuple[str, ...] = ()
+    plan: tuple[str, ...] = Field((), description="Step ids (knowledge/steps.yaml).")
     sources: tuple[str, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _decision_fields(self) -> Rule:
         if self.decision == "image":
-            missing = [
-                name for name in ("urgency", "study", "referral") if getattr(self, name) is None
-            ]
+            missing = [name for name in ("urgency", "study", "refer") if not getattr(self, name)]
             if missing:
                 raise ValueError(f"an image rule needs {', '.join(missing)}")
             if self.next_step is not None:
@@ -410,7 +438,9 @@ class Rule(Frozen):
         else:
             if self.next_step is None:
                 raise ValueError("a watch rule needs a next_step")
-            extra = [name for name in ("urgency", "study", "referral") if getattr(self, name)]
+            extra = [
+                name for name in ("urgency", "study", "refer", "timing") if getattr(self, name)
+            ]
             if extra:
                 raise ValueError(f"a watch rule orders nothing now: remove {', '.join(extra)}")
         return self
@@ -427,6 +457,14 @@ class Outcomes(Frozen):
     incomplete: Outcome
 
 
+class AgeAlone(Frozen):
+    """Said first when every red flag of an `image` decision is an age flag."""
+
+    text: str
+    compare_with: str = Field(description="The policy whose view is shown beside this one.")
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
 class Policy(Frozen):
     id: str
     title: str
@@ -435,8 +473,23 @@ class Policy(Frozen):
     required: tuple[str, ...]
     not_used: Mapping[str, str] = Field(default_factory=dict)
     when: Mapping[Urgency, str]
+    age_alone: AgeAlone | None = None
     rules: tuple[Rule, ...] = Field(min_length=1)
     outcomes: Outcomes
+
+
+class AskBeforeOrdering(Frozen):
+    raises_urgency: str
+    changes_study: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class Notices(Frozen):
+    """Caveats said first, above the order (knowledge/notices.yaml)."""
+
+    version: int
+    ask_before_ordering: AskBeforeOrdering
+    urgency_words: Mapping[Urgency, str]
 
 
 class HandoutSection(Frozen):
@@ -444,35 +497,87 @@ class HandoutSection(Frozen):
     bullets: tuple[str, ...] = Field(min_length=1)
 
 
+class HandoutLabels(Frozen):
+    """The handout's own words around the content, in its language."""
+
+    language: str = Field(description="The language's name in itself (English, Español).")
+    reasons: str
+    scan: str
+    referrals: str
+    tests: str
+    next_steps: str
+    print: str
+    pdf: str
+    letter: str
+    a4: str
+
+
 class ConservativeHandout(Frozen):
-    """What the patient takes home when no scan is needed now."""
+    """No scan now and no flag to watch."""
 
     title: str
     intro: str
     sections: tuple[HandoutSection, ...]
-    warning_heading: str
-    warning_signs: tuple[str, ...] = Field(min_length=1)
-    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class WatchHandout(Frozen):
+    """No scan now, with a planned next step for a weak flag (a `watch` rule)."""
+
+    title: str
+    intro: str
+    next_steps: Mapping[str, str] = Field(description="Watch rule id -> the step in plain words.")
+    sections: tuple[HandoutSection, ...]
 
 
 class ImageHandout(Frozen):
-    """A short, plain explanation of why a scan and a referral are needed now."""
+    """Why a scan is ordered, when, and who the patient will see. `{scan}` and `{scan_short}`
+    in a title or intro are the study in plain words."""
 
-    title: str
-    intro: str
+    titles: Mapping[Urgency, str]
+    intro: Mapping[Urgency, str]
     when: Mapping[Urgency, str]
+    here_titles: Mapping[Urgency, str] = Field(
+        description="Replace `titles` when the patient is already in the emergency department."
+    )
+    here: Mapping[Urgency, str] = Field(
+        description="Replace `when` when the patient is already in the emergency department."
+    )
+    scans: Mapping[str, str]
+    scan_short: Mapping[str, str]
     conditions: Mapping[str, str]
     other_reason: str
+    referrals: Mapping[str, str]
+    steps: Mapping[str, str] = Field(description="Plan step id -> the step in plain words.")
     sections: tuple[HandoutSection, ...]
-    warning_heading: str
-    warning_signs: tuple[str, ...] = Field(min_length=1)
-    sources: tuple[str, ...] = Field(min_length=1)
 
 
-class Handouts(Frozen):
+class WarningSign(Frozen):
+    text: str
+    findings: tuple[str, ...] = Field(
+        min_length=1, description="Not listed when the patient already has one of these."
+    )
+
+
+class HandoutWarnings(Frozen):
+    emergency_heading: str
+    soon_heading: str
+    worse: str = Field(description="For a patient who already has a warning sign.")
+    emergency: tuple[WarningSign, ...] = Field(min_length=1)
+    soon: tuple[WarningSign, ...] = Field(min_length=1)
+
+
+class Handout(Frozen):
+    """The patient handout in one language (knowledge/handout.yaml, handout.<lang>.yaml)."""
+
     version: int
+    lang: str
+    labels: HandoutLabels
+    self_care: HandoutSection
     conservative: ConservativeHandout
+    watch: WatchHandout
     image: ImageHandout
+    warnings: HandoutWarnings
+    sources: tuple[str, ...] = Field(min_length=1)
 
 
 class NlpSettings(Frozen):
@@ -500,6 +605,28 @@ class NlpRules(Frozen):
 
 FindingValue: TypeAlias = StrictBool | None
 
+#: spinewise covers adults (CONTRACT.md §3): the source text and the ACR criteria are for adults,
+#: and red flags in children are another question. Ages outside this range are refused, never
+#: decided.
+ADULT_AGE = (18, 120)
+_ADULT_AGE_SCHEMA = WithJsonSchema(
+    {"type": "number", "minimum": ADULT_AGE[0], "maximum": ADULT_AGE[1]}
+)
+AdultAge: TypeAlias = Annotated[
+    float, Field(strict=True), AfterValidator(lambda age: _adult_age(age)), _ADULT_AGE_SCHEMA
+]
+
+
+def _adult_age(age: float) -> float:
+    low, high = ADULT_AGE
+    if not low <= age <= high:
+        raise PydanticCustomError(
+            "adult_age",
+            "spinewise is for adults: give an age from {low} to {high} years, not {age}",
+            {"low": low, "high": high, "age": f"{age:g}"},
+        )
+    return age
+
 
 class Presentation(BaseModel):
     """What is known about one patient: age, setting and tri-state findings.
@@ -523,7 +650,9 @@ class Presentation(BaseModel):
         },
     )
 
-    age: Annotated[float, Field(strict=True, ge=0, le=120)] | None = None
+    age: AdultAge | None = Field(
+        None, description=f"Years, {ADULT_AGE[0]} to {ADULT_AGE[1]} (adults only)."
+    )
     setting: Setting | None = None
     findings: dict[str, FindingValue] = Field(
         default_factory=dict,
@@ -615,10 +744,16 @@ def _unknown_finding_error(key: Any, value: Any, known: frozenset[str]) -> InitE
     )
 
 
+_CUSTOM_ERRORS = frozenset({"adult_age", "unknown_finding"})
+
+
 def _as_init_errors(exc: ValidationError) -> list[InitErrorDetails]:
     details: list[InitErrorDetails] = []
     for error in exc.errors():
-        detail = InitErrorDetails(type=error["type"], loc=error["loc"], input=error.get("input"))
+        kind: str | PydanticCustomError = error["type"]
+        if kind in _CUSTOM_ERRORS:  # ours: its message is already written out
+            kind = PydanticCustomError(error["type"], error["msg"].replace("{", "{{"))
+        detail = InitErrorDetails(type=kind, loc=error["loc"], input=error.get("input"))
         if "ctx" in error:
             detail["ctx"] = error["ctx"]
         details.append(detail)
@@ -654,21 +789,75 @@ class SuspectedCondition(Out):
     sources: list[str]
 
 
+class StudyOrder(Out):
+    """Another study indicated now, with its own timing."""
+
+    study: str
+    procedure: str
+    urgency: Urgency
+    when: str
+
+
 class ImagingOrder(Out):
     study: str
     procedure: str
-    when: str
+    when: str = Field(description="When, for this study: the urgency's timing and the rule's.")
     codes: dict[str, list[str]]
     acr_variant: str | None = None
     if_mri_contraindicated: str | None = None
     also: list[str] = Field(default_factory=list, description="Other studies also indicated.")
+    also_orders: list[StudyOrder] = Field(
+        default_factory=list, description="The studies of `also`, each with its timing."
+    )
+
+
+class ReferralOrder(Out):
+    """One team to refer to, at the most pressing urgency of the rules that name it."""
+
+    id: str
+    to: str
+    urgency: Urgency
+    sources: list[str]
 
 
 class PlannedStep(Out):
+    rule: str = Field(description="The weak-flag rule that plans it.")
     action: str
     when: str
     because: list[str]
     sources: list[str]
+    study: str | None = Field(None, description="The study it would order, if any.")
+
+
+class Notice(Out):
+    """A caveat said first, above the order: `ask_before_ordering` (a provisional decision) or
+    `age_alone` (the seed policy's decision rests on age alone)."""
+
+    id: Literal["ask_before_ordering", "age_alone"]
+    text: str
+    sources: list[str]
+
+
+class IfYes(Out):
+    """The order a yes to every question of `ask_before_ordering` would give."""
+
+    urgency: Urgency
+    study: str
+    procedure: str
+    when: str
+
+
+class ComparedView(Out):
+    """Another policy's view of the same presentation (shown beside an age-alone decision)."""
+
+    policy: PolicyRef
+    decision: Decision
+    urgency: Urgency | None
+    imaging: ImagingOrder | None
+    referrals: list[ReferralOrder]
+    next_steps: list[PlannedStep]
+    unanswered: list[str]
+    plan: list[str]
 
 
 class Evidence(Out):
@@ -698,10 +887,28 @@ class Assessment(Out):
         description="Present findings that raise a weak suspicion only (next step planned)."
     )
     unanswered: list[str] = Field(description="Required questions still unknown (and `age`).")
+    provisional: bool = Field(
+        description="`image`, and an unanswered question could still raise the urgency or "
+        "change the study: ask `ask_before_ordering` first."
+    )
+    ask_before_ordering: list[str] = Field(
+        description="The unanswered questions that could raise the urgency or change the study, "
+        "most urgent first (empty unless provisional)."
+    )
+    if_yes: IfYes | None = Field(
+        description="The order if every question of `ask_before_ordering` were answered yes."
+    )
+    notices: list[Notice] = Field(description="Caveats to say first, before the order.")
+    compared: ComparedView | None = Field(
+        description="Another policy's view, shown beside this one (when the decision rests on "
+        "age alone)."
+    )
     imaging: ImagingOrder | None
-    referral: str | None
+    referral: str | None = Field(description="The referrals in one line (see `referrals`).")
+    referrals: list[ReferralOrder] = Field(description="One entry per team, with its urgency.")
     next_steps: list[PlannedStep]
     plan: list[str]
+    steps: list[str] = Field(description="The ids of the plan's steps (knowledge/steps.yaml).")
     evidence: list[Evidence]
     rules_fired: list[str]
     sources: list[SourceRef]

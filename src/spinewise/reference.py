@@ -5,6 +5,8 @@ A test checks that the committed page is current, so the reference never drifts 
 
 from __future__ import annotations
 
+import json
+
 from spinewise.model import Codes, RecordRule, RecordSource, when_text
 from spinewise.rulebook import Rulebook, default_rulebook
 
@@ -67,6 +69,17 @@ def reference_markdown(rb: Rulebook | None = None) -> str:
         out += [f"- `{ref}`: {why}" for ref, why in p.not_used.items()]
         out += ["", "Imaging timing by urgency:", ""]
         out += [f"- {urgency}: {text}" for urgency, text in p.when.items()]
+        timings = [(r.id, r.timing) for r in p.rules if r.timing]
+        out += [f"- with `{rid}`, for its study: {timing}" for rid, timing in timings]
+        if p.age_alone is not None:
+            out += [
+                "",
+                f"When every red flag is an age flag (the decision rests on age alone), said "
+                f"first, with the `{p.age_alone.compare_with}` view beside it "
+                f"({_cites(p.age_alone.sources)}):",
+                "",
+                f"> {_cell(p.age_alone.text)}",
+            ]
         out.append("")
     out += [
         "## Findings",
@@ -110,6 +123,45 @@ def reference_markdown(rb: Rulebook | None = None) -> str:
     for e in rb.evidence:
         about = e.about + (f" (≥ {e.min_flags} flags)" if e.min_flags > 1 else "")
         out.append(f"| `{about}` | {e.setting} | {_cell(e.statement)} | {_cites(e.sources)} |")
+    out += [
+        "",
+        "## Referrals",
+        "",
+        "A rule names the teams it refers to; each team is referred to once, at the most "
+        "pressing urgency of the rules that name it (one line per team in the plan).",
+        "",
+        "| id | refer to | sources |",
+        "|---|---|---|",
+    ]
+    for team in rb.referrals.values():
+        out.append(f"| `{team.id}` | {_cell(team.to)} | {_cites(team.sources)} |")
+    out += [
+        "",
+        "## Plan steps",
+        "",
+        "Each step is said once; a step that `covers` another replaces it; a step with "
+        "`with_study` is said only when one of those studies is ordered.",
+        "",
+        "| id | step | covers | with study | sources |",
+        "|---|---|---|---|---|",
+    ]
+    for step in rb.steps.values():
+        out.append(
+            f"| `{step.id}` | {_cell(step.text)} | {', '.join(step.covers) or '-'} | "
+            f"{', '.join(step.with_study) or '-'} | {_cites(step.sources)} |"
+        )
+    out += _provisional_section(rb)
+    out += ["", "## Patient handouts", ""]
+    out += [
+        "Written in plain language (Flesch-Kincaid grade 6-8 in English; Fernández-Huerta 60-90 "
+        "in Spanish, both measured by the tests), from the same assessment the clinician sees. "
+        "Languages (`?lang=` on `/handout/{id}`, `/handout/{id}.pdf` and "
+        "`/api/v1/handout/{id}`; PDF on `?paper=letter` or `a4`):",
+        "",
+    ]
+    for lang, h in rb.handouts.items():
+        name = "handout.yaml" if lang == "en" else f"handout.{lang}.yaml"
+        out.append(f"- `{lang}` ({h.labels.language}): `{name}`")
     out += ["", "## Value sets", ""]
     for v in rb.value_sets.values():
         out.append(f"- `{v.id}` ({v.title}, {_cites(v.sources)}): {_codes(v.codes)}")
@@ -181,6 +233,66 @@ def _record_rules(rb: Rulebook) -> list[str]:
     out += [f"- `{u.ucum}`: {u.days} day(s)" for u in rb.units.time]
     out += [f"- `{u.ucum}`: °C = (value - {u.minus}) * {u.times}" for u in rb.units.temperature]
     return out
+
+
+def _provisional_section(rb: Rulebook) -> list[str]:
+    """The provisional fields of an assessment, in CONTRACT.md's style, with a real example."""
+    from spinewise.engine import assess
+
+    age = 70
+    result = assess({"age": age}, "acr", rulebook=rb)
+    example = result.model_dump(
+        mode="json",
+        include={"decision", "urgency", "provisional", "ask_before_ordering", "if_yes", "notices"},
+    )
+    if result.imaging is not None:
+        example["imaging"] = {"study": result.imaging.study, "when": result.imaging.when, "…": "…"}
+    ask = rb.notices.ask_before_ordering
+    return [
+        "",
+        "## Provisional decisions (assessment output)",
+        "",
+        "An `image` decision is **provisional** when an unanswered required question could still "
+        "raise its urgency or change its study (the studies ordered, with their contrast). The "
+        "assessment then says so first, before the order:",
+        "",
+        f"For example, `acr`, age {age}, nothing else asked:",
+        "",
+        "```json",
+        json.dumps(example, indent=2, ensure_ascii=False),
+        "```",
+        "",
+        "- `provisional` (boolean): `true` exactly when some answer to the unanswered required "
+        "questions would change `urgency`, `imaging.study` or `imaging.also`; always `false` "
+        "for `conservative` and `incomplete`, and when nothing is unanswered.",
+        "- `ask_before_ordering` (finding ids, and `age` when unknown): the unanswered questions "
+        "that could make that change, most urgent first (by the urgency a yes to each alone "
+        "would give, then the policy's order of acuity). Empty unless provisional. A question "
+        "listed may matter only together with another (acr: leg weakness and fever together "
+        "are an emergency).",
+        "- `if_yes`: `{urgency, study, procedure, when}`, the order if every question listed were "
+        "answered yes; `null` unless provisional.",
+        "- `notices`: caveats to say first, in this order, each `{id, text, sources}`: "
+        "`ask_before_ordering` (when provisional), then `age_alone` (when the policy has such "
+        "a notice and every red flag is an age flag; `compared` then holds the other policy's "
+        "view: `policy`, `decision`, `urgency`, `imaging`, `referrals`, `next_steps`, "
+        "`unanswered`, `plan`).",
+        "- `referrals`: one entry per team, `{id, to, urgency, sources}`, most pressing first; "
+        "`referral` is the same in one line.",
+        "",
+        "The sentences come from `notices.yaml` "
+        f"({_cites(ask.sources)}): when the urgency could rise, "
+        f"“{_cell(ask.raises_urgency)}”; when only the study could change, "
+        f"“{_cell(ask.changes_study)}”; urgency words: "
+        + ", ".join(f"{u} → “{w}”" for u, w in rb.notices.urgency_words.items())
+        + ".",
+        "",
+        "The interactive questions (`spinewise assess --ask`) follow the same rule: they ask the "
+        "required questions most acute first, skip a question that cannot change anything, and "
+        "stop only when no answer to the rest can change the decision, the urgency, the "
+        "studies, the referrals or the suspected conditions (proved by enumeration for every "
+        "policy in `tests/test_asking_rule.py`).",
+    ]
 
 
 if __name__ == "__main__":

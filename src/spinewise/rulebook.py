@@ -11,6 +11,8 @@ import difflib
 import functools
 import hashlib
 import json
+import re
+import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -23,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from spinewise.model import (
     CODED_READERS,
+    URGENCY_ORDER,
     AgeFlag,
     Answers,
     CodeSystems,
@@ -30,15 +33,18 @@ from spinewise.model import (
     EvidenceItem,
     Finding,
     Frozen,
-    Handouts,
+    Handout,
     NlpRules,
     NlpSettings,
+    Notices,
+    PlanStep,
     Policy,
     Quantity,
     Reader,
     Recent,
     RecordRule,
     RecordRules,
+    Referral,
     Source,
     Study,
     Units,
@@ -47,7 +53,14 @@ from spinewise.model import (
     when_ids,
 )
 
-__all__ = ["Rulebook", "RulebookError", "UnknownPolicyError", "default_rulebook", "load_rulebook"]
+__all__ = [
+    "Rulebook",
+    "RulebookError",
+    "UnknownPolicyError",
+    "acuity",
+    "default_rulebook",
+    "load_rulebook",
+]
 
 
 class RulebookError(ValueError):
@@ -97,6 +110,16 @@ class EvidenceFile(Frozen):
     evidence: tuple[EvidenceItem, ...]
 
 
+class ReferralsFile(Frozen):
+    version: int
+    referrals: tuple[Referral, ...]
+
+
+class StepsFile(Frozen):
+    version: int
+    steps: tuple[PlanStep, ...]
+
+
 M = TypeVar("M", bound=BaseModel)
 
 TOP_LEVEL_FILES = frozenset(
@@ -106,12 +129,17 @@ TOP_LEVEL_FILES = frozenset(
         "conditions.yaml",
         "studies.yaml",
         "evidence.yaml",
+        "referrals.yaml",
+        "steps.yaml",
+        "notices.yaml",
         "handout.yaml",
         "units.yaml",
         "code_systems.yaml",
         "record_rules.yaml",
     }
 )
+#: The handout in English is `handout.yaml`; each translation is `handout.<lang>.yaml`.
+HANDOUT_LANGUAGE = re.compile(r"handout\.([a-z]{2})\.yaml")
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,7 +158,10 @@ class Rulebook:
     evidence: tuple[EvidenceItem, ...]
     value_sets: Mapping[str, ValueSet]
     policies: Mapping[str, Policy]
-    handouts: Handouts
+    referrals: Mapping[str, Referral]
+    steps: Mapping[str, PlanStep]
+    notices: Notices
+    handouts: Mapping[str, Handout]  # language -> handout; English first
     nlp: NlpRules
     units: Units
     code_systems: CodeSystems
@@ -328,7 +359,14 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
         "study",
     )
     evidence = _parse(EvidenceFile, "evidence.yaml", need("evidence.yaml")).evidence
-    handouts = _parse(Handouts, "handout.yaml", need("handout.yaml"))
+    referrals = _index(
+        _parse(ReferralsFile, "referrals.yaml", need("referrals.yaml")).referrals,
+        "referrals.yaml",
+        "referral",
+    )
+    steps = _index(_parse(StepsFile, "steps.yaml", need("steps.yaml")).steps, "steps.yaml", "step")
+    notices = _parse(Notices, "notices.yaml", need("notices.yaml"))
+    handouts = {"en": _parse(Handout, "handout.yaml", need("handout.yaml"))}
     nlp = NlpRules(
         settings=_parse(NlpSettings, "nlp/settings.yaml", need("nlp/settings.yaml")),
         target_rules=tuple(need("nlp/target_rules.json").get("target_rules", [])),
@@ -351,6 +389,8 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
             policies[stem] = policy
         elif name.startswith("nlp/"):
             continue  # read above; medspaCy validates the rule shapes when it loads them
+        elif match := HANDOUT_LANGUAGE.fullmatch(name):
+            handouts[match.group(1)] = _parse(Handout, name, data)
         elif name not in TOP_LEVEL_FILES:
             raise RulebookError(f"{name}: unexpected file in the knowledge directory")
     units = _parse(Units, "units.yaml", need("units.yaml"))
@@ -377,6 +417,9 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
         evidence=evidence,
         value_sets=value_sets,
         policies=policies,
+        referrals=referrals,
+        steps=steps,
+        notices=notices,
         handouts=handouts,
         nlp=nlp,
         units=units,
@@ -421,6 +464,17 @@ class _Checker:
     def sources(self, where: str, ids: Iterable[str]) -> None:
         self.refs(where, "source", ids, self.rb.sources)
 
+    def fields(self, where: str, text: str, allowed: set[str]) -> None:
+        """A template uses only the braced names it is filled with."""
+        try:
+            used = _fields(text)
+        except ValueError as exc:
+            self.errors.append(f"{where}: not a valid template: {exc}")
+            return
+        for name in sorted(used - allowed):
+            known = ", ".join(sorted(allowed)) or "none"
+            self.errors.append(f"{where}: unknown field {{{name}}} (known: {known})")
+
 
 def _check_references(rb: Rulebook) -> None:
     check = _Checker(rb)
@@ -451,22 +505,125 @@ def _check_references(rb: Rulebook) -> None:
             {"context"} | flags | set(rb.conditions),
         )
         check.sources(where, e.sources)
+    named = {
+        **dict.fromkeys(rb.findings, "finding"),
+        **dict.fromkeys(rb.age_flags, "age flag"),
+        **dict.fromkeys(rb.conditions, "condition"),
+        **dict.fromkeys(rb.studies, "study"),
+    }
     for v in rb.value_sets.values():
         check.sources(f"value_sets/{v.id}.yaml", v.sources)
+        if v.id in named:
+            # `rules show ID` and the reference must name one thing.
+            check.errors.append(f"value_sets/{v.id}.yaml: {v.id!r} is already a {named[v.id]} id")
     _check_record_rules(check)
-    for kind in ("conservative", "image"):
-        check.sources(f"handout.yaml: {kind}", getattr(rb.handouts, kind).sources)
-    check.refs(
-        "handout.yaml: image.conditions", "condition", rb.handouts.image.conditions, rb.conditions
-    )
-    missing = set(rb.conditions) - set(rb.handouts.image.conditions)
-    for cid in sorted(missing):
-        check.errors.append(f"handout.yaml: image.conditions: no plain explanation of {cid!r}")
+    _check_plan_parts(check)
+    _check_handouts(check)
     _check_nlp(check)
     for p in rb.policies.values():
         _check_policy(check, p)
     if check.errors:
         raise RulebookError("; ".join(check.errors))
+
+
+def _check_plan_parts(check: _Checker) -> None:
+    """Referrals, plan steps and notices: sources, references, template fields."""
+    rb = check.rb
+    for r in rb.referrals.values():
+        check.sources(f"referrals.yaml: referrals ({r.id})", r.sources)
+    for step in rb.steps.values():
+        where = f"steps.yaml: steps ({step.id})"
+        check.sources(where, step.sources)
+        check.refs(f"{where}.covers", "step", step.covers, rb.steps)
+        check.refs(f"{where}.with_study", "study", step.with_study, rb.studies)
+    ask = rb.notices.ask_before_ordering
+    check.sources("notices.yaml: ask_before_ordering", ask.sources)
+    check.fields("notices.yaml: ask_before_ordering.raises_urgency", ask.raises_urgency,
+                 {"questions", "urgency", "procedure"})  # fmt: skip
+    check.fields("notices.yaml: ask_before_ordering.changes_study", ask.changes_study,
+                 {"questions", "procedure"})  # fmt: skip
+    for urgency in ("emergency", "urgent", "routine"):
+        if urgency not in rb.notices.urgency_words:
+            check.errors.append(f"notices.yaml: urgency_words: no word for {urgency!r}")
+
+
+def _check_handouts(check: _Checker) -> None:
+    """Every handout names every condition, study, referral and weak-flag step in plain words,
+    and every translation has every string of the English one, in the same places."""
+    rb = check.rb
+    english = rb.handouts["en"]
+    watch_rules = {r.id for p in rb.policies.values() for r in p.rules if r.decision == "watch"}
+    for lang, h in rb.handouts.items():
+        name = "handout.yaml" if lang == "en" else f"handout.{lang}.yaml"
+        if h.lang != lang:
+            check.errors.append(f"{name}: lang {h.lang!r} must be {lang!r}")
+        check.sources(name, h.sources)
+        image = h.image
+        for key, mapping, known in (
+            ("image.conditions", image.conditions, rb.conditions),
+            ("image.scans", image.scans, rb.studies),
+            ("image.scan_short", image.scan_short, rb.studies),
+            ("image.referrals", image.referrals, rb.referrals),
+            ("watch.next_steps", h.watch.next_steps, watch_rules),
+        ):
+            check.refs(f"{name}: {key}", "id", mapping, known)
+            for ref in sorted(set(known) - set(mapping)):
+                check.errors.append(f"{name}: {key}: no plain words for {ref!r}")
+        check.refs(f"{name}: image.steps", "step", image.steps, rb.steps)
+        for urgency in ("emergency", "urgent", "routine"):
+            for key, texts in (("titles", image.titles), ("intro", image.intro),
+                               ("when", image.when)):  # fmt: skip
+                if urgency not in texts:
+                    check.errors.append(f"{name}: image.{key}: no text for {urgency!r}")
+                else:
+                    check.fields(f"{name}: image.{key}.{urgency}", texts[urgency],
+                                 {"scan", "scan_short"})  # fmt: skip
+        for urgency, text in image.here.items():
+            check.fields(f"{name}: image.here.{urgency}", text, set())
+            if urgency not in image.here_titles:
+                check.errors.append(f"{name}: image.here_titles: no title for {urgency!r}")
+        for urgency, text in image.here_titles.items():
+            check.fields(f"{name}: image.here_titles.{urgency}", text, {"scan", "scan_short"})
+        for sign in (*h.warnings.emergency, *h.warnings.soon):
+            check.refs(f"{name}: warnings ({sign.text[:30]})", "finding", sign.findings,
+                       rb.findings)  # fmt: skip
+        if lang != "en":
+            check.errors += [f"{name}: {problem}" for problem in _same_shape(
+                english.model_dump(exclude={"lang", "sources"}),
+                h.model_dump(exclude={"lang", "sources"}), "")]  # fmt: skip
+
+
+def _same_shape(en: Any, other: Any, where: str) -> list[str]:
+    """Where a translation differs in shape from the English: a missing or extra key, a list of
+    another length, an empty string, or an id list (`findings`) that is not the same."""
+    here = where or "(top level)"
+    if isinstance(en, Mapping):
+        if not isinstance(other, Mapping):
+            return [f"{here}: not a mapping"]
+        problems = [f"{where}.{k}: missing".lstrip(".") for k in en if k not in other]
+        problems += [f"{where}.{k}: not in the English".lstrip(".") for k in other if k not in en]
+        for key in en:
+            if key in other:
+                problems += _same_shape(en[key], other[key], f"{where}.{key}".lstrip("."))
+        return problems
+    if isinstance(en, list | tuple):
+        if not isinstance(other, list | tuple) or len(other) != len(en):
+            return [f"{here}: {len(en)} entries in the English"]
+        if where.endswith("findings"):
+            return [] if list(en) == list(other) else [f"{here}: must be the English ids"]
+        return [p for i, (a, b) in enumerate(zip(en, other, strict=True))
+                for p in _same_shape(a, b, f"{where}[{i}]")]  # fmt: skip
+    if isinstance(en, str):
+        if not isinstance(other, str) or not other.strip():
+            return [f"{here}: no translation"]
+        wanted = _fields(en)
+        if _fields(other) != wanted:
+            return [f"{here}: must use the fields {sorted(wanted)} as the English does"]
+    return []
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def _check_nlp(check: _Checker) -> None:
@@ -512,6 +669,10 @@ def _check_policy(check: _Checker, p: Policy) -> None:
             check.refs(f"{where}.study", "study", [r.study], rb.studies)
         if r.urgency is not None and r.urgency not in p.when:
             check.errors.append(f"{where}: urgency {r.urgency!r} has no entry under `when`")
+        check.refs(f"{where}.refer", "referral", r.refer, rb.referrals)
+        check.refs(f"{where}.plan", "step", r.plan, rb.steps)
+        if r.next_step is not None and r.next_step.study is not None:
+            check.refs(f"{where}.next_step.study", "study", [r.next_step.study], rb.studies)
         check.sources(where, r.sources)
         if any(ref in rb.age_flags for ref in refs) and "age" not in p.required:
             check.errors.append(f"{where}: uses an age flag but `age` is not required")
@@ -526,6 +687,38 @@ def _check_policy(check: _Checker, p: Policy) -> None:
     for ref in p.required:
         if ref != "age" and ref not in used:
             check.errors.append(f"{name}: required {ref!r} is used by no rule")
+    _check_acuity_order(check, p)
+    if p.age_alone is not None:
+        check.sources(f"{name}: age_alone", p.age_alone.sources)
+        other = p.age_alone.compare_with
+        if other == p.id or other not in rb.policies:
+            check.errors.append(f"{name}: age_alone.compare_with: {other!r} is not another policy")
+
+
+def acuity(policy: Policy, ref: str) -> int:
+    """How pressing a yes to this required question can make the decision: the rank (0 =
+    emergency) of the most pressing image rule that uses it; age ranks first (it is asked
+    first), and a question that no image rule uses ranks last."""
+    if ref == "age":
+        return -1
+    ranks = [
+        URGENCY_ORDER.index(rule.urgency)
+        for rule in policy.rules
+        if rule.decision == "image" and rule.urgency and ref in when_ids(rule.when)
+    ]
+    return min(ranks, default=len(URGENCY_ORDER))
+
+
+def _check_acuity_order(check: _Checker, p: Policy) -> None:
+    """`required` is the order of the questions: most acute first (the interactive questions,
+    the page and the `ask_before_ordering` list follow it)."""
+    ranks = [acuity(p, ref) for ref in p.required]
+    for i in range(1, len(ranks)):
+        if ranks[i] < ranks[i - 1]:
+            check.errors.append(
+                f"policies/{p.id}.yaml: required: {p.required[i]!r} can be more urgent than "
+                f"{p.required[i - 1]!r} and must come before it (order by acuity)"
+            )
 
 
 def _check_record_rules(check: _Checker) -> None:
