@@ -8,7 +8,33 @@ import json
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["ContentTypes"]
+__all__ = ["MAX_AUTHORIZATION_BYTES", "ContentTypes", "HeaderLimits"]
+
+#: CDS Hooks tokens are a few hundred bytes; nothing legitimate sends an 8 KB Authorization.
+MAX_AUTHORIZATION_BYTES = 8 * 1024
+
+
+class HeaderLimits:
+    """431 for requests whose headers (all together) or whose Authorization header are too
+    large, before anything reads them. (`spinewise serve` also stops reading oversized headers
+    off the socket: see `CappedHttpToolsProtocol`.)"""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            total = 0
+            for key, value in scope["headers"]:
+                total += len(key) + len(value)
+                if key.lower() == b"authorization" and len(value) > MAX_AUTHORIZATION_BYTES:
+                    await _reply(send, 431, "the Authorization header is too large")
+                    return
+            if total > self.max_bytes:
+                await _reply(send, 431, "request headers too large")
+                return
+        await self.app(scope, receive, send)
 
 
 class ContentTypes:
