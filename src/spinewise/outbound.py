@@ -83,53 +83,62 @@ def parse_json(data: bytes | str) -> Any:
     return pydantic_core.from_json(data, allow_inf_nan=False)
 
 
-class _CappedStream(httpx.AsyncByteStream):
-    def __init__(self, stream: httpx.AsyncByteStream, cap: int, host: str) -> None:
-        self._stream = stream
-        self._cap = cap
-        self._host = host
+def _capped_classes(http: Any) -> Any:
+    """The capped transport class for an httpx-compatible module (httpx, or httpx2 that Authlib
+    uses): the same code, the module's own base classes."""
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        seen = 0
-        async for chunk in self._stream:
-            seen += len(chunk)
-            if seen > self._cap:
-                raise OutboundError(f"{self._host}: response over {self._cap} bytes")
-            yield chunk
+    class CappedStream(http.AsyncByteStream):  # type: ignore[misc]
+        def __init__(self, stream: Any, cap: int, host: str) -> None:
+            self._stream = stream
+            self._cap = cap
+            self._host = host
 
-    async def aclose(self) -> None:
-        await self._stream.aclose()
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            seen = 0
+            async for chunk in self._stream:
+                seen += len(chunk)
+                if seen > self._cap:
+                    raise OutboundError(f"{self._host}: response over {self._cap} bytes")
+                yield chunk
+
+        async def aclose(self) -> None:
+            await self._stream.aclose()
+
+    class CappedTransport(http.AsyncBaseTransport):  # type: ignore[misc]
+        """Every response body is counted as it arrives and cut off at the cap."""
+
+        def __init__(self, cap: int) -> None:
+            self._inner = http.AsyncHTTPTransport(retries=0)
+            self._cap = cap
+
+        async def handle_async_request(self, request: Any) -> Any:
+            host = f"{request.url.scheme}://{request.url.netloc.decode('ascii', 'replace')}"
+            response = await self._inner.handle_async_request(request)
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self._cap:
+                await response.aclose()
+                raise OutboundError(f"{host}: response of {declared} bytes is over {self._cap}")
+            return http.Response(
+                status_code=response.status_code,
+                headers=response.headers,
+                stream=CappedStream(response.stream, self._cap, host),
+                extensions=response.extensions,
+            )
+
+        async def aclose(self) -> None:
+            await self._inner.aclose()
+
+    return CappedTransport
 
 
-class _CappedTransport(httpx.AsyncBaseTransport):
-    """Every response body is counted as it arrives and cut off at the cap."""
-
-    def __init__(self, cap: int) -> None:
-        self._inner = httpx.AsyncHTTPTransport(retries=0)
-        self._cap = cap
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        host = f"{request.url.scheme}://{request.url.netloc.decode('ascii', 'replace')}"
-        response = await self._inner.handle_async_request(request)
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self._cap:
-            await response.aclose()
-            raise OutboundError(f"{host}: response of {declared} bytes is over {self._cap}")
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        return httpx.Response(
-            status_code=response.status_code,
-            headers=response.headers,
-            stream=_CappedStream(response.stream, self._cap, host),
-            extensions=response.extensions,
-        )
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+_CappedTransport = _capped_classes(httpx)
 
 
-def capped_transport(limits: Limits) -> httpx.AsyncBaseTransport:
-    """The transport of `capped_client`, for clients built by other libraries (Authlib)."""
-    return _CappedTransport(limits.max_bytes)
+def capped_transport(limits: Limits, http: Any = httpx) -> Any:
+    """The transport of `capped_client` built on `http` (an httpx-compatible module), for
+    clients made by other libraries (Authlib's, on httpx2)."""
+    transport = _CappedTransport if http is httpx else _capped_classes(http)
+    return transport(limits.max_bytes)
 
 
 def capped_client(limits: Limits, **kwargs: Any) -> httpx.AsyncClient:

@@ -140,7 +140,7 @@ async def read_chart(
         if extracted is None:
             break  # the note extractor is not installed: the record alone pre-fills the page
         chart.notes_read += 1
-        _from_note(extracted, f"DocumentReference/{doc.get('id', '?')}", chart)
+        _from_note(extracted, text, f"DocumentReference/{doc.get('id', '?')}", chart)
     return chart
 
 
@@ -168,7 +168,17 @@ def _from_record(rb: Rulebook, found: Intake, chart: Chart) -> None:
             chart.suggestions.setdefault(e.finding, []).append(f"{e.resource}: {e.code}")
 
 
-def _from_note(extracted: Any, name: str, chart: Chart) -> None:
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around a mention (what the clinician checks it against), at most 200
+    characters."""
+    left = max(text.rfind(mark, 0, start) for mark in (".", "!", "?", "\n")) + 1
+    rights = [i for i in (text.find(mark, end) for mark in (".", "!", "?", "\n")) if i != -1]
+    right = min(rights) + 1 if rights else len(text)
+    sentence = " ".join(text[left:right].split())
+    return sentence if len(sentence) <= 200 else sentence[:197] + "..."
+
+
+def _from_note(extracted: Any, text: str, name: str, chart: Chart) -> None:
     for fid, value in extracted.findings.items():
         if value is None:
             continue
@@ -179,8 +189,10 @@ def _from_note(extracted: Any, name: str, chart: Chart) -> None:
     for mention in extracted.mentions:
         if mention.counts_as is not None:
             shown = "present" if mention.counts_as else "absent"
-            chart.evidence.setdefault(mention.finding, []).append(
-                f'{name}: "{mention.text}" ({shown})'
-            )
+            quoted = _sentence(text, mention.start, mention.end)
+            shown_here = chart.evidence.setdefault(mention.finding, [])
+            line = f'{name}: "{quoted}" ({shown})'
+            if line not in shown_here:  # two mentions in one sentence: one line
+                shown_here.append(line)
     if extracted.age is not None and "age" not in chart.answers:
         chart.answers["age"] = f"{extracted.age:g}"

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import httpx2
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 
@@ -93,7 +94,8 @@ def _oauth(client: SmartClient, redirect_uri: str, scope: str, limits: Limits) -
         scope=scope,
         redirect_uri=redirect_uri,
         code_challenge_method="S256",
-        transport=capped_transport(limits),
+        # Authlib's httpx integration runs on httpx2: the capped transport is built for it.
+        transport=capped_transport(limits, httpx2),
         follow_redirects=False,
         timeout=limits.deadline,
     )
@@ -145,6 +147,6 @@ async def exchange(
     except (AuthlibBaseError, ValueError) as exc:
         error = getattr(exc, "error", None) or type(exc).__name__
         raise SmartError(f"the EHR refused the authorization code ({error})") from None
-    except Exception as exc:  # httpx errors from inside Authlib
+    except httpx2.HTTPError as exc:  # from inside Authlib
         raise SmartError(f"the EHR's token endpoint failed ({type(exc).__name__})") from None
     return dict(token)
