@@ -22,6 +22,11 @@ class TrustedIssuer(BaseModel):
         description="FHIR base URLs its calls may name as `fhirServer` (prefetch is fetched "
         "from these only).",
     )
+    jku: list[str] = Field(
+        default_factory=list,
+        description="`jku` values its tokens may carry when `jwks` is a pinned local copy of "
+        "that JWKS (the keys still come from `jwks`, never from the token's URL).",
+    )
 
 
 class SmartClient(BaseModel):

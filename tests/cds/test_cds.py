@@ -272,8 +272,12 @@ def test_order_select_has_its_own_service_and_rates_only_the_selections(
     assert call(body, path=SELECT).json() == {"cards": []}
     body["context"]["selections"] = ["ServiceRequest/order-ct-lumbar-1"]
     assert rating(call(body, path=SELECT).json()) == "not-appropriate"
-    # A call for another hook than the service's is answered with no cards.
-    assert call(body, path=SIGN).json() == {"cards": []}
+    # The service's id decides the hook: order-sign rates every draft order, whatever the
+    # body says (the CDS Hooks sandbox labels calls with its screen's hook).
+    body["context"]["selections"] = ["ServiceRequest/some-other-order"]
+    assert rating(call(body, path=SIGN).json()) == "not-appropriate"
+    # A hook that is not about orders gets no cards.
+    assert call(order_sign(hook="patient-view"), path=SIGN).json() == {"cards": []}
 
 
 def test_no_indication_gives_no_rating_but_asks_for_it(call: Callable[..., Any]) -> None:

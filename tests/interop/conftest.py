@@ -188,11 +188,11 @@ def patients(fhir_server: Server) -> dict[str, Patient]:
     return loaded
 
 
-def launch_code(patient: Patient) -> str:
+def launch_code(patient: Patient, *, pkce: int = 2) -> str:
     """The launcher's own `launch` encoding for a provider EHR launch, login and consent
-    skipped, PKCE always (clients/README.md)."""
+    skipped, PKCE always (2; 0 is none) (clients/README.md)."""
     params = [0, patient.id, patient.practitioner, "NONE", 1, 1, 0, "", "", "", "", "", "",
-              "", 0, 2, ""]  # fmt: skip
+              "", 0, pkce, ""]  # fmt: skip
     return base64.urlsafe_b64encode(json.dumps(params).encode()).decode().rstrip("=")
 
 
@@ -245,7 +245,13 @@ def spinewise(
         log_path=folder / "decisions.sqlite3",
         public_url=url,
         smart_clients={iss: {"client_id": "spinewise-test"}},
-        cds_trusted_issuers={SANDBOX_ISSUER: {"jwks": str(jwks), "fhir": [iss, fhir_server.url]}},
+        cds_trusted_issuers={
+            SANDBOX_ISSUER: {
+                "jwks": str(jwks),
+                "jku": [f"{SANDBOX_ISSUER}/.well-known/jwks.json"],
+                "fhir": [iss, fhir_server.url],
+            }
+        },
         cds_sandbox_compat=True,
         cors_origins=[sandbox],
         dev_allow_http=True,

@@ -23,6 +23,7 @@ from spinewise.api.errors import field_errors
 from spinewise.api.fhir import operation_outcome
 from spinewise.cds.auth import TokenVerifier, Unauthorized
 from spinewise.cds.hooks import (
+    HOOKS,
     SERVICES,
     BadRequest,
     CallContext,
@@ -178,8 +179,12 @@ def build_router(settings: Settings, runtime: EhrRuntime) -> APIRouter:
         except ValidationError as exc:
             fields = "; ".join(f"{p['field']}: {p['message']}" for p in field_errors(exc.errors()))
             return _error(400, f"not a CDS Hooks request: {fields}")
+        if call.hook not in HOOKS:
+            return JSONResponse({"cards": []})  # not an ordering hook: nothing to say
         if call.hook != SERVICES[service_id]:
-            return JSONResponse({"cards": []})  # another hook's call: nothing to say
+            # The service's id says which ordering hook this is: the public CDS Hooks sandbox
+            # labels every call with the hook of its current screen, whichever service it calls.
+            call = call.model_copy(update={"hook": SERVICES[service_id]})
         allowed = call.fhirServer is not None and base_url(call.fhirServer) in _allowed_servers(
             settings, iss
         )

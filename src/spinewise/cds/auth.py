@@ -115,7 +115,7 @@ class TokenVerifier:
         if trusted is None:
             raise Unauthorized("issuer is not trusted")
         jku = header.get("jku")
-        if jku is not None and jku != trusted.jwks:
+        if jku is not None and jku != trusted.jwks and jku not in trusted.jku:
             raise Unauthorized("jku is not the issuer's allow-listed JWKS")
         jwk = await self._key(trusted.jwks, kid)
         # An EC key's curve fixes its algorithm (P-384: ES384); an RSA key takes RS* and PS*.

@@ -133,7 +133,7 @@ def _orders(request: CdsRequest) -> list[dict[str, Any]]:
             continue
         _check_order(resource)
         orders.append(dict(resource))
-    if request.hook == "order-select":
+    if request.hook == "order-select" and "selections" in request.context:
         selections = request.context.get("selections") or []
         if not isinstance(selections, list):
             raise BadRequest("context.selections: must be a list of references")
