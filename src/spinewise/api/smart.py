@@ -8,6 +8,7 @@ HttpOnly, SameSite cookie with a random session id, valid for `SPINEWISE_SMART_S
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -177,7 +178,8 @@ def build_router(settings: Settings, runtime: EhrRuntime, rulebook: Rulebook) ->
         except (FhirInputError, ValidationError) as exc:
             text = str(exc).splitlines()[0][:300]
             return message(request, 422, f"The chart has a record spinewise cannot read: {text}")
-        policy = rulebook.policies[settings.policy]
+        # A launch from a CDS card carries the card's appContext: its policy, if known.
+        policy = rulebook.policies[_policy_of(str(session.get("app_context") or ""), settings)]
         context: dict[str, Any] = {
             "note": None,
             "rb": rulebook,
@@ -194,5 +196,14 @@ def build_router(settings: Settings, runtime: EhrRuntime, rulebook: Rulebook) ->
             "show_patient": bool(session.get("need_patient_banner", True)),
         }
         return templates.TemplateResponse(request, "index.html", context)
+
+    def _policy_of(app_context: str, settings: Settings) -> str:
+        try:
+            wanted = json.loads(app_context).get("policy") if app_context else None
+        except (ValueError, AttributeError):
+            wanted = None
+        return (
+            wanted if isinstance(wanted, str) and wanted in rulebook.policies else settings.policy
+        )
 
     return router
