@@ -365,6 +365,14 @@ def test_json_nested_3000_deep_is_400(cds_client: TestClient, keys: Keys) -> Non
     assert "nested" in response.json()["detail"]
 
 
+def test_json_nested_3000_deep_on_assess_fhir_is_422_not_500(cds_client: TestClient) -> None:
+    deep = '{"resourceType": "Bundle", "entry": ' + "[" * 3000 + "]" * 3000 + "}"
+    response = cds_client.post("/api/v1/assess/fhir", content=deep,
+                               headers={"Content-Type": "application/fhir+json"})  # fmt: skip
+    assert response.status_code == 422
+    assert "recursion limit" in response.json()["issue"][0]["diagnostics"]
+
+
 @pytest.mark.parametrize(
     ("prefetch", "field"),
     [
