@@ -33,6 +33,8 @@ class SessionStore:
     def _connection(self) -> Any:
         if self._db is None:
             self._db = open_private_sqlite(self.path)
+            # A deleted session's token is overwritten on disk, not left in a free page.
+            self._db.execute("PRAGMA secure_delete=ON")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS sessions (key TEXT PRIMARY KEY, expires REAL NOT "
                 "NULL, data TEXT NOT NULL) WITHOUT ROWID"
