@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from spinewise.cds.replay import ReplayCache
-from spinewise.smart import sessions
 from spinewise.smart.sessions import SessionStore
 
 
 def test_a_session_and_its_token_expire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     now = [1_000_000.0]
-    monkeypatch.setattr(sessions.time, "time", lambda: now[0])
+    monkeypatch.setattr("spinewise.smart.sessions.time.time", lambda: now[0])
     store = SessionStore(tmp_path / "s.sqlite3", minutes=30)
     session_id = store.create({"access_token": "secret-token"})
     assert store.get(session_id) == {"access_token": "secret-token"}
