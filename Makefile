@@ -39,7 +39,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_assess.py
 
-## The EHR-side software the interop tests run against (tests/interop): smart-launcher-v2
+## The EHR-side software the interop tests run against (tests/browser/interop): smart-launcher-v2
 ## (copied from the shared clients folder, `npm ci`) and sekmet-fhir (its own venv), in .interop/.
 SHARED ?= $(or $(SPINEWISE_TEST_SHARED),../shared)
 INTEROP := .interop

@@ -29,10 +29,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser.conftest import browser  # noqa: F401  (one chromium for these tests too)
 from tests.shared import MISSING, shared
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 INTEROP = Path(os.environ.get("SPINEWISE_INTEROP_DIR") or ROOT / ".interop")
 SYNTHEA = "data/fhir_r4_samples/synthea_r4_bundles_selected"
 #: Synthea patients loaded into the FHIR server: one with metastatic prostate cancer coded, one

@@ -16,8 +16,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from spinewise.decision_log import DecisionLog
 from tests.browser.conftest import shot
+from tests.browser.interop.conftest import Patient, Server, Spinewise, launch_code
 from tests.cds.test_auth import Loopback
-from tests.interop.conftest import Patient, Server, Spinewise, launch_code
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from spinewise.decision_log import DecisionLog
 from tests.browser.conftest import shot
-from tests.interop.conftest import Patient, Server, Spinewise, launch_code
+from tests.browser.interop.conftest import Patient, Server, Spinewise, launch_code
 
 SIGN = "spinewise-lbp-imaging"
 SELECT = "spinewise-lbp-imaging-select"
