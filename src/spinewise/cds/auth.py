@@ -89,8 +89,9 @@ class TokenVerifier:
             raise Unauthorized("Authorization header too long")
         token = authorization.removeprefix("Bearer ").strip()
         try:
-            header = jwt.get_unverified_header(token)
-            unverified = jwt.decode(token, options={"verify_signature": False})
+            # One unverified read for header and claims (which issuer, which key).
+            complete = jwt.decode_complete(token, options={"verify_signature": False})
+            header, unverified = complete["header"], complete["payload"]
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"malformed token: {type(exc).__name__}") from None
         iss, jti = unverified.get("iss"), unverified.get("jti")
