@@ -187,11 +187,12 @@ def patients(fhir_server: Server) -> dict[str, Patient]:
     return loaded
 
 
-def launch_code(patient: Patient, *, pkce: int = 2) -> str:
-    """The launcher's own `launch` encoding for a provider EHR launch, login and consent
-    skipped, PKCE always (2; 0 is none) (clients/README.md)."""
-    params = [0, patient.id, patient.practitioner, "NONE", 1, 1, 0, "", "", "", "", "", "",
-              "", 0, pkce, ""]  # fmt: skip
+def launch_code(patient: Patient, *, pkce: int = 2, standalone: bool = False) -> str:
+    """The launcher's own `launch` encoding for a provider EHR launch (or a provider standalone
+    launch with the patient chosen), login and consent skipped, PKCE always (2; 0 is none)
+    (clients/README.md)."""
+    params = [2 if standalone else 0, patient.id, patient.practitioner, "NONE", 1, 1, 0, "", "",
+              "", "", "", "", "", 0, pkce, ""]  # fmt: skip
     return base64.urlsafe_b64encode(json.dumps(params).encode()).decode().rstrip("=")
 
 
@@ -223,10 +224,16 @@ class Spinewise:
     settings: Any
 
 
+def standalone_iss(launcher: Server, patient: Patient) -> str:
+    """The launcher's FHIR base for a standalone launch: its settings ride in the URL."""
+    return f"{launcher.url}/v/r4/sim/{launch_code(patient, standalone=True)}/fhir"
+
+
 @pytest.fixture(scope="session")
 def spinewise(
-    launcher: Server, fhir_server: Server, sandbox: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Spinewise]:
+    launcher: Server, fhir_server: Server, sandbox: str, patients: dict[str, Patient],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Spinewise]:  # fmt: skip
     """spinewise served by uvicorn on loopback, registered with the launcher as a public SMART
     client, trusting the sandbox's signing key for CDS Hooks calls that name the launcher's or
     sekmet's FHIR base."""
@@ -243,7 +250,10 @@ def spinewise(
     settings = Settings(
         log_path=folder / "decisions.sqlite3",
         public_url=url,
-        smart_clients={iss: {"client_id": "spinewise-test"}},
+        smart_clients={
+            iss: {"client_id": "spinewise-test"},
+            standalone_iss(launcher, patients["control"]): {"client_id": "spinewise-test"},
+        },
         cds_trusted_issuers={
             SANDBOX_ISSUER: {
                 "jwks": str(jwks),

@@ -16,7 +16,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from spinewise.decision_log import DecisionLog
 from tests.browser.conftest import shot
-from tests.browser.interop.conftest import Patient, Server, Spinewise, launch_code
+from tests.browser.interop.conftest import (
+    Patient,
+    Server,
+    Spinewise,
+    launch_code,
+    standalone_iss,
+)
 from tests.cds.test_auth import Loopback
 
 
@@ -134,3 +140,24 @@ def test_a_callback_with_another_state_is_refused(spinewise: Spinewise, launcher
 def test_a_callback_without_the_launch_cookie_is_refused(spinewise: Spinewise) -> None:
     response = httpx.get(f"{spinewise.url}/smart/callback", params={"code": "x", "state": "y"})
     assert response.status_code == 400
+
+
+def test_standalone_launch_asks_for_the_patient_scope_and_opens_the_page(
+    tab: Page, spinewise: Spinewise, launcher: Server, patients: dict[str, Patient]
+) -> None:
+    patient = patients["control"]
+    seen: list[str] = []
+    tab.on("request", lambda request: seen.append(request.url))
+    # No `launch`: the app is opened outside the EHR and asks for a patient to be chosen (the
+    # launcher's simulated picker has chosen one).
+    tab.goto(f"{spinewise.url}/smart/launch?iss={standalone_iss(launcher, patient)}")
+    expect(tab.locator("#chart-status")).to_contain_text("Pre-filled from the EHR chart")
+    authorize = next(u for u in seen if "/auth/authorize" in u)
+    query = parse_qs(urlsplit(authorize).query)
+    assert "launch" not in query and query["scope"] == [
+        "launch/patient openid fhirUser patient/*.rs"
+    ]
+    expect(tab.locator("#chart-patient")).to_contain_text("Kreiger")
+    # The control patient's chart says nothing about the red flags: every one stays unknown.
+    expect(tab.locator("#q-history_of_cancer input[value=unknown]")).to_be_checked()
+    expect(tab.locator("#q-saddle_anesthesia input[value=unknown]")).to_be_checked()
