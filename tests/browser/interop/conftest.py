@@ -187,12 +187,19 @@ def patients(fhir_server: Server) -> dict[str, Patient]:
     return loaded
 
 
-def launch_code(patient: Patient, *, pkce: int = 2, standalone: bool = False) -> str:
+#: The secret the launcher expects from a confidential client (its launch settings carry it).
+SECRET = "launcher-client-secret-7f3a"
+
+
+def launch_code(
+    patient: Patient, *, pkce: int = 2, standalone: bool = False, confidential: bool = False
+) -> str:
     """The launcher's own `launch` encoding for a provider EHR launch (or a provider standalone
-    launch with the patient chosen), login and consent skipped, PKCE always (2; 0 is none)
-    (clients/README.md)."""
+    launch with the patient chosen), login and consent skipped, PKCE always (2; 0 is none), a
+    public client (or a confidential one with `SECRET`) (clients/README.md)."""
     params = [2 if standalone else 0, patient.id, patient.practitioner, "NONE", 1, 1, 0, "", "",
-              "", "", "", "", "", 0, pkce, ""]  # fmt: skip
+              "", SECRET if confidential else "", "", "", "", 1 if confidential else 0, pkce,
+              ""]  # fmt: skip
     return base64.urlsafe_b64encode(json.dumps(params).encode()).decode().rstrip("=")
 
 
@@ -229,6 +236,11 @@ def standalone_iss(launcher: Server, patient: Patient) -> str:
     return f"{launcher.url}/v/r4/sim/{launch_code(patient, standalone=True)}/fhir"
 
 
+def confidential_iss(launcher: Server, patient: Patient) -> str:
+    """The launcher's FHIR base whose settings make spinewise a confidential client."""
+    return f"{launcher.url}/v/r4/sim/{launch_code(patient, confidential=True)}/fhir"
+
+
 @pytest.fixture(scope="session")
 def spinewise(
     launcher: Server, fhir_server: Server, sandbox: str, patients: dict[str, Patient],
@@ -253,6 +265,10 @@ def spinewise(
         smart_clients={
             iss: {"client_id": "spinewise-test"},
             standalone_iss(launcher, patients["control"]): {"client_id": "spinewise-test"},
+            confidential_iss(launcher, patients["cancer"]): {
+                "client_id": "spinewise-test",
+                "client_secret": SECRET,
+            },
         },
         cds_trusted_issuers={
             SANDBOX_ISSUER: {

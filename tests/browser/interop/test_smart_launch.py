@@ -20,6 +20,7 @@ from tests.browser.interop.conftest import (
     Patient,
     Server,
     Spinewise,
+    confidential_iss,
     launch_code,
     standalone_iss,
 )
@@ -161,3 +162,15 @@ def test_standalone_launch_asks_for_the_patient_scope_and_opens_the_page(
     # The control patient's chart says nothing about the red flags: every one stays unknown.
     expect(tab.locator("#q-history_of_cancer input[value=unknown]")).to_be_checked()
     expect(tab.locator("#q-saddle_anesthesia input[value=unknown]")).to_be_checked()
+
+
+def test_a_confidential_client_sends_its_secret(
+    tab: Page, spinewise: Spinewise, launcher: Server, patients: dict[str, Patient]
+) -> None:
+    patient = patients["cancer"]
+    iss = confidential_iss(launcher, patient)
+    tab.goto(
+        f"{spinewise.url}/smart/launch?iss={iss}&launch={launch_code(patient, confidential=True)}"
+    )
+    expect(tab.locator("#chart-status")).to_contain_text("Pre-filled from the EHR chart")
+    expect(tab.locator("#q-history_of_cancer input[value=yes]")).to_be_checked()
