@@ -602,18 +602,27 @@ def serve(
     import uvicorn
 
     from spinewise.api import create_app
+    from spinewise.api.app import ConfigurationError
+    from spinewise.api.limits import capped_protocol
 
     settings = _settings()
     try:
         application = create_app(settings)
-    except (UnknownPolicyError, RulebookError) as exc:
+    except (UnknownPolicyError, RulebookError, ConfigurationError) as exc:
         fail(str(exc))
     typer.echo(
         f"spinewise on http://{host}:{port}/ (policy {settings.policy}, "
         f"decision log {settings.log_path})",
         err=True,
     )
-    uvicorn.run(application, host=host, port=port, access_log=settings.access_log)
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        access_log=settings.access_log,
+        # Stop reading a request head past twice the app's header limit (431 before memory).
+        http=capped_protocol(2 * settings.max_header_bytes),
+    )
 
 
 def _settings() -> Settings:

@@ -600,6 +600,163 @@ class NlpRules(Frozen):
 
 
 # --------------------------------------------------------------------------------------------
+# Knowledge for EHR integration: imaging orders (knowledge/imaging_orders.yaml) and the wording of
+# the CDS Hooks cards (knowledge/cards.yaml)
+# --------------------------------------------------------------------------------------------
+
+
+class OrderedStudy(Frozen):
+    """What a lumbar imaging order's CPT code orders."""
+
+    id: str
+    label: str
+    modality: Literal["MRI", "CT", "radiography"]
+    region: Literal[
+        "lumbar",
+        "level_in_order",
+        "whole_spine",
+        "cervical",
+        "thoracic",
+        "sacroiliac",
+        "sacrum_coccyx",
+    ] = Field(
+        description="lumbar: always rated; any other: rated only with a low back pain reason."
+    )
+    cpt: tuple[str, ...] = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class ImagingScenario(Frozen):
+    """The ordered studies ACR rates usually or maybe appropriate in one clinical scenario."""
+
+    id: str
+    title: str
+    acr_variant: str | None = None
+    usually: tuple[str, ...] = Field(min_length=1)
+    may_be: tuple[str, ...] = ()
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class ImagingOrders(Frozen):
+    """Orders as the EHR sends them: CPT code → study, and the acceptable studies per scenario."""
+
+    version: int
+    value_set: str
+    studies: tuple[OrderedStudy, ...] = Field(min_length=1)
+    scenarios: tuple[ImagingScenario, ...] = Field(min_length=1)
+    rule_scenarios: Mapping[str, str] = Field(default_factory=dict)
+
+    def study_of(self, cpt: str) -> OrderedStudy | None:
+        """The study a CPT code orders (None for a code outside the table)."""
+        for study in self.studies:
+            if cpt in study.cpt:
+                return study
+        return None
+
+    def scenario_for(self, rule: Rule) -> ImagingScenario | None:
+        """The scenario whose ratings apply to an image rule."""
+        wanted = self.rule_scenarios.get(rule.id)
+        for scenario in self.scenarios:
+            if (wanted is not None and scenario.id == wanted) or (
+                wanted is None and rule.acr_variant is not None
+                and scenario.acr_variant == rule.acr_variant
+            ):  # fmt: skip
+                return scenario
+        return None
+
+
+class CardText(Frozen):
+    """One kind of card: its words, with `{placeholders}` the service fills."""
+
+    indicator: Literal["info", "warning", "critical"]
+    emergency_indicator: Literal["info", "warning", "critical"] | None = Field(
+        None, description="The indicator when the assessment's urgency is emergency."
+    )
+    summary: str = Field(max_length=139)
+    detail: str
+    suggestion: str | None = None
+    override_reasons: tuple[str, ...] = Field(
+        (), description="Codes from override_reasons offered when the card is dismissed."
+    )
+
+
+class CardKinds(Frozen):
+    better_study: CardText
+    wrong_study: CardText
+    not_appropriate: CardText
+    information_needed: CardText
+    no_indication: CardText
+
+
+class CardLinks(Frozen):
+    page: str
+    answer: str
+    handout: str
+
+
+class CardNotes(Frozen):
+    not_consulted: str
+    ask_before_ordering: str
+    more_questions: str
+    delete_order: str
+    change_order: str
+    rating: str
+    planned: str
+
+
+class CardSource(Frozen):
+    label: str
+    topic: str
+
+
+class OverrideReasonText(Frozen):
+    code: str
+    display: str
+
+
+class ChartReading(Frozen):
+    """How the SMART launch reads the chart beyond the record rules: how many notes (how recent:
+    record_rules.yaml, `notes`)."""
+
+    max_notes: int = Field(ge=0, le=100)
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class CdsCards(Frozen):
+    """The wording of the CDS Hooks cards, the reasons a clinician may give to override, and
+    how the SMART launch reads the chart."""
+
+    version: int
+    source: CardSource
+    max_questions: int = Field(ge=1, le=10)
+    links: CardLinks
+    notes: CardNotes
+    cards: CardKinds
+    override_reasons: tuple[OverrideReasonText, ...] = Field(min_length=1, max_length=10)
+    sources: tuple[str, ...] = Field(min_length=1)
+    chart: ChartReading
+
+
+#: The placeholders each card text may use (the service fills exactly these).
+CARD_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    "better_study": frozenset({"recommended", "ordered", "flags", "when", "sources"}),
+    "wrong_study": frozenset(
+        {"recommended", "ordered", "flags", "urgency", "referral", "when", "sources"}
+    ),
+    "not_appropriate": frozenset({"ordered", "sources"}),
+    "information_needed": frozenset({"count", "questions", "ordered", "sources"}),
+    "no_indication": frozenset({"ordered"}),
+    "source.label": frozenset({"policy"}),
+    "notes.ask_before_ordering": frozenset({"questions"}),
+    "notes.more_questions": frozenset({"count"}),
+    "notes.delete_order": frozenset({"ordered"}),
+    "notes.change_order": frozenset({"recommended"}),
+    "notes.rating": frozenset({"rating", "policy"}),
+    "notes.planned": frozenset({"steps"}),
+}
+
+
+# --------------------------------------------------------------------------------------------
 # Presentation (input)
 # --------------------------------------------------------------------------------------------
 

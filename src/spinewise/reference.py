@@ -162,6 +162,7 @@ def reference_markdown(rb: Rulebook | None = None) -> str:
     for lang, h in rb.handouts.items():
         name = "handout.yaml" if lang == "en" else f"handout.{lang}.yaml"
         out.append(f"- `{lang}` ({h.labels.language}): `{name}`")
+    out += _ehr_sections(rb)
     out += ["", "## Value sets", ""]
     for v in rb.value_sets.values():
         out.append(f"- `{v.id}` ({v.title}, {_cites(v.sources)}): {_codes(v.codes)}")
@@ -293,6 +294,75 @@ def _provisional_section(rb: Rulebook) -> list[str]:
         "studies, the referrals or the suspected conditions (proved by enumeration for every "
         "policy in `tests/test_asking_rule.py`).",
     ]
+
+
+def _ehr_sections(rb: Rulebook) -> list[str]:
+    """Imaging orders and CDS Hooks cards (knowledge/imaging_orders.yaml, knowledge/cards.yaml)."""
+    orders, words = rb.imaging_orders, rb.cds_cards
+    out = [
+        "",
+        "## Imaging orders (CDS Hooks)",
+        "",
+        f"Every CPT code of `{orders.value_set}` names the study it orders. A `lumbar` study is "
+        "always rated; a study of another region only when the order gives a low back pain "
+        "reason.",
+        "",
+        "| study | label | modality | region | CPT | sources |",
+        "|---|---|---|---|---|---|",
+    ]
+    for st in orders.studies:
+        out.append(
+            f"| `{st.id}` | {st.label} | {st.modality} | {st.region} | {', '.join(st.cpt)} | "
+            f"{_cites(st.sources)} |"
+        )
+    out += [
+        "",
+        "### Acceptable studies per scenario (ACR 2021)",
+        "",
+        "An order is `appropriate` when its study is usually or maybe appropriate in every "
+        "scenario of the image rules that fired (maybe: with a card offering the usually "
+        "appropriate study), `not-appropriate` otherwise.",
+        "",
+        "| scenario | ACR variant | usually appropriate | may be appropriate | sources |",
+        "|---|---|---|---|---|",
+    ]
+    for sc in orders.scenarios:
+        out.append(
+            f"| `{sc.id}` {sc.title} | {sc.acr_variant or '-'} | {', '.join(sc.usually)} | "
+            f"{', '.join(sc.may_be) or '-'} | {_cites(sc.sources)} |"
+        )
+    out += ["", "Rules without an ACR variant take the scenario:", ""]
+    out += [f"- `{rule}`: `{scenario}`" for rule, scenario in orders.rule_scenarios.items()]
+    out += [
+        "",
+        "## CDS Hooks cards",
+        "",
+        f"Sources: {_cites(words.sources)}. An information-needed card lists at most "
+        f"{words.max_questions} questions, the most urgent first.",
+        "",
+        "| card | indicator | summary | detail | suggestion | override reasons |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind in type(words.cards).model_fields:
+        card = getattr(words.cards, kind)
+        indicator = card.indicator + (
+            f" ({card.emergency_indicator} in an emergency)" if card.emergency_indicator else ""
+        )
+        detail = _cell(" ".join(card.detail.split()))
+        out.append(
+            f"| `{kind}` | {indicator} | {_cell(card.summary)} | {detail} "
+            f"| {_cell(card.suggestion or '-')} | {', '.join(card.override_reasons) or '-'} |"
+        )
+    out += ["", "| override reason | display |", "|---|---|"]
+    out += [f"| `{r.code}` | {_cell(r.display)} |" for r in words.override_reasons]
+    chart = words.chart
+    out += [
+        "",
+        f"The SMART launch reads the notes written within {rb.notes.window.value:g} "
+        f"{rb.notes.window.unit} (at most {chart.max_notes}) with the note extractor "
+        f"({_cites(chart.sources)}, {_cites(rb.notes.sources)}).",
+    ]
+    return out
 
 
 if __name__ == "__main__":

@@ -24,16 +24,19 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from spinewise.model import (
+    CARD_PLACEHOLDERS,
     CODED_READERS,
     URGENCY_ORDER,
     AgeFlag,
     Answers,
+    CdsCards,
     CodeSystems,
     Condition,
     EvidenceItem,
     Finding,
     Frozen,
     Handout,
+    ImagingOrders,
     NlpRules,
     NlpSettings,
     Notices,
@@ -136,6 +139,9 @@ TOP_LEVEL_FILES = frozenset(
         "units.yaml",
         "code_systems.yaml",
         "record_rules.yaml",
+        # EHR integration (CDS Hooks)
+        "imaging_orders.yaml",
+        "cards.yaml",
     }
 )
 #: The handout in English is `handout.yaml`; each translation is `handout.<lang>.yaml`.
@@ -170,6 +176,8 @@ class Rulebook:
     readers: Mapping[str, Reader]
     answers: Answers
     notes: Recent
+    imaging_orders: ImagingOrders
+    cds_cards: CdsCards
     finding_ids: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -428,6 +436,8 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
         readers=readers,
         answers=record.answers,
         notes=record.notes,
+        imaging_orders=_parse(ImagingOrders, "imaging_orders.yaml", need("imaging_orders.yaml")),
+        cds_cards=_parse(CdsCards, "cards.yaml", need("cards.yaml")),
     )
     _check_references(rulebook)
     return rulebook
@@ -522,6 +532,8 @@ def _check_references(rb: Rulebook) -> None:
     _check_nlp(check)
     for p in rb.policies.values():
         _check_policy(check, p)
+    _check_imaging_orders(check)
+    _check_cards(check)
     if check.errors:
         raise RulebookError("; ".join(check.errors))
 
@@ -788,3 +800,121 @@ def _check_window(check: _Checker, where: str, window: Any) -> None:
         check.errors.append(f"{where}: {window.unit!r} is not a unit of time (units.yaml)")
     elif check.rb.days(window) != int(check.rb.days(window)):
         check.errors.append(f"{where}: windows are counted in whole days")
+
+
+# --- EHR integration: imaging orders and CDS Hooks cards ----------------------------------------
+
+
+def _check_imaging_orders(check: _Checker) -> None:
+    """Every lumbar imaging CPT code names one study; every image rule of every policy has the
+    scenario whose ACR ratings judge an order against it, and its own study is usually
+    appropriate there."""
+    rb = check.rb
+    orders = rb.imaging_orders
+    name = "imaging_orders.yaml"
+    studies = _collect_ids(check, name, "study", orders.studies)
+    scenarios = _collect_ids(check, name, "scenario", orders.scenarios)
+    for s in orders.studies:
+        check.sources(f"{name}: studies ({s.id})", s.sources)
+    check.refs(f"{name}: value_set", "value set", [orders.value_set], rb.value_sets)
+    listed = (
+        set(rb.value_sets[orders.value_set].codes.cpt)
+        if orders.value_set in rb.value_sets
+        else set()
+    )
+    seen: dict[str, str] = {}
+    for s in orders.studies:
+        for code in s.cpt:
+            if code in seen:
+                check.errors.append(
+                    f"{name}: studies ({s.id}): CPT {code} is also study {seen[code]!r}"
+                )
+            seen[code] = s.id
+            if listed and code not in listed:
+                check.errors.append(
+                    f"{name}: studies ({s.id}): CPT {code} is not in "
+                    f"value_sets/{orders.value_set}.yaml"
+                )
+    for code in sorted(listed - set(seen)):
+        check.errors.append(
+            f"{name}: CPT {code} of value_sets/{orders.value_set}.yaml names no study"
+        )
+    for study in rb.studies.values():
+        where = f"{name}: studies.yaml study {study.id!r}"
+        if study.id not in studies:
+            check.errors.append(f"{where} is not an ordered study")
+        for code in study.codes.cpt:
+            if seen.get(code, study.id) != study.id:
+                check.errors.append(f"{where}: CPT {code} orders {seen[code]!r}")
+    for sc in orders.scenarios:
+        where = f"{name}: scenarios ({sc.id})"
+        check.sources(where, sc.sources)
+        check.refs(f"{where}.usually", "ordered study", sc.usually, studies)
+        check.refs(f"{where}.may_be", "ordered study", sc.may_be, studies)
+        for ref in sorted(set(sc.usually) & set(sc.may_be)):
+            check.errors.append(f"{where}: {ref!r} is both usually and maybe appropriate")
+    rules = {r.id: r for p in rb.policies.values() for r in p.rules}
+    check.refs(f"{name}: rule_scenarios", "rule", orders.rule_scenarios, rules)
+    check.refs(f"{name}: rule_scenarios", "scenario", orders.rule_scenarios.values(), scenarios)
+    for rule in rules.values():
+        if rule.decision != "image":
+            continue
+        scenario = orders.scenario_for(rule)
+        where = f"{name}: rule {rule.id!r}"
+        if scenario is None:
+            if rule.acr_variant is not None and rule.id not in orders.rule_scenarios:
+                check.errors.append(f"{where}: no scenario has acr_variant {rule.acr_variant!r}")
+            elif rule.id not in orders.rule_scenarios:
+                check.errors.append(f"{where}: no scenario (add it under rule_scenarios)")
+        elif rule.study not in scenario.usually:
+            check.errors.append(
+                f"{where}: its study {rule.study!r} is not usually appropriate in scenario "
+                f"{scenario.id!r}"
+            )
+
+
+def _collect_ids(check: _Checker, name: str, what: str, items: Iterable[Any]) -> set[str]:
+    ids: set[str] = set()
+    for item in items:
+        if item.id in ids:
+            check.errors.append(f"{name}: duplicate {what} id {item.id!r}")
+        ids.add(item.id)
+    return ids
+
+
+def _placeholders(text: str) -> set[str]:
+    """The `{names}` a text uses; a stray brace is reported as the name `{`."""
+    import string
+
+    try:
+        return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+    except ValueError:
+        return {"{"}
+
+
+def _check_cards(check: _Checker) -> None:
+    """Card texts use only the placeholders their kind is filled with; override reasons exist."""
+    cards = check.rb.cds_cards
+    name = "cards.yaml"
+    check.sources(name, cards.sources)
+    check.sources(f"{name}: chart", cards.chart.sources)
+    codes = [r.code for r in cards.override_reasons]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        check.errors.append(f"{name}: override_reasons: duplicate code {code!r}")
+    texts: list[tuple[str, str, str]] = [("source.label", "source.label", cards.source.label)]
+    for note in type(cards.notes).model_fields:
+        texts.append((f"notes.{note}", f"notes.{note}", getattr(cards.notes, note)))
+    for kind in type(cards.cards).model_fields:
+        card = getattr(cards.cards, kind)
+        for part in ("summary", "detail", "suggestion"):
+            if getattr(card, part) is not None:
+                texts.append((kind, f"cards.{kind}.{part}", getattr(card, part)))
+        check.refs(f"{name}: cards.{kind}.override_reasons", "override reason",
+                   card.override_reasons, codes)  # fmt: skip
+    for kind, where, text in texts:
+        allowed = CARD_PLACEHOLDERS.get(kind, frozenset())
+        for unknown in sorted(_placeholders(text) - allowed):
+            known = ", ".join(sorted(allowed)) or "none"
+            check.errors.append(
+                f"{name}: {where}: unknown placeholder {{{unknown}}} (known: {known})"
+            )
