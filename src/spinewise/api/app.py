@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from spinewise import __version__
-from spinewise.api import cds, fhir, notes, pages, rest
+from spinewise.api import cds, fhir, notes, ops, pages, rest
 from spinewise.api.errors import validation_error_handler
 from spinewise.api.limits import ContentTypes
 from spinewise.assessor import Assessor
@@ -87,4 +87,6 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "X-Spinewise-Reference"],
         )
+    # Last: readiness, metrics, the access log and the 503 for an unwritable decision log.
+    ops.install(app, settings)
     return app
