@@ -36,6 +36,7 @@ class Assessor:
         self.settings = settings
         self.rulebook = rulebook or default_rulebook()
         self.log = DecisionLog.from_settings(settings)
+        self.log.key  # noqa: B018 (a missing or wrong key stops the start, not a request)
         self.log.on_commit = metrics.log_committed
 
     def close(self) -> None:

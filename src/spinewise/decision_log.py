@@ -282,7 +282,10 @@ class SqliteStore:
 
     def _one(self, sql: str, args: tuple[Any, ...]) -> dict[str, Any] | None:
         with self._read_lock:
-            row = self._reader.execute(sql, args).fetchone()
+            try:
+                row = self._reader.execute(sql, args).fetchone()
+            except sqlite3.Error as exc:
+                raise LogError(f"decision log {self.where}: {exc}") from None
         return dict(row) if row else None
 
     def get(self, entry_id: str) -> dict[str, Any] | None:
@@ -298,11 +301,13 @@ class SqliteStore:
         return row["value"] if row else None
 
     def put_meta(self, name: str, value: str) -> str:
-        with self._read_lock:
-            self._reader.execute(
-                "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-                (name, value),
-            )
+        stored = self.meta(name)
+        if stored is not None:
+            return stored
+        self._one(
+            "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            (name, value),
+        )
         stored = self.meta(name)
         assert stored is not None
         return stored
@@ -441,6 +446,9 @@ class PostgresStore:
         return row["value"] if row else None
 
     def put_meta(self, name: str, value: str) -> str:
+        stored = self.meta(name)
+        if stored is not None:
+            return stored
         self._one(
             "INSERT INTO meta (name, value) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING "
             "RETURNING value",
@@ -459,13 +467,14 @@ class PostgresStore:
         with self._connection() as db, db.transaction():
             try:
                 row = db.execute(
-                    "SELECT pg_is_in_recovery() AS standby, "
+                    "SELECT current_setting('transaction_read_only') = 'on' AS read_only, "
                     "has_table_privilege('entries', 'INSERT') AS may_insert"
                 ).fetchone()
             except self._psycopg.Error as exc:
                 raise LogError(f"decision log {self.where}: {_pg_message(exc)}") from None
-        if row is None or row["standby"] or not row["may_insert"]:
-            raise LogError(f"decision log {self.where}: not writable (a standby, or no INSERT)")
+        # A standby's transactions are read-only too.
+        if row is None or row["read_only"] or not row["may_insert"]:
+            raise LogError(f"decision log {self.where}: not writable (read-only, or no INSERT)")
 
     def close(self) -> None:
         for db in (self._writer, self._reader):

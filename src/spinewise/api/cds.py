@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from spinewise import metrics
 from spinewise.api.deps import AssessorDep
 from spinewise.cds.auth import TokenVerifier, Unauthorized
 from spinewise.cds.hooks import SERVICE_ID, PrefetchFailed, discovery, rate_orders
@@ -119,6 +120,7 @@ def build_router(settings: Settings) -> APIRouter:
             )
         except PrefetchFailed:
             return _error(412, "the FHIR server could not be queried for the record")
+        metrics.cds_cards(call.hook, response.get("cards", []))
         return JSONResponse(response)
 
     @router.post(
@@ -144,6 +146,7 @@ def build_router(settings: Settings) -> APIRouter:
                 await asyncio.wrap_future(
                     service.log.submit(kind="feedback", channel="cds-hooks", details=details)
                 )
+                metrics.cds_feedback(item.outcome)
         return JSONResponse({})
 
     return router
