@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-__all__ = ["MISSING", "PostgresServer", "server_binaries", "start"]
+__all__ = ["MISSING", "PostgresMissing", "PostgresServer", "server_binaries", "start"]
 
 #: Every skip for want of a server starts with this, so that CI can count them.
 MISSING = "PostgreSQL server missing"
+
+
+class PostgresMissing(RuntimeError):
+    """No PostgreSQL server is installed (the tests skip with this message)."""
 
 
 def server_binaries() -> Path | None:
@@ -115,10 +117,11 @@ def _free_port() -> int:
 
 
 def start() -> PostgresServer:
-    """initdb, then pg_ctl start; skips the test (with how to fix it) when not installed."""
+    """initdb, then pg_ctl start; `PostgresMissing` (saying how to fix it) when there is no
+    server to start. Also used by benchmarks/bench_service.py."""
     bindir = server_binaries()
     if bindir is None:
-        pytest.skip(
+        raise PostgresMissing(
             f"{MISSING}: no initdb/pg_ctl found; install Debian's postgresql package "
             "(apt-get install postgresql; .ci/run does) or set SPINEWISE_TEST_PG_BIN"
         )

@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from spinewise import __version__
-from spinewise.api import cds, fhir, notes, ops, pages, rest
+from spinewise.api import cds, fastpath, fhir, notes, ops, pages, rest
 from spinewise.api.errors import validation_error_handler
 from spinewise.api.limits import ContentTypes
 from spinewise.assessor import Assessor
@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
     app.include_router(notes.build_router())
     app.include_router(pages.build_router(rulebook, settings.policy))
     app.mount("/static", StaticFiles(packages=[("spinewise.api", "static")]), name="static")
+    # POST /api/v1/assess without FastAPI's parameter handling when the request is plain.
+    fastpath.install(app, frozenset(rulebook.policies), settings.policy)
     app.add_middleware(
         ContentTypes,
         accepted={
