@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -60,7 +59,7 @@ class Assessor:
         the engine is fast, and the commit is awaited, not blocked on. Raises `LogError` when
         the log cannot be written: nothing unrecorded is ever returned."""
         result = assess(presentation, policy, rulebook=self.rulebook)
-        pending = self.log.submit(
+        entry = await self.log.append_async(
             kind="assessment",
             channel=channel,
             policy=result.policy.id,
@@ -70,7 +69,6 @@ class Assessor:
             urgency=result.urgency,
             reference=reference,
         )
-        entry = await asyncio.wrap_future(pending)
         metrics.decision(result.decision, result.urgency, result.policy.id, channel)
         logger.info("assessment %s via %s: %s", entry.entry_id, channel, result.decision)
         return result.model_copy(update={"assessment_id": entry.entry_id})

@@ -25,6 +25,7 @@ and the head hash so that they can be recorded elsewhere and compared.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import fcntl
 import hashlib
@@ -191,6 +192,59 @@ class VerifyResult:
     rows: int
     head: str
     problem: str | None = None
+
+
+#: Who waits for a row: a thread (a concurrent future) or a coroutine (its loop and future).
+_Waiter = Future[LogEntry] | tuple[asyncio.AbstractEventLoop, "asyncio.Future[LogEntry]"]
+_Pending = tuple[dict[str, Any], _Waiter, float]
+
+
+def _resolve(outcomes: list[tuple[_Waiter, LogEntry | BaseException]]) -> None:
+    """Hand each waiter its row or the failure: threads directly, each event loop in one call
+    (a call into a loop from another thread wakes it with a system call)."""
+    loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[LogEntry], Any]]] = {}
+    for waiter, outcome in outcomes:
+        if isinstance(waiter, Future):
+            if isinstance(outcome, BaseException):
+                waiter.set_exception(outcome)
+            else:
+                waiter.set_result(outcome)
+        else:
+            loops.setdefault(waiter[0], []).append((waiter[1], outcome))
+    for loop, waiting in loops.items():
+        with suppress(RuntimeError):  # a loop closed meanwhile has no one waiting
+            loop.call_soon_threadsafe(_settle, waiting)
+
+
+def _settle(waiting: list[tuple[asyncio.Future[LogEntry], Any]]) -> None:
+    for future, outcome in waiting:
+        if future.done():  # the request was cancelled (the client went away)
+            continue
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+
+class _Ids:
+    """Random UUIDs (version 4) from the system's CSPRNG, read 256 at a time: one system call
+    instead of one per row. (An id names a logged assessment's handout, so it must not be
+    guessable.)"""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool = b""
+        self._pid = os.getpid()
+
+    def next(self) -> str:
+        with self._lock:
+            if not self._pool or self._pid != os.getpid():  # a forked child draws its own
+                self._pool, self._pid = os.urandom(16 * 256), os.getpid()
+            chunk, self._pool = self._pool[:16], self._pool[16:]
+        return str(uuid.UUID(bytes=chunk, version=4))
+
+
+_ids = _Ids()
 
 
 # --- the stores ---------------------------------------------------------------------------------
@@ -517,9 +571,7 @@ class DecisionLog:
         self._key_file = key_file
         self._chain_key: bytes | None = None
         self._lock = threading.Lock()
-        self._pending: queue.SimpleQueue[tuple[dict[str, Any], Future[LogEntry], float] | None] = (
-            queue.SimpleQueue()
-        )
+        self._pending: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._closed = False
         #: Called by the writer after each commit with the seconds each row waited from
@@ -608,7 +660,24 @@ class DecisionLog:
         """Append one row and return it once it is committed (see `submit` for the fields)."""
         return self.submit(**fields).result()
 
-    def submit(
+    async def append_async(self, **fields: Any) -> LogEntry:
+        """`append` for the event loop: awaits the commit without blocking the loop. The
+        writer resolves a whole batch with one call into the loop, not one per row."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[LogEntry] = loop.create_future()
+        self._enqueue(self._row(**fields), (loop, waiter))
+        return await waiter
+
+    def submit(self, **fields: Any) -> Future[LogEntry]:
+        """Queue one row for the writer; the future resolves when the row is committed (or
+        fails with `LogError` when it could not be). Fields: kind, channel (required); policy,
+        rulebook_version, inputs (a mapping), decision, urgency, reference (hashed with the
+        key), details (a mapping), entry_id (default: a random UUID)."""
+        future: Future[LogEntry] = Future()
+        self._enqueue(self._row(**fields), future)
+        return future
+
+    def _row(
         self,
         *,
         kind: str,
@@ -621,12 +690,10 @@ class DecisionLog:
         reference: str | None = None,
         details: Mapping[str, Any] | None = None,
         entry_id: str | None = None,
-    ) -> Future[LogEntry]:
-        """Queue one row for the writer; the future resolves when the row is committed (or
-        fails with `LogError` when it could not be)."""
+    ) -> dict[str, Any]:
         self._keys()  # a missing or wrong key fails here, before anything is queued
-        row: dict[str, Any] = {
-            "entry_id": entry_id or str(uuid.uuid4()),
+        return {
+            "entry_id": entry_id or _ids.next(),
             "recorded_at": datetime.now(UTC).isoformat(timespec="microseconds"),
             "kind": kind,
             "channel": channel,
@@ -638,7 +705,8 @@ class DecisionLog:
             "reference_hash": self.reference_hash(reference) if reference else None,
             "details": canonical(details) if details is not None else None,
         }
-        future: Future[LogEntry] = Future()
+
+    def _enqueue(self, row: dict[str, Any], waiter: _Waiter) -> None:
         with self._lock:
             if self._closed:
                 raise LogError(f"decision log {self.where} is closed")
@@ -647,8 +715,7 @@ class DecisionLog:
                     target=self._write_loop, name="spinewise-decision-log", daemon=True
                 )
                 self._writer.start()
-        self._pending.put((row, future, time.perf_counter()))
-        return future
+        self._pending.put((row, waiter, time.perf_counter()))
 
     def _write_loop(self) -> None:
         while True:
@@ -670,20 +737,18 @@ class DecisionLog:
             if stop:
                 return
 
-    def _commit(self, batch: list[tuple[dict[str, Any], Future[LogEntry], float]]) -> None:
+    def _commit(self, batch: list[_Pending]) -> None:
         try:
             self._store.append([row for row, _, _ in batch], self._keys()[1])
         except BaseException as exc:
             failure = exc if isinstance(exc, LogError) else LogError(f"decision log: {exc!r}")
-            for _, future, _ in batch:
-                future.set_exception(failure)
+            _resolve([(waiter, failure) for _, waiter, _ in batch])
             return
         done = time.perf_counter()
         if self.on_commit is not None:
             with suppress(Exception):  # metrics never fail an append
                 self.on_commit([done - start for _, _, start in batch])
-        for row, future, _ in batch:
-            future.set_result(LogEntry(**row))
+        _resolve([(waiter, LogEntry(**row)) for row, waiter, _ in batch])
 
     def check_writable(self) -> None:
         """Raise `LogError` unless an append could be committed now (for readiness checks)."""
