@@ -90,6 +90,13 @@ class LiveServer:
     log_path: Path
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A Spark session takes seconds to start and every Spark test runs for tens of seconds.
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 # --- public test material: CI fails when a test skipped for want of it ------------------------
 
 _missing_material: list[str] = []

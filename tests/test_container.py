@@ -196,6 +196,7 @@ def replay(checkout: Path) -> Iterator[Replay]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_the_image_installs_only_what_serving_needs(replay: Replay) -> None:
     listed = subprocess.run(
         [str(replay.venv / "bin" / "python"), "-m", "pip", "list", "--format", "json"],
@@ -224,6 +225,7 @@ def _free_port() -> int:
         return port
 
 
+@pytest.mark.slow
 def test_the_image_command_serves_as_its_user_and_passes_its_health_check(
     replay: Replay,
 ) -> None:

@@ -23,6 +23,8 @@ from typer.testing import CliRunner
 
 from spinewise.cli import app
 
+pytestmark = pytest.mark.slow  # each test starts `serve --workers 2` (seconds)
+
 KEY = "cd" * 32
 BODIES = [
     {"age": 62, "findings": {"history_of_cancer": True}},
