@@ -169,23 +169,30 @@ def test_a_kill_mid_burst_loses_nothing_acknowledged(served: Served) -> None:
     crash would: every assessment answered 200 is in the log, and the chain is whole."""
     stop = asyncio.Event()
 
+    replaced: list[int] = []
+
     async def crash() -> None:
         while len(served.acknowledged) < 150:
             await asyncio.sleep(0.005)
-        os.kill(served.workers()[0], signal.SIGKILL)
-        at_first_kill = len(served.acknowledged)
-        while len(served.acknowledged) < at_first_kill + 250:
+        victim = served.workers()[0]
+        os.kill(victim, signal.SIGKILL)
+        while len(served.workers()) < 2 or victim in served.workers():  # uvicorn replaces it
+            await asyncio.sleep(0.05)
+        replaced.extend(pid for pid in served.workers() if pid != victim)
+        at_replacement = len(served.acknowledged)
+        while len(served.acknowledged) < at_replacement + 250:
             await asyncio.sleep(0.005)
         os.killpg(served.process.pid, signal.SIGKILL)
         stop.set()
 
     async def both() -> None:
         await asyncio.wait_for(
-            asyncio.gather(_burst(served, 20_000, 16, stop), crash()), timeout=120
+            asyncio.gather(_burst(served, 500_000, 16, stop), crash()), timeout=150
         )
 
     asyncio.run(both())
     served.process.wait(timeout=30)
+    assert len(replaced) == 2
     assert len(served.acknowledged) >= 400
     verified = _log(served, "verify")
     assert verified.startswith("log ok:")
