@@ -23,8 +23,6 @@ from typer.testing import CliRunner
 
 from spinewise.cli import app
 
-pytestmark = pytest.mark.slow  # each test starts `serve --workers 2` (seconds)
-
 KEY = "cd" * 32
 BODIES = [
     {"age": 62, "findings": {"history_of_cancer": True}},
@@ -144,6 +142,7 @@ def _log(server: Served, *args: str) -> str:
     return result.stdout
 
 
+@pytest.mark.slow  # starts `serve --workers 2` (seconds)
 def test_two_workers_share_one_log_and_their_metrics(served: Served) -> None:
     failed = asyncio.run(_burst(served, 300, 8, asyncio.Event()))
     assert failed == 0 and len(served.acknowledged) == 300
@@ -164,6 +163,7 @@ def test_two_workers_share_one_log_and_their_metrics(served: Served) -> None:
         assert counted == 300
 
 
+@pytest.mark.slow
 def test_a_kill_mid_burst_loses_nothing_acknowledged(served: Served) -> None:
     """SIGKILL one worker mid-burst (uvicorn starts another), then the whole server, as a host
     crash would: every assessment answered 200 is in the log, and the chain is whole."""
@@ -198,3 +198,46 @@ def test_a_kill_mid_burst_loses_nothing_acknowledged(served: Served) -> None:
     assert verified.startswith("log ok:")
     present = {json.loads(line)["entry_id"] for line in _log(served, "export").splitlines()}
     assert served.acknowledged <= present
+
+
+# --- a wrong setting stops the start with one line naming it ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"SPINEWISE_LOG_URL": "mysql://x/y"},
+            "settings: log_url: Value error, must be a postgresql:// URL",
+        ),
+        ({"SPINEWISE_LOG_KEY": "zz"}, "settings: log_key: Value error, must be hex"),
+        (
+            {"SPINEWISE_ACCESS_LOG": "verbose"},
+            "settings: access_log: Input should be 'off', 'json' or 'text'",
+        ),
+        (
+            {"SPINEWISE_LOG_PATH": "/proc/none/decisions.sqlite3"},
+            "decision log /proc/none/decisions.sqlite3: No such file or directory",
+        ),
+        ({"SPINEWISE_LOG_KEY_FILE": "/nonexistent/key"}, "no key file /nonexistent/key"),
+        (
+            {"SPINEWISE_LOG_URL": "postgresql://spinewise:pw-8e2d@127.0.0.1:9/x"},
+            "decision log postgresql://spinewise:***@127.0.0.1:9/x: cannot connect",
+        ),
+    ],
+)
+def test_a_bad_setting_is_one_line(
+    env: dict[str, str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["serve", "--port", "1"], env=env)
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("spinewise: error:")]
+    assert len(errors) == 1 and message in errors[0], result.stderr
+    assert "Traceback" not in result.output and "pw-8e2d" not in result.output
+
+
+def test_postgres_without_the_key_is_one_line(pg_url: str) -> None:
+    result = CliRunner().invoke(app, ["serve", "--port", "1"], env={"SPINEWISE_LOG_URL": pg_url})
+    assert result.exit_code == 2
+    assert "PostgreSQL needs the log's key: set SPINEWISE_LOG_KEY" in result.stderr

@@ -276,9 +276,13 @@ class SqliteStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.where = str(path)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _private_file(path)
-        self._lock_fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _private_file(path)
+            lock = path.with_name(path.name + ".lock")
+            self._lock_fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise LogError(f"decision log {path}: {exc.strerror or exc}") from None
         try:
             self._writer = self._connect()
             self._writer.executescript(_schema("INTEGER"))
