@@ -283,11 +283,19 @@ class SqliteStore:
             self._lock_fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
             raise LogError(f"decision log {path}: {exc.strerror or exc}") from None
+        self._wal_fd: int | None = None
         try:
             self._writer = self._connect()
             self._writer.executescript(_schema("INTEGER"))
             self._reader = self._connect()
-        except sqlite3.Error as exc:
+            if self._wal:
+                # The writer commits without a flush and flushes the WAL itself once the lock
+                # is free (see `append`); the WAL lives as long as a connection is open.
+                self._writer.execute("PRAGMA synchronous=NORMAL")
+                wal = path.with_name(path.name + "-wal")
+                self._wal_fd = os.open(wal, os.O_RDWR | os.O_CREAT, 0o600)
+                _fsync_dir(path.parent)
+        except (sqlite3.Error, OSError) as exc:
             os.close(self._lock_fd)
             raise LogError(f"decision log {path}: {exc}") from None
         self._read_lock = threading.Lock()
@@ -296,7 +304,7 @@ class SqliteStore:
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE below).
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
+        self._wal = db.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA busy_timeout=10000")
         return db
@@ -307,6 +315,12 @@ class SqliteStore:
         # busy wait sleeps up to 100 ms at a time). BEGIN IMMEDIATE then takes SQLite's write
         # lock, which also holds off writers that do not use the lock file, before the head is
         # read: no two writers can chain onto the same head.
+        #
+        # The commit itself does not wait for the disk (synchronous=NORMAL): the WAL is flushed
+        # after the lock is let go and before `append` returns, so the next writer (another
+        # process) commits while this one's flush runs, and one flush makes every frame
+        # written before it durable, the other process's too. A checkpoint in between has
+        # flushed the WAL and the database itself (SQLite does so in WAL mode).
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -328,6 +342,11 @@ class SqliteStore:
             raise
         finally:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+        if self._wal_fd is not None:
+            try:
+                os.fsync(self._wal_fd)
+            except OSError as exc:
+                raise LogError(f"decision log {self.where}: flush failed: {exc}") from None
 
     def rows(self) -> Iterator[dict[str, Any]]:
         # Its own connection: a long export holds no lock that requests wait for.
@@ -388,7 +407,18 @@ class SqliteStore:
     def close(self) -> None:
         self._writer.close()
         self._reader.close()
+        if self._wal_fd is not None:  # after SQLite's own connections, which may remove it
+            os.close(self._wal_fd)
         os.close(self._lock_fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the folder's entries (a new log, its WAL) durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _private_file(path: Path) -> None:
@@ -451,7 +481,13 @@ class PostgresStore:
             self._writer = self._connection()
         db = self._writer
         try:
+            # As on SQLite, the commit under the lock does not wait for the disk; the flush
+            # comes after the lock is let go: a commit that waits for the WAL flush (at the
+            # server's synchronous_commit, standbys included) covers every commit record
+            # before it, this one's too. Appends from other workers and hosts commit
+            # meanwhile, and the server flushes concurrent waits together.
             with db.transaction():
+                db.execute("SET LOCAL synchronous_commit TO off")
                 db.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK,))
                 head = db.execute(
                     "SELECT seq, row_hash FROM entries ORDER BY seq DESC LIMIT 1"
@@ -464,6 +500,8 @@ class PostgresStore:
                         f"VALUES ({', '.join(['%s'] * len(COLUMNS))})",
                         [[row[c] for c in COLUMNS] for row in rows],
                     )
+            with db.transaction():
+                db.execute("SELECT pg_current_xact_id()")  # a commit record: waits for the flush
         except self._psycopg.Error as exc:
             if db.broken:  # reconnect on the next batch
                 db.close()
