@@ -273,6 +273,9 @@ _SELECT = f"SELECT {', '.join(COLUMNS)} FROM entries"
 class SqliteStore:
     """One SQLite file, private to its owner (0600, and so its WAL)."""
 
+    #: Commits between two checkpoints of the WAL into the database (by this process).
+    CHECKPOINT_EVERY = 64
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self.where = str(path)
@@ -284,6 +287,7 @@ class SqliteStore:
         except OSError as exc:
             raise LogError(f"decision log {path}: {exc.strerror or exc}") from None
         self._wal_fd: int | None = None
+        self._commits = 0
         try:
             self._writer = self._connect()
             self._writer.executescript(_schema("INTEGER"))
@@ -292,6 +296,9 @@ class SqliteStore:
                 # The writer commits without a flush and flushes the WAL itself once the lock
                 # is free (see `append`); the WAL lives as long as a connection is open.
                 self._writer.execute("PRAGMA synchronous=NORMAL")
+                # Checkpoints run after the flush, outside the lock (see `append`), rather
+                # than inside the commit that crosses SQLite's threshold, under the lock.
+                self._writer.execute("PRAGMA wal_autocheckpoint=0")
                 wal = path.with_name(path.name + "-wal")
                 self._wal_fd = os.open(wal, os.O_RDWR | os.O_CREAT, 0o600)
                 _fsync_dir(path.parent)
@@ -347,6 +354,12 @@ class SqliteStore:
                 os.fsync(self._wal_fd)
             except OSError as exc:
                 raise LogError(f"decision log {self.where}: flush failed: {exc}") from None
+            self._commits += 1
+            if self._commits % self.CHECKPOINT_EVERY == 0:
+                # PASSIVE: copies what it can into the database without waiting for, or
+                # holding up, readers and other writers.
+                with suppress(sqlite3.Error):
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def rows(self) -> Iterator[dict[str, Any]]:
         # Its own connection: a long export holds no lock that requests wait for.
