@@ -5,7 +5,7 @@ the same server in the same run, with 1 and 2 worker processes, on each decision
 each worker's memory after 1,000 and after --memory-requests assessments per worker.
 
     python benchmarks/bench_service.py [--workers 1 2] [--logs sqlite postgresql]
-        [--requests 20000] [--concurrency 32] [--memory-requests 50000]
+        [--requests 20000] [--concurrency 32] [--memory-requests 50000] [--fastapi-route]
 
 The server is `spinewise serve --workers N` in its own process tree; every assessment is
 committed to the decision log before it is answered. The load comes from this process over
@@ -24,7 +24,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from loadgen import load, request_bytes, rss_kib, served, summary, worker_pids
+from loadgen import (
+    cpu_seconds,
+    descendants,
+    load,
+    request_bytes,
+    rss_kib,
+    served,
+    summary,
+    worker_pids,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,50 +50,93 @@ BODIES: list[dict[str, object]] = [
 
 
 @contextmanager
-def log_env(store: str, folder: Path) -> Iterator[dict[str, str]]:
+def log_env(store: str, folder: Path) -> Iterator[tuple[dict[str, str], list[int]]]:
+    """The log's settings, and the database server's process ids (none for SQLite)."""
     if store == "sqlite":
-        yield {"SPINEWISE_LOG_PATH": str(folder / "bench.sqlite3")}
+        yield {"SPINEWISE_LOG_PATH": str(folder / "bench.sqlite3")}, []
         return
     sys.path.insert(0, str(ROOT))
     from tests.postgres import start
 
     server = start()
     try:
-        yield {
-            "SPINEWISE_LOG_URL": server.url(server.create_database()),
-            "SPINEWISE_LOG_KEY": "ab" * 32,
-        }
+        url = server.url(server.create_database())
+        postmaster = int((server.folder / "data" / "postmaster.pid").read_text().split()[0])
+        yield {"SPINEWISE_LOG_URL": url, "SPINEWISE_LOG_KEY": "ab" * 32}, [postmaster]
     finally:
         server.stop()
 
 
 def run(store: str, workers: int, args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory() as tmp, log_env(store, Path(tmp)) as env:
-        with served(env, workers) as (port, server):
-            rng = random.Random(1)
-            assess = [
-                request_bytes("POST", "/api/v1/assess", rng.choice(BODIES))
-                for _ in range(args.requests)
-            ]
-            trivial = [request_bytes("GET", "/healthz")] * args.requests
-            load(port, assess[:2000] + trivial[:2000], args.concurrency)  # warm up
-            results: dict[str, tuple[float, list[float]]] = {}
-            # Alternate the two endpoints in halves so that drift hits both alike.
-            half = args.requests // 2
-            for name, reqs in (("healthz", trivial), ("assess", assess)) * 2:
-                wall, lat = load(port, reqs[:half], args.concurrency)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        log_env(store, Path(tmp)) as (env, database),
+        served(env, workers) as (port, server),
+    ):
+        rng = random.Random(1)
+        assess = [
+            request_bytes("POST", "/api/v1/assess", rng.choice(BODIES))
+            for _ in range(args.requests)
+        ]
+        trivial = [request_bytes("GET", "/healthz")] * args.requests
+        load(port, assess[:2000] + trivial[:2000], args.concurrency)  # warm up
+        results: dict[str, tuple[float, list[float]]] = {}
+        cpu: dict[str, list[float]] = {}
+        # Alternate the two endpoints in halves so that drift hits both alike.
+        half = args.requests // 2
+        for name, reqs in (("healthz", trivial), ("assess", assess)) * 2:
+            ours = descendants(server.pid)
+            theirs = [pid for pid in database for pid in descendants(pid)]
+            before = cpu_seconds(ours), cpu_seconds(theirs)
+            wall, lat = load(port, reqs[:half], args.concurrency)
+            spent = cpu_seconds(ours) - before[0], cpu_seconds(theirs) - before[1]
+            total, lats = results.get(name, (0.0, []))
+            results[name] = (total + wall, lats + lat)
+            used = cpu.setdefault(name, [0.0, 0.0])
+            used[0], used[1] = used[0] + spent[0], used[1] + spent[1]
+        rates = {}
+        print(f"\n{store}, {workers} worker{'s' if workers > 1 else ''}:")
+        for name, (wall, lats) in results.items():
+            rates[name], p50, p99 = summary(wall, lats)
+            server_us = 1e6 * cpu[name][0] / len(lats)
+            database_us = f", database {1e6 * cpu[name][1] / len(lats):.0f}" if database else ""
+            print(
+                f"  {name:<8} {rates[name]:8,.0f} req/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms"
+                f"   CPU/request: server {server_us:.0f} us{database_us}"
+            )
+        print(f"  ratio assess / healthz throughput: {rates['assess'] / rates['healthz']:.2f}")
+        print(f"  load average during the run: {os.getloadavg()[0]:.1f}")
+        if args.memory_requests:
+            memory(port, server, assess, workers, args)
+
+
+def fastapi_route(args: argparse.Namespace) -> None:
+    """The same assessments through FastAPI's route (SPINEWISE_LEAN_ROUTE=false), beside the
+    lean route, one worker on SQLite, alternated in halves."""
+    rng = random.Random(1)
+    assess = [
+        request_bytes("POST", "/api/v1/assess", rng.choice(BODIES)) for _ in range(args.requests)
+    ]
+    half = args.requests // 2
+    results: dict[str, tuple[float, list[float]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(2):
+            for name, lean in (("lean route", "true"), ("FastAPI route", "false")):
+                env = {
+                    "SPINEWISE_LOG_PATH": str(Path(tmp) / f"{lean}.sqlite3"),
+                    "SPINEWISE_LEAN_ROUTE": lean,
+                }
+                with served(env) as (port, _):
+                    load(port, assess[:2000], args.concurrency)  # warm up
+                    wall, lat = load(port, assess[:half], args.concurrency)
                 total, lats = results.get(name, (0.0, []))
                 results[name] = (total + wall, lats + lat)
-            rates = {}
-            print(f"\n{store}, {workers} worker{'s' if workers > 1 else ''}:")
-            for name, (wall, lats) in results.items():
-                rates[name], p50, p99 = summary(wall, lats)
-                print(
-                    f"  {name:<8} {rates[name]:8,.0f} req/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms"
-                )
-            print(f"  ratio assess / healthz throughput: {rates['assess'] / rates['healthz']:.2f}")
-            if args.memory_requests:
-                memory(port, server, assess, workers, args)
+    print("\nPOST /api/v1/assess, sqlite, 1 worker:")
+    rates = {}
+    for name, (wall, lats) in results.items():
+        rates[name], p50, p99 = summary(wall, lats)
+        print(f"  {name:<14} {rates[name]:8,.0f} req/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms")
+    print(f"  ratio lean / FastAPI route: {rates['lean route'] / rates['FastAPI route']:.2f}")
 
 
 def memory(
@@ -113,12 +165,14 @@ def memory(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--logs", nargs="+", default=["sqlite", "postgresql"],
+    parser.add_argument("--logs", nargs="*", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])  # fmt: skip
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--memory-requests", type=int, default=50000,
                         help="assessments per worker for the memory run (0: none)")  # fmt: skip
+    parser.add_argument("--fastapi-route", action="store_true",
+                        help="also compare the lean route with FastAPI's for the assessments")  # fmt: skip
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -127,6 +181,8 @@ def main() -> None:
     for store in args.logs:
         for workers in args.workers:
             run(store, workers, args)
+    if args.fastapi_route:
+        fastapi_route(args)
 
 
 if __name__ == "__main__":

@@ -27,10 +27,9 @@ FINDINGS = sorted(default_rulebook().finding_ids)
 
 
 def _app(folder: Path, lean: bool) -> FastAPI:
-    app = create_app(Settings(log_path=folder / f"lean-{lean}.sqlite3", log_key=KEY))
-    assert isinstance(app.router.routes[0], LeanRoute)
-    if not lean:
-        app.router.routes.pop(0)
+    settings = Settings(log_path=folder / f"lean-{lean}.sqlite3", log_key=KEY, lean_route=lean)
+    app = create_app(settings)
+    assert isinstance(app.router.routes[0], LeanRoute) == lean
     return app
 
 

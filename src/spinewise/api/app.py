@@ -66,7 +66,8 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
     app.include_router(pages.build_router(rulebook, settings.policy))
     app.mount("/static", StaticFiles(packages=[("spinewise.api", "static")]), name="static")
     # POST /api/v1/assess without FastAPI's parameter handling when the request is plain.
-    fastpath.install(app, frozenset(rulebook.policies), settings.policy)
+    if settings.lean_route:
+        fastpath.install(app, frozenset(rulebook.policies), settings.policy)
     app.add_middleware(
         ContentTypes,
         accepted={
