@@ -275,6 +275,8 @@ class SqliteStore:
 
     #: Commits between two checkpoints of the WAL into the database (by this process).
     CHECKPOINT_EVERY = 64
+    #: Below this much free space on the log's disk, the service is not ready.
+    MIN_FREE_BYTES = 16 * 1024 * 1024
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -292,7 +294,7 @@ class SqliteStore:
             self._writer = self._connect()
             self._writer.executescript(_schema("INTEGER"))
             self._reader = self._connect()
-            if self._wal:
+            if self._writer.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
                 # The writer commits without a flush and flushes the WAL itself once the lock
                 # is free (see `append`); the WAL lives as long as a connection is open.
                 self._writer.execute("PRAGMA synchronous=NORMAL")
@@ -311,7 +313,7 @@ class SqliteStore:
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE below).
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         db.row_factory = sqlite3.Row
-        self._wal = db.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+        db.execute("PRAGMA journal_mode=WAL")  # where the file system allows it
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA busy_timeout=10000")
         return db
@@ -406,8 +408,14 @@ class SqliteStore:
         return self._one("SELECT 1 AS one FROM entries LIMIT 1", ()) is None
 
     def check_writable(self) -> None:
-        # Takes the write lock and lets it go: the file opens for writing and no one holds the
-        # lock for longer than the wait.
+        # Room on the disk, then the write lock taken and let go: the file opens for writing
+        # and no one holds the lock for longer than the wait.
+        try:
+            disk = os.statvfs(self.path.parent)
+        except OSError as exc:
+            raise LogError(f"decision log {self.where}: {exc.strerror or exc}") from None
+        if disk.f_bavail * disk.f_frsize < self.MIN_FREE_BYTES:
+            raise LogError(f"decision log {self.where}: less than 16 MiB free on its disk")
         db = sqlite3.connect(self.path, isolation_level=None, timeout=1.0)
         try:
             db.execute("BEGIN IMMEDIATE")

@@ -71,6 +71,18 @@ def test_not_ready_while_another_process_holds_the_sqlite_log(
     assert client.get("/readyz").status_code == 200
 
 
+def test_not_ready_when_the_logs_disk_is_nearly_full(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spinewise.decision_log import SqliteStore
+
+    # The real free space of the disk, against a threshold no disk here meets.
+    monkeypatch.setattr(SqliteStore, "MIN_FREE_BYTES", 2**62)
+    assert client.get("/readyz").status_code == 503
+    monkeypatch.undo()
+    assert client.get("/readyz").status_code == 200
+
+
 def test_a_read_only_postgres_log_is_not_ready_and_assessments_get_503(
     pg_url: str, postgres: Any
 ) -> None:
