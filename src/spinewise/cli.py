@@ -534,6 +534,10 @@ def serve(
     if workers == 1:
         uvicorn.run(application, host=host, port=port, access_log=text_log)
         return
+    # The workers share one listening socket. libuv (under uvloop) accepts every pending
+    # connection at once by default, so the first worker to wake takes a whole burst of new
+    # connections (all of them, at times, in bench_service.py); one at a time spreads them.
+    os.environ.setdefault("UV_TCP_SINGLE_ACCEPT", "1")
     with _metrics_dir():
         # Each worker builds its own app from the same environment.
         uvicorn.run(
