@@ -128,6 +128,16 @@ def start() -> PostgresServer:
     folder = Path(tempfile.mkdtemp(prefix="spinewise-pg-"))
     run_as = _unprivileged() if os.geteuid() == 0 else None
     server = PostgresServer(folder, bindir, _free_port(), secrets.token_hex(16), run_as)
+    try:
+        _initdb_and_start(server)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return server
+
+
+def _initdb_and_start(server: PostgresServer) -> None:
+    folder, bindir, run_as = server.folder, server.bindir, server.run_as
     (folder / "pwfile").write_text(server.password + "\n")
     if run_as is not None:
         for path in (folder, folder / "pwfile"):
@@ -142,4 +152,3 @@ def start() -> PostgresServer:
         f"-c unix_socket_directories={folder} -c max_connections=60"
     )
     server.pg_ctl("start", "-w", "-t", "60", "-l", str(folder / "server.log"), "-o", options)
-    return server

@@ -175,6 +175,13 @@ def replay(checkout: Path) -> Iterator[Replay]:
     """RUN: the build context installed with only the serving extras, into a fresh venv."""
     run_as = _user()
     folder = Path(tempfile.mkdtemp(prefix="spinewise-image-"))
+    try:
+        yield _build(checkout, folder, run_as)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _build(checkout: Path, folder: Path, run_as: tuple[int, int] | None) -> Replay:
     folder.chmod(0o755)
     build = folder / "build"
     for name in context(checkout) - {"Dockerfile", ".dockerignore"}:
@@ -192,8 +199,7 @@ def replay(checkout: Path) -> Iterator[Replay]:
     home.mkdir(mode=0o700)
     if run_as is not None:
         os.chown(home, *run_as)
-    yield Replay(venv, home, run_as)
-    shutil.rmtree(folder, ignore_errors=True)
+    return Replay(venv, home, run_as)
 
 
 @pytest.mark.slow
