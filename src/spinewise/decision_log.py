@@ -14,10 +14,11 @@ Two stores behind one small interface: a SQLite file (one host; the default) and
 are serialised where the chain head is read: SQLite's `BEGIN IMMEDIATE` (behind a lock file,
 so that waiting processes wake when it is free instead of polling), PostgreSQL's transaction
 advisory lock; the head is read inside that transaction, so the chain never forks. A row is
-committed durably (SQLite: WAL, synchronous=FULL; PostgreSQL: synchronous commit) before
-`append` returns. Appends from many requests at once are committed together by one writer
-thread per process (group commit), so the log does not cap throughput at one disk flush per
-request.
+durable before `append` returns: the batch is committed under the lock and flushed to disk
+right after it is let go (SQLite: the WAL fsynced; PostgreSQL: a commit that waits for the WAL
+flush), so that another process commits while this one flushes. Appends from many requests at
+once are committed together by one writer thread per process (group commit), so the log does
+not cap throughput at one disk flush per request.
 
 What the chain cannot show on its own is the loss of the newest rows; `verify` prints the count
 and the head hash so that they can be recorded elsewhere and compared.
