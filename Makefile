@@ -2,26 +2,42 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Everything: the tests exercise every extra.
 STAMP := $(VENV)/.installed
+comma := ,
+# More extras for `make serve` or `make audit`, e.g. EXTRAS=nlp (notes) or EXTRAS=spark.
+EXTRAS ?=
 
-.PHONY: serve assess test lint typecheck pytest bench docs clean interop
+.PHONY: serve assess audit test lint typecheck pytest bench docs clean interop
 
 # The embedded decision log of `make serve` (SQLite; no server to install).
 export SPINEWISE_LOG_PATH ?= var/decisions.sqlite3
 
-$(STAMP): pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,nlp,spark]'
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev,serve,nlp,audit,spark]'
 	touch $(STAMP)
 
+# Only the extras named in the stamp's name: `make serve` never installs PySpark.
+$(VENV)/.extras-%: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[$*]'
+	touch '$@'
+
 ## Run the main job: the clinician's page, the REST API and the handouts on 127.0.0.1:8000.
-serve: $(STAMP)
+serve: $(VENV)/.extras-serve$(if $(EXTRAS),$(comma)$(EXTRAS))
 	$(VENV)/bin/spinewise serve --host 127.0.0.1 --port 8000
 
 ## Answer the red-flag questions one by one in the terminal.
-assess: $(STAMP)
+assess: $(VENV)/.extras-serve
 	$(VENV)/bin/spinewise assess
+
+## Audit a population's FHIR Bulk Data export: make audit EXPORT=folder YEAR=2025 [EXTRAS=spark].
+audit: $(VENV)/.extras-audit$(if $(EXTRAS),$(comma)$(EXTRAS))
+	$(if $(EXPORT),,$(error say which export: make audit EXPORT=folder YEAR=2025))
+	$(VENV)/bin/spinewise audit '$(EXPORT)' --year $(or $(YEAR),$(shell date +%Y))
 
 ## Pass the tests: lint, type-check, then the whole test suite.
 test: lint typecheck pytest

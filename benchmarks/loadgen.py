@@ -12,6 +12,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -91,29 +92,47 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(env: Mapping[str, str]) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    """`spinewise serve` in its own process on a free port, until the block ends."""
+def served(
+    env: Mapping[str, str], workers: int = 1
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """`spinewise serve [--workers N]` in its own process on a free port, until the block
+    ends; yielded once every worker has finished starting."""
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "spinewise", "serve", "--port", str(port)],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "spinewise", "serve", "--port", str(port),
+             "--workers", str(workers)],
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            # uvicorn says this once per worker (on stderr).
+            while True:
+                log.seek(0)
+                if log.read().count(b"Application startup complete") >= workers:
+                    break
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("server did not start") from None
+                    log.seek(0)
+                    raise RuntimeError(f"server did not start: {log.read()[-2000:]!r}")
                 time.sleep(0.1)
-        yield port, server
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+            yield port, server
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
+    """The processes that serve: the server itself, or uvicorn's workers under it."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    workers = []
+    for pid in children:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if b"multiprocessing.spawn" in cmdline and b"resource_tracker" not in cmdline:
+            workers.append(int(pid))
+    return workers or [server.pid]
 
 
 def rss_kib(pid: int) -> tuple[int, int]:
@@ -122,3 +141,30 @@ def rss_kib(pid: int) -> tuple[int, int]:
         line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
     )
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time used so far by these processes (Linux; gone ones count 0)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def descendants(pid: int) -> list[int]:
+    """A process and all its descendants (Linux)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        todo.extend(int(child) for child in children)
+    return found

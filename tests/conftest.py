@@ -90,17 +90,25 @@ class LiveServer:
     log_path: Path
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A Spark session takes seconds to start and every Spark test runs for tens of seconds.
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 # --- public test material: CI fails when a test skipped for want of it ------------------------
 
 _missing_material: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    from tests.postgres import MISSING as NO_POSTGRES
     from tests.shared import MISSING
 
     if report.skipped and isinstance(report.longrepr, tuple):
         reason = str(report.longrepr[2])
-        if MISSING in reason:
+        if MISSING in reason or NO_POSTGRES in reason:
             _missing_material.append(report.nodeid)
 
 
@@ -110,6 +118,30 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("SPINEWISE_TEST_SHARED_REQUIRED") == "1" and _missing_material:
         print(
             f"\nSPINEWISE_TEST_SHARED_REQUIRED=1: {len(_missing_material)} tests skipped for want "
-            f"of public test material (first: {_missing_material[0]})"
+            f"of public test material or a PostgreSQL server (first: {_missing_material[0]})"
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# --- a real PostgreSQL server (tests/postgres.py) ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """One PostgreSQL server per test run, started in a temporary folder."""
+    from tests.postgres import PostgresMissing, start
+
+    try:
+        server = start()
+    except PostgresMissing as exc:
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres: Any) -> Iterator[str]:
+    """A new, empty database on that server, dropped after the test."""
+    name = postgres.create_database()
+    yield postgres.url(name)
+    postgres.drop_database(name)

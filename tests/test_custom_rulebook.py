@@ -59,6 +59,8 @@ def custom(tmp_path_factory: pytest.TempPathFactory) -> Rulebook:
         "policies/acr.yaml",
         lambda d: d["not_used"].update({"recent_bacteremia": "Not in ACR 2021."}),
     )
+    # The CDS Hooks rating judges an order against the rule's ACR scenario.
+    edit("imaging_orders.yaml", lambda d: d["rule_scenarios"].update({"seed.bacteremia": "V7"}))
     edit("nlp/target_rules.json", lambda d: d["target_rules"].append(
         {"literal": "bacteremia", "category": "recent_bacteremia"}))  # fmt: skip
     return load_rulebook(str(root))

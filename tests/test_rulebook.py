@@ -205,6 +205,28 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "absent from a code",
     ),
     (
+        "measure.yaml",
+        "value_set: hiv, window: history}",
+        "value_set: hvi, window: history}",
+        "measure.yaml: exclusions (hiv).all[0].any[0]: unknown value set 'hvi' (did you mean 'hiv'?)",
+        "measure exclusion with an unknown value set",
+    ),
+    (
+        "measure.yaml",
+        "negative_history: {value: 180, unit: d}",
+        "negative_history: {value: 180}",
+        "measure.yaml: index.negative_history: Value error, a number needs its unit",
+        "measure window without a unit",
+    ),
+    (
+        "measure.yaml",
+        "value_set: trauma, window: {value: 90, unit: d},",
+        "value_set: trauma, window: {value: 90, unit: d}, at_least: {value: 3, unit: d},",
+        "measure.yaml: exclusions (trauma).all[0].any[0]: `at_least` goes with"
+        " Medication.consecutiveDays, and only there",
+        "a run length on a diagnosis",
+    ),
+    (
         "policies/seed.yaml",
         "    refer: [oncology, spine_surgery]\n    plan: [esr_crp]\n    sources: [seed, ACR2021]",
         "    refer: [oncologyy, spine_surgery]\n    plan: [esr_crp]\n    sources: [seed, ACR2021]",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from dataclasses import dataclass
 from typing import Any
 
+from spinewise import metrics
 from spinewise.decision_log import DecisionLog, LogEntry
 from spinewise.engine import assess
 from spinewise.model import Assessment, Presentation
@@ -34,8 +34,9 @@ class Assessor:
     def __init__(self, settings: Settings, rulebook: Rulebook | None = None) -> None:
         self.settings = settings
         self.rulebook = rulebook or default_rulebook()
-        key = settings.log_key.get_secret_value() if settings.log_key else None
-        self.log = DecisionLog(settings.log_path, bytes.fromhex(key) if key else None)
+        self.log = DecisionLog.from_settings(settings)
+        self.log.key  # noqa: B018 (a missing or wrong key stops the start, not a request)
+        self.log.on_commit = metrics.log_committed
 
     def close(self) -> None:
         self.log.close()
@@ -55,9 +56,10 @@ class Assessor:
         reference: str | None = None,
     ) -> Assessment:
         """Assess and record; returns once the log row is committed. Runs on the event loop:
-        the engine is fast, and the commit is awaited, not blocked on."""
+        the engine is fast, and the commit is awaited, not blocked on. Raises `LogError` when
+        the log cannot be written: nothing unrecorded is ever returned."""
         result = assess(presentation, policy, rulebook=self.rulebook)
-        pending = self.log.submit(
+        entry = await self.log.append_async(
             kind="assessment",
             channel=channel,
             policy=result.policy.id,
@@ -67,7 +69,7 @@ class Assessor:
             urgency=result.urgency,
             reference=reference,
         )
-        entry = await asyncio.wrap_future(pending)
+        metrics.decision(result.decision, result.urgency, result.policy.id, channel)
         logger.info("assessment %s via %s: %s", entry.entry_id, channel, result.decision)
         return result.model_copy(update={"assessment_id": entry.entry_id})
 

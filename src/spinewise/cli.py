@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -35,7 +37,7 @@ from spinewise.console import (
     render_note,
     render_record,
 )
-from spinewise.decision_log import DecisionLog
+from spinewise.decision_log import DecisionLog, LogError
 from spinewise.engine import assess as run_assess
 from spinewise.engine import next_question
 from spinewise.model import ADULT_AGE, Presentation
@@ -97,7 +99,7 @@ rules_app = typer.Typer(
 )
 app.add_typer(rules_app, name="rules")
 log_app = typer.Typer(
-    help="Check and export the decision log (SPINEWISE_LOG_PATH).",
+    help="Check and export the decision log (SPINEWISE_LOG_PATH or SPINEWISE_LOG_URL).",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -552,15 +554,29 @@ def audit(
     memory_limit: Annotated[
         str, typer.Option(help="DuckDB's memory limit; beyond it, it spills to a temporary folder.")
     ] = "2500MB",
+    value_sets: Annotated[
+        Path | None,
+        typer.Option(
+            help="A folder of value sets (<id>.yaml or <id>.csv with system,code columns) that "
+            "replace spinewise's lists of the same id: for example NCQA's licensed lists."
+        ),
+    ] = None,
 ) -> None:
     """Audit a population: low-value imaging (HEDIS LBP) and missed red flags."""
-    from spinewise.population.audit import AuditError, run_audit_years
-    from spinewise.population.engines import EngineError
+    try:
+        from spinewise.population.audit import AuditError, run_audit_years
+        from spinewise.population.engines import EngineError
+    except ImportError:
+        fail("the audit needs the audit extra: pip install 'spinewise[audit]' (or make audit)")
 
     if not export_dir.is_dir():
         fail(f"EXPORT_DIR: not a folder: {export_dir}")
     try:
-        default_rulebook().policy(policy)
+        rulebook = load_rulebook(value_set_dir=value_sets) if value_sets else default_rulebook()
+    except RulebookError as exc:
+        fail(f"--value-sets: {exc}")
+    try:
+        rulebook.policy(policy)
     except UnknownPolicyError as exc:
         fail(f"--policy: {exc}")
     if notes:
@@ -578,7 +594,8 @@ def audit(
         with audit_progress() as progress:
             results = run_audit_years(export_dir, year, out, policy=policy, notes=notes,
                                       engine=engine.value, spark_master=spark_master,
-                                      memory_limit=memory_limit, progress=progress)  # fmt: skip
+                                      memory_limit=memory_limit, progress=progress,
+                                      rulebook=rulebook)  # fmt: skip
     except (AuditError, EngineError) as exc:
         fail(str(exc))
     for result in results.values():
@@ -597,32 +614,82 @@ def audit(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            envvar="SPINEWISE_WORKERS",
+            help="Worker processes (uvicorn); they share one decision log.",
+        ),
+    ] = 1,
 ) -> None:
-    """Serve the clinician's page, the REST API and the handouts."""
+    """Serve the clinician's page, the REST API, CDS Hooks and the handouts."""
     import uvicorn
 
     from spinewise.api import create_app
     from spinewise.api.app import ConfigurationError
-    from spinewise.api.limits import capped_protocol
 
     settings = _settings()
     try:
         application = create_app(settings)
     except (UnknownPolicyError, RulebookError, ConfigurationError) as exc:
         fail(str(exc))
+    # The log opened, its key checked and its write lock taken once here: a wrong setting is
+    # one line now, not a traceback from every worker.
+    try:
+        with DecisionLog.from_settings(settings) as log:
+            log.check_writable()
+            where = log.where
+    except LogError as exc:
+        fail(str(exc))
     typer.echo(
-        f"spinewise on http://{host}:{port}/ (policy {settings.policy}, "
-        f"decision log {settings.log_path})",
+        f"spinewise on http://{host}:{port}/ (policy {settings.policy}, decision log {where}, "
+        f"{workers} worker{'s' if workers > 1 else ''})",
         err=True,
     )
-    uvicorn.run(
-        application,
-        host=host,
-        port=port,
-        access_log=settings.access_log,
-        # Stop reading a request head past twice the app's header limit (431 before memory).
-        http=capped_protocol(2 * settings.max_header_bytes),
-    )
+    text_log = settings.access_log == "text"
+    # Stop reading a request head past twice the app's header limit (431 before memory); by
+    # import path, so that every worker process builds it from the same settings.
+    http = "spinewise.api.limits:settings_protocol"
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, access_log=text_log, http=http)
+        return
+    # The workers share one listening socket. libuv (under uvloop) accepts every pending
+    # connection at once by default, so the first worker to wake takes a whole burst of new
+    # connections (all of them, at times, in bench_service.py); one at a time spreads them.
+    os.environ.setdefault("UV_TCP_SINGLE_ACCEPT", "1")
+    with _metrics_dir():
+        # Each worker builds its own app from the same environment.
+        uvicorn.run(
+            "spinewise.api:create_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            access_log=text_log,
+            http=http,
+        )
+
+
+@contextmanager
+def _metrics_dir() -> Iterator[None]:
+    """Where the workers write their metrics for a scrape of any of them to add up: the
+    operator's PROMETHEUS_MULTIPROC_DIR (emptied first, as prometheus-client asks), or a
+    temporary folder for this run."""
+    named = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if named:
+        folder = Path(named)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):
+            stale.unlink()
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="spinewise-metrics-") as folder_name:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder_name
+        try:
+            yield
+        finally:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
 def _settings() -> Settings:
@@ -633,17 +700,25 @@ def _settings() -> Settings:
 
 
 def _open_log() -> DecisionLog:
-    path = _settings().log_path
-    if not path.exists():
-        fail(f"no decision log at {path} (set SPINEWISE_LOG_PATH)")
-    return DecisionLog(path)
+    settings = _settings()
+    if settings.log_url is None and not settings.log_path.exists():
+        fail(
+            f"no decision log at {settings.log_path} (set SPINEWISE_LOG_PATH or SPINEWISE_LOG_URL)"
+        )
+    try:
+        return DecisionLog.from_settings(settings)
+    except LogError as exc:
+        fail(str(exc))
 
 
 @log_app.command("verify")
 def log_verify() -> None:
     """Check the hash chain; exit 1 naming the first broken row."""
-    with _open_log() as log:
-        result = log.verify()
+    try:
+        with _open_log() as log:
+            result = log.verify()
+    except LogError as exc:
+        fail(str(exc))
     if not result.ok:
         typer.echo(f"spinewise: log broken: {result.problem}", err=True)
         raise typer.Exit(1)
@@ -665,15 +740,20 @@ def log_export(
     ] = None,
 ) -> None:
     """Write every row of the decision log as CSV or JSON lines."""
-    with _open_log() as log:
-        if out is None:
-            log.export(sys.stdout, output.value)
-            return
-        # Written to a temporary name and renamed: an interrupted export leaves no half file.
-        partial = out.with_name(out.name + ".partial")
-        with partial.open("w", encoding="utf-8", newline="") as handle:
-            rows = log.export(handle, output.value)
-        partial.replace(out)
+    try:
+        with _open_log() as log:
+            if out is None:
+                log.export(sys.stdout, output.value)
+                return
+            # Written to a temporary name and renamed: an interrupted export leaves no half
+            # file. Private, like the log it copies.
+            partial = out.with_name(out.name + ".partial")
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                rows = log.export(handle, output.value)
+            partial.replace(out)
+    except LogError as exc:
+        fail(str(exc))
     typer.echo(f"exported {rows} rows to {out}", err=True)
 
 

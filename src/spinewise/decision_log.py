@@ -1,14 +1,24 @@
-"""The decision log: every assessment made through the service, appended to SQLite and
-hash-chained so that an edit or a deletion is detectable.
+"""The decision log: every assessment made through the service, appended to a database and
+chained with a keyed hash so that an edit or a deletion is detectable.
 
 A row holds the time, the channel, the policy and rulebook version, the inputs, the decision
 and a random id; never a name or other identifier of the patient. A caller-supplied reference is
 stored only as a keyed hash (HMAC-SHA256), so rows of one patient can be linked by whoever holds
-the key, and by nobody else. Each row's hash covers its content and the previous row's hash.
-Commits are durable (WAL, synchronous=FULL): a crash loses nothing already committed, and
-`append` returns only once its row is committed. Appends from many requests at once are
-committed together by one writer thread (group commit), so the log does not cap throughput
-at one disk flush per request.
+the key, and by nobody else. Each row's hash is an HMAC, under a key derived from the log's
+key, of its content and the previous row's hash: someone who can write the database but does
+not hold the key can neither edit a row nor recompute the chain after an edit without `verify`
+seeing it. (Whoever holds the key can; keep it apart from the database, 0600.)
+
+Two stores behind one small interface: a SQLite file (one host; the default) and PostgreSQL
+(`postgresql://…`, several hosts). On both, appends from any number of threads and processes
+are serialised where the chain head is read: SQLite's `BEGIN IMMEDIATE` (behind a lock file,
+so that waiting processes wake when it is free instead of polling), PostgreSQL's transaction
+advisory lock; the head is read inside that transaction, so the chain never forks. A row is
+durable before `append` returns: the batch is committed under the lock and flushed to disk
+right after it is let go (SQLite: the WAL fsynced; PostgreSQL: a commit that waits for the WAL
+flush), so that another process commits while this one flushes. Appends from many requests at
+once are committed together by one writer thread per process (group commit), so the log does
+not cap throughput at one disk flush per request.
 
 What the chain cannot show on its own is the loss of the newest rows; `verify` prints the count
 and the head hash so that they can be recorded elsewhere and compared.
@@ -16,7 +26,9 @@ and the head hash so that they can be recorded elsewhere and compared.
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import fcntl
 import hashlib
 import hmac
 import json
@@ -25,35 +37,34 @@ import queue
 import secrets
 import sqlite3
 import threading
+import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["GENESIS", "DecisionLog", "LogEntry", "VerifyResult"]
+if TYPE_CHECKING:
+    import psycopg
+
+    from spinewise.settings import Settings
+
+__all__ = [
+    "GENESIS",
+    "DecisionLog",
+    "LogEntry",
+    "LogError",
+    "LogKeyError",
+    "VerifyResult",
+    "is_postgres_url",
+    "redact_url",
+]
 
 GENESIS = "0" * 64
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS entries (
-    seq INTEGER PRIMARY KEY,
-    entry_id TEXT NOT NULL UNIQUE,
-    recorded_at TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    policy TEXT,
-    rulebook_version TEXT,
-    inputs TEXT,
-    decision TEXT,
-    urgency TEXT,
-    reference_hash TEXT,
-    details TEXT,
-    prev_hash TEXT NOT NULL,
-    row_hash TEXT NOT NULL
-);
-"""
 #: The columns a row hash covers, in order.
 HASHED = (
     "seq",
@@ -71,6 +82,41 @@ HASHED = (
     "prev_hash",
 )
 COLUMNS = (*HASHED, "row_hash")
+#: `meta` rows: the chain's scheme, and an id of the key (an HMAC, not the key) so that a log
+#: is never appended to with a different key.
+CHAIN_SCHEME = "hmac-sha256/1"
+
+
+def _schema(seq_type: str) -> str:
+    # The same tables on both stores. inputs/details are the canonical JSON text that is hashed
+    # (a JSON column type would re-serialise it).
+    return f"""
+CREATE TABLE IF NOT EXISTS entries (
+    seq {seq_type} PRIMARY KEY,
+    entry_id TEXT NOT NULL UNIQUE,
+    recorded_at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    policy TEXT,
+    rulebook_version TEXT,
+    inputs TEXT,
+    decision TEXT,
+    urgency TEXT,
+    reference_hash TEXT,
+    details TEXT,
+    prev_hash TEXT NOT NULL,
+    row_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class LogError(RuntimeError):
+    """The decision log cannot be opened, read or written (one line; never a password)."""
+
+
+class LogKeyError(LogError):
+    """The key given is not the key the log was written with, or there is none."""
 
 
 def canonical(value: Any) -> str:
@@ -78,8 +124,44 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def row_hash(row: Mapping[str, Any]) -> str:
-    return hashlib.sha256(canonical([row[c] for c in HASHED]).encode()).hexdigest()
+def chain_key(key: bytes) -> bytes:
+    """The key of the row hashes, derived from the log's key (which also hashes references)."""
+    return hmac.new(key, b"spinewise decision log chain", hashlib.sha256).digest()
+
+
+def key_id(key: bytes) -> str:
+    """Names a key without revealing it (stored in `meta`)."""
+    return hmac.new(key, b"spinewise decision log key id", hashlib.sha256).hexdigest()[:32]
+
+
+def row_hash(row: Mapping[str, Any], chained_by: bytes) -> str:
+    """HMAC-SHA256 under `chained_by` (see `chain_key`) of a row's hashed columns."""
+    content = canonical([row[c] for c in HASHED]).encode()
+    return hmac.new(chained_by, content, hashlib.sha256).hexdigest()
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def redact_url(url: str) -> str:
+    """A URL fit for a message or a log line: the password replaced by `***`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
+
+
+def _chain(rows: list[dict[str, Any]], seq: int, prev: str, chained_by: bytes) -> None:
+    for row in rows:
+        seq += 1
+        row["seq"], row["prev_hash"] = seq, prev
+        row["row_hash"] = prev = row_hash(row, chained_by)
 
 
 @dataclass(frozen=True)
@@ -113,29 +195,463 @@ class VerifyResult:
     problem: str | None = None
 
 
+#: Who waits for a row: a thread (a concurrent future) or a coroutine (its loop and future).
+_Waiter = Future[LogEntry] | tuple[asyncio.AbstractEventLoop, "asyncio.Future[LogEntry]"]
+_Pending = tuple[dict[str, Any], _Waiter, float]
+
+
+def _resolve(outcomes: list[tuple[_Waiter, LogEntry | BaseException]]) -> None:
+    """Hand each waiter its row or the failure: threads directly, each event loop in one call
+    (a call into a loop from another thread wakes it with a system call)."""
+    loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[LogEntry], Any]]] = {}
+    for waiter, outcome in outcomes:
+        if isinstance(waiter, Future):
+            if isinstance(outcome, BaseException):
+                waiter.set_exception(outcome)
+            else:
+                waiter.set_result(outcome)
+        else:
+            loops.setdefault(waiter[0], []).append((waiter[1], outcome))
+    for loop, waiting in loops.items():
+        with suppress(RuntimeError):  # a loop closed meanwhile has no one waiting
+            loop.call_soon_threadsafe(_settle, waiting)
+
+
+def _settle(waiting: list[tuple[asyncio.Future[LogEntry], Any]]) -> None:
+    for future, outcome in waiting:
+        if future.done():  # the request was cancelled (the client went away)
+            continue
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+
+class _Ids:
+    """Random UUIDs (version 4) from the system's CSPRNG, read 256 at a time: one system call
+    instead of one per row. (An id names a logged assessment's handout, so it must not be
+    guessable.)"""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool = b""
+        self._pid = os.getpid()
+
+    def next(self) -> str:
+        with self._lock:
+            if not self._pool or self._pid != os.getpid():  # a forked child draws its own
+                self._pool, self._pid = os.urandom(16 * 256), os.getpid()
+            chunk, self._pool = self._pool[:16], self._pool[16:]
+        return str(uuid.UUID(bytes=chunk, version=4))
+
+
+_ids = _Ids()
+
+
+# --- the stores ---------------------------------------------------------------------------------
+
+
+class Store(Protocol):
+    """Where rows live. `append` numbers, chains and commits a batch in one transaction,
+    serialised against every other writer (thread, process or host) of the same log."""
+
+    where: str
+
+    def append(self, rows: list[dict[str, Any]], chained_by: bytes) -> None: ...
+    def rows(self) -> Iterator[dict[str, Any]]: ...
+    def get(self, entry_id: str) -> dict[str, Any] | None: ...
+    def find(self, kind: str, details_key: str) -> dict[str, Any] | None: ...
+    def meta(self, name: str) -> str | None: ...
+    def put_meta(self, name: str, value: str) -> str: ...
+    def is_empty(self) -> bool: ...
+    def check_writable(self) -> None: ...
+    def close(self) -> None: ...
+
+
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM entries"
+
+
+class SqliteStore:
+    """One SQLite file, private to its owner (0600, and so its WAL)."""
+
+    #: Commits between two checkpoints of the WAL into the database (by this process). A
+    #: checkpoint's writes and flush of the database slow the flushes of concurrent commits
+    #: (tens of ms, measured), so they are few and large (about 16 MB of WAL at 16 rows a
+    #: commit) rather than many and small.
+    CHECKPOINT_EVERY = 1000
+    #: Below this much free space on the log's disk, the service is not ready.
+    MIN_FREE_BYTES = 16 * 1024 * 1024
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.where = str(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _private_file(path)
+            lock = path.with_name(path.name + ".lock")
+            self._lock_fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise LogError(f"decision log {path}: {exc.strerror or exc}") from None
+        self._wal_fd: int | None = None
+        self._commits = 0
+        try:
+            self._writer = self._connect()
+            self._writer.executescript(_schema("INTEGER"))
+            self._reader = self._connect()
+            if self._writer.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                # The writer commits without a flush and flushes the WAL itself once the lock
+                # is free (see `append`); the WAL lives as long as a connection is open.
+                self._writer.execute("PRAGMA synchronous=NORMAL")
+                # Checkpoints run after the flush, outside the lock (see `append`), rather
+                # than inside the commit that crosses SQLite's threshold, under the lock.
+                self._writer.execute("PRAGMA wal_autocheckpoint=0")
+                wal = path.with_name(path.name + "-wal")
+                self._wal_fd = os.open(wal, os.O_RDWR | os.O_CREAT, 0o600)
+                _fsync_dir(path.parent)
+        except (sqlite3.Error, OSError) as exc:
+            os.close(self._lock_fd)
+            raise LogError(f"decision log {path}: {exc}") from None
+        self._read_lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE below).
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")  # where the file system allows it
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA busy_timeout=10000")
+        return db
+
+    def append(self, rows: list[dict[str, Any]], chained_by: bytes) -> None:
+        db = self._writer
+        # Processes queue on the lock file (woken by the kernel when it is free; SQLite's own
+        # busy wait sleeps up to 100 ms at a time). BEGIN IMMEDIATE then takes SQLite's write
+        # lock, which also holds off writers that do not use the lock file, before the head is
+        # read: no two writers can chain onto the same head.
+        #
+        # The commit itself does not wait for the disk (synchronous=NORMAL): the WAL is flushed
+        # after the lock is let go and before `append` returns, so the next writer (another
+        # process) commits while this one's flush runs, and one flush makes every frame
+        # written before it durable, the other process's too. A checkpoint in between has
+        # flushed the WAL and the database itself (SQLite does so in WAL mode).
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            last = db.execute("SELECT seq, row_hash FROM entries ORDER BY seq DESC LIMIT 1")
+            head = last.fetchone()
+            seq, prev = (head["seq"], head["row_hash"]) if head else (0, GENESIS)
+            _chain(rows, seq, prev, chained_by)
+            db.executemany(
+                f"INSERT INTO entries ({', '.join(COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(COLUMNS))})",
+                [[row[c] for c in COLUMNS] for row in rows],
+            )
+            db.execute("COMMIT")
+        except BaseException as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise LogError(f"decision log {self.where}: {exc}") from None
+            raise
+        finally:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+        if self._wal_fd is not None:
+            try:
+                os.fsync(self._wal_fd)
+            except OSError as exc:
+                raise LogError(f"decision log {self.where}: flush failed: {exc}") from None
+            self._commits += 1
+            if self._commits % self.CHECKPOINT_EVERY == 0:
+                # PASSIVE: copies what it can into the database without waiting for, or
+                # holding up, readers and other writers.
+                with suppress(sqlite3.Error):
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        # Its own connection: a long export holds no lock that requests wait for.
+        db = self._connect()
+        try:
+            for row in db.execute(f"{_SELECT} ORDER BY seq"):
+                yield dict(row)
+        finally:
+            db.close()
+
+    def _one(self, sql: str, args: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self._read_lock:
+            try:
+                row = self._reader.execute(sql, args).fetchone()
+            except sqlite3.Error as exc:
+                raise LogError(f"decision log {self.where}: {exc}") from None
+        return dict(row) if row else None
+
+    def get(self, entry_id: str) -> dict[str, Any] | None:
+        return self._one(f"{_SELECT} WHERE entry_id = ?", (entry_id,))
+
+    def find(self, kind: str, details_key: str) -> dict[str, Any] | None:
+        return self._one(
+            f"{_SELECT} WHERE kind = ? AND json_extract(details, '$.key') = ?", (kind, details_key)
+        )
+
+    def meta(self, name: str) -> str | None:
+        row = self._one("SELECT value FROM meta WHERE name = ?", (name,))
+        return row["value"] if row else None
+
+    def put_meta(self, name: str, value: str) -> str:
+        stored = self.meta(name)
+        if stored is not None:
+            return stored
+        self._one(
+            "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            (name, value),
+        )
+        stored = self.meta(name)
+        assert stored is not None
+        return stored
+
+    def is_empty(self) -> bool:
+        return self._one("SELECT 1 AS one FROM entries LIMIT 1", ()) is None
+
+    def check_writable(self) -> None:
+        # Room on the disk, then the write lock taken and let go: the file opens for writing
+        # and no one holds the lock for longer than the wait.
+        try:
+            disk = os.statvfs(self.path.parent)
+        except OSError as exc:
+            raise LogError(f"decision log {self.where}: {exc.strerror or exc}") from None
+        if disk.f_bavail * disk.f_frsize < self.MIN_FREE_BYTES:
+            raise LogError(f"decision log {self.where}: less than 16 MiB free on its disk")
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=1.0)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            raise LogError(f"decision log {self.where}: not writable: {exc}") from None
+        finally:
+            db.close()
+
+    def close(self) -> None:
+        self._writer.close()
+        self._reader.close()
+        if self._wal_fd is not None:  # after SQLite's own connections, which may remove it
+            os.close(self._wal_fd)
+        os.close(self._lock_fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the folder's entries (a new log, its WAL) durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _private_file(path: Path) -> None:
+    """Create the file 0600, or take group and other permissions off an existing one. SQLite
+    gives its WAL and shared-memory files the database file's permissions."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        with suppress(PermissionError):
+            path.chmod(mode & 0o700)
+
+
+class PostgresStore:
+    """A PostgreSQL database shared by every host of a deployment."""
+
+    #: The transaction advisory lock that serialises appends (any fixed number).
+    LOCK = 0x5350494E  # "SPIN"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError:
+            raise LogError(
+                "SPINEWISE_LOG_URL: PostgreSQL needs psycopg: pip install 'spinewise[serve]'"
+            ) from None
+        self._psycopg = psycopg
+        self.url = url
+        self.where = redact_url(url)
+        self._writer: psycopg.Connection[Any] | None = None
+        self._reader: psycopg.Connection[Any] | None = None
+        self._read_lock = threading.Lock()
+        with self._connection() as db, db.transaction():
+            # Two workers starting at once would race on CREATE TABLE IF NOT EXISTS.
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK,))
+            for statement in _schema("BIGINT").split(";"):
+                if statement.strip():
+                    db.execute(statement)
+
+    def _connection(self, *, autocommit: bool = False) -> psycopg.Connection[Any]:
+        from psycopg.rows import dict_row
+
+        try:
+            return self._psycopg.connect(
+                self.url,
+                autocommit=autocommit,
+                row_factory=dict_row,
+                connect_timeout=5,
+                # A hung server fails the request after a bound, rather than holding it.
+                options="-c statement_timeout=15000",
+                application_name="spinewise",
+            )
+        except self._psycopg.Error as exc:
+            raise LogError(
+                f"decision log {self.where}: cannot connect: {_pg_message(exc)}"
+            ) from None
+
+    def append(self, rows: list[dict[str, Any]], chained_by: bytes) -> None:
+        if self._writer is None or self._writer.closed:
+            self._writer = self._connection()
+        db = self._writer
+        try:
+            # As on SQLite, the commit under the lock does not wait for the disk; the flush
+            # comes after the lock is let go: a commit that waits for the WAL flush (at the
+            # server's synchronous_commit, standbys included) covers every commit record
+            # before it, this one's too. Appends from other workers and hosts commit
+            # meanwhile, and the server flushes concurrent waits together.
+            with db.transaction():
+                db.execute("SET LOCAL synchronous_commit TO off")
+                db.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK,))
+                head = db.execute(
+                    "SELECT seq, row_hash FROM entries ORDER BY seq DESC LIMIT 1"
+                ).fetchone()
+                seq, prev = (head["seq"], head["row_hash"]) if head else (0, GENESIS)
+                _chain(rows, seq, prev, chained_by)
+                with db.cursor() as cursor:
+                    cursor.executemany(
+                        f"INSERT INTO entries ({', '.join(COLUMNS)}) "
+                        f"VALUES ({', '.join(['%s'] * len(COLUMNS))})",
+                        [[row[c] for c in COLUMNS] for row in rows],
+                    )
+            with db.transaction():
+                db.execute("SELECT pg_current_xact_id()")  # a commit record: waits for the flush
+        except self._psycopg.Error as exc:
+            if db.broken:  # reconnect on the next batch
+                db.close()
+            raise LogError(f"decision log {self.where}: {_pg_message(exc)}") from None
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        # A server-side cursor: an export of millions of rows streams.
+        with (
+            self._connection() as db,
+            db.transaction(),
+            db.cursor(name="spinewise_rows") as cursor,
+        ):
+            cursor.execute(f"{_SELECT} ORDER BY seq")
+            yield from cursor
+
+    def _one(self, sql: str, args: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self._read_lock:
+            if self._reader is None or self._reader.closed:
+                self._reader = self._connection(autocommit=True)
+            try:
+                row: dict[str, Any] | None = self._reader.execute(sql, args).fetchone()
+            except self._psycopg.Error as exc:
+                if self._reader.broken:
+                    self._reader.close()
+                raise LogError(f"decision log {self.where}: {_pg_message(exc)}") from None
+        return row
+
+    def get(self, entry_id: str) -> dict[str, Any] | None:
+        return self._one(f"{_SELECT} WHERE entry_id = %s", (entry_id,))
+
+    def find(self, kind: str, details_key: str) -> dict[str, Any] | None:
+        return self._one(
+            f"{_SELECT} WHERE kind = %s AND details::jsonb ->> 'key' = %s", (kind, details_key)
+        )
+
+    def meta(self, name: str) -> str | None:
+        row = self._one("SELECT value FROM meta WHERE name = %s", (name,))
+        return row["value"] if row else None
+
+    def put_meta(self, name: str, value: str) -> str:
+        stored = self.meta(name)
+        if stored is not None:
+            return stored
+        self._one(
+            "INSERT INTO meta (name, value) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING "
+            "RETURNING value",
+            (name, value),
+        )
+        stored = self.meta(name)
+        assert stored is not None
+        return stored
+
+    def is_empty(self) -> bool:
+        return self._one("SELECT 1 AS one FROM entries LIMIT 1", ()) is None
+
+    def check_writable(self) -> None:
+        # A read-write transaction on a primary, with the right to insert: what an append needs
+        # short of appending (a health check must not add rows to the log).
+        with self._connection() as db, db.transaction():
+            try:
+                row = db.execute(
+                    "SELECT current_setting('transaction_read_only') = 'on' AS read_only, "
+                    "has_table_privilege('entries', 'INSERT') AS may_insert"
+                ).fetchone()
+            except self._psycopg.Error as exc:
+                raise LogError(f"decision log {self.where}: {_pg_message(exc)}") from None
+        # A standby's transactions are read-only too.
+        if row is None or row["read_only"] or not row["may_insert"]:
+            raise LogError(f"decision log {self.where}: not writable (read-only, or no INSERT)")
+
+    def close(self) -> None:
+        for db in (self._writer, self._reader):
+            if db is not None:
+                db.close()
+
+
+def _pg_message(exc: Exception) -> str:
+    # psycopg's messages name the host and port, not the password; first line only.
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+# --- the log -----------------------------------------------------------------------------------
+
+
 class DecisionLog:
-    """Append-only, hash-chained log in one SQLite file. Safe to share between threads."""
+    """Append-only log chained with a keyed hash, in a SQLite file or PostgreSQL (a
+    `postgresql://` URL). Safe to share between threads, processes and (PostgreSQL) hosts.
+
+    The key (32 bytes) is given, or read from `key_file`, or, for SQLite only, kept in a private
+    file beside the database (made when the log is new). PostgreSQL needs it given: every host
+    must hold the same key."""
 
     #: Most rows committed in one transaction.
     BATCH = 512
 
-    def __init__(self, path: str | Path, key: bytes | None = None) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(
+        self, target: str | Path, key: bytes | None = None, *, key_file: Path | None = None
+    ) -> None:
+        self._store: Store
+        if is_postgres_url(target):
+            self._store = PostgresStore(str(target))
+            self._default_key_file: Path | None = None
+        else:
+            path = Path(target)
+            self._store = SqliteStore(path)
+            self._default_key_file = path.with_name(path.name + ".key")
+        self.where = self._store.where
         self._key = key
+        self._key_file = key_file
+        self._chain_key: bytes | None = None
         self._lock = threading.Lock()
-        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE below).
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(SCHEMA)
-        self._pending: queue.SimpleQueue[tuple[dict[str, Any], Future[LogEntry]] | None] = (
-            queue.SimpleQueue()
-        )
+        self._pending: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._closed = False
+        #: Called by the writer after each commit with the seconds each row waited from
+        #: submit to commit (for metrics).
+        self.on_commit: Callable[[list[float]], None] | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DecisionLog:
+        """The log that the settings name: `log_url` (PostgreSQL) or else `log_path`, with
+        `log_key`, or `log_key_file`, or (SQLite) the key file beside the database."""
+        key = settings.log_key.get_secret_value() if settings.log_key else None
+        target = settings.log_url.get_secret_value() if settings.log_url else settings.log_path
+        return cls(target, bytes.fromhex(key) if key else None, key_file=settings.log_key_file)
 
     def close(self) -> None:
         """Commit what is pending, stop the writer and close the database."""
@@ -147,8 +663,7 @@ class DecisionLog:
         if writer is not None:
             self._pending.put(None)
             writer.join()
-        with self._lock:
-            self._db.close()
+        self._store.close()
 
     def __enter__(self) -> DecisionLog:
         return self
@@ -156,19 +671,52 @@ class DecisionLog:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # --- keyed hash of a caller's reference ---------------------------------------------------
+    # --- the key --------------------------------------------------------------------------------
 
     @property
     def key(self) -> bytes:
-        """The HMAC key: given, or kept in a private file beside the database."""
-        if self._key is None:
-            key_file = self.path.with_name(self.path.name + ".key")
-            if not key_file.exists():
-                fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(secrets.token_hex(32))
-            self._key = bytes.fromhex(key_file.read_text().strip())
-        return self._key
+        """The log's key, checked against the id of the key the log was written with."""
+        return self._keys()[0]
+
+    def _keys(self) -> tuple[bytes, bytes]:
+        """The log's key and the chain's key derived from it (loaded and checked once)."""
+        with self._lock:
+            if self._key is None or self._chain_key is None:
+                self._key = self._load_key()
+                written_with = self._store.put_meta("key_id", key_id(self._key))
+                if not hmac.compare_digest(written_with, key_id(self._key)):
+                    raise LogKeyError(
+                        f"decision log {self.where}: the key given is not the key this log "
+                        "was written with (SPINEWISE_LOG_KEY or SPINEWISE_LOG_KEY_FILE)"
+                    )
+                scheme = self._store.put_meta("chain", CHAIN_SCHEME)
+                if scheme != CHAIN_SCHEME:
+                    raise LogError(f"decision log {self.where}: unknown chain scheme {scheme!r}")
+                self._chain_key = chain_key(self._key)
+            return self._key, self._chain_key
+
+    def _load_key(self) -> bytes:
+        if self._key is not None:
+            return self._key
+        key_file = self._key_file or self._default_key_file
+        if key_file is None:
+            raise LogKeyError(
+                f"decision log {self.where}: PostgreSQL needs the log's key: set "
+                "SPINEWISE_LOG_KEY or SPINEWISE_LOG_KEY_FILE (the same on every host)"
+            )
+        if not key_file.exists():
+            if self._key_file is not None or self._store.meta("key_id") is not None:
+                raise LogKeyError(f"decision log {self.where}: no key file {key_file}")
+            if not self._store.is_empty():
+                raise LogError(
+                    f"decision log {self.where} was written without a keyed chain (by an "
+                    "older spinewise): export it with `spinewise log export`, then start a new log"
+                )
+            _write_key_file(key_file)
+        try:
+            return bytes.fromhex(key_file.read_text().strip())
+        except ValueError:
+            raise LogKeyError(f"decision log key file {key_file}: not hex") from None
 
     def reference_hash(self, reference: str) -> str:
         return hmac.new(self.key, reference.encode(), hashlib.sha256).hexdigest()
@@ -179,7 +727,24 @@ class DecisionLog:
         """Append one row and return it once it is committed (see `submit` for the fields)."""
         return self.submit(**fields).result()
 
-    def submit(
+    async def append_async(self, **fields: Any) -> LogEntry:
+        """`append` for the event loop: awaits the commit without blocking the loop. The
+        writer resolves a whole batch with one call into the loop, not one per row."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[LogEntry] = loop.create_future()
+        self._enqueue(self._row(**fields), (loop, waiter))
+        return await waiter
+
+    def submit(self, **fields: Any) -> Future[LogEntry]:
+        """Queue one row for the writer; the future resolves when the row is committed (or
+        fails with `LogError` when it could not be). Fields: kind, channel (required); policy,
+        rulebook_version, inputs (a mapping), decision, urgency, reference (hashed with the
+        key), details (a mapping), entry_id (default: a random UUID)."""
+        future: Future[LogEntry] = Future()
+        self._enqueue(self._row(**fields), future)
+        return future
+
+    def _row(
         self,
         *,
         kind: str,
@@ -192,10 +757,10 @@ class DecisionLog:
         reference: str | None = None,
         details: Mapping[str, Any] | None = None,
         entry_id: str | None = None,
-    ) -> Future[LogEntry]:
-        """Queue one row for the writer; the future resolves when the row is committed."""
-        row: dict[str, Any] = {
-            "entry_id": entry_id or str(uuid.uuid4()),
+    ) -> dict[str, Any]:
+        self._keys()  # a missing or wrong key fails here, before anything is queued
+        return {
+            "entry_id": entry_id or _ids.next(),
             "recorded_at": datetime.now(UTC).isoformat(timespec="microseconds"),
             "kind": kind,
             "channel": channel,
@@ -207,17 +772,17 @@ class DecisionLog:
             "reference_hash": self.reference_hash(reference) if reference else None,
             "details": canonical(details) if details is not None else None,
         }
-        future: Future[LogEntry] = Future()
+
+    def _enqueue(self, row: dict[str, Any], waiter: _Waiter) -> None:
         with self._lock:
             if self._closed:
-                raise RuntimeError("the decision log is closed")
+                raise LogError(f"decision log {self.where} is closed")
             if self._writer is None:
                 self._writer = threading.Thread(
                     target=self._write_loop, name="spinewise-decision-log", daemon=True
                 )
                 self._writer.start()
-        self._pending.put((row, future))
-        return future
+        self._pending.put((row, waiter, time.perf_counter()))
 
     def _write_loop(self) -> None:
         while True:
@@ -239,63 +804,44 @@ class DecisionLog:
             if stop:
                 return
 
-    def _commit(self, batch: list[tuple[dict[str, Any], Future[LogEntry]]]) -> None:
-        with self._lock:
-            try:
-                # BEGIN IMMEDIATE takes the write lock first, so that two processes appending
-                # to one file cannot both chain onto the same head.
-                self._db.execute("BEGIN IMMEDIATE")
-                last = self._db.execute(
-                    "SELECT seq, row_hash FROM entries ORDER BY seq DESC LIMIT 1"
-                ).fetchone()
-                seq, prev = (last["seq"], last["row_hash"]) if last else (0, GENESIS)
-                for row, _ in batch:
-                    seq += 1
-                    row["seq"], row["prev_hash"] = seq, prev
-                    row["row_hash"] = prev = row_hash(row)
-                self._db.executemany(
-                    f"INSERT INTO entries ({', '.join(COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(COLUMNS))})",
-                    [[row[c] for c in COLUMNS] for row, _ in batch],
-                )
-                self._db.execute("COMMIT")
-            except BaseException as exc:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                for _, future in batch:
-                    future.set_exception(exc)
-                return
-        for row, future in batch:
-            future.set_result(LogEntry(**row))
+    def _commit(self, batch: list[_Pending]) -> None:
+        try:
+            self._store.append([row for row, _, _ in batch], self._keys()[1])
+        except BaseException as exc:
+            failure = exc if isinstance(exc, LogError) else LogError(f"decision log: {exc!r}")
+            _resolve([(waiter, failure) for _, waiter, _ in batch])
+            return
+        done = time.perf_counter()
+        if self.on_commit is not None:
+            with suppress(Exception):  # metrics never fail an append
+                self.on_commit([done - start for _, _, start in batch])
+        _resolve([(waiter, LogEntry(**row)) for row, waiter, _ in batch])
+
+    def check_writable(self) -> None:
+        """Raise `LogError` unless an append could be committed now (for readiness checks)."""
+        self._keys()
+        if self._writer is not None and not self._writer.is_alive():
+            raise LogError(f"decision log {self.where}: the writer thread stopped")
+        self._store.check_writable()
 
     # --- reading --------------------------------------------------------------------------------
 
     def entries(self) -> Iterator[LogEntry]:
-        with self._lock:
-            rows = self._db.execute(f"SELECT {', '.join(COLUMNS)} FROM entries ORDER BY seq")
-            fetched = rows.fetchall()
-        for row in fetched:
-            yield LogEntry(**dict(row))
+        for row in self._store.rows():
+            yield LogEntry(**row)
 
     def get(self, entry_id: str) -> LogEntry | None:
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT {', '.join(COLUMNS)} FROM entries WHERE entry_id = ?", (entry_id,)
-            ).fetchone()
-        return LogEntry(**dict(row)) if row else None
+        row = self._store.get(entry_id)
+        return LogEntry(**row) if row else None
 
     def find(self, kind: str, details_key: str) -> LogEntry | None:
         """The row of this kind whose details carry this idempotency key, if any."""
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT {', '.join(COLUMNS)} FROM entries "
-                "WHERE kind = ? AND json_extract(details, '$.key') = ?",
-                (kind, details_key),
-            ).fetchone()
-        return LogEntry(**dict(row)) if row else None
+        row = self._store.find(kind, details_key)
+        return LogEntry(**row) if row else None
 
     def verify(self) -> VerifyResult:
         """Walk the chain; name the first row whose content, link or number is wrong."""
+        chained_by = self._keys()[1]
         expected_prev, expected_seq, count = GENESIS, 1, 0
         for entry in self.entries():
             row = entry.as_dict()
@@ -309,10 +855,12 @@ class DecisionLog:
                     False, count, expected_prev,
                     f"row {entry.seq}: does not link to row {entry.seq - 1} (edited or deleted)",
                 )  # fmt: skip
-            if row_hash(row) != entry.row_hash:
+            if not hmac.compare_digest(row_hash(row, chained_by), entry.row_hash):
                 return VerifyResult(
-                    False, count, expected_prev, f"row {entry.seq}: content was edited"
-                )
+                    False, count, expected_prev,
+                    f"row {entry.seq}: content was edited (or its hash was not made with this "
+                    "log's key)",
+                )  # fmt: skip
             expected_prev, expected_seq, count = entry.row_hash, expected_seq + 1, count + 1
         return VerifyResult(True, count, expected_prev)
 
@@ -332,3 +880,21 @@ class DecisionLog:
         else:
             raise ValueError(f"unknown export format {fmt!r}: use csv or jsonl")
         return count
+
+
+def _write_key_file(key_file: Path) -> None:
+    """A new random key, 0600, appearing whole: written aside, then linked into place (two
+    processes opening a new log at once agree on one key)."""
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    partial = key_file.with_name(f"{key_file.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(partial, key_file)
+    except FileExistsError:
+        pass  # another process made it first: use theirs
+    finally:
+        partial.unlink()

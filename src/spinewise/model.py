@@ -61,6 +61,7 @@ class Codes(Frozen):
     loinc: tuple[str, ...] = ()
     cpt: tuple[str, ...] = ()
     hcpcs: tuple[str, ...] = ()
+    discharge_disposition: tuple[str, ...] = ()
 
     def by_system(self) -> Iterator[tuple[str, tuple[str, ...]]]:
         """(system, codes) for each system that has codes."""
@@ -183,6 +184,8 @@ ReaderId: TypeAlias = Literal[
     "ServiceRequest.reasonCode",
     "Observation.valueQuantity",
     "Procedure.code",
+    "Encounter.type",
+    "Encounter.dischargeDisposition",
     "Medication.daysCovered",
     "QuestionnaireResponse.answer",
 ]
@@ -191,6 +194,8 @@ CODED_READERS: tuple[ReaderId, ...] = (
     "Condition.code",
     "ServiceRequest.reasonCode",
     "Procedure.code",
+    "Encounter.type",
+    "Encounter.dischargeDisposition",
 )
 
 
@@ -199,7 +204,16 @@ class Reader(Frozen):
 
     id: ReaderId
     resource: str
+    element: str | None = Field(
+        None, description="The element read, when it is not the id's own (a.b for nested)."
+    )
     dates: tuple[str, ...] = Field(min_length=1)
+
+    @property
+    def path(self) -> str:
+        """The element read: `element`, or what the id names after the resource type."""
+        return self.element or self.id.split(".", 1)[1]
+
     undated: Literal["unknown", "reading_day"] = Field(
         "unknown", description="reading_day: a record with no date is read as of that day."
     )
@@ -686,6 +700,8 @@ class CardKinds(Frozen):
     not_appropriate: CardText
     information_needed: CardText
     no_indication: CardText
+    ask_first: CardText
+    age_alone: CardText
 
 
 class CardLinks(Frozen):
@@ -696,7 +712,6 @@ class CardLinks(Frozen):
 
 class CardNotes(Frozen):
     not_consulted: str
-    ask_before_ordering: str
     more_questions: str
     delete_order: str
     change_order: str
@@ -746,14 +761,119 @@ CARD_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "not_appropriate": frozenset({"ordered", "sources"}),
     "information_needed": frozenset({"count", "questions", "ordered", "sources"}),
     "no_indication": frozenset({"ordered"}),
+    "ask_first": frozenset({"questions", "notice", "ordered", "sources"}),
+    "age_alone": frozenset({"policy", "notice", "compared", "sources"}),
     "source.label": frozenset({"policy"}),
-    "notes.ask_before_ordering": frozenset({"questions"}),
     "notes.more_questions": frozenset({"count"}),
     "notes.delete_order": frozenset({"ordered"}),
     "notes.change_order": frozenset({"recommended"}),
     "notes.rating": frozenset({"rating", "policy"}),
     "notes.planned": frozenset({"steps"}),
 }
+
+
+# --- the quality measure (knowledge/measure.yaml) ---------------------------------------------
+
+MeasureReader: TypeAlias = Literal[
+    "Condition.code",
+    "Procedure.code",
+    "Encounter.type",
+    "Encounter.dischargeDisposition",
+    "Medication.record",
+    "Medication.consecutiveDays",
+    "Patient.deceased",
+]
+#: `history`: any time up to the end of the exclusion window, or undated; the measurement year;
+#: the measurement year and the year before; or a look-back from the index date.
+MeasureWindow: TypeAlias = (
+    Literal["history", "measurement_year", "measurement_year_and_prior"] | Quantity
+)
+
+
+class MeasureSource(Frozen):
+    """One way a record shows an exclusion."""
+
+    read: tuple[MeasureReader, ...] = Field(min_length=1)
+    value_set: str | None = None
+    window: MeasureWindow
+    unless_in: str | None = Field(
+        None, description="A code also in this value set never counts (the index diagnosis)."
+    )
+    at_least: Quantity | None = Field(
+        None, description="Medication.consecutiveDays: the shortest run that counts."
+    )
+
+
+class SourceGroup(Frozen):
+    any: tuple[MeasureSource, ...] = Field(min_length=1)
+
+
+class Exclusion(Frozen):
+    """A denominator exclusion: every group holds (each by any of its sources)."""
+
+    id: str
+    reason: str
+    age_at_least: int | None = None
+    all: tuple[SourceGroup, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_group(cls, data: Any) -> Any:
+        # `any: [...]` alone is one group.
+        if isinstance(data, Mapping) and "any" in data and "all" not in data:
+            data = {k: v for k, v in data.items() if k != "any"} | {"all": [{"any": data["any"]}]}
+        return data
+
+
+class MeasureAge(Frozen):
+    """At least `at_least` on the first day of the year, at most `at_most` on the last."""
+
+    at_least: int
+    at_most: int
+
+
+class IntakePeriod(Frozen):
+    first_day: str = Field(pattern=r"^\d\d-\d\d$")
+    last_day: str = Field(pattern=r"^\d\d-\d\d$")
+
+
+class IndexRule(Frozen):
+    value_set: str
+    visit_classes: tuple[str, ...] = Field(min_length=1)
+    negative_history: Quantity
+
+
+class Numerator(Frozen):
+    value_set: str
+    within: Quantity
+
+
+class Enrolment(Frozen):
+    before: Quantity
+    after: Quantity
+    allowed_gap: Quantity
+
+
+class MissedRedFlag(Frozen):
+    urgencies: tuple[Urgency, ...] = Field(min_length=1)
+    within: Quantity
+
+
+class Measure(Frozen):
+    """The HEDIS low back pain imaging measure as the audit computes it."""
+
+    version: int
+    id: str
+    title: str
+    sources: tuple[str, ...] = Field(min_length=1)
+    age: MeasureAge
+    intake: IntakePeriod
+    index: IndexRule
+    numerator: Numerator
+    exclusions_through: Quantity
+    enrolment: Enrolment
+    missed_red_flag: MissedRedFlag
+    exclusions: tuple[Exclusion, ...] = Field(min_length=1)
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ A test checks that the committed page is current, so the reference never drifts 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from spinewise.model import Codes, RecordRule, RecordSource, when_text
 from spinewise.rulebook import Rulebook, default_rulebook
@@ -162,6 +163,7 @@ def reference_markdown(rb: Rulebook | None = None) -> str:
     for lang, h in rb.handouts.items():
         name = "handout.yaml" if lang == "en" else f"handout.{lang}.yaml"
         out.append(f"- `{lang}` ({h.labels.language}): `{name}`")
+    out += _measure_section(rb)
     out += _ehr_sections(rb)
     out += ["", "## Value sets", ""]
     for v in rb.value_sets.values():
@@ -294,6 +296,52 @@ def _provisional_section(rb: Rulebook) -> list[str]:
         "studies, the referrals or the suspected conditions (proved by enumeration for every "
         "policy in `tests/test_asking_rule.py`).",
     ]
+
+
+def _quantity(q: Any) -> str:
+    return q if isinstance(q, str) else f"{q.value:g} {q.unit}"
+
+
+def _measure_section(rb: Rulebook) -> list[str]:
+    """The quality measure the audit computes (knowledge/measure.yaml)."""
+    m = rb.measure
+    out = [
+        "",
+        "## The quality measure",
+        "",
+        f"{m.title} ({_cites(m.sources)}), as the audit computes it (`measure.yaml`). Age "
+        f"{m.age.at_least} as of January 1 through {m.age.at_most} as of December 31; intake "
+        f"{m.intake.first_day} to {m.intake.last_day}; index: a `{m.index.value_set}` diagnosis "
+        f"at a visit of class {', '.join(m.index.visit_classes)}, none in the "
+        f"{_quantity(m.index.negative_history)} before; numerator: `{m.numerator.value_set}` "
+        f"within {_quantity(m.numerator.within)}; exclusion windows through "
+        f"{_quantity(m.exclusions_through)} after the index date; continuous enrolment from "
+        f"{_quantity(m.enrolment.before)} before through {_quantity(m.enrolment.after)} after "
+        f"(gap allowed: {_quantity(m.enrolment.allowed_gap)}); a missed red flag: "
+        f"{', '.join(m.missed_red_flag.urgencies)} not imaged within "
+        f"{_quantity(m.missed_red_flag.within)}.",
+        "",
+        "| exclusion | reason | when (every group holds; any source of a group) |",
+        "|---|---|---|",
+    ]
+    for x in m.exclusions:
+        groups = []
+        for group in x.all:
+            parts = []
+            for source in group.any:
+                text = " or ".join(f"`{r}`" for r in source.read)
+                if source.value_set:
+                    text += f" in `{source.value_set}`"
+                if source.unless_in:
+                    text += f" (not in `{source.unless_in}`)"
+                if source.at_least:
+                    text += f", {_quantity(source.at_least)} in a row"
+                text += f", {_quantity(source.window).replace('_', ' ')}"
+                parts.append(text)
+            groups.append(" or ".join(parts))
+        age = f"age {x.age_at_least} or older; " if x.age_at_least else ""
+        out.append(f"| `{x.id}` | {x.reason} | {age}{'; and '.join(groups)} |")
+    return out
 
 
 def _ehr_sections(rb: Rulebook) -> list[str]:

@@ -15,6 +15,7 @@ import re
 import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -37,6 +38,7 @@ from spinewise.model import (
     Frozen,
     Handout,
     ImagingOrders,
+    Measure,
     NlpRules,
     NlpSettings,
     Notices,
@@ -139,6 +141,7 @@ TOP_LEVEL_FILES = frozenset(
         "units.yaml",
         "code_systems.yaml",
         "record_rules.yaml",
+        "measure.yaml",
         # EHR integration (CDS Hooks)
         "imaging_orders.yaml",
         "cards.yaml",
@@ -176,8 +179,12 @@ class Rulebook:
     readers: Mapping[str, Reader]
     answers: Answers
     notes: Recent
+    #: The quality measure the audit computes (measure.yaml).
+    measure: Measure
     imaging_orders: ImagingOrders
     cds_cards: CdsCards
+    #: Value sets replaced by the caller's own lists (load_rulebook's value_set_dir).
+    replaced_value_sets: tuple[str, ...] = ()
     finding_ids: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -328,8 +335,13 @@ def _index(items: Iterable[Any], name: str, what: str) -> dict[str, Any]:
     return out
 
 
-def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
-    """Load and validate a knowledge directory (default: the packaged one)."""
+def load_rulebook(
+    root: Traversable | str | None = None, *, value_set_dir: Path | str | None = None
+) -> Rulebook:
+    """Load and validate a knowledge directory (default: the packaged one). `value_set_dir`: a
+    folder of value sets that replace the knowledge's of the same id (a licensed NCQA list, for
+    example), each `<id>.yaml` in the knowledge's own format or `<id>.csv` with the columns
+    `system` (a short name of code_systems.yaml or a URI) and `code`."""
     if root is None:
         root = files("spinewise").joinpath("knowledge")
     elif isinstance(root, str):
@@ -342,6 +354,13 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
         content = entry.read_bytes()
         digest.update(name.encode() + b"\0" + content + b"\0")
         raw[name] = _read_yaml(name, entry)
+    replaced: list[str] = []
+    if value_set_dir is not None:
+        # The version changes with them: every answer says which lists it was made with.
+        for name, data, content in _replacement_value_sets(Path(value_set_dir), raw):
+            digest.update(b"replaced:" + name.encode() + b"\0" + content + b"\0")
+            raw[name] = data
+            replaced.append(name.removeprefix("value_sets/").removesuffix(".yaml"))
 
     def need(name: str) -> Any:
         if name not in raw:
@@ -436,11 +455,61 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
         readers=readers,
         answers=record.answers,
         notes=record.notes,
+        measure=_parse(Measure, "measure.yaml", need("measure.yaml")),
+        replaced_value_sets=tuple(replaced),
         imaging_orders=_parse(ImagingOrders, "imaging_orders.yaml", need("imaging_orders.yaml")),
         cds_cards=_parse(CdsCards, "cards.yaml", need("cards.yaml")),
     )
     _check_references(rulebook)
     return rulebook
+
+
+def _replacement_value_sets(
+    folder: Path, raw: Mapping[str, Any]
+) -> Iterator[tuple[str, Any, bytes]]:
+    """(knowledge name, value set data, file content) for each file of a folder of value sets
+    that replace the knowledge's."""
+    if not folder.is_dir():
+        raise RulebookError(f"{folder}: not a folder of value sets")
+    systems = {
+        **{s["name"]: s["name"] for s in raw.get("code_systems.yaml", {}).get("systems", [])},
+        **{uri: s["name"] for s in raw.get("code_systems.yaml", {}).get("systems", [])
+           for uri in s["uris"]},
+    }  # fmt: skip
+    found = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".csv"))
+    if not found:
+        raise RulebookError(f"{folder}: no .yaml or .csv value set in the folder")
+    for path in found:
+        name = f"value_sets/{path.stem}.yaml"
+        if name not in raw:
+            raise RulebookError(f"{path.name}: no value set {path.stem!r} to replace")
+        content = path.read_bytes()
+        if path.suffix == ".csv":
+            data = dict(raw[name], codes=_csv_codes(path, content, systems))
+            data["title"] = f"{raw[name].get('title', path.stem)} (from {path.name})"
+        else:
+            data = _read_yaml(path.name, path)
+        yield name, data, content
+
+
+def _csv_codes(path: Path, content: bytes, systems: Mapping[str, str]) -> dict[str, list[str]]:
+    import csv
+    import io
+
+    try:
+        rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise RulebookError(f"{path.name}: not a CSV of codes ({exc})") from None
+    codes: dict[str, list[str]] = {}
+    for line, row in enumerate(rows, 2):
+        system = systems.get((row.get("system") or "").strip())
+        code = (row.get("code") or "").strip()
+        if system is None or not code:
+            raise RulebookError(
+                f"{path.name}: line {line}: needs a `system` of code_systems.yaml and a `code`"
+            )
+        codes.setdefault(system, []).append(code)
+    return codes
 
 
 @functools.cache
@@ -527,6 +596,7 @@ def _check_references(rb: Rulebook) -> None:
             # `rules show ID` and the reference must name one thing.
             check.errors.append(f"value_sets/{v.id}.yaml: {v.id!r} is already a {named[v.id]} id")
     _check_record_rules(check)
+    _check_measure(check)
     _check_plan_parts(check)
     _check_handouts(check)
     _check_nlp(check)
@@ -918,3 +988,68 @@ def _check_cards(check: _Checker) -> None:
             check.errors.append(
                 f"{name}: {where}: unknown placeholder {{{unknown}}} (known: {known})"
             )
+
+
+# --- the quality measure (knowledge/measure.yaml) ----------------------------------------------
+
+
+def _check_measure(check: _Checker) -> None:
+    """The measure names known value sets, readers and sources; every window and duration has a
+    unit of time; a source reads a value set unless it reads the death date."""
+    rb = check.rb
+    m = rb.measure
+    name = "measure.yaml"
+    check.sources(name, m.sources)
+    check.refs(f"{name}: index.value_set", "value set", [m.index.value_set], rb.value_sets)
+    check.refs(f"{name}: numerator.value_set", "value set", [m.numerator.value_set],
+               rb.value_sets)  # fmt: skip
+    for where, quantity in (
+        ("index.negative_history", m.index.negative_history),
+        ("numerator.within", m.numerator.within),
+        ("exclusions_through", m.exclusions_through),
+        ("enrolment.before", m.enrolment.before),
+        ("enrolment.after", m.enrolment.after),
+        ("enrolment.allowed_gap", m.enrolment.allowed_gap),
+        ("missed_red_flag.within", m.missed_red_flag.within),
+    ):
+        _check_window(check, f"{name}: {where}", quantity)
+    for month_day in (m.intake.first_day, m.intake.last_day):
+        try:
+            date.fromisoformat(f"2024-{month_day}")
+        except ValueError:
+            check.errors.append(f"{name}: intake: {month_day!r} is not a month and day")
+    seen: set[str] = set()
+    for exclusion in m.exclusions:
+        where = f"{name}: exclusions ({exclusion.id})"
+        if exclusion.id in seen:
+            check.errors.append(f"{where}: duplicate exclusion id")
+        seen.add(exclusion.id)
+        for g, group in enumerate(exclusion.all):
+            for i, source in enumerate(group.any):
+                at = f"{where}.all[{g}].any[{i}]"
+                facts = [r for r in source.read if "." in r and r.split(".")[0] in
+                         ("Condition", "Procedure", "Encounter")]  # fmt: skip
+                check.refs(f"{at}.read", "reader (record_rules.yaml)", facts, rb.readers)
+                if source.read == ("Patient.deceased",):
+                    if source.value_set is not None:
+                        check.errors.append(f"{at}: the death date has no value set")
+                elif source.value_set is None:
+                    check.errors.append(f"{at}: a value_set is needed")
+                else:
+                    check.refs(at, "value set", [source.value_set], rb.value_sets)
+                if source.unless_in is not None:
+                    check.refs(f"{at}.unless_in", "value set", [source.unless_in], rb.value_sets)
+                if not isinstance(source.window, str):
+                    _check_window(check, f"{at}.window", source.window)
+                consecutive = "Medication.consecutiveDays" in source.read
+                if consecutive != (source.at_least is not None):
+                    check.errors.append(
+                        f"{at}: `at_least` goes with Medication.consecutiveDays, and only there"
+                    )
+                if source.at_least is not None:
+                    _check_window(check, f"{at}.at_least", source.at_least)
+                if consecutive and isinstance(source.window, str):
+                    check.errors.append(f"{at}.window: consecutive days need a look-back")
+                if len(source.read) > 1 and any(r.startswith(("Medication.", "Patient."))
+                                                 for r in source.read):  # fmt: skip
+                    check.errors.append(f"{at}.read: a medicine or death is read on its own")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "SmartClient", "TrustedIssuer"]
@@ -63,8 +63,11 @@ class Settings(BaseSettings):
         16 * 1024 * 1024,
         description="The limit for FHIR Bundles and CDS Hooks calls, which carry a record.",
     )
-    access_log: bool = Field(
-        False, description="uvicorn access log (off: URLs could carry patient answers)."
+    access_log: Literal["off", "json", "text"] = Field(
+        "off",
+        description="Access log: off; json (one JSON line per request on stdout: method, route "
+        "template, status, time; never a query, header, body or path value); text (uvicorn's, "
+        "whose URLs can carry patient answers). true/false still mean text/off.",
     )
     public_url: str | None = Field(
         None,
@@ -138,3 +141,55 @@ class Settings(BaseSettings):
     @property
     def smart_sessions_path(self) -> Path:
         return self.log_path.with_name(self.log_path.stem + ".smart.sqlite3")
+
+    # --- the decision log, serving, metrics (issue 15) ---------------------------------------
+    log_url: SecretStr | None = Field(
+        None,
+        description="A PostgreSQL decision log (postgresql://user:password@host/db), shared by "
+        "several hosts, instead of the SQLite file at log_path; needs log_key or log_key_file.",
+    )
+    log_key_file: Path | None = Field(
+        None,
+        description="A file holding the log's hex key (for example a container secret), "
+        "instead of log_key.",
+    )
+    metrics: bool = Field(True, description="Serve GET /metrics (Prometheus text format).")
+    lean_route: bool = Field(
+        True,
+        description="Answer plain POST /api/v1/assess requests without FastAPI's parameter "
+        "handling (the same answers, less CPU; docs/performance.md). false: FastAPI's route "
+        "answers all.",
+    )
+
+    @field_validator("access_log", mode="before")
+    @classmethod
+    def _access_log_was_a_switch(cls, value: object) -> object:
+        # It was a bool: keep true/false (and 1/0, yes/no) working.
+        if isinstance(value, bool):
+            return "text" if value else "off"
+        if isinstance(value, str) and value.lower() in {"true", "1", "yes", "on"}:
+            return "text"
+        if isinstance(value, str) and value.lower() in {"false", "0", "no"}:
+            return "off"
+        return value
+
+    @field_validator("log_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @field_validator("log_key")
+    @classmethod
+    def _hex_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                key = bytes.fromhex(value.get_secret_value())
+            except ValueError:
+                raise ValueError("must be hex (64 characters for a 32-byte key)") from None
+            if len(key) < 16:
+                raise ValueError("must be at least 16 bytes (32 hex characters)")
+        return value

@@ -285,7 +285,7 @@ def test_a_logged_child_gets_no_handout_but_a_message_naming_age(
 
     from spinewise.decision_log import DecisionLog
 
-    with DecisionLog(settings.log_path) as log:
+    with DecisionLog.from_settings(settings) as log:
         entry = log.append(
             kind="assessment", channel="api", policy="seed", decision="image",
             inputs=json.loads('{"age": 12, "findings": {"fever": true}}'),

@@ -169,7 +169,11 @@ def test_awkward_lines(export: Path, tmp_path: Path) -> None:
     # 101.5 °F is 38.6 °C; the partial "2025" onset is no earlier episode.
     assert u3["fever"] is True and u3["index_date"] == "2025-06-10"
     assert u1["saddle_anesthesia"] is False  # answered "no" in spinewise's questionnaire
-    assert "u2" not in episodes  # birth year only: no age, no episode
+    # Birth year only (1980): 44 on January 1 and 45 on December 31 whatever the day, so an
+    # episode; its findings' age is the oldest the year allows, as at the point of care. The
+    # export carries Coverage (synth's) and u2 has none: not continuously enrolled.
+    assert episodes["u2"]["age"] == 45
+    assert episodes["u2"]["excluded_reason"] == "not continuously enrolled"
     quarantine = [json.loads(x) for x in (tmp_path / "quarantine.ndjson").read_text().splitlines()]
     reasons = {(q["file"], q["line"]): q["reason"] for q in quarantine}
     assert reasons[("Patient.001.ndjson", 5)].startswith("not valid JSON")

@@ -85,7 +85,7 @@ def test_vignette_through_cds_hooks(service: tuple[TestClient, Settings], path: 
     url, body = _request(client, case["presentation"])
     answer = client.post(url, json=body)
     assert answer.status_code == 200, answer.text
-    with DecisionLog(settings.log_path) as log:
+    with DecisionLog.from_settings(settings) as log:
         logged = [e for e in log.entries() if e.kind == "assessment" and e.channel == "cds-hooks"][
             -1
         ]

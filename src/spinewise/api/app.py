@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from spinewise import __version__
-from spinewise.api import cds, fhir, notes, pages, rest, smart
+from spinewise.api import cds, fastpath, fhir, notes, ops, pages, rest, smart
 from spinewise.api.ehr import EhrRuntime
 from spinewise.api.errors import validation_error_handler
 from spinewise.api.limits import ContentTypes, HeaderLimits
@@ -107,6 +107,9 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
     app.include_router(pages.build_router(rulebook, settings.policy))
     app.mount("/static", StaticFiles(packages=[("spinewise.api", "static")]), name="static")
     _offline_docs(app)
+    # POST /api/v1/assess without FastAPI's parameter handling when the request is plain.
+    if settings.lean_route:
+        fastpath.install(app, frozenset(rulebook.policies), settings.policy)
     app.add_middleware(
         ContentTypes,
         accepted={
@@ -130,6 +133,8 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "X-Spinewise-Reference"],
         )
+    # Last: readiness, metrics, the access log and the 503 for an unwritable decision log.
+    ops.install(app, settings)
     return app
 
 

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from spinewise import metrics
 from spinewise.api.deps import AssessorDep
 from spinewise.api.ehr import EhrRuntime
 from spinewise.api.errors import field_errors
@@ -212,6 +213,7 @@ def build_router(settings: Settings, runtime: EhrRuntime) -> APIRouter:
                 Problem("(record)", p["field"], p["message"]) for p in field_errors(exc.errors())
             ]
             return operation_outcome(problems)
+        metrics.cds_cards(call.hook, response.get("cards", []))
         return JSONResponse(response)
 
     @router.post(
@@ -243,6 +245,7 @@ def build_router(settings: Settings, runtime: EhrRuntime) -> APIRouter:
                 await asyncio.wrap_future(
                     service.log.submit(kind="feedback", channel="cds-hooks", details=details)
                 )
+                metrics.cds_feedback(item.outcome)
         return JSONResponse({})
 
     return router

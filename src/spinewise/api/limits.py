@@ -5,11 +5,19 @@ still gets the router's 405 or 404. (Body size is FastAPI's own `max_body_size`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["MAX_AUTHORIZATION_BYTES", "ContentTypes", "HeaderLimits", "capped_protocol"]
+__all__ = [
+    "MAX_AUTHORIZATION_BYTES",
+    "ContentTypes",
+    "HeaderLimits",
+    "capped_protocol",
+    "settings_protocol",
+]
 
 #: CDS Hooks tokens are a few hundred bytes; nothing legitimate sends an 8 KB Authorization.
 MAX_AUTHORIZATION_BYTES = 8 * 1024
@@ -115,3 +123,18 @@ def capped_protocol(max_head_bytes: int) -> type[asyncio.Protocol]:
                 self.transport.close()
 
     return CappedHttpToolsProtocol
+
+
+@functools.cache
+def _settings_protocol() -> type[asyncio.Protocol]:
+    from spinewise.settings import Settings
+
+    return capped_protocol(2 * Settings().max_header_bytes)
+
+
+def settings_protocol(*args: Any, **kwargs: Any) -> asyncio.Protocol:
+    """The capped protocol at twice the settings' header limit, by import path
+    (`spinewise.api.limits:settings_protocol`): each worker process of `spinewise serve
+    --workers N` builds it from its own environment (a class made in the parent cannot be
+    pickled for the workers)."""
+    return _settings_protocol()(*args, **kwargs)

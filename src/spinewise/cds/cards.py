@@ -153,8 +153,10 @@ def judge(
         imaging = assessment.imaging
         flags = ", ".join(rb.short_label(f) for f in assessment.red_flags)
         usually, acceptable = _acceptability(rb, assessment, policy, study)
+        # What the page and the CLI say first, the card says first too.
+        first = _caveats(rb, assessment, card, policy=policy, ordered=ordered, sources=sources)
         if usually:
-            return Judgement("appropriate", [])
+            return Judgement("appropriate", first)
         values: dict[str, Any] = {
             "recommended": imaging.procedure,
             "ordered": ordered,
@@ -166,16 +168,20 @@ def judge(
         }
         kind = words.cards.better_study if acceptable else words.cards.wrong_study
         better = _replacement(rb, order, imaging, kind, consult)
+        if better is not None and assessment.provisional:
+            # Not the recommended action while a question could still change the study.
+            better = better.model_copy(update={"isRecommended": False})
         return Judgement(
             "appropriate" if acceptable else "not-appropriate",
             [
+                *first,
                 card(
                     kind,
                     values,
                     suggestions=[better] if better else None,
                     selectionBehavior="at-most-one" if better else None,
                     links=[links.page],
-                )
+                ),
             ],
         )
     if not found.indications:
@@ -227,6 +233,42 @@ def judge(
     }
     answer = links.page.model_copy(update={"label": words.links.answer})
     return Judgement("not-appropriate", [card(kind, values, links=[answer])])
+
+
+def _caveats(
+    rb: Rulebook,
+    assessment: Assessment,
+    card: Any,
+    *,
+    policy: str,
+    ordered: str,
+    sources: str,
+) -> list[Card]:
+    """The notices of an `image` decision as cards said first: "ask before ordering" when it
+    is provisional (critical when a yes could make it an emergency), and the guideline view
+    when the seed policy's decision rests on age alone."""
+    from spinewise.console import compared_summary
+
+    kinds = rb.cds_cards.cards
+    out: list[Card] = []
+    for notice in assessment.notices:
+        if notice.id == "ask_before_ordering":
+            questions = ", ".join(
+                "age" if ref == "age" else rb.short_label(ref)
+                for ref in assessment.ask_before_ordering
+            )
+            values = {"questions": questions, "notice": notice.text, "ordered": ordered,
+                      "sources": sources}  # fmt: skip
+            made = card(kinds.ask_first, values)
+            if assessment.if_yes is not None and assessment.if_yes.urgency == "emergency":
+                made = made.model_copy(update={"indicator": "critical"})
+            out.append(made)
+        elif notice.id == "age_alone":
+            compared = compared_summary(assessment.compared, rb) if assessment.compared else ""
+            values = {"policy": policy, "notice": notice.text, "compared": compared,
+                      "sources": sources}  # fmt: skip
+            out.append(card(kinds.age_alone, values))
+    return out
 
 
 def _acceptability(

@@ -287,8 +287,8 @@ class _Reader:
         if reader.id == "Medication.daysCovered":
             yield from self.medication(reader, r, days, current)
             return
-        element = reader.id.split(".", 1)[1]
-        concepts = r.get(element) if element != "valueQuantity" else r.get("code")
+        element = reader.path
+        concepts = _at(r, element) if element != "valueQuantity" else r.get("code")
         value_sets = self.coded(concepts if isinstance(concepts, list) else [concepts])
         if not value_sets:
             return

@@ -21,8 +21,11 @@ import pyarrow as pa
 
 from spinewise.fhir.codes import normal_code
 from spinewise.population.definition import (
-    EXCLUSIONS,
+    EXCLUSION_COLUMNS,
+    EXCLUSION_SOURCE_COLUMNS,
     RULE_SOURCE_COLUMNS,
+    exclusion_rows,
+    exclusion_source_rows,
     rule_source_rows,
     steps,
 )
@@ -107,10 +110,8 @@ def knowledge_tables(engine: Engine, rb: Rulebook) -> None:
                  [(v.id, n.lower()) for v in named for n in v.names])  # fmt: skip
     engine.table("med_words", [("target", "VARCHAR"), ("word", "VARCHAR")],
                  [(v.id, w.lower()) for v in named for w in v.exclude_words])  # fmt: skip
-    engine.table("exclusions", [("reason", "VARCHAR"), ("prefix", "VARCHAR"),
-                                ("window_days", "INTEGER")],
-                 [(reason, normal_code("icd10cm", prefix), window)
-                  for reason, prefixes, window in EXCLUSIONS for prefix in prefixes])  # fmt: skip
+    engine.table("exclusion_sources", EXCLUSION_SOURCE_COLUMNS, exclusion_source_rows(rb))
+    engine.table("exclusions", EXCLUSION_COLUMNS, exclusion_rows(rb))
 
 
 def _engine(engine: str, spark_master: str | None, memory_limit: str | None) -> Engine:
@@ -239,6 +240,9 @@ def _audit_year(
     report.quarantined += len(bad_notes)
     summary = _summary(year, policy, engine.name, report, table)
     summary["notes"] = notes
+    # Which knowledge made these numbers: its version, and any value set the user replaced.
+    summary["rulebook_version"] = rb.version
+    summary["value_sets_replaced"] = list(rb.replaced_value_sets)
     found = _quarantine_lines(export_dir, [q for q in quarantined + bad_notes
                                            if q["bad_text"] != PLACEHOLDER])  # fmt: skip
     lines = sorted(found + inputs.quarantined, key=lambda q: (q["file"], q["line"], q["reason"]))
@@ -431,6 +435,21 @@ def _summary(
         "resource_types": report.types_present,
         # The types the audit reads that the export does not have: fine, and said.
         "resource_types_missing": sorted(set(READ_TYPES) - report.types_seen),
+        # Continuous enrolment needs the export's Coverage resources (measure.yaml).
+        "enrolment": "checked"
+        if "Coverage" in report.types_seen
+        else "not checked: the export has no Coverage resources",
+        "excluded_by_reason": _reasons(table),
+    }
+
+
+def _reasons(table: pa.Table) -> dict[str, int]:
+    """Excluded episodes by their (first) reason, most frequent first."""
+    import pyarrow.compute as pc
+
+    counts = pc.value_counts(pc.drop_null(table.column("excluded_reason"))).to_pylist()
+    return {
+        c["values"]: c["counts"] for c in sorted(counts, key=lambda c: (-c["counts"], c["values"]))
     }
 
 

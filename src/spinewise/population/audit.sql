@@ -17,14 +17,18 @@
 -- The patient each clinical resource is about (read from its subject with the lines); a
 -- resource without one is quarantined.
 SELECT lid, rtype, patient FROM parsed
-WHERE rtype IN ('Encounter', 'Condition', 'Observation', 'Procedure', 'ImagingStudy',
+WHERE rtype IN ('Encounter', 'Coverage', 'Condition', 'Observation', 'Procedure', 'ImagingStudy',
                 'DiagnosticReport', 'ServiceRequest', 'MedicationDispense', 'MedicationRequest',
                 'MedicationStatement', 'DocumentReference', 'QuestionnaireResponse')
   AND bad_text IS NULL;
 
 -- step: patients
-SELECT lid, r_Patient.id AS patient, fhir_date(r_Patient.birthDate) AS birth_date,
-       fhir_date(r_Patient.deceasedDateTime) AS deceased
+-- The first and last day each date could be: a birth year alone is every day of that year.
+SELECT lid, r_Patient.id AS patient,
+       fhir_day0(r_Patient.birthDate) AS birth0, fhir_day1(r_Patient.birthDate) AS birth1,
+       fhir_day0(r_Patient.deceasedDateTime) AS deceased0,
+       fhir_day1(r_Patient.deceasedDateTime) AS deceased1,
+       lower(coalesce(r_Patient.deceasedBoolean, '')) = 'true' AS deceased_flag
 FROM parsed WHERE r_Patient IS NOT NULL AND r_Patient.id IS NOT NULL;
 
 -- step: organizations
@@ -38,13 +42,23 @@ SELECT lid, r_Practitioner.id AS id,
 FROM parsed WHERE r_Practitioner IS NOT NULL AND r_Practitioner.id IS NOT NULL;
 
 -- step: encounters
-SELECT p.lid, p.patient,
+SELECT p.lid, p.patient, p.r_Encounter.id AS id,
        fhir_date(p.r_Encounter.period.start) AS day,
+       p.r_Encounter."class".code AS visit_class,
        regexp_extract(p.r_Encounter.serviceProvider.reference, '([^/:]+)$', 1) AS organization,
        regexp_extract(p.r_Encounter.participant[1].individual.reference, '([^/:]+)$', 1) AS practitioner
 FROM parsed p
 WHERE p.r_Encounter IS NOT NULL AND p.patient IS NOT NULL
   AND coalesce(p.r_Encounter.status, '') NOT IN ('entered-in-error', 'cancelled');
+
+-- step: coverage
+-- Coverage periods (enrolment), for the measure's continuous enrolment; an open end runs on.
+SELECT p.lid, p.patient,
+       coalesce(fhir_day0(p.r_Coverage.period.start), DATE '1900-01-01') AS s,
+       coalesce(fhir_day1(p.r_Coverage.period."end"), DATE '2999-12-31') AS t
+FROM parsed p
+WHERE p.r_Coverage IS NOT NULL AND p.patient IS NOT NULL
+  AND coalesce(p.r_Coverage.status, '') NOT IN ('cancelled', 'entered-in-error', 'draft');
 
 -- step: condition_codes
 -- One row per coding of a Condition; system NULL when spinewise does not know the code system.
@@ -61,9 +75,24 @@ FROM (
     WHERE p.r_Condition IS NOT NULL AND p.patient IS NOT NULL AND c.code IS NOT NULL
 ) x LEFT JOIN systems y ON y.url = x.url;
 
--- step: conditions
-SELECT patient, system, code, onset, status, verification FROM condition_codes
-WHERE system IS NOT NULL AND coalesce(verification, '') NOT IN ('refuted', 'entered-in-error');
+-- step: condition_visits
+-- How the measure dates a diagnosis: the day of its visit when the Condition names its
+-- Encounter, else its recordedDate, else its onset; and the visit's class.
+SELECT c.lid, c.patient,
+       CASE WHEN v.day IS NOT NULL THEN v.day ELSE coalesce(c.recorded0, c.onset0) END AS day0,
+       CASE WHEN v.day IS NOT NULL THEN v.day ELSE coalesce(c.recorded1, c.onset1) END AS day1,
+       v.visit_class
+FROM (
+    SELECT p.lid, p.patient,
+           regexp_extract(p.r_Condition.encounter.reference, '([^/:]+)$', 1) AS encounter,
+           fhir_day0(p.r_Condition.recordedDate) AS recorded0,
+           fhir_day1(p.r_Condition.recordedDate) AS recorded1,
+           coalesce(fhir_day0(p.r_Condition.onsetDateTime), fhir_day0(p.r_Condition.onsetPeriod.start)) AS onset0,
+           coalesce(fhir_day1(p.r_Condition.onsetDateTime), fhir_day1(p.r_Condition.onsetPeriod.start)) AS onset1
+    FROM parsed p WHERE p.r_Condition IS NOT NULL AND p.patient IS NOT NULL
+) c LEFT JOIN (SELECT patient, id, min(day) AS day, min(visit_class) AS visit_class
+               FROM encounters WHERE id IS NOT NULL GROUP BY patient, id) v
+  ON v.patient = c.patient AND v.id = c.encounter;
 
 -- step: record_codings [record]
 -- Each coding of a record the rules read (Condition.code, ServiceRequest.reasonCode,
@@ -238,7 +267,7 @@ SELECT DISTINCT lid FROM (
     UNION ALL SELECT lid FROM condition_codes WHERE system IS NOT NULL
     UNION ALL SELECT lid FROM record_facts UNION ALL SELECT lid FROM imaging_codes
     UNION ALL SELECT lid FROM medication_spans
-    UNION ALL SELECT lid FROM answers
+    UNION ALL SELECT lid FROM answers UNION ALL SELECT lid FROM coverage
     UNION ALL SELECT lid FROM subjects WHERE rtype = 'DocumentReference' AND patient IS NOT NULL AND {notes}
 ) z;
 
@@ -260,43 +289,54 @@ SELECT p.lid, p.file, p.expected, p.rtype, p.bad_text,
        coalesce(r_Encounter.id, r_Condition.id, r_Observation.id, r_Procedure.id,
                 r_ImagingStudy.id, r_DiagnosticReport.id, r_ServiceRequest.id,
                 r_MedicationDispense.id, r_MedicationRequest.id, r_MedicationStatement.id,
-                r_DocumentReference.id) AS id,
+                r_DocumentReference.id, r_QuestionnaireResponse.id, r_Coverage.id) AS id,
        min(q.reason) AS reason
 FROM parsed p LEFT JOIN problems q ON q.lid = p.lid
 WHERE p.bad_text IS NOT NULL OR q.lid IS NOT NULL
 GROUP BY 1, 2, 3, 4, 5, 6;
 
 -- step: lbp
--- Step 1: the episodes of the HEDIS low back pain imaging measure (CLINICAL.md §7): the first
--- low back pain diagnosis in the intake period, none in the 180 days before, age 18-75 at the
--- end of the year.
-SELECT DISTINCT c.patient, c.onset FROM conditions c JOIN codes k
-  ON k.kind = 'value_set' AND k.target = 'low_back_pain' AND k.system = c.system
- AND (c.code = k.code OR (k.is_prefix AND starts_with(c.code, k.code)))
-WHERE c.onset IS NOT NULL;
+-- The low back pain diagnoses (measure.yaml: index.value_set), dated as the measure dates them.
+SELECT DISTINCT v.patient, v.lid, v.day0, v.day1, v.visit_class
+FROM record_facts f JOIN condition_visits v ON v.lid = f.lid
+WHERE f.reader = 'Condition.code' AND f.value_set = {index_value_set};
 
 -- step: eligible
-SELECT e.patient, e.index_date, e.age, e.hedis_age, e.deceased FROM (
+-- The episodes of the HEDIS low back pain imaging measure (measure.yaml): the earliest low back
+-- pain diagnosis of a full day in the intake period at an outpatient, telehealth, observation
+-- or emergency visit (a diagnosis that names no visit, or a visit of no class, counts: nothing
+-- says it was elsewhere); no low back pain diagnosis certainly before it in the look-back; the
+-- age in range on the first and on the last day of the year for every day the birth date
+-- could be. `age` (the findings' age flags) is the oldest the birth date allows, as at the
+-- point of care; `hedis_age` is the age on the last day of the year.
+SELECT e.patient, e.index_date, e.age, e.hedis_age, e.deceased0, e.deceased1, e.deceased_flag
+FROM (
     SELECT f.patient, f.index_date,
            CAST(floor(((year(f.index_date) * 10000 + month(f.index_date) * 100 + day(f.index_date))
-                 - (year(p.birth_date) * 10000 + month(p.birth_date) * 100 + day(p.birth_date))) / 10000) AS INTEGER) AS age,
+                 - (year(p.birth0) * 10000 + month(p.birth0) * 100 + day(p.birth0))) / 10000) AS INTEGER) AS age,
            CAST(floor(({year} * 10000 + 1231
-                 - (year(p.birth_date) * 10000 + month(p.birth_date) * 100 + day(p.birth_date))) / 10000) AS INTEGER) AS hedis_age,
-           p.deceased
-    FROM (SELECT patient, min(onset) AS index_date FROM lbp
-          WHERE onset BETWEEN {start} AND {end} GROUP BY patient) f
-    JOIN (SELECT patient, min(birth_date) AS birth_date, min(deceased) AS deceased
+                 - (year(p.birth0) * 10000 + month(p.birth0) * 100 + day(p.birth0))) / 10000) AS INTEGER) AS hedis_age,
+           CAST(floor(({year} * 10000 + 101
+                 - (year(p.birth1) * 10000 + month(p.birth1) * 100 + day(p.birth1))) / 10000) AS INTEGER) AS youngest_at_start,
+           p.deceased0, p.deceased1, p.deceased_flag
+    FROM (SELECT patient, min(day0) AS index_date FROM lbp
+          WHERE day0 = day1 AND day0 BETWEEN {start} AND {end}
+            AND (visit_class IS NULL OR visit_class IN ({visit_classes}))
+          GROUP BY patient) f
+    JOIN (SELECT patient, min(birth0) AS birth0, max(birth1) AS birth1,
+                 min(deceased0) AS deceased0, max(deceased1) AS deceased1,
+                 bool_or(deceased_flag) AS deceased_flag
           FROM patients GROUP BY patient) p ON p.patient = f.patient
     WHERE NOT EXISTS (SELECT 1 FROM lbp b WHERE b.patient = f.patient
-                      AND b.onset >= f.index_date - 180 AND b.onset < f.index_date)
-) e WHERE e.hedis_age BETWEEN 18 AND 75;
+                      AND b.day1 < f.index_date AND b.day1 >= f.index_date - {negative_days})
+) e WHERE e.youngest_at_start >= {age_min} AND e.hedis_age <= {age_max};
 
 -- step: episode_imaging
 SELECT patient, imaging_date, imaging_code, imaging_source FROM (
     SELECT e.patient, i.performed AS imaging_date, i.code AS imaging_code, i.source AS imaging_source,
            row_number() OVER (PARTITION BY e.patient ORDER BY i.performed, i.code, i.source) AS n
     FROM eligible e JOIN imaging i ON i.patient = e.patient
-    WHERE i.performed BETWEEN e.index_date AND e.index_date + 28
+    WHERE i.performed BETWEEN e.index_date AND e.index_date + {numerator_days}
 ) z WHERE n = 1;
 
 -- step: episode_setting
@@ -309,27 +349,6 @@ SELECT patient, organization, organization_name, practitioner, practitioner_name
     LEFT JOIN (SELECT id, min(name) AS name FROM organizations GROUP BY id) o ON o.id = n.organization
     LEFT JOIN (SELECT id, min(name) AS name FROM practitioners GROUP BY id) r ON r.id = n.practitioner
 ) z WHERE k = 1;
-
--- step: steroid_runs
--- Runs of consecutive days covered by systemic corticosteroids from a year before the index
--- date to 28 days after: records that overlap or touch join one run. A run of 90 days or more
--- excludes the episode (HEDIS); the days covered before the index date make the finding
--- "prolonged corticosteroid use" (as at the point of care, from the same records).
-SELECT patient, min(start) AS run_start, max(stop) AS run_stop FROM (
-    SELECT patient, start, stop,
-           sum(CASE WHEN start <= prev_stop THEN 0 ELSE 1 END)
-             OVER (PARTITION BY patient ORDER BY start, stop ROWS UNBOUNDED PRECEDING) AS run
-    FROM (
-        SELECT d.patient, greatest(d.start, e.index_date - 365) AS start,
-               least(d.stop, e.index_date + 29) AS stop,
-               max(least(d.stop, e.index_date + 29)) OVER (
-                   PARTITION BY d.patient ORDER BY greatest(d.start, e.index_date - 365), least(d.stop, e.index_date + 29)
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_stop
-        FROM eligible e JOIN medication_days d ON d.patient = e.patient
-        WHERE d.target = 'systemic_corticosteroids'
-          AND d.stop > e.index_date - 365 AND d.start <= e.index_date + 28
-    ) z
-) y GROUP BY patient, run;
 
 -- step: readings
 -- The days findings are read as of: each episode's index date.
@@ -419,23 +438,86 @@ WHERE n.written BETWEEN e.index_date - {notes_days} AND e.index_date;
 -- NULL if silent.
 SELECT patient, {noted} FROM note_findings GROUP BY patient;
 
+-- step: consecutive_runs
+-- Runs of consecutive days a value set's medicines cover, in an exclusion's window up to the end
+-- of the exclusion windows (measure.yaml: Medication.consecutiveDays): records that overlap or
+-- touch join one run.
+SELECT patient, exclusion, grp, at_least, min(s) AS run_start, max(e) AS run_end FROM (
+    SELECT *, sum(CASE WHEN s <= prev + 1 THEN 0 ELSE 1 END) OVER (
+                  PARTITION BY patient, exclusion, grp ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS run
+    FROM (
+        SELECT *, max(e) OVER (PARTITION BY patient, exclusion, grp ORDER BY s, e
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev
+        FROM (
+            SELECT e.patient, x.exclusion, x.grp, x.at_least_days AS at_least,
+                   greatest(m.start, e.index_date - x.window_days) AS s,
+                   least(m.last, e.index_date + {through_days}) AS e
+            FROM eligible e JOIN medication_spans m ON m.patient = e.patient
+            JOIN exclusion_sources x ON x.reader = 'Medication.consecutiveDays'
+                 AND x.value_set = m.value_set
+        ) clipped WHERE e >= s
+    ) ordered
+) runs GROUP BY patient, exclusion, grp, at_least, run;
+
+-- step: exclusion_hits
+-- Every record that meets a source of an exclusion (measure.yaml, as the exclusion_sources
+-- table): in its window, some day of its date inside; a code also in `unless_in` never counts.
+SELECT DISTINCT patient, exclusion, grp FROM (
+    SELECT e.patient, x.exclusion, x.grp
+    FROM eligible e JOIN record_facts f ON f.patient = e.patient
+    JOIN exclusion_sources x ON x.reader = f.reader AND x.value_set = f.value_set
+    WHERE {window_facts}
+      AND (x.unless_in IS NULL OR NOT EXISTS (
+          SELECT 1 FROM record_facts u WHERE u.lid = f.lid AND u.system = f.system
+                                          AND u.code = f.code AND u.value_set = x.unless_in))
+    UNION ALL
+    SELECT e.patient, x.exclusion, x.grp
+    FROM eligible e JOIN medication_spans m ON m.patient = e.patient
+    JOIN exclusion_sources x ON x.reader = 'Medication.record' AND x.value_set = m.value_set
+    WHERE {window_medicines}
+    UNION ALL
+    SELECT patient, exclusion, grp FROM consecutive_runs
+    WHERE date_diff('day', run_start, run_end) + 1 >= at_least
+    UNION ALL
+    SELECT e.patient, x.exclusion, x.grp
+    FROM eligible e JOIN exclusion_sources x ON x.reader = 'Patient.deceased'
+    WHERE (e.deceased0 IS NULL AND e.deceased_flag) OR ({window_death})
+) z;
+
+-- step: enrolment
+-- Continuous enrolment (measure.yaml), when the export carries Coverage: the periods of a
+-- patient's coverage joined where they overlap or leave no longer gap than allowed, and one of
+-- them spanning the required days around the index date. NULL when the export has no Coverage.
+SELECT e.patient,
+       CASE WHEN NOT (SELECT count(*) > 0 FROM coverage) THEN NULL
+            ELSE coalesce(bool_or(k.first_day <= e.index_date - {enrol_before}
+                                  AND k.last_day >= e.index_date + {enrol_after}), FALSE) END AS enrolled
+FROM eligible e LEFT JOIN (
+    SELECT patient, min(s) AS first_day, max(t) AS last_day FROM (
+        SELECT *, sum(CASE WHEN s <= prev + 1 + {enrol_gap} THEN 0 ELSE 1 END) OVER (
+                      PARTITION BY patient ORDER BY s, t ROWS UNBOUNDED PRECEDING) AS island
+        FROM (SELECT *, max(t) OVER (PARTITION BY patient ORDER BY s, t
+                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev
+              FROM coverage) o
+    ) i GROUP BY patient, island
+) k ON k.patient = e.patient
+GROUP BY e.patient, e.index_date;
+
 -- step: excluded
-SELECT patient, min(reason) AS reason FROM (
-    SELECT e.patient, x.reason
-    FROM eligible e JOIN conditions c ON c.patient = e.patient AND c.system = 'icd10cm'
-    JOIN exclusions x ON starts_with(c.code, x.prefix)
-    WHERE c.onset <= e.index_date + 28
-      AND (x.window_days IS NULL OR c.onset >= e.index_date - x.window_days)
-    UNION ALL
-    SELECT e.patient, 'osteoporosis drugs'
-    FROM eligible e JOIN medication_days d ON d.patient = e.patient
-    WHERE d.target = 'osteoporosis_drugs' AND d.start <= e.index_date + 28
-    UNION ALL
-    SELECT patient, 'long-term systemic corticosteroids' FROM steroid_runs
-    WHERE date_diff('day', run_start, run_stop) >= 90
-    UNION ALL
-    SELECT patient, 'death' FROM eligible WHERE year(deceased) = {year}
-) z GROUP BY patient;
+-- An episode is excluded when every group of an exclusion holds (and the patient is old
+-- enough for it), or the patient was not continuously enrolled. The first reason in the order
+-- of measure.yaml is the episode's reason; every reason is listed.
+SELECT patient, {exclusion_reason} AS reason, {exclusion_reasons} AS reasons FROM (
+    SELECT e.patient, n.enrolled, {exclusion_columns}
+    FROM eligible e LEFT JOIN enrolment n ON n.patient = e.patient
+    LEFT JOIN (
+        SELECT h.patient, h.exclusion FROM exclusion_hits h JOIN exclusions x ON x.exclusion = h.exclusion
+        GROUP BY h.patient, h.exclusion HAVING count(DISTINCT h.grp) = max(x.groups)
+    ) met ON met.patient = e.patient
+    LEFT JOIN exclusions x ON x.exclusion = met.exclusion
+    WHERE x.age_at_least IS NULL OR e.hedis_age >= x.age_at_least OR met.exclusion IS NULL
+    GROUP BY e.patient, n.enrolled
+) z WHERE {exclusion_reason} IS NOT NULL;
 
 -- step: features [keep]
 -- Kept (not planned into the next step): the decision reads every finding column several
@@ -448,19 +530,24 @@ LEFT JOIN noted n ON n.patient = e.patient
 LEFT JOIN episode_imaging i ON i.patient = e.patient;
 
 -- step: decided
-SELECT f.*, {decision} AS decision, {urgency} AS urgency, x.reason AS excluded_reason,
+-- The decision under the policy, the rules that fired and the red flags that drove it (the
+-- rulebook compiled to SQL: compile.py), and the exclusions.
+SELECT f.*, {decision} AS decision, {urgency} AS urgency, {rules_fired} AS rules_fired,
+       {red_flags} AS red_flags, x.reason AS excluded_reason, x.reasons AS excluded_reasons,
        s.organization, s.organization_name, s.practitioner, s.practitioner_name
 FROM features f
 LEFT JOIN excluded x ON x.patient = f.patient
 LEFT JOIN episode_setting s ON s.patient = f.patient;
 
 -- step: episodes
--- The class. Safety first: an urgent or emergency red flag not imaged within 2 days is a
--- missed red flag, whether or not the episode is excluded from the HEDIS measure.
+-- The class. Safety first: an urgent or emergency red flag not imaged within 2 days
+-- (measure.yaml: missed_red_flag) is a missed red flag, whether or not the episode is excluded
+-- from the HEDIS measure.
 SELECT d.*, d.imaging_date IS NOT NULL AS imaged,
        CAST(date_diff('day', d.index_date, d.imaging_date) AS INTEGER) AS days_to_imaging,
-       CASE WHEN d.decision = 'image' AND d.urgency IN ('emergency', 'urgent')
-                 AND (d.imaging_date IS NULL OR date_diff('day', d.index_date, d.imaging_date) > 2)
+       CASE WHEN d.decision = 'image' AND d.urgency IN ({missed_urgencies})
+                 AND (d.imaging_date IS NULL
+                      OR date_diff('day', d.index_date, d.imaging_date) > {missed_days})
             THEN 'missed_red_flag'
             WHEN d.excluded_reason IS NOT NULL THEN 'excluded'
             WHEN d.imaging_date IS NOT NULL AND d.decision = 'image' THEN 'appropriate_imaging'

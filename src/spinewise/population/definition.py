@@ -11,39 +11,23 @@ from typing import Any
 
 from spinewise.fhir.codes import normal_code
 from spinewise.model import CODED_READERS, Reader
-from spinewise.population.compile import decision_sql
+from spinewise.population.compile import decision_sql, explanation_sql
 from spinewise.population.schema import SCHEMAS
 from spinewise.rulebook import Rulebook
 
 __all__ = [
-    "EXCLUSIONS",
+    "EXCLUSION_COLUMNS",
+    "EXCLUSION_SOURCE_COLUMNS",
     "FHIR_DATE",
     "PATIENT_REF",
     "RULE_SOURCE_COLUMNS",
     "Step",
+    "exclusion_rows",
+    "exclusion_source_rows",
     "in_dialect",
     "rule_source_rows",
     "steps",
 ]
-
-#: HEDIS exclusions from coded diagnoses (CLINICAL.md §7): (reason, ICD-10-CM prefixes, window
-#: in days before the index date, or None for "ever"; every window runs to 28 days after the
-#: index date). Medications and death are in audit.sql.
-EXCLUSIONS: tuple[tuple[str, tuple[str, ...], int | None], ...] = (
-    ("cancer", ("C", "Z85"), None),
-    ("HIV", ("B20", "Z21"), None),
-    ("organ transplant", ("Z94",), None),
-    ("osteoporosis", ("M81", "M80"), None),
-    ("spondylopathy", ("M45", "M46", "M48"), None),
-    ("lumbar surgery", ("Z98.1",), None),
-    ("IV drug abuse", ("F11", "F14", "F15", "F19"), 365),
-    ("neurologic impairment", ("G83.4", "G95", "R29.2"), 365),
-    ("spinal infection", ("M46.2", "M46.3", "M46.4", "M46.5", "A18.01", "G06"), 365),
-    ("trauma or fragility fracture", ("S32", "S33", "S34", "S39", "T14"), 90),
-    ("palliative care or hospice", ("Z51.5",), 365),
-)
-#: Medicines whose records exclude an episode from the HEDIS measure (audit.sql).
-MEDICATION_EXCLUSIONS = ("osteoporosis_drugs",)
 
 
 @dataclass(frozen=True)
@@ -136,6 +120,7 @@ def steps(
     `only`: just the steps with one of these tags (e.g. `record` and `findings`, for reading
     findings as of given days without episodes)."""
     decision, urgency = decision_sql(rb.policy(policy_id), rb)
+    rules_fired, red_flags = explanation_sql(rb.policy(policy_id), rb)
     record = record_sql(rb)
     # Notes of the index week: TRUE if one says present, FALSE if they only say absent.
     noted = ",\n".join(
@@ -147,16 +132,20 @@ def steps(
         f'WHEN rf."{fid}" = FALSE OR n."{fid}" = FALSE THEN FALSE END AS "{fid}"'
         for fid in rb.findings
     )
+    measure = rb.measure
     values = {
-        "start": f"DATE '{year}-01-01'",
-        "end": f"DATE '{year}-12-03'",
+        "start": f"DATE '{year}-{measure.intake.first_day}'",
+        "end": f"DATE '{year}-{measure.intake.last_day}'",
         "year": str(year),
+        **measure_sql(rb, year),
         "notes": "TRUE" if notes else "FALSE",
         "noted": noted,
         "merged": merged,
         "evidence": ", ".join(f'rf."evidence_{fid}"' for fid in rb.findings),
         "decision": decision,
         "urgency": urgency,
+        "rules_fired": rules_fired,
+        "red_flags": red_flags,
         **record,
     }
     template = [
@@ -178,6 +167,14 @@ def steps(
 
 def _path(alias: str, path: str) -> str:
     return f"{alias}." + ".".join(path.split("."))
+
+
+def _schema_at(resource: str, path: str) -> Any:
+    """The read schema's node at a dotted path of a resource type."""
+    node: Any = SCHEMAS[resource]
+    for part in path.split("."):
+        node = node[part]
+    return node
 
 
 def _status_sql(resource: str, alias: str, element: str) -> str:
@@ -230,7 +227,7 @@ def _celsius_sql(rb: Rulebook, value: str, unit: str) -> str:
 def _coded_reader_sql(rb: Rulebook, reader: Reader) -> str:
     """One row per coding of a record in a value set: the facts the rules read."""
     resource = reader.resource
-    element = reader.id.split(".", 1)[1]
+    element = reader.path
     col = f"p.r_{resource}"
     kept, current, day0, day1 = _reader_filters(reader, col)
     undated = "TRUE" if reader.undated == "reading_day" else "FALSE"
@@ -242,7 +239,7 @@ def _coded_reader_sql(rb: Rulebook, reader: Reader) -> str:
             f"TRY_CAST({col}.valueQuantity.value AS DOUBLE)",
             f"coalesce({col}.valueQuantity.code, {col}.valueQuantity.unit, '')",
         )
-    if isinstance(SCHEMAS[resource][element], list):  # a list of concepts
+    if isinstance(_schema_at(resource, element), list):  # a list of concepts
         source = (
             f"(SELECT *, unnest(cc.coding) AS c FROM (SELECT *, unnest({col}.{element}) AS cc "
             f"FROM parsed p WHERE {col} IS NOT NULL) p) p"
@@ -341,7 +338,13 @@ def record_sql(rb: Rulebook) -> dict[str, str]:
             for s in r.present
             if s.read == ("Medication.daysCovered",)
         }
-        | set(MEDICATION_EXCLUSIONS)
+        | {
+            source.value_set
+            for exclusion in rb.measure.exclusions
+            for group in exclusion.all
+            for source in group.any
+            if source.value_set and any(r.startswith("Medication.") for r in source.read)
+        }
     )
     answers = rb.readers["QuestionnaireResponse.answer"]
     kept, _, day0, day1 = _reader_filters(answers, "p.r_QuestionnaireResponse")
@@ -365,4 +368,100 @@ def record_sql(rb: Rulebook) -> dict[str, str]:
             f'AS "evidence_{fid}"'
             for fid in rb.findings
         ),
+    }
+
+
+# --- the quality measure, generated (knowledge/measure.yaml) ----------------------------------
+
+#: The exclusions as tables the SQL joins (exclusion_sources: one row per reader of a source).
+EXCLUSION_SOURCE_COLUMNS = (
+    ("exclusion", "VARCHAR"), ("grp", "INTEGER"), ("reader", "VARCHAR"),
+    ("value_set", "VARCHAR"), ("unless_in", "VARCHAR"), ("window_kind", "VARCHAR"),
+    ("window_days", "INTEGER"), ("at_least_days", "INTEGER"),
+)  # fmt: skip
+EXCLUSION_COLUMNS = (
+    ("exclusion", "VARCHAR"), ("reason", "VARCHAR"), ("ord", "INTEGER"), ("groups", "INTEGER"),
+    ("age_at_least", "INTEGER"),
+)  # fmt: skip
+
+
+def exclusion_source_rows(rb: Rulebook) -> list[tuple[Any, ...]]:
+    rows = []
+    for exclusion in rb.measure.exclusions:
+        for grp, group in enumerate(exclusion.all):
+            for source in group.any:
+                kind: str
+                days: int | None
+                if isinstance(source.window, str):
+                    kind, days = source.window, None
+                else:
+                    kind, days = "days", int(rb.days(source.window))
+                at_least = int(rb.days(source.at_least)) if source.at_least else None
+                rows += [
+                    (exclusion.id, grp, reader, source.value_set, source.unless_in, kind, days,
+                     at_least)
+                    for reader in source.read
+                ]  # fmt: skip
+    return rows
+
+
+def exclusion_rows(rb: Rulebook) -> list[tuple[Any, ...]]:
+    return [
+        (x.id, x.reason, i, len(x.all), x.age_at_least) for i, x in enumerate(rb.measure.exclusions)
+    ]
+
+
+def _measure_window(rb: Rulebook, year: int, first: str, last: str) -> str:
+    """A record's days [first, last] against an exclusion source's window (columns of `x`),
+    for the episode `e`: some day inside; `history` also takes an undated record."""
+    through = int(rb.days(rb.measure.exclusions_through))
+    return (
+        f"CASE x.window_kind "
+        f"WHEN 'history' THEN ({first} IS NULL OR {first} <= e.index_date + {through}) "
+        f"WHEN 'measurement_year' THEN ({first} <= DATE '{year}-12-31' "
+        f"AND {last} >= DATE '{year}-01-01') "
+        f"WHEN 'measurement_year_and_prior' THEN ({first} <= DATE '{year}-12-31' "
+        f"AND {last} >= DATE '{year - 1}-01-01') "
+        f"ELSE ({first} <= e.index_date + {through} "
+        f"AND {last} >= e.index_date - x.window_days) END"
+    )
+
+
+def measure_sql(rb: Rulebook, year: int) -> dict[str, str]:
+    """The placeholders of audit.sql that the measure fills."""
+    m = rb.measure
+    columns = [f'bool_or(met.exclusion = {_quote(x.id)}) AS "x_{x.id}"' for x in m.exclusions]
+    reasons = [f'WHEN "x_{x.id}" THEN {_quote(x.reason)}' for x in m.exclusions]
+    enrolment = _quote("not continuously enrolled")
+    listed = [f'CASE WHEN "x_{x.id}" THEN {_quote(x.reason)} END' for x in m.exclusions]
+    death = next(
+        (s for x in m.exclusions for g in x.all for s in g.any if "Patient.deceased" in s.read),
+        None,
+    )
+    window_death = "FALSE"
+    if death is not None:
+        # The death source's own window, with the episode's deceased days for the record's.
+        window_death = _measure_window(rb, year, "e.deceased0", "e.deceased1")
+    return {
+        "index_value_set": _quote(m.index.value_set),
+        "visit_classes": ", ".join(_quote(c) for c in m.index.visit_classes),
+        "negative_days": str(int(rb.days(m.index.negative_history))),
+        "age_min": str(m.age.at_least),
+        "age_max": str(m.age.at_most),
+        "numerator_days": str(int(rb.days(m.numerator.within))),
+        "numerator_value_set": _quote(m.numerator.value_set),
+        "through_days": str(int(rb.days(m.exclusions_through))),
+        "enrol_before": str(int(rb.days(m.enrolment.before))),
+        "enrol_after": str(int(rb.days(m.enrolment.after))),
+        "enrol_gap": str(int(rb.days(m.enrolment.allowed_gap))),
+        "missed_urgencies": ", ".join(_quote(u) for u in m.missed_red_flag.urgencies),
+        "missed_days": str(int(rb.days(m.missed_red_flag.within))),
+        "window_facts": _measure_window(rb, year, "f.day0", "f.day1"),
+        "window_medicines": _measure_window(rb, year, "m.start", "m.start"),
+        "window_death": window_death,
+        "exclusion_columns": ", ".join(columns),
+        "exclusion_reason": f"CASE {' '.join(reasons)} WHEN enrolled = FALSE THEN {enrolment} END",
+        "exclusion_reasons": "concat_ws('; ', "
+        + ", ".join([*listed, f"CASE WHEN enrolled = FALSE THEN {enrolment} END"])
+        + ")",
     }

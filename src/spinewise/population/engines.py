@@ -51,6 +51,7 @@ def _parsed_sql(source: str, rtype: str, from_json: dict[str, str]) -> str:
         for t, schema in from_json.items()
     )
     references = [f"r_{t}.subject.reference" for t in from_json if "subject" in SCHEMAS[t]]
+    references += [f"r_{t}.beneficiary.reference" for t in from_json if "beneficiary" in SCHEMAS[t]]
     subject = f"coalesce({', '.join(references)})" if references else "CAST(NULL AS VARCHAR)"
     patient = PATIENT_REF.replace("X", subject)
     return (
@@ -168,16 +169,13 @@ def spark_session(master: str | None = None) -> Any:
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("spinewise-audit")
-    if master:
-        builder = builder.master(master)
-    elif "SPARK_MASTER" in os.environ:
-        builder = builder.master(os.environ["SPARK_MASTER"])
-    else:
+    master = master or os.environ.get("SPARK_MASTER") or "local[*]"
+    builder = builder.master(master)
+    if master.startswith("local"):
         # Local mode runs the whole job in the driver's JVM, whose default heap (1 GiB) ran
-        # out at 1M patients; SPARK_DRIVER_MEMORY overrides.
-        builder = builder.config("spark.master", "local[*]").config(
-            "spark.driver.memory", os.environ.get("SPARK_DRIVER_MEMORY", "3g")
-        )
+        # out at 1M patients, and, short of memory, once left an Arrow collect waiting for a
+        # thread that had died (a hang, not an error); SPARK_DRIVER_MEMORY overrides.
+        builder = builder.config("spark.driver.memory", os.environ.get("SPARK_DRIVER_MEMORY", "3g"))
     builder = (
         builder.config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -198,6 +196,10 @@ class SparkEngine:
         # Lenient like DuckDB's TRY_CAST and list access: a missing element is NULL, not an
         # error (Spark 4 turns ANSI mode on by default).
         self.spark.conf.set("spark.sql.ansi.enabled", "false")
+        # Spark writes every query's plan out as text for its listeners; the plans of the
+        # audit's last steps hold the whole lineage, and their text alone ran the driver out
+        # of memory: it is cut short instead (nothing reads it but a UI).
+        self.spark.conf.set("spark.sql.maxPlanStringLength", "100000")
         self.views: list[str] = []
 
     def read(self, paths: Sequence[Path], notes: bool) -> None:

@@ -20,6 +20,8 @@ CPT = "http://www.ama-assn.org/go/cpt"
 LOINC = "http://loinc.org"
 CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+SNOMED = "http://snomed.info/sct"
+ACT = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 #: Organizations: (name, how likely it is to image uncomplicated back pain, relative weight).
 ORGANIZATIONS: tuple[tuple[str, int, int], ...] = (
     ("Riverside Family Practice", 1, 3),
@@ -49,14 +51,33 @@ SCENARIOS: dict[str, tuple[int, str | None]] = {
     "questionnaire_saddle_not_imaged": (2, "missed_red_flag"),
     # Only a note tells: with --notes a missed red flag; without, nothing known.
     "note_saddle_not_imaged": (5, "no_imaging_needed"),
+    # The measure's definition points (knowledge/measure.yaml), coded as real exports code them.
+    # Where a plant is also a red flag, the study was done on the index day, so the class is
+    # the same under every policy.
+    "turns_18_in_year": (2, None),
+    "age_75_imaged_same_day": (2, "appropriate_imaging"),
+    "birth_year_only": (2, "no_imaging_needed"),
+    "inpatient_only": (2, None),
+    "late_in_year": (1, None),
+    "stenosis_index_imaged": (3, "low_value_imaging"),
+    "sprain_index_not_imaged": (2, "no_imaging_needed"),
+    "snomed_cancer_excluded": (2, "excluded"),
+    "partial_date_cancer_excluded": (2, "excluded"),
+    "snomed_osteoporosis_excluded": (2, "excluded"),
+    "lumbar_surgery_procedure_excluded": (2, "excluded"),
+    "hospice_encounter_excluded": (2, "excluded"),
+    "death_excluded": (2, "excluded"),
+    "trauma_recent_excluded": (2, "excluded"),
+    "frailty_advanced_illness_excluded": (2, "excluded"),
+    "coverage_gap_excluded": (2, "excluded"),
 }
 #: What the audit must say of a scenario when it reads the notes, where that differs.
 WITH_NOTES: dict[str, str] = {"note_saddle_not_imaged": "missed_red_flag"}
 
 
-KINDS = ("Patient", "Organization", "Practitioner", "Encounter", "Condition", "Observation",
-         "Procedure", "ImagingStudy", "DiagnosticReport", "ServiceRequest", "MedicationDispense",
-         "MedicationRequest", "MedicationStatement", "DocumentReference",
+KINDS = ("Patient", "Coverage", "Organization", "Practitioner", "Encounter", "Condition",
+         "Observation", "Procedure", "ImagingStudy", "DiagnosticReport", "ServiceRequest",
+         "MedicationDispense", "MedicationRequest", "MedicationStatement", "DocumentReference",
          "QuestionnaireResponse")  # fmt: skip
 
 
@@ -120,17 +141,44 @@ def _patient(
     files: Mapping[str, IO[str]], rng: random.Random, pid: str, year: int, scenario: str
 ) -> None:
     age = rng.randrange(80, 90) if scenario == "too_old" else rng.randrange(20, 49)
+    if scenario in ("frailty_advanced_illness_excluded", "snomed_osteoporosis_excluded"):
+        age = rng.randrange(66, 75)
     birth = date(year - age, rng.randrange(1, 13), rng.randrange(1, 28))
-    _write(files["Patient"], {"resourceType": "Patient", "id": pid, "birthDate": birth.isoformat()})
+    patient: dict[str, Any] = {"resourceType": "Patient", "id": pid, "birthDate": birth.isoformat()}
+    if scenario == "turns_18_in_year":  # 17 on January 1: out of the measure
+        patient["birthDate"] = date(
+            year - 18, rng.randrange(2, 13), rng.randrange(1, 28)
+        ).isoformat()
+    elif scenario == "age_75_imaged_same_day":  # 75 on December 31: in (and an age flag)
+        patient["birthDate"] = date(
+            year - 75, rng.randrange(1, 13), rng.randrange(1, 28)
+        ).isoformat()
+    elif scenario == "birth_year_only":  # 30 or 31 whatever the day: in, and no age flag
+        patient["birthDate"] = str(year - 31)
+    elif scenario == "death_excluded":
+        patient["deceasedDateTime"] = f"{year}-12-2{rng.randrange(0, 9)}"
+    _write(files["Patient"], patient)
+    # Enrolment: covered from two years before, or (a gap) from a month before the index date.
+    index = _day(rng, year)
+    if scenario == "late_in_year":
+        index = date(year, 12, rng.randrange(4, 28))
+    cover_from = (
+        index - timedelta(days=30) if scenario == "coverage_gap_excluded" else date(year - 2, 1, 1)
+    )
+    _write(files["Coverage"], {
+        "resourceType": "Coverage", "id": f"{pid}-cov", "status": "active",
+        "beneficiary": {"reference": f"Patient/{pid}"},
+        "period": {"start": cover_from.isoformat()},
+    })  # fmt: skip
     if scenario == "no_back_pain":
         return
-    index = _day(rng, year)
     serial = iter(range(100))
     imaging_prone = scenario in ("uncomplicated_imaged", "steroid_inhaled_imaged")
     chances = [prone if imaging_prone else weight for _, prone, weight in ORGANIZATIONS]
     org = rng.choices(range(len(ORGANIZATIONS)), chances)[0]
     _write(files["Encounter"], {
         "resourceType": "Encounter", "id": f"{pid}-e0", "status": "finished",
+        "class": {"system": ACT, "code": "IMP" if scenario == "inpatient_only" else "AMB"},
         "subject": {"reference": f"Patient/{pid}"},
         "period": {"start": f"{index.isoformat()}T09:{rng.randrange(10, 59)}:00-05:00"},
         "serviceProvider": {"reference": f"Organization/org{org}"},
@@ -144,14 +192,18 @@ def _patient(
             "onsetDateTime": rng.choice(["2019", "2020-06", "2018-02-11T08:00:00Z"]),
         })  # fmt: skip
 
-    def condition(code: str, when: date, status: str = "active") -> None:
-        _write(files["Condition"], {
+    def condition(code: str, when: date | str, status: str = "active", system: str = ICD,
+                  visit: bool = False) -> None:  # fmt: skip
+        resource: dict[str, Any] = {
             "resourceType": "Condition", "id": f"{pid}-c{next(serial)}",
             "subject": {"reference": f"Patient/{pid}"},
             "clinicalStatus": {"coding": [{"system": CLINICAL, "code": status}]},
-            "code": {"coding": [{"system": ICD, "code": code}]},
-            "onsetDateTime": when.isoformat(),
-        })  # fmt: skip
+            "code": {"coding": [{"system": system, "code": code}]},
+            "onsetDateTime": when if isinstance(when, str) else when.isoformat(),
+        }  # fmt: skip
+        if visit:  # diagnosed at the visit (as Synthea codes it): dated by the visit
+            resource["encounter"] = {"reference": f"Encounter/{pid}-e0"}
+        _write(files["Condition"], resource)
 
     def imaging(when: date, code: str = "72148") -> None:
         # Any of the four resources that can record a study.
@@ -211,7 +263,63 @@ def _patient(
                                         "data": base64.b64encode(text.encode()).decode()}}],
         })  # fmt: skip
 
-    if scenario == "too_old":
+    # (inpatient_only: diagnosed at an inpatient stay, so no index visit)
+    ages = ("turns_18_in_year", "age_75_imaged_same_day", "birth_year_only", "inpatient_only")
+    if scenario in ages:
+        condition("M54.50", index, visit=True)
+        if scenario == "age_75_imaged_same_day":
+            imaging(index, "72100")
+    elif scenario == "late_in_year":  # after the intake period
+        condition("M54.50", index)
+    elif scenario == "stenosis_index_imaged":  # lumbar stenosis is low back pain, not spondylopathy
+        condition("M48.061", index, visit=True)
+        imaging(index + timedelta(days=rng.randrange(0, 28)))
+    elif scenario == "sprain_index_not_imaged":  # a lumbar sprain is low back pain, not trauma
+        condition("S33.5XXA", index, visit=True)
+    elif scenario == "snomed_cancer_excluded":
+        condition("278860009", index, system=SNOMED, visit=True)
+        condition("254637007", index - timedelta(days=800), "resolved", system=SNOMED)
+        imaging(index, "72158")
+    elif scenario == "partial_date_cancer_excluded":
+        condition("M54.50", index, visit=True)
+        condition("C50.911", str(year - 12), "resolved")
+        imaging(index, "72158")
+    elif scenario == "snomed_osteoporosis_excluded":
+        condition("M54.50", index, visit=True)
+        condition("64859006", f"{year - 5}-03", system=SNOMED)
+        imaging(index, "72148")
+    elif scenario == "lumbar_surgery_procedure_excluded":
+        condition("M54.50", index, visit=True)
+        _write(files["Procedure"], {
+            "resourceType": "Procedure", "id": f"{pid}-s", "status": "completed",
+            "subject": {"reference": f"Patient/{pid}"},
+            "code": {"coding": [{"system": CPT, "code": "63030"}]},
+            "performedDateTime": f"{year - 6}-05-05",
+        })  # fmt: skip
+    elif scenario == "hospice_encounter_excluded":
+        condition("M54.50", index, visit=True)
+        _write(files["Encounter"], {
+            "resourceType": "Encounter", "id": f"{pid}-e1", "status": "finished",
+            "class": {"system": ACT, "code": "HH"},
+            "type": [{"coding": [{"system": SNOMED, "code": "385763009"}]}],
+            "subject": {"reference": f"Patient/{pid}"},
+            "period": {"start": f"{year}-12-10"},
+        })  # fmt: skip
+    elif scenario == "death_excluded":
+        condition("M54.50", index, visit=True)
+    elif scenario == "trauma_recent_excluded":
+        # A lumbar fracture 30 days before: excluded, and a suspected fracture (imaged that day).
+        condition("M54.50", index, visit=True)
+        condition("S32.010A", index - timedelta(days=30))
+        imaging(index, "72148")
+    elif scenario == "frailty_advanced_illness_excluded":
+        condition("M54.50", index, visit=True)
+        condition("R54", index)  # frailty in the measurement year
+        condition("26929004", f"{year - 1}-06-01", system=SNOMED)
+        imaging(index, "72100")
+    elif scenario == "coverage_gap_excluded":
+        condition("M54.50", index, visit=True)
+    elif scenario == "too_old":
         condition("M54.50", index)
     elif scenario == "uncomplicated_not_imaged":
         condition("M54.50", index)

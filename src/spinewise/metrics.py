@@ -1,0 +1,123 @@
+"""Prometheus metrics (prometheus-client), served at `GET /metrics`.
+
+Every label takes values from a small fixed set (route templates, decisions, policies, card
+indicators, feedback outcomes), never from a request: no patient data, no identifiers, and a
+caller cannot make the series grow without bound. With several workers (`serve --workers N`)
+each process writes its values to files in `PROMETHEUS_MULTIPROC_DIR` (set by `serve` before the
+workers start) and a scrape of any worker adds them up; with one process they live in memory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client import multiprocess as _multiprocess
+
+__all__ = [
+    "CONTENT_TYPE",
+    "cds_cards",
+    "cds_feedback",
+    "decision",
+    "exposition",
+    "log_committed",
+    "request",
+]
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+#: Seconds, from a fast loopback answer to a slow upstream FHIR server.
+LATENCY = (0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+REQUESTS = Counter(
+    "spinewise_http_requests",
+    "HTTP requests answered, by method, route template and status code.",
+    ["method", "route", "status"],
+)
+REQUEST_SECONDS = Histogram(
+    "spinewise_http_request_duration_seconds",
+    "Time from a request's arrival to the end of its answer, by method and route template.",
+    ["method", "route"],
+    buckets=LATENCY,
+)
+DECISIONS = Counter(
+    "spinewise_decisions",
+    "Assessments committed to the decision log, by decision, urgency, policy and channel.",
+    ["decision", "urgency", "policy", "channel"],
+)
+CDS_CARDS = Counter(
+    "spinewise_cds_cards",
+    "CDS Hooks cards returned, by hook and card indicator.",
+    ["hook", "indicator"],
+)
+CDS_FEEDBACK = Counter(
+    "spinewise_cds_feedback",
+    "CDS Hooks card feedback recorded, by outcome.",
+    ["outcome"],
+)
+LOG_APPEND_SECONDS = Histogram(
+    "spinewise_decision_log_append_seconds",
+    "Time from a row's submission to its durable commit in the decision log.",
+    buckets=LATENCY,
+)
+LOG_COMMIT_ROWS = Histogram(
+    "spinewise_decision_log_commit_rows",
+    "Rows committed together in one decision log transaction (group commit).",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512),
+)
+
+# Label values outside these sets are counted as "other" (see module docstring).
+CHANNELS = frozenset({"api", "page", "fhir", "cds-hooks", "smart"})
+HOOKS = frozenset({"order-select", "order-sign"})
+INDICATORS = frozenset({"info", "warning", "critical"})
+OUTCOMES = frozenset({"accepted", "overridden"})
+
+
+def _bounded(value: object, allowed: frozenset[str]) -> str:
+    return value if isinstance(value, str) and value in allowed else "other"
+
+
+def request(method: str, route: str, status: int, seconds: float) -> None:
+    """One HTTP request answered (`route` is the route template, never the raw path)."""
+    REQUESTS.labels(method, route, str(status)).inc()
+    REQUEST_SECONDS.labels(method, route).observe(seconds)
+
+
+def decision(decision: str, urgency: str | None, policy: str, channel: str) -> None:
+    """One assessment committed to the decision log."""
+    DECISIONS.labels(decision, urgency or "none", policy, _bounded(channel, CHANNELS)).inc()
+
+
+def cds_cards(hook: str, cards: Iterable[Mapping[str, Any]]) -> None:
+    """The cards of one CDS Hooks response."""
+    for card in cards:
+        CDS_CARDS.labels(_bounded(hook, HOOKS), _bounded(card.get("indicator"), INDICATORS)).inc()
+
+
+def cds_feedback(outcome: str) -> None:
+    """One card feedback item recorded."""
+    CDS_FEEDBACK.labels(_bounded(outcome, OUTCOMES)).inc()
+
+
+def log_committed(waits: list[float]) -> None:
+    """One decision log commit: how long each of its rows waited from submission."""
+    LOG_COMMIT_ROWS.observe(len(waits))
+    for wait in waits:
+        LOG_APPEND_SECONDS.observe(wait)
+
+
+def exposition() -> bytes:
+    """Every metric in the Prometheus text format: this process's, or all workers' added up."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        _multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+    return generate_latest(REGISTRY)
