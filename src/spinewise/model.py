@@ -307,6 +307,25 @@ class Handouts(Frozen):
     image: ImageHandout
 
 
+class NlpPlace(Frozen):
+    """ConText categories that place a mention where its finding is not about (`elsewhere`),
+    unless one of `here` places it there too."""
+
+    elsewhere: str
+    here: str
+
+
+class NlpMeasurement(Frozen):
+    """A measured value that makes a finding present at or above a threshold."""
+
+    name: str
+    finding: str
+    pattern: str = Field(description="A regular expression with a named group `value`.")
+    unit: str
+    present_above: float
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
 class NlpSettings(Frozen):
     """How note mentions become findings (knowledge/nlp/settings.yaml)."""
 
@@ -315,6 +334,8 @@ class NlpSettings(Frozen):
     history_counts: tuple[str, ...]
     uncertain_counts: tuple[str, ...]
     sections: Mapping[str, Literal["other", "historical", "hypothetical"]]
+    places: Mapping[str, NlpPlace] = {}
+    measurements: tuple[NlpMeasurement, ...] = ()
     recent_procedure_days: int
     prolonged_steroid_days: int
     fever_celsius: float

@@ -11,6 +11,7 @@ import difflib
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -412,6 +413,23 @@ def _check_nlp(check: _Checker) -> None:
         check.refs(f"nlp/settings.yaml: helpers.{helper}", "finding", targets, rb.findings)
     for key in ("history_counts", "uncertain_counts"):
         check.refs(f"nlp/settings.yaml: {key}", "finding", getattr(nlp.settings, key), rb.findings)
+    check.refs("nlp/settings.yaml: places", "finding", list(nlp.settings.places), rb.findings)
+    categories = {str(r.get("category")) for r in nlp.context_rules}
+    for fid, place in nlp.settings.places.items():
+        for category in (place.elsewhere, place.here):
+            if category not in categories:
+                check.errors.append(
+                    f"nlp/settings.yaml: places.{fid}: no ConText rule of category {category!r}"
+                )
+    for i, measure in enumerate(nlp.settings.measurements):
+        where = f"nlp/settings.yaml: measurements[{i}] ({measure.name})"
+        check.refs(where, "finding", [measure.finding], rb.findings)
+        check.sources(where, measure.sources)
+        try:
+            if "value" not in re.compile(measure.pattern).groupindex:
+                check.errors.append(f"{where}: pattern has no group named 'value'")
+        except re.error as exc:
+            check.errors.append(f"{where}: pattern is not a regular expression: {exc}")
     known = set(rb.findings) | set(helpers)
     for i, rule in enumerate(nlp.target_rules):
         where = f"nlp/target_rules.json: target_rules[{i}] ({rule.get('literal')})"

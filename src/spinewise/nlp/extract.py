@@ -1,11 +1,17 @@
 """A clinical note → age and tri-state findings, each with the mentions behind it.
 
-A finding is `true` when an affirmed mention is current and about the patient; `false` when
-only negated mentions (or a measured normal value: "afebrile", "T 36.8") are found; `null`
-when it is not mentioned, or only as hypothetical ("return if you develop a fever"), about
-someone else ("mother had breast cancer"), uncertain, or historical where history does not
-count. Some findings need more than words: temperatures are read as numbers, steroid courses
-by their duration, spinal procedures by how long ago they were.
+A finding is `true` when any mention of it is affirmed, current and about the patient (present
+anywhere wins: "denies weakness" in the history and "4/5 EHL" on examination is weakness);
+`false` only when every mention is negated (or a measured normal value: "afebrile", "T 36.8");
+`null` when it is not mentioned, or only as hypothetical ("return if you develop a fever"),
+about someone else ("mother had breast cancer"), somewhere else ("numbness of the hand"),
+uncertain ("possible", "?", "not assessed": uncertainty is unknown, never absent), or
+historical where history does not count. Some findings need more than words: temperatures and
+bladder volumes are read as numbers, steroid courses by their duration, spinal procedures by how
+long ago they were.
+
+Every mention keeps the sentence it came from and the cue that decided it (the ConText cue,
+the section header, or the phrase itself), so that a reader can check it.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from spinewise.nlp.pipeline import pipeline_for, prepare_text, run, run_many, sections_of
+from spinewise.nlp.pipeline import pipeline_for, prepare_text, run, run_many, set_cues
 from spinewise.rulebook import Rulebook, default_rulebook
 
 __all__ = ["Assertion", "Mention", "NoteFindings", "assertion", "extract", "extract_many"]
@@ -40,6 +46,12 @@ class Mention:
     uncertain: bool
     counts_as: bool | None
     note: str = ""
+    #: The sentence the mention is in, as written in the note.
+    sentence: str = ""
+    #: The words that decided `counts_as` ("denies", "possible", "FAMILY HISTORY:"), or "".
+    cue: str = ""
+    #: Placed somewhere the finding is not about ("numbness in the right hand").
+    elsewhere: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -151,32 +163,71 @@ def extract_many(
         originals[i] = ""  # keep memory flat while streaming
 
 
-def _section_at(headers: list[tuple[int, str]], offset: int) -> str | None:
-    index = bisect.bisect_right(headers, (offset, "\uffff")) - 1
-    return headers[index][1] if index >= 0 else None
+_FLAGS = {
+    "NEGATED_EXISTENCE": "negated",
+    "POSSIBLE_EXISTENCE": "uncertain",
+    "HISTORICAL": "historical",
+    "HYPOTHETICAL": "hypothetical",
+    "FAMILY": "family",
+}
 
 
-def _context(ent: Any, sections: Mapping[str, str], section: str | None = None) -> dict[str, Any]:
-    role = sections.get(section or "")
+def _header_at(headers: tuple[tuple[int, int, str], ...], offset: int) -> tuple[int, int, str]:
+    """The header of the section holding `offset` ((-1, -1, "") before the first one)."""
+    index = bisect.bisect_right(headers, (offset, offset, "\uffff")) - 1
+    return headers[index] if index >= 0 else (-1, -1, "")
+
+
+def _context(
+    ent: Any, original: str, roles: Mapping[str, str], header: tuple[int, int, str]
+) -> dict[str, Any]:
+    """What ConText and the section say of one target: flags, and the words behind each."""
+    start, end, section = header
+    role = roles.get(section)
+    said = f"{original[start:end]}" if role else ""
+    cues: dict[str, str] = {}
+    for category, cue_start, cue_end in ent._.spinewise_cues:
+        cues.setdefault(category, original[cue_start:cue_end])
+    for category, flag in _FLAGS.items():
+        if (
+            getattr(ent._, "is_family" if flag == "family" else f"is_{flag}")
+            and category not in cues
+        ):
+            cues[category] = original[ent.start_char : ent.end_char]  # the phrase says it
+    if role == "historical":
+        cues.setdefault("HISTORICAL", said)
+    elif role == "hypothetical":
+        cues.setdefault("HYPOTHETICAL", said)
+    elif role == "other":
+        cues.setdefault("FAMILY", said)
     return {
-        "section": section,
-        "negated": bool(ent._.is_negated),
-        "historical": bool(ent._.is_historical) or role == "historical",
-        "hypothetical": bool(ent._.is_hypothetical) or role == "hypothetical",
-        "experiencer": "other" if (ent._.is_family or role == "other") else "patient",
-        "uncertain": bool(ent._.is_uncertain),
+        "section": section or None,
+        "negated": "NEGATED_EXISTENCE" in cues,
+        "historical": "HISTORICAL" in cues,
+        "hypothetical": "HYPOTHETICAL" in cues,
+        "experiencer": "other" if "FAMILY" in cues else "patient",
+        "uncertain": "POSSIBLE_EXISTENCE" in cues,
+        "cues": cues,
+    }
+
+
+def _flags(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        k: ctx[k]
+        for k in ("section", "negated", "historical", "hypothetical", "experiencer", "uncertain")
     }
 
 
 def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     settings = rb.nlp.settings
-    sections = dict(settings.sections)
-    headers = sections_of(pipeline_for(rb), doc)
+    roles = dict(settings.sections)
+    headers = doc._.spinewise_headers
     mentions: list[Mention] = []
     for ent in doc.ents:
-        ctx = _context(ent, sections, _section_at(headers, ent.start_char))
-        sentence = ent.sent.text if ent.sent is not None else ent.text
-        for fid, counts, note in _judge(ent.label_, sentence, settings, ctx):
+        ctx = _context(ent, original, roles, _header_at(headers, ent.start_char))
+        sent = ent.sent
+        sentence = original[sent.start_char : sent.end_char].strip()
+        for fid, (counts, cue, elsewhere), note in _judge(ent.label_, sentence, settings, ctx):
             mentions.append(
                 Mention(
                     finding=fid,
@@ -186,10 +237,14 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                     rule=f"{ent.label_}: {ent._.literal or ent.text}",
                     counts_as=counts,
                     note=note,
-                    **ctx,
+                    sentence=sentence,
+                    cue=cue,
+                    elsewhere=elsewhere,
+                    **_flags(ctx),
                 )
             )
     mentions += _temperatures(doc, original, settings.fever_celsius)
+    mentions += _measurements(doc, original, settings)
     findings: dict[str, bool | None] = dict.fromkeys(rb.findings)
     for m in mentions:
         if m.counts_as is True:
@@ -199,59 +254,76 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     return NoteFindings(age=_age(original), findings=findings, mentions=mentions)
 
 
-def _counts(fid: str, ctx: dict[str, Any], settings: Any) -> bool | None:
-    """What one mention says about its finding now: True, False, or None (nothing)."""
-    if ctx["hypothetical"] or ctx["experiencer"] != "patient":
-        return None
+Verdict = tuple[bool | None, str, bool]
+
+
+def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
+    """What one mention says about its finding now (True, False, or None: nothing), the words
+    that decided it, and whether it is placed somewhere the finding is not about.
+
+    The order is the safety rule: what makes a mention say nothing (hypothetical, someone
+    else's, elsewhere, uncertain) is looked at before negation, so that a doubt is never read
+    as "absent"."""
+    cues = ctx["cues"]
+    if ctx["hypothetical"]:
+        return None, cues["HYPOTHETICAL"], False
+    if ctx["experiencer"] != "patient":
+        return None, cues["FAMILY"], False
+    place = settings.places.get(fid)
+    if place is not None and place.elsewhere in cues and place.here not in cues:
+        return None, cues[place.elsewhere], True
+    if ctx["uncertain"]:
+        # A suspected condition is what an uncertain mention says ("concern for abscess").
+        return (
+            (True if fid in settings.uncertain_counts else None),
+            cues["POSSIBLE_EXISTENCE"],
+            False,
+        )
     if ctx["negated"]:
-        return False
-    if ctx["uncertain"] and fid not in settings.uncertain_counts:
-        return None
+        return False, cues["NEGATED_EXISTENCE"], False
     if ctx["historical"] and fid not in settings.history_counts:
-        return None
-    return True
+        return None, cues["HISTORICAL"], False
+    return True, cues.get("HISTORICAL", ""), False
 
 
 def _judge(
     category: str, sentence: str, settings: Any, ctx: dict[str, Any]
-) -> list[tuple[str, bool | None, str]]:
-    """(finding, what the mention says of it, how it was judged) for one mention."""
+) -> list[tuple[str, Verdict, str]]:
+    """(finding, verdict, how it was judged) for one mention."""
     helpers = dict(settings.helpers)
     if category not in helpers:
-        return [(category, _counts(category, ctx, settings), "")]
+        return [(category, _verdict(category, ctx, settings), "")]
     if category not in ("steroid_drug", "spinal_injection", "spinal_surgery"):
         # Plain helpers: one mention, several findings ("bowel or bladder incontinence").
-        return [(fid, _counts(fid, ctx, settings), "") for fid in helpers[category]]
+        return [(fid, _verdict(fid, ctx, settings), "") for fid in helpers[category]]
     if category == "steroid_drug":
         fid = "prolonged_corticosteroid_use"
         if _NOT_SYSTEMIC.search(sentence):
-            return [(fid, None, "not a systemic steroid")]
-        base = _counts(fid, ctx, settings)
-        if base is not True:
+            return [(fid, (None, "", False), "not a systemic steroid")]
+        base = _verdict(fid, ctx, settings)
+        if base[0] is not True:
             return [(fid, base, "steroid mention")]
         # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
         days = [_days(q, u) for q, u in [*_DURATION.findall(sentence), *_AGO.findall(sentence)]]
         if _LONG_TERM.search(sentence) or any(d >= settings.prolonged_steroid_days for d in days):
-            return [(fid, True, "long course")]
+            return [(fid, base, "long course")]
         if days or _SHORT_COURSE.search(sentence):
-            return [(fid, None, "short course: not prolonged")]
-        return [(fid, None, "duration not stated")]
+            return [(fid, (None, "", False), "short course: not prolonged")]
+        return [(fid, (None, "", False), "duration not stated")]
     # A spinal injection or operation: recent ones raise the risk of an epidural abscess
     # (its date decides, even in a "history" sentence); an old operation is a prior one.
-    out: list[tuple[str, bool | None, str]] = []
+    out: list[tuple[str, Verdict, str]] = []
     if "prior_lumbar_surgery" in helpers[category]:
-        out.append(("prior_lumbar_surgery", _counts("prior_lumbar_surgery", ctx, settings), ""))
+        out.append(("prior_lumbar_surgery", _verdict("prior_lumbar_surgery", ctx, settings), ""))
     ago = [_days(q, u) for q, u in _AGO.findall(sentence)]
     old = any(d > settings.recent_procedure_days for d in ago)
     recent = not old and (bool(_RECENT.search(sentence)) or bool(ago))
-    if ctx["hypothetical"] or ctx["experiencer"] != "patient" or ctx["uncertain"]:
-        verdict: bool | None = None
-    elif ctx["negated"]:
-        verdict = False
-    else:
-        verdict = True if recent else None
+    fid = "recent_spinal_procedure"
+    verdict = _verdict(fid, {**ctx, "historical": False}, settings)
+    if verdict[0] is True and not recent:
+        verdict = (None, "", False)
     note = "recent" if recent else ("long ago" if old else "date not stated")
-    out.append(("recent_spinal_procedure", verdict, note))
+    out.append((fid, verdict, note))
     return out
 
 
@@ -264,25 +336,9 @@ def _temperatures(doc: Any, original: str, threshold: float) -> list[Mention]:
         celsius = _celsius(float(raw), unit)
         if celsius is None:
             continue
-        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        sentence = span.sent.text if span is not None and span.sent is not None else ""
-        hypothetical = bool(
-            re.search(
-                r"\b(?:if|above|over|greater than|>)\b",
-                sentence[
-                    : max(
-                        0,
-                        match.start()
-                        - (
-                            span.sent.start_char
-                            if span is not None and span.sent is not None
-                            else 0
-                        ),
-                    )
-                ],
-                re.IGNORECASE,
-            )
-        )
+        sentence, before = _sentence_of(doc, original, match.start(), match.end())
+        # "return if T > 38", "fever above 38.0": a threshold, not a measurement.
+        hypothetical = bool(_THRESHOLD_WORDS.search(before))
         out.append(
             Mention(
                 finding="fever",
@@ -298,8 +354,59 @@ def _temperatures(doc: Any, original: str, threshold: float) -> list[Mention]:
                 uncertain=False,
                 counts_as=None if hypothetical else celsius >= threshold,
                 note=f"measured {celsius:.1f} °C",
+                sentence=sentence,
+                cue=original[match.start() : match.end()],
             )
         )
+    return out
+
+
+_THRESHOLD_WORDS = re.compile(r"\b(?:if|above|over|greater than|more than)\b|>", re.IGNORECASE)
+
+
+def _sentence_of(doc: Any, original: str, start: int, end: int) -> tuple[str, str]:
+    """The sentence around a character span, and its text before the span."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or span.sent is None:
+        return original[start:end], ""
+    sent = span.sent
+    return original[sent.start_char : sent.end_char].strip(), original[sent.start_char : start]
+
+
+def _measurements(doc: Any, original: str, settings: Any) -> list[Mention]:
+    """Measured values with a threshold (settings.yaml `measurements`): a bladder scan of
+    450 mL is retention; one of 50 mL is not."""
+    out: list[Mention] = []
+    for measure in settings.measurements:
+        for match in re.finditer(measure.pattern, doc.text):
+            value = float(match.group("value"))
+            sentence, before = _sentence_of(doc, original, match.start(), match.end())
+            hypothetical = bool(
+                _THRESHOLD_WORDS.search(before + original[match.start() : match.end()])
+            )
+            present = value > measure.present_above
+            out.append(
+                Mention(
+                    finding=measure.finding,
+                    start=match.start(),
+                    end=match.end(),
+                    text=original[match.start() : match.end()],
+                    rule=f"{measure.name}: {value:g} {measure.unit} "
+                    f"(present above {measure.present_above:g})",
+                    section=None,
+                    negated=not present,
+                    historical=False,
+                    hypothetical=hypothetical,
+                    experiencer="patient",
+                    uncertain=False,
+                    # Below the threshold says nothing: a small residual does not rule out
+                    # a bladder problem (hesitancy, incontinence).
+                    counts_as=None if hypothetical else (True if present else None),
+                    note=f"measured {value:g} {measure.unit}",
+                    sentence=sentence,
+                    cue=original[match.start() : match.end()],
+                )
+            )
     return out
 
 
@@ -347,7 +454,8 @@ def assertion(text: str, target: str, *, rulebook: Rulebook | None = None) -> As
             doc = proc(doc)
     if not doc.ents:
         return Assertion(False, False, False, False, "patient", False)
-    ctx = _context(doc.ents[0], dict(rb.nlp.settings.sections))
+    set_cues(doc.ents[0], doc, 0)
+    ctx = _context(doc.ents[0], doc.text, {}, (-1, -1, ""))
     return Assertion(
         True,
         ctx["negated"],

@@ -15,7 +15,8 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.pipeline import Sentencizer
+from spacy.tokens import Doc, Span
 
 from spinewise.rulebook import Rulebook
 
@@ -28,19 +29,24 @@ __all__ = [
     "run",
     "run_many",
     "sections_of",
+    "set_cues",
 ]
 
-#: The section-header matcher of each built pipeline.
-SECTION_MATCHERS: dict[int, Matcher] = {}
+#: The section-header matcher of each built pipeline (by its vocabulary), and each section
+#: category's rank (earlier rules win).
+SECTION_MATCHERS: dict[int, tuple[Matcher, dict[str, int]]] = {}
+
+if not Doc.has_extension("spinewise_headers"):
+    # (start character, end character, section category) of each header, in order.
+    Doc.set_extension("spinewise_headers", default=())
+if not Span.has_extension("spinewise_cues"):
+    # (category, start character, end character) of each ConText cue that modifies a target.
+    Span.set_extension("spinewise_cues", default=())
 
 
 def sections_of(nlp: Language, doc: Doc) -> list[tuple[int, str]]:
     """(start character, section category) of each header, in order."""
-    matcher = SECTION_MATCHERS.get(id(nlp))
-    if matcher is None:
-        return []
-    found = sorted((doc[start].idx, nlp.vocab.strings[key]) for key, start, _ in matcher(doc))
-    return found
+    return [(start, category) for start, _, category in doc._.spinewise_headers]
 
 
 logger = logging.getLogger("spinewise.nlp")
@@ -58,10 +64,27 @@ def _quiet_loguru() -> None:
     loguru_logger.add(sys.stderr, level="WARNING")
 
 
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Do two token spans (start, end) share a token?"""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _fix_medspacy() -> None:
+    # medspaCy 1.3.1's `tuple_overlaps` misses a span that contains the other whole, so a
+    # terminator (whose scope is the sentence) never ends the scope of a cue with `max_scope`
+    # ("Leg weakness, sensation intact": the comma did not stop "intact" reaching back).
+    import medspacy.context.context_graph as graph
+    import medspacy.context.context_modifier as modifier
+
+    modifier.tuple_overlaps = _overlaps
+    graph.tuple_overlaps = _overlaps
+
+
 def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
     """The note pipeline. `default=True` builds medspaCy's own default pipeline
     (`medspacy.load()`: PyRuSH, target matcher, ConText) with the same rules, for comparison."""
     _quiet_loguru()
+    _fix_medspacy()
     import medspacy
     from medspacy.context import ConTextRule
     from medspacy.ner import TargetRule
@@ -74,19 +97,25 @@ def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
         _component(loaded.get_pipe("medspacy_context")).add(context_rules)
         return loaded
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("spinewise_line_breaks")
-    _component(nlp.add_pipe("medspacy_target_matcher")).add(targets)
     # Section headers (medspaCy's section rule format) are found with a plain spaCy Matcher:
     # medspaCy's sectionizer cost ~8 ms per dictated note, a quarter of the pipeline, to set
     # attributes we do not use (settings.yaml says which sections change a mention's meaning).
     headers = Matcher(nlp.vocab)
+    rank: dict[str, int] = {}
     for rule in rulebook.nlp.section_rules:
         pattern = rule.get("pattern") or [
             {"LOWER": t.lower_} for t in nlp.make_doc(rule["literal"])
         ]
-        headers.add(str(rule["category"]), [pattern])
-    SECTION_MATCHERS[id(nlp)] = headers
+        headers.add(str(rule["category"]), [pattern], greedy="LONGEST")
+        rank.setdefault(str(rule["category"]), len(rank))
+    SECTION_MATCHERS[id(nlp.vocab)] = (headers, rank)
+    # "?" does not end a sentence: "? saddle anesthesia" is a doubt about what follows (a
+    # question mark before a capital still does, see line_breaks).
+    punct = [c for c in Sentencizer.default_punct_chars if c not in "?\uff1f"]
+    nlp.add_pipe("sentencizer", config={"punct_chars": punct})
+    nlp.add_pipe("spinewise_line_breaks")
+    nlp.add_pipe("spinewise_headers")
+    _component(nlp.add_pipe("medspacy_target_matcher")).add(targets)
     # All ConText rules are ours (medspaCy's defaults, reviewed and amended, are in the file).
     context = _component(nlp.add_pipe("medspacy_context", config={"rules": None}))
     context.add(context_rules)
@@ -128,14 +157,27 @@ def _context_by_sentence(doc: Doc, context: Any) -> None:
     for sent in sentences.values():
         sub = context(sent.as_doc())
         by_offset = {(e.start_char, e.end_char): e for e in sub.ents}
+        offset = sent.start_char
         for ent in doc.ents:
             if ent.sent.start != sent.start:
                 continue
-            twin = by_offset.get((ent.start_char - sent.start_char, ent.end_char - sent.start_char))
+            twin = by_offset.get((ent.start_char - offset, ent.end_char - offset))
             if twin is not None:
                 # A flag the target rule set itself ("afebrile" is negated) stays set.
                 for flag in CONTEXT_FLAGS:
                     setattr(ent._, flag, getattr(ent._, flag) or getattr(twin._, flag))
+                set_cues(ent, sub, offset, twin)
+
+
+def set_cues(ent: Span, doc: Doc, offset: int, modified: Span | None = None) -> None:
+    """Keep on `ent` the ConText cues that modify it (or its twin `modified` in `doc`, a
+    sentence starting at character `offset`), as (category, start, end) in the note."""
+    cues = []
+    for modifier in (modified or ent)._.modifiers:
+        start, end = modifier.modifier_span
+        cue = doc[start:end]
+        cues.append((modifier.category, cue.start_char + offset, cue.end_char + offset))
+    ent._.spinewise_cues = tuple(sorted(cues, key=lambda c: c[1]))
 
 
 def _component(pipe: Any) -> Any:
@@ -166,9 +208,37 @@ def line_breaks(doc: Doc) -> Doc:
         before = doc[token.i - 1]
         broken = (before.is_space and "\n" in before.text) or "\n" in before.whitespace_
         first = token.text[:1]
-        if broken and (first.isupper() or first.isdigit() or first in "*-\u2022"):
+        new_line = broken and (first.isupper() or first.isdigit() or first in "*-\u2022")
+        if new_line or (before.text == "?" and first.isupper()):
             token.is_sent_start = True
     return doc
+
+
+@Language.component("spinewise_headers")
+def headers(doc: Doc) -> Doc:
+    """Section headers (section_rules.json), each a sentence of its own: a dictated note runs
+    its sections together ("...stable.,FAMILY HISTORY:, Significant for ..."), and a header
+    must neither join the sentence before it nor lend its words ("history") to the next."""
+    matcher, rank = _header_matcher(doc)
+    best: dict[int, tuple[int, int, str]] = {}
+    for key, start, end in matcher(doc):
+        category = doc.vocab.strings[key]
+        # Where two rules match at one place, the one earlier in section_rules.json wins.
+        if start not in best or rank[category] < rank[best[start][2]]:
+            best[start] = (start, end, category)
+    found = []
+    for start, end, category in best.values():
+        doc[start].is_sent_start = True
+        if end < len(doc):
+            doc[end].is_sent_start = True
+        found.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), category))
+    doc._.spinewise_headers = tuple(sorted(found))
+    return doc
+
+
+def _header_matcher(doc: Doc) -> tuple[Matcher, dict[str, int]]:
+    # One pipeline per rulebook, each with its own vocabulary: the matcher of this one.
+    return SECTION_MATCHERS[id(doc.vocab)]
 
 
 def prepare_text(text: str) -> str:

@@ -1,0 +1,177 @@
+"""The failure classes of issue 12, each with cases written for it (not drawn from any labelled
+set): negation that runs too far, exceptions, examination over history, uncertainty, other
+people and other places, and the vocabulary clinicians write."""
+
+from __future__ import annotations
+
+import pytest
+
+from spinewise.nlp import extract
+
+T, F, U = True, False, None
+
+NEGATION_SCOPE = [
+    ("No pain in the right leg; left foot drop since Monday.", "leg_weakness", T),
+    ("Denies fever but reports new urinary retention.", "bladder_dysfunction", T),
+    ("Denies fever but reports new urinary retention.", "fever", F),
+    ("No fever, however she has had saddle numbness since yesterday.", "saddle_anesthesia", T),
+    ("Denies bowel incontinence, but has had urinary incontinence twice today.",
+     "bladder_dysfunction", T),
+    ("Denies bowel incontinence, but has had urinary incontinence twice today.",
+     "bowel_dysfunction", F),
+    ("Negative for fevers and chills; 15 lb weight loss over 2 months.",
+     "unexplained_weight_loss", T),
+    ("He denies trauma, although he fell from a ladder last week.", "severe_trauma", T),
+    ("Red flags: none except saddle anesthesia.", "saddle_anesthesia", T),
+    ("No red flags other than a history of prostate cancer.", "history_of_cancer", T),
+    ("No red flags: no saddle anesthesia, no urinary retention.", "saddle_anesthesia", F),
+    ("No red flags: no saddle anesthesia, no urinary retention.", "bladder_dysfunction", F),
+    ("No weakness, numbness or tingling; has new urinary retention.", "bladder_dysfunction", T),
+    ("No weakness, numbness or tingling; has new urinary retention.", "paresthesia", F),
+    ("Denies leg weakness. Now has left foot drop.", "leg_weakness", T),
+    ("No saddle anesthesia. Bladder: unable to void since this morning.",
+     "bladder_dysfunction", T),
+    ("Without fever, yet reports numbness in both feet.", "paresthesia", T),
+    ("Denies incontinence, and complains of numbness in the saddle area.",
+     "saddle_anesthesia", T),
+    ("Leg weakness, sensation intact.", "leg_weakness", T),
+    ("Leg weakness, sensation intact.", "paresthesia", F),
+    ("4/5 left EHL, otherwise motor intact.", "leg_weakness", T),
+]  # fmt: skip
+
+EXCEPTIONS = [
+    ("No neurologic deficits other than decreased sensation over the left foot.",
+     "paresthesia", T),
+    ("No bowel or bladder symptoms except urinary hesitancy.", "bladder_dysfunction", T),
+    ("No bowel or bladder symptoms except urinary hesitancy.", "bowel_dysfunction", F),
+    ("Neuro exam normal except 4/5 left ankle dorsiflexion.", "leg_weakness", T),
+    ("Strength 5/5 throughout except 4/5 right EHL.", "leg_weakness", T),
+    ("No risk factors apart from IV drug use.", "injection_drug_use", T),
+    ("Review of systems negative except for fevers.", "fever", T),
+    ("No new symptoms aside from perianal numbness.", "saddle_anesthesia", T),
+]  # fmt: skip
+
+EXAMINATION = [
+    ("Denies weakness. Exam: 4/5 left EHL.", "leg_weakness", T),
+    ("Denies weakness. 3/5 hip flexion on the right.", "leg_weakness", T),
+    ("Denies weakness. Exam: left foot drop.", "leg_weakness", T),
+    ("Denies weakness. Unable to heel-walk on the left.", "leg_weakness", T),
+    ("Denies weakness. Unable to toe walk on the right.", "leg_weakness", T),
+    ("Denies numbness. Decreased sensation over the dorsum of the left foot.", "paresthesia", T),
+    ("Denies bowel incontinence. Decreased rectal tone.", "bowel_dysfunction", T),
+    ("Denies bowel incontinence. Rectal tone is decreased.", "bowel_dysfunction", T),
+    ("EHL 4/5 on the left.", "leg_weakness", T),
+    ("Left EHL strength is 4/5.", "leg_weakness", T),
+    ("Right quadriceps 4+/5.", "leg_weakness", T),
+    ("Ankle dorsiflexion 4-/5 on the right.", "leg_weakness", T),
+    ("Hip flexors 4/5 bilaterally.", "leg_weakness", T),
+    ("Plantarflexion 3/5 on the left.", "leg_weakness", T),
+    ("Strength: 5/5 throughout the lower extremities. Denies weakness.", "leg_weakness", F),
+    ("Motor strength is 5/5 bilaterally.", "leg_weakness", F),
+    ("Sensation intact to light touch in both legs. Denies numbness.", "paresthesia", F),
+    ("Grip strength 4/5 on the right.", "leg_weakness", U),
+    ("Normal rectal tone. Denies bowel incontinence.", "bowel_dysfunction", F),
+]  # fmt: skip
+
+UNCERTAINTY = [
+    ("Not sure whether she has had any urinary incontinence.", "bladder_dysfunction", U),
+    ("Unclear if there is saddle numbness.", "saddle_anesthesia", U),
+    ("Possible saddle anesthesia.", "saddle_anesthesia", U),
+    ("? saddle anesthesia", "saddle_anesthesia", U),
+    ("Rectal tone not assessed.", "bowel_dysfunction", U),
+    ("Unable to assess for saddle anesthesia.", "saddle_anesthesia", U),
+    ("Rule out cauda equina syndrome.", "suspected_cauda_equina_syndrome", T),
+    ("MRI to evaluate for epidural abscess.", "suspected_spinal_epidural_abscess", T),
+    ("Urinary retention to be checked with a bladder scan.", "bladder_dysfunction", U),
+    ("He may have some weakness in the left leg.", "leg_weakness", U),
+    ("Questionable left foot drop.", "leg_weakness", U),
+    ("Weakness of the left leg limited by pain.", "leg_weakness", U),
+    ("Cannot exclude saddle anesthesia.", "saddle_anesthesia", U),
+    ("Not certain if there was fecal incontinence.", "bowel_dysfunction", U),
+    ("Patient is unsure whether he has numbness in the groin.", "saddle_anesthesia", U),
+]  # fmt: skip
+
+OTHERS_AND_ELSEWHERE = [
+    ("FAMILY HISTORY:, Significant for lung cancer.,SOCIAL HISTORY:, Denies IVDU.",
+     "history_of_cancer", U),
+    ("FAMILY HISTORY:, Significant for lung cancer.,SOCIAL HISTORY:, Denies IVDU.",
+     "injection_drug_use", F),
+    ("FAMILY HISTORY: Significant for lung cancer. Her father had a stroke.",
+     "history_of_cancer", U),
+    ("Family history significant for osteoporosis.", "osteoporosis", U),
+    ("Her father had prostate cancer.", "history_of_cancer", U),
+    ("s/p ACDF C5-6 in 2015.", "prior_lumbar_surgery", U),
+    ("History of cervical fusion.", "prior_lumbar_surgery", U),
+    ("Prior thoracic laminectomy.", "prior_lumbar_surgery", U),
+    ("s/p L4-5 laminectomy in 2010.", "prior_lumbar_surgery", T),
+    ("Previous lumbar fusion.", "prior_lumbar_surgery", T),
+    ("She was offered chemotherapy, which she declined.", "immunocompromised", U),
+    ("Chemotherapy was discussed with the patient.", "immunocompromised", U),
+    ("Currently on chemotherapy for breast cancer.", "immunocompromised", T),
+    ("Numbness and tingling in the right hand.", "paresthesia", U),
+    ("Weakness of the left arm.", "leg_weakness", U),
+    ("Tingling in his right arm and right leg.", "paresthesia", T),
+    ("Decreased sensation in the right upper extremity.", "paresthesia", U),
+    ("Facial numbness on the left.", "paresthesia", U),
+]  # fmt: skip
+
+VOCABULARY = [
+    ("Known IVDU.", "injection_drug_use", T),
+    ("PWID, last used yesterday.", "injection_drug_use", T),
+    ("Injects heroin daily.", "injection_drug_use", T),
+    ("Reports skin popping.", "injection_drug_use", T),
+    ("Uses needles to inject methamphetamine.", "injection_drug_use", T),
+    ("Perineal numbness since this morning.", "saddle_anesthesia", T),
+    ("Perianal numbness.", "saddle_anesthesia", T),
+    ("Numbness of both buttocks.", "saddle_anesthesia", T),
+    ("Numbness of the inner thighs.", "saddle_anesthesia", T),
+    ("Unable to void since this morning.", "bladder_dysfunction", T),
+    ("Straining to urinate.", "bladder_dysfunction", T),
+    ("Difficulty starting the stream.", "bladder_dysfunction", T),
+    ("PVR 450 mL.", "bladder_dysfunction", T),
+    ("Bladder scan 600 cc after voiding.", "bladder_dysfunction", T),
+    ("Post-void residual of 50 mL.", "bladder_dysfunction", U),
+    ("Fell from a height of 10 feet.", "severe_trauma", T),
+    ("Fell 3 metres from scaffolding.", "severe_trauma", T),
+    ("High-speed motor vehicle collision.", "severe_trauma", T),
+    ("Pedestrian struck by a car.", "severe_trauma", T),
+    ("Back pain worse each day.", "gradually_worsening_pain", T),
+    ("Progressively worsening back pain.", "gradually_worsening_pain", T),
+    ("Urinary retention.", "bladder_dysfunction", T),
+    ("HIV positive on antiretrovirals.", "immunocompromised", T),
+    ("Applied band-aids over the sites.", "immunocompromised", U),
+    ("He forgot his hearing aids at home.", "immunocompromised", U),
+]  # fmt: skip
+
+
+def _case_id(case: tuple[str, str, bool | None]) -> str:
+    return f"{case[1]}={case[2]}: {case[0][:50]}"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "expected"),
+    NEGATION_SCOPE + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE + VOCABULARY,
+    ids=[
+        _case_id(c)
+        for c in NEGATION_SCOPE + EXCEPTIONS + EXAMINATION + UNCERTAINTY
+        + OTHERS_AND_ELSEWHERE + VOCABULARY
+    ],
+)  # fmt: skip
+def test_failure_class(text: str, finding: str, expected: bool | None) -> None:
+    found = extract(text)
+    detail = [(m.finding, m.text, m.counts_as, m.cue) for m in found.mentions]
+    assert found.findings[finding] is expected, detail
+
+
+def test_every_mention_says_its_sentence_and_cue() -> None:
+    text = "HPI: Denies fever. Possible saddle numbness.\nFAMILY HISTORY: Mother had lung cancer."
+    found = extract(text)
+    by_finding = {m.finding: m for m in found.mentions}
+    fever = by_finding["fever"]
+    assert fever.sentence == "Denies fever." and fever.cue == "Denies" and fever.counts_as is False
+    saddle = by_finding["saddle_anesthesia"]
+    assert saddle.sentence == "Possible saddle numbness." and saddle.cue == "Possible"
+    assert saddle.counts_as is None and saddle.uncertain
+    cancer = by_finding["history_of_cancer"]
+    assert cancer.counts_as is None and cancer.experiencer == "other"
+    assert cancer.cue in {"FAMILY HISTORY:", "Mother"}
