@@ -23,7 +23,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from spinewise.nlp.pipeline import pipeline_for, prepare_text, run, run_many, set_cues
+from spinewise.nlp.pipeline import (
+    fixed_medspacy,
+    medspacy_default,
+    pipeline_for,
+    prepare_text,
+    run,
+    run_many,
+    set_cues,
+)
 from spinewise.rulebook import Rulebook, default_rulebook
 
 __all__ = ["Assertion", "Mention", "NoteFindings", "assertion", "extract", "extract_many"]
@@ -434,28 +442,35 @@ class Assertion:
         return asdict(self)
 
 
-def assertion(text: str, target: str, *, rulebook: Rulebook | None = None) -> Assertion:
+def assertion(
+    text: str, target: str, *, rulebook: Rulebook | None = None, default: bool = False
+) -> Assertion:
     """ConText for any phrase: is `target` in `text`, and negated, historical, hypothetical,
-    about someone else, uncertain? (The first mention decides.)"""
+    about someone else, uncertain? (The first mention decides.) `default=True` reads it with
+    medspaCy's own default pipeline and ConText rules instead, for comparison."""
     from medspacy.ner import TargetRule
 
     rb = rulebook or default_rulebook()
-    nlp = pipeline_for(rb)
-    prepared = prepare_text(text)
+    nlp = medspacy_default() if default else pipeline_for(rb)
+    prepared = text if default else prepare_text(text)
     doc = nlp.make_doc(prepared)
-    for name, proc in nlp.pipeline:
-        if name == "medspacy_target_matcher":
-            doc.ents = ()
-            with warnings.catch_warnings():
-                # A one-phrase matcher leaves medspaCy's token matcher empty: spaCy's W036.
-                warnings.filterwarnings("ignore", message=r"\[W036\]")
-                doc = _assertion_matcher(nlp, target, TargetRule)(doc)
-        else:
-            doc = proc(doc)
+    with fixed_medspacy(not default):
+        for name, proc in nlp.pipeline:
+            if name == "medspacy_target_matcher":
+                doc.ents = ()
+                with warnings.catch_warnings():
+                    # A one-phrase matcher leaves medspaCy's token matcher empty: spaCy's W036.
+                    warnings.filterwarnings("ignore", message=r"\[W036\]")
+                    doc = _assertion_matcher(nlp, target, TargetRule)(doc)
+            else:
+                doc = proc(doc)
     if not doc.ents:
         return Assertion(False, False, False, False, "patient", False)
-    set_cues(doc.ents[0], doc, 0)
-    ctx = _context(doc.ents[0], doc.text, {}, (-1, -1, ""))
+    ent = doc.ents[0]
+    set_cues(ent, doc, 0)
+    roles = {} if default else dict(rb.nlp.settings.sections)
+    headers = () if default else doc._.spinewise_headers
+    ctx = _context(ent, doc.text, roles, _header_at(headers, ent.start_char))
     return Assertion(
         True,
         ctx["negated"],

@@ -7,9 +7,11 @@ matcher, sectionizer and ConText. Built once per process.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import spacy
@@ -24,6 +26,8 @@ __all__ = [
     "CONTEXTS",
     "SECTION_MATCHERS",
     "build_pipeline",
+    "fixed_medspacy",
+    "medspacy_default",
     "pipeline_for",
     "prepare_text",
     "run",
@@ -69,22 +73,40 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _fix_medspacy() -> None:
-    # medspaCy 1.3.1's `tuple_overlaps` misses a span that contains the other whole, so a
-    # terminator (whose scope is the sentence) never ends the scope of a cue with `max_scope`
-    # ("Leg weakness, sensation intact": the comma did not stop "intact" reaching back).
+@contextlib.contextmanager
+def fixed_medspacy(fix: bool = True) -> Iterator[None]:
+    """medspaCy 1.3.1's `tuple_overlaps` misses a span that contains the other whole, so a
+    terminator (whose scope is the sentence) never ends the scope of a cue with `max_scope`
+    ("Leg weakness, sensation intact": the comma did not stop "intact" reaching back). Our
+    ConText runs with a correct one; medspaCy's default pipeline, for comparison, as shipped."""
     import medspacy.context.context_graph as graph
     import medspacy.context.context_modifier as modifier
 
-    modifier.tuple_overlaps = _overlaps
-    graph.tuple_overlaps = _overlaps
+    if not fix:
+        yield
+        return
+    original = modifier.tuple_overlaps
+    modifier.tuple_overlaps = graph.tuple_overlaps = _overlaps
+    try:
+        yield
+    finally:
+        modifier.tuple_overlaps = graph.tuple_overlaps = original
+
+
+@functools.cache
+def medspacy_default() -> Language:
+    """medspaCy's default pipeline (`medspacy.load()`) with its own ConText rules."""
+    _quiet_loguru()
+    import medspacy
+
+    loaded: Language = medspacy.load()
+    return loaded
 
 
 def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
     """The note pipeline. `default=True` builds medspaCy's own default pipeline
     (`medspacy.load()`: PyRuSH, target matcher, ConText) with the same rules, for comparison."""
     _quiet_loguru()
-    _fix_medspacy()
     import medspacy
     from medspacy.context import ConTextRule
     from medspacy.ner import TargetRule
@@ -138,7 +160,8 @@ def run(nlp: Language, text: str) -> Doc:
     context = CONTEXTS[id(nlp)]
     with nlp.select_pipes(disable=["medspacy_context"]):
         doc = nlp(text)
-    _context_by_sentence(doc, context)
+    with fixed_medspacy():
+        _context_by_sentence(doc, context)
     return doc
 
 
@@ -146,7 +169,8 @@ def run_many(nlp: Language, texts: Any, batch_size: int = 64) -> Any:
     context = CONTEXTS[id(nlp)]
     with nlp.select_pipes(disable=["medspacy_context"]):
         for doc in nlp.pipe(texts, batch_size=batch_size):
-            _context_by_sentence(doc, context)
+            with fixed_medspacy():
+                _context_by_sentence(doc, context)
             yield doc
 
 
