@@ -123,7 +123,8 @@ def score_notes(notes: Iterable[Mapping[str, Any]], rulebook: Any = None) -> Sco
     rb = rulebook or default_rulebook()
     notes = list(notes)
     cases = []
-    for note, found in zip(notes, extract_many((n["text"] for n in notes), rulebook=rb), strict=True):
+    results = extract_many((n["text"] for n in notes), rulebook=rb)
+    for note, found in zip(notes, results, strict=True):
         gold = {k: v for k, v in note["gold"].items() if v is not None}
         cases.append((note["id"], gold, note["age"], found.findings, found.age))
     return score(cases, rb.findings)
