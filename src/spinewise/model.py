@@ -312,7 +312,7 @@ class NlpPlace(Frozen):
     unless one of `here` places it there too."""
 
     elsewhere: str
-    here: str
+    here: str | None = None
 
 
 class NlpMeasurement(Frozen):
@@ -326,6 +326,15 @@ class NlpMeasurement(Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class NlpProcedures(Frozen):
+    """What a spinal procedure (a helper feeding `recent`) says: one the note documents makes
+    `documented` true; one planned or considered makes `planned` true (false when ruled out)."""
+
+    recent: str
+    documented: tuple[str, ...]
+    planned: tuple[str, ...]
+
+
 class NlpSettings(Frozen):
     """How note mentions become findings (knowledge/nlp/settings.yaml)."""
 
@@ -333,8 +342,9 @@ class NlpSettings(Frozen):
     helpers: Mapping[str, tuple[str, ...]]
     history_counts: tuple[str, ...]
     uncertain_counts: tuple[str, ...]
-    sections: Mapping[str, Literal["other", "historical", "hypothetical"]]
+    sections: Mapping[str, Literal["other", "historical", "hypothetical", "procedure"]]
     places: Mapping[str, NlpPlace] = {}
+    procedures: NlpProcedures
     measurements: tuple[NlpMeasurement, ...] = ()
     recent_procedure_days: int
     prolonged_steroid_days: int

@@ -415,9 +415,16 @@ def _check_nlp(check: _Checker) -> None:
         check.refs(f"nlp/settings.yaml: {key}", "finding", getattr(nlp.settings, key), rb.findings)
     check.refs("nlp/settings.yaml: places", "finding", list(nlp.settings.places), rb.findings)
     categories = {str(r.get("category")) for r in nlp.context_rules}
+    procedures = nlp.settings.procedures
+    check.refs(
+        "nlp/settings.yaml: procedures",
+        "finding",
+        [procedures.recent, *procedures.documented, *procedures.planned],
+        rb.findings,
+    )
     for fid, place in nlp.settings.places.items():
         for category in (place.elsewhere, place.here):
-            if category not in categories:
+            if category is not None and category not in categories:
                 check.errors.append(
                     f"nlp/settings.yaml: places.{fid}: no ConText rule of category {category!r}"
                 )

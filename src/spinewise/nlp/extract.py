@@ -113,10 +113,6 @@ _LONG_TERM = re.compile(
     re.IGNORECASE,
 )
 _SHORT_COURSE = re.compile(r"\b(?:burst|taper|dose\s?pa?c?k|short\s+course)\b", re.IGNORECASE)
-_NOT_SYSTEMIC = re.compile(
-    r"\b(?:inhaled|inhaler|nasal|topical|cream|ointment|eye\s+drops|ear\s+drops|injection\s+into\s+the\s+(?:knee|shoulder|hip)|joint\s+injection)\b",
-    re.IGNORECASE,
-)
 _AGO = re.compile(
     rf"\b{_QUANTITY}\s+{_UNIT}\s+(?:ago|prior|before|earlier|after|post[- ]?op)\b", re.IGNORECASE
 )
@@ -210,6 +206,8 @@ def _context(
         cues.setdefault("FAMILY", said)
     return {
         "section": section or None,
+        "role": role,
+        "header": said,
         "negated": "NEGATED_EXISTENCE" in cues,
         "historical": "HISTORICAL" in cues,
         "hypothetical": "HYPOTHETICAL" in cues,
@@ -278,8 +276,12 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
     if ctx["experiencer"] != "patient":
         return None, cues["FAMILY"], False
     place = settings.places.get(fid)
-    if place is not None and place.elsewhere in cues and place.here not in cues:
+    if place is not None and place.elsewhere in cues and (place.here or "") not in cues:
         return None, cues[place.elsewhere], True
+    if ctx["role"] == "procedure":
+        # A procedure's own account ("no paresthesias were noted" on placing the needle) is
+        # not the patient's presentation.
+        return None, ctx["header"], False
     if ctx["uncertain"]:
         # A suspected condition is what an uncertain mention says ("concern for abscess").
         return (
@@ -301,37 +303,64 @@ def _judge(
     helpers = dict(settings.helpers)
     if category not in helpers:
         return [(category, _verdict(category, ctx, settings), "")]
-    if category not in ("steroid_drug", "spinal_injection", "spinal_surgery"):
-        # Plain helpers: one mention, several findings ("bowel or bladder incontinence").
-        return [(fid, _verdict(fid, ctx, settings), "") for fid in helpers[category]]
-    if category == "steroid_drug":
-        fid = "prolonged_corticosteroid_use"
-        if _NOT_SYSTEMIC.search(sentence):
-            return [(fid, (None, "", False), "not a systemic steroid")]
-        base = _verdict(fid, ctx, settings)
-        if base[0] is not True:
-            return [(fid, base, "steroid mention")]
-        # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
-        days = [_days(q, u) for q, u in [*_DURATION.findall(sentence), *_AGO.findall(sentence)]]
-        if _LONG_TERM.search(sentence) or any(d >= settings.prolonged_steroid_days for d in days):
-            return [(fid, base, "long course")]
-        if days or _SHORT_COURSE.search(sentence):
-            return [(fid, (None, "", False), "short course: not prolonged")]
-        return [(fid, (None, "", False), "duration not stated")]
-    # A spinal injection or operation: recent ones raise the risk of an epidural abscess
-    # (its date decides, even in a "history" sentence); an old operation is a prior one.
+    feeds = helpers[category]
+    if "prolonged_corticosteroid_use" in feeds:
+        return [_steroid(sentence, settings, ctx)]
+    if settings.procedures.recent in feeds:
+        return _procedure(category, feeds, sentence, settings, ctx)
+    # Plain helpers: one mention, several findings ("bowel or bladder incontinence").
+    return [(fid, _verdict(fid, ctx, settings), "") for fid in feeds]
+
+
+def _steroid(sentence: str, settings: Any, ctx: dict[str, Any]) -> tuple[str, Verdict, str]:
+    fid = "prolonged_corticosteroid_use"
+    base = _verdict(fid, ctx, settings)
+    if base[2]:
+        return (fid, base, "not a systemic steroid")
+    if base[0] is not True:
+        return (fid, base, "steroid mention")
+    # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
+    days = [_days(q, u) for q, u in [*_DURATION.findall(sentence), *_AGO.findall(sentence)]]
+    if _LONG_TERM.search(sentence) or any(d >= settings.prolonged_steroid_days for d in days):
+        return (fid, base, "long course")
+    if days or _SHORT_COURSE.search(sentence):
+        return (fid, (None, "", False), "short course: not prolonged")
+    return (fid, (None, "", False), "duration not stated")
+
+
+def _procedure(
+    category: str, feeds: tuple[str, ...], sentence: str, settings: Any, ctx: dict[str, Any]
+) -> list[tuple[str, Verdict, str]]:
+    """A spinal injection or operation: the one the note documents is recent (and the patient
+    was its candidate); a planned one makes the patient a candidate; otherwise recent ones
+    raise the risk of an epidural abscess (its date decides, even in a "history" sentence),
+    and an old operation is a prior one."""
+    procedures = settings.procedures
     out: list[tuple[str, Verdict, str]] = []
-    if "prior_lumbar_surgery" in helpers[category]:
-        out.append(("prior_lumbar_surgery", _verdict("prior_lumbar_surgery", ctx, settings), ""))
+    nothing: Verdict = (None, "", False)
+    if ctx["hypothetical"] and ctx["experiencer"] == "patient":
+        planned: Verdict = (False, ctx["cues"].get("NEGATED_EXISTENCE", ""), False) if ctx[
+            "negated"
+        ] else (True, ctx["cues"]["HYPOTHETICAL"], False)
+        for fid in procedures.planned:
+            out.append((fid, planned, "planned or considered"))
+        return out
+    documented = ctx["role"] == "procedure" and not ctx["negated"] and not ctx["uncertain"]
+    if documented and not ctx["historical"]:
+        for fid in procedures.documented:
+            out.append((fid, (True, ctx["header"], False), "the procedure this note documents"))
+        return out
+    others = [fid for fid in feeds if fid != procedures.recent]
+    for fid in others:
+        out.append((fid, _verdict(fid, ctx, settings), ""))
     ago = [_days(q, u) for q, u in _AGO.findall(sentence)]
     old = any(d > settings.recent_procedure_days for d in ago)
     recent = not old and (bool(_RECENT.search(sentence)) or bool(ago))
-    fid = "recent_spinal_procedure"
-    verdict = _verdict(fid, {**ctx, "historical": False}, settings)
+    verdict = _verdict(procedures.recent, {**ctx, "historical": False}, settings)
     if verdict[0] is True and not recent:
-        verdict = (None, "", False)
+        verdict = nothing
     note = "recent" if recent else ("long ago" if old else "date not stated")
-    out.append((fid, verdict, note))
+    out.append((procedures.recent, verdict, note))
     return out
 
 

@@ -221,6 +221,8 @@ def pipeline_for(rulebook: Rulebook) -> Language:
 
 
 _HEADER = re.compile(r"(?<=[.:]),(?= ?[A-Z])")
+# "...General Anesthesia,PROCEDURE PERFORMED:, Epidural...": a header run into the text.
+_RUN_ON_HEADER = re.compile(r"(?<=[a-z0-9)]),(?=[A-Z][A-Z0-9 /&()'-]{2,60}:)")
 
 
 @Language.component("spinewise_line_breaks")
@@ -267,5 +269,7 @@ def _header_matcher(doc: Doc) -> tuple[Matcher, dict[str, int]]:
 
 def prepare_text(text: str) -> str:
     """Dictated transcriptions write headers as "PAST MEDICAL HISTORY:, He has ...": the comma
-    goes (replaced by a space, so every span offset is an offset into the original note)."""
-    return _HEADER.sub(" ", text)
+    goes (replaced by a space), and a comma that runs the text into a header ("Anesthesia,
+    PROCEDURE:") ends the sentence. Every character keeps its place, so every span offset is
+    an offset into the original note."""
+    return _RUN_ON_HEADER.sub(".", _HEADER.sub(" ", text))
