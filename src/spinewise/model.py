@@ -333,6 +333,9 @@ class NlpProcedures(Frozen):
     recent: str
     documented: tuple[str, ...]
     planned: tuple[str, ...]
+    #: Helper categories that only say whether an intervention is planned or ruled out
+    #: ("surgical intervention", "surgical indication").
+    considered: tuple[str, ...] = ()
 
 
 class NlpSettings(Frozen):
@@ -345,6 +348,7 @@ class NlpSettings(Frozen):
     sections: Mapping[str, Literal["other", "historical", "hypothetical", "procedure"]]
     places: Mapping[str, NlpPlace] = {}
     procedures: NlpProcedures
+    negation_only: tuple[str, ...] = ()
     measurements: tuple[NlpMeasurement, ...] = ()
     recent_procedure_days: int
     prolonged_steroid_days: int

@@ -416,6 +416,11 @@ def _check_nlp(check: _Checker) -> None:
     check.refs("nlp/settings.yaml: places", "finding", list(nlp.settings.places), rb.findings)
     categories = {str(r.get("category")) for r in nlp.context_rules}
     procedures = nlp.settings.procedures
+    for key, names in (
+        ("procedures.considered", procedures.considered),
+        ("negation_only", nlp.settings.negation_only),
+    ):
+        check.refs(f"nlp/settings.yaml: {key}", "helper category", names, helpers)
     check.refs(
         "nlp/settings.yaml: procedures",
         "finding",

@@ -88,7 +88,7 @@ _AGE = re.compile(
     r"|(?<![\d.])(\d{1,3})[MF](?![A-Za-z]))",
 )
 _TEMPERATURE = re.compile(
-    r"\b(?:T|Temp|Temperature|Tmax|T\s?max|temp\.)\s*(?:of|:|=|was|is|at|reached)?\s*"
+    r"\b(?:T|Temp|Temperature|Tmax|T[\s-]?max|temp\.)\s*(?:of|:|=|was|is|at|reached)?\s*"
     r"(\d{2,3}(?:\.\d{1,2})?)\s*(?:°|deg(?:rees)?)?\s*([CF])?\b"
     r"|\b(\d{2,3}(?:\.\d{1,2})?)\s*(?:°|deg(?:rees)?)?\s*(F|C)\b(?!\w)",
     re.IGNORECASE,
@@ -187,11 +187,13 @@ def _context(
 ) -> dict[str, Any]:
     """What ConText and the section say of one target: flags, and the words behind each."""
     start, end, section = header
-    role = roles.get(section)
-    said = f"{original[start:end]}" if role else ""
     cues: dict[str, str] = {}
     for category, cue_start, cue_end in ent._.spinewise_cues:
         cues.setdefault(category, original[cue_start:cue_end])
+    role = roles.get(section)
+    if role == "other" and "PATIENT" in cues:
+        role = None  # "Patient himself has no history of malignancy" under family history
+    said = f"{original[start:end]}" if role else ""
     for category, flag in _FLAGS.items():
         if (
             getattr(ent._, "is_family" if flag == "family" else f"is_{flag}")
@@ -304,12 +306,35 @@ def _judge(
     if category not in helpers:
         return [(category, _verdict(category, ctx, settings), "")]
     feeds = helpers[category]
+    if category in settings.negation_only:
+        # Only ever "absent": denying all drug use denies injecting; using drugs is not it.
+        out = []
+        for fid in feeds:
+            verdict = _verdict(fid, ctx, settings)
+            out.append((fid, verdict if verdict[0] is False else (None, "", False), ""))
+        return out
+    if category in settings.procedures.considered:
+        return _considered(feeds, ctx)
     if "prolonged_corticosteroid_use" in feeds:
         return [_steroid(sentence, settings, ctx)]
     if settings.procedures.recent in feeds:
         return _procedure(category, feeds, sentence, settings, ctx)
     # Plain helpers: one mention, several findings ("bowel or bladder incontinence").
     return [(fid, _verdict(fid, ctx, settings), "") for fid in feeds]
+
+
+def _considered(feeds: tuple[str, ...], ctx: dict[str, Any]) -> list[tuple[str, Verdict, str]]:
+    """An intervention planned or considered is a candidacy; one ruled out is not."""
+    cues = ctx["cues"]
+    if ctx["experiencer"] != "patient" or ctx["uncertain"]:
+        verdict: Verdict = (None, "", False)
+    elif ctx["negated"]:
+        verdict = (False, cues["NEGATED_EXISTENCE"], False)
+    elif ctx["hypothetical"]:
+        verdict = (True, cues["HYPOTHETICAL"], False)
+    else:
+        verdict = (None, "", False)
+    return [(fid, verdict, "planned or ruled out") for fid in feeds]
 
 
 def _steroid(sentence: str, settings: Any, ctx: dict[str, Any]) -> tuple[str, Verdict, str]:
