@@ -344,8 +344,11 @@ class NlpSettings(Frozen):
     version: int
     helpers: Mapping[str, tuple[str, ...]]
     history_counts: tuple[str, ...]
+    history_counts_when: Mapping[str, str] = {}
     uncertain_counts: tuple[str, ...]
     sections: Mapping[str, Literal["other", "historical", "hypothetical", "procedure"]]
+    #: Sections whose header, written inline, covers only the sentence it starts.
+    one_sentence_sections: tuple[str, ...] = ()
     places: Mapping[str, NlpPlace] = {}
     procedures: NlpProcedures
     negation_only: tuple[str, ...] = ()

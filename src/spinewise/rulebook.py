@@ -427,6 +427,14 @@ def _check_nlp(check: _Checker) -> None:
         [procedures.recent, *procedures.documented, *procedures.planned],
         rb.findings,
     )
+    when = nlp.settings.history_counts_when
+    check.refs("nlp/settings.yaml: history_counts_when", "finding", list(when), rb.findings)
+    for fid, category in when.items():
+        if category not in categories:
+            check.errors.append(
+                f"nlp/settings.yaml: history_counts_when.{fid}: no ConText rule of category "
+                f"{category!r}"
+            )
     for fid, place in nlp.settings.places.items():
         for category in (place.elsewhere, place.here):
             if category is not None and category not in categories:

@@ -176,14 +176,26 @@ _FLAGS = {
 }
 
 
-def _header_at(headers: tuple[tuple[int, int, str], ...], offset: int) -> tuple[int, int, str]:
-    """The header of the section holding `offset` ((-1, -1, "") before the first one)."""
-    index = bisect.bisect_right(headers, (offset, offset, "\uffff")) - 1
-    return headers[index] if index >= 0 else (-1, -1, "")
+Header = tuple[int, int, str]
+
+
+def _header_at(headers: tuple[tuple[int, int, str, int], ...], offset: int) -> Header:
+    """The header of the section holding `offset` ((-1, -1, "") when none does)."""
+    index = bisect.bisect_right(headers, (offset, offset, "\uffff", 0)) - 1
+    if index < 0:
+        return (-1, -1, "")
+    start, end, category, limit = headers[index]
+    if 0 <= limit <= offset:
+        return (-1, -1, "")
+    return (start, end, category)
 
 
 def _context(
-    ent: Any, original: str, roles: Mapping[str, str], header: tuple[int, int, str]
+    ent: Any,
+    original: str,
+    roles: Mapping[str, str],
+    header: tuple[int, int, str],
+    one_sentence: Iterable[str] = (),
 ) -> dict[str, Any]:
     """What ConText and the section say of one target: flags, and the words behind each."""
     start, end, section = header
@@ -191,6 +203,8 @@ def _context(
     for category, cue_start, cue_end in ent._.spinewise_cues:
         cues.setdefault(category, original[cue_start:cue_end])
     role = roles.get(section)
+    if section in one_sentence and original[end : ent.sent.start_char].strip():
+        role = None  # an inline header covers only the sentence it starts
     if role == "other" and "PATIENT" in cues:
         role = None  # "Patient himself has no history of malignancy" under family history
     said = f"{original[start:end]}" if role else ""
@@ -232,7 +246,8 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     headers = doc._.spinewise_headers
     mentions: list[Mention] = []
     for ent in doc.ents:
-        ctx = _context(ent, original, roles, _header_at(headers, ent.start_char))
+        header = _header_at(headers, ent.start_char)
+        ctx = _context(ent, original, roles, header, settings.one_sentence_sections)
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip()
         for fid, (counts, cue, elsewhere), note in _judge(ent.label_, sentence, settings, ctx):
@@ -284,16 +299,18 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
         # A procedure's own account ("no paresthesias were noted" on placing the needle) is
         # not the patient's presentation.
         return None, ctx["header"], False
+    if ctx["uncertain"] and fid in settings.uncertain_counts:
+        # A suspected condition is what an uncertain mention says ("concern for abscess"),
+        # unless the suspicion itself is denied ("considered and is unlikely").
+        if ctx["negated"]:
+            return False, cues["NEGATED_EXISTENCE"], False
+        return True, cues["POSSIBLE_EXISTENCE"], False
     if ctx["uncertain"]:
-        # A suspected condition is what an uncertain mention says ("concern for abscess").
-        return (
-            (True if fid in settings.uncertain_counts else None),
-            cues["POSSIBLE_EXISTENCE"],
-            False,
-        )
+        return None, cues["POSSIBLE_EXISTENCE"], False
     if ctx["negated"]:
         return False, cues["NEGATED_EXISTENCE"], False
-    if ctx["historical"] and fid not in settings.history_counts:
+    still = settings.history_counts_when.get(fid)
+    if ctx["historical"] and fid not in settings.history_counts and still not in cues:
         return None, cues["HISTORICAL"], False
     return True, cues.get("HISTORICAL", ""), False
 
@@ -326,14 +343,13 @@ def _judge(
 def _considered(feeds: tuple[str, ...], ctx: dict[str, Any]) -> list[tuple[str, Verdict, str]]:
     """An intervention planned or considered is a candidacy; one ruled out is not."""
     cues = ctx["cues"]
-    if ctx["experiencer"] != "patient" or ctx["uncertain"]:
+    if ctx["experiencer"] != "patient" or ctx["uncertain"] or not ctx["hypothetical"]:
+        # "No injections" in the past is not a decision about the future.
         verdict: Verdict = (None, "", False)
     elif ctx["negated"]:
         verdict = (False, cues["NEGATED_EXISTENCE"], False)
-    elif ctx["hypothetical"]:
-        verdict = (True, cues["HYPOTHETICAL"], False)
     else:
-        verdict = (None, "", False)
+        verdict = (True, cues["HYPOTHETICAL"], False)
     return [(fid, verdict, "planned or ruled out") for fid in feeds]
 
 

@@ -36,12 +36,12 @@ __all__ = [
     "set_cues",
 ]
 
-#: The section-header matcher of each built pipeline (by its vocabulary), and each section
-#: category's rank (earlier rules win).
-SECTION_MATCHERS: dict[int, tuple[Matcher, dict[str, int]]] = {}
+#: The section-header matcher of each built pipeline (by its vocabulary), and for each rule
+#: its category, its place in the file (earlier rules win) and its `max_scope`.
+SECTION_MATCHERS: dict[int, tuple[Matcher, dict[str, tuple[str, int, int | None]]]] = {}
 
 if not Doc.has_extension("spinewise_headers"):
-    # (start character, end character, section category) of each header, in order.
+    # (start, end, section category, end of its scope or -1) of each header, in order.
     Doc.set_extension("spinewise_headers", default=())
 if not Span.has_extension("spinewise_cues"):
     # (category, start character, end character) of each ConText cue that modifies a target.
@@ -50,7 +50,7 @@ if not Span.has_extension("spinewise_cues"):
 
 def sections_of(nlp: Language, doc: Doc) -> list[tuple[int, str]]:
     """(start character, section category) of each header, in order."""
-    return [(start, category) for start, _, category in doc._.spinewise_headers]
+    return [(start, category) for start, _, category, _ in doc._.spinewise_headers]
 
 
 logger = logging.getLogger("spinewise.nlp")
@@ -123,14 +123,15 @@ def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
     # medspaCy's sectionizer cost ~8 ms per dictated note, a quarter of the pipeline, to set
     # attributes we do not use (settings.yaml says which sections change a mention's meaning).
     headers = Matcher(nlp.vocab)
-    rank: dict[str, int] = {}
-    for rule in rulebook.nlp.section_rules:
+    rules: dict[str, tuple[str, int, int | None]] = {}
+    for i, rule in enumerate(rulebook.nlp.section_rules):
         pattern = rule.get("pattern") or [
             {"LOWER": t.lower_} for t in nlp.make_doc(rule["literal"])
         ]
-        headers.add(str(rule["category"]), [pattern], greedy="LONGEST")
-        rank.setdefault(str(rule["category"]), len(rank))
-    SECTION_MATCHERS[id(nlp.vocab)] = (headers, rank)
+        key = f"{rule['category']}#{i}"
+        headers.add(key, [pattern], greedy="LONGEST")
+        rules[key] = (str(rule["category"]), i, rule.get("max_scope"))
+    SECTION_MATCHERS[id(nlp.vocab)] = (headers, rules)
     # "?" does not end a sentence: "? saddle anesthesia" is a doubt about what follows (a
     # question mark before a capital still does, see line_breaks).
     punct = [c for c in Sentencizer.default_punct_chars if c not in "?\uff1f"]
@@ -245,24 +246,28 @@ def headers(doc: Doc) -> Doc:
     """Section headers (section_rules.json), each a sentence of its own: a dictated note runs
     its sections together ("...stable.,FAMILY HISTORY:, Significant for ..."), and a header
     must neither join the sentence before it nor lend its words ("history") to the next."""
-    matcher, rank = _header_matcher(doc)
-    best: dict[int, tuple[int, int, str]] = {}
+    matcher, rules = _header_matcher(doc)
+    best: dict[int, tuple[int, int, tuple[str, int, int | None]]] = {}
     for key, start, end in matcher(doc):
-        category = doc.vocab.strings[key]
+        rule = rules[doc.vocab.strings[key]]
         # Where two rules match at one place, the one earlier in section_rules.json wins.
-        if start not in best or rank[category] < rank[best[start][2]]:
-            best[start] = (start, end, category)
+        if start not in best or rule[1] < best[start][2][1]:
+            best[start] = (start, end, rule)
     found = []
-    for start, end, category in best.values():
+    for start, end, (category, _, max_scope) in best.values():
         doc[start].is_sent_start = True
         if end < len(doc):
             doc[end].is_sent_start = True
-        found.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), category))
+        # A rule's `max_scope` (tokens) bounds its section: "Family history: mother had breast
+        # cancer." written inline covers that sentence, not the rest of the note.
+        last = doc[min(len(doc), end + max_scope) - 1] if max_scope else None
+        limit = last.idx + len(last) if last is not None else -1
+        found.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), category, limit))
     doc._.spinewise_headers = tuple(sorted(found))
     return doc
 
 
-def _header_matcher(doc: Doc) -> tuple[Matcher, dict[str, int]]:
+def _header_matcher(doc: Doc) -> tuple[Matcher, dict[str, tuple[str, int, int | None]]]:
     # One pipeline per rulebook, each with its own vocabulary: the matcher of this one.
     return SECTION_MATCHERS[id(doc.vocab)]
 
