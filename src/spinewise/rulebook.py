@@ -429,11 +429,11 @@ def _check_nlp(check: _Checker) -> None:
     )
     when = nlp.settings.history_counts_when
     check.refs("nlp/settings.yaml: history_counts_when", "finding", list(when), rb.findings)
-    for fid, category in when.items():
-        if category not in categories:
+    for fid, cue in when.items():
+        if cue not in categories:
             check.errors.append(
                 f"nlp/settings.yaml: history_counts_when.{fid}: no ConText rule of category "
-                f"{category!r}"
+                f"{cue!r}"
             )
     for fid, place in nlp.settings.places.items():
         for category in (place.elsewhere, place.here):

@@ -380,9 +380,11 @@ def _procedure(
     out: list[tuple[str, Verdict, str]] = []
     nothing: Verdict = (None, "", False)
     if ctx["hypothetical"] and ctx["experiencer"] == "patient":
-        planned: Verdict = (False, ctx["cues"].get("NEGATED_EXISTENCE", ""), False) if ctx[
-            "negated"
-        ] else (True, ctx["cues"]["HYPOTHETICAL"], False)
+        planned: Verdict = (
+            (False, ctx["cues"].get("NEGATED_EXISTENCE", ""), False)
+            if ctx["negated"]
+            else (True, ctx["cues"]["HYPOTHETICAL"], False)
+        )
         for fid in procedures.planned:
             out.append((fid, planned, "planned or considered"))
         return out
