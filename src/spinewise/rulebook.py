@@ -432,8 +432,7 @@ def _check_nlp(check: _Checker) -> None:
     for fid, cue in when.items():
         if cue not in categories:
             check.errors.append(
-                f"nlp/settings.yaml: history_counts_when.{fid}: no ConText rule of category "
-                f"{cue!r}"
+                f"nlp/settings.yaml: history_counts_when.{fid}: no ConText rule of category {cue!r}"
             )
     for fid, place in nlp.settings.places.items():
         for category in (place.elsewhere, place.here):
