@@ -352,6 +352,7 @@ class NlpSettings(Frozen):
     places: Mapping[str, NlpPlace] = {}
     procedures: NlpProcedures
     negation_only: tuple[str, ...] = ()
+    helper_needs: Mapping[str, str] = {}
     measurements: tuple[NlpMeasurement, ...] = ()
     recent_procedure_days: int
     prolonged_steroid_days: int

@@ -427,6 +427,13 @@ def _check_nlp(check: _Checker) -> None:
         [procedures.recent, *procedures.documented, *procedures.planned],
         rb.findings,
     )
+    needs = nlp.settings.helper_needs
+    check.refs("nlp/settings.yaml: helper_needs", "helper category", list(needs), helpers)
+    for helper, cue in needs.items():
+        if cue not in categories:
+            check.errors.append(
+                f"nlp/settings.yaml: helper_needs.{helper}: no ConText rule of category {cue!r}"
+            )
     when = nlp.settings.history_counts_when
     check.refs("nlp/settings.yaml: history_counts_when", "finding", list(when), rb.findings)
     for fid, cue in when.items():

@@ -323,13 +323,11 @@ def _judge(
     if category not in helpers:
         return [(category, _verdict(category, ctx, settings), "")]
     feeds = helpers[category]
-    if category in settings.negation_only:
-        # Only ever "absent": denying all drug use denies injecting; using drugs is not it.
-        out = []
-        for fid in feeds:
-            verdict = _verdict(fid, ctx, settings)
-            out.append((fid, verdict if verdict[0] is False else (None, "", False), ""))
-        return out
+    needs = settings.helper_needs.get(category)
+    if category in settings.negation_only or (needs is not None and needs not in ctx["cues"]):
+        # Only ever absent: denying all drug use denies injecting, but using drugs is not
+        # injecting; "weakness" with no place is not leg weakness, but "denies weakness" is.
+        return [(fid, _absent_only(_verdict(fid, ctx, settings)), "") for fid in feeds]
     if category in settings.procedures.considered:
         return _considered(feeds, ctx)
     if "prolonged_corticosteroid_use" in feeds:
@@ -338,6 +336,10 @@ def _judge(
         return _procedure(category, feeds, sentence, settings, ctx)
     # Plain helpers: one mention, several findings ("bowel or bladder incontinence").
     return [(fid, _verdict(fid, ctx, settings), "") for fid in feeds]
+
+
+def _absent_only(verdict: Verdict) -> Verdict:
+    return verdict if verdict[0] is False else (None, "", False)
 
 
 def _considered(feeds: tuple[str, ...], ctx: dict[str, Any]) -> list[tuple[str, Verdict, str]]:
