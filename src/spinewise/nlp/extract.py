@@ -233,6 +233,15 @@ def _context(
     }
 
 
+def _rule_name(ent: Any) -> str:
+    """The target rule's name in target_rules.json (a phrase compiled from a pattern keeps
+    the name of its rule)."""
+    rule = ent._.target_rule
+    if rule is None:
+        return str(ent.text)
+    return str((rule.metadata or {}).get("rule") or rule.literal)
+
+
 def _flags(ctx: Mapping[str, Any]) -> dict[str, Any]:
     return {
         k: ctx[k]
@@ -257,7 +266,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                     start=ent.start_char,
                     end=ent.end_char,
                     text=original[ent.start_char : ent.end_char],
-                    rule=f"{ent.label_}: {ent._.literal or ent.text}",
+                    rule=f"{ent.label_}: {_rule_name(ent)}",
                     counts_as=counts,
                     note=note,
                     sentence=sentence,
@@ -530,14 +539,14 @@ def assertion(
     doc = nlp.make_doc(prepared)
     with fixed_medspacy(not default):
         for name, proc in nlp.pipeline:
-            if name == "medspacy_target_matcher":
-                doc.ents = ()
-                with warnings.catch_warnings():
-                    # A one-phrase matcher leaves medspaCy's token matcher empty: spaCy's W036.
-                    warnings.filterwarnings("ignore", message=r"\[W036\]")
-                    doc = _assertion_matcher(nlp, target, TargetRule)(doc)
-            else:
+            if name not in ("medspacy_target_matcher", "medspacy_context"):
                 doc = proc(doc)
+        doc.ents = ()
+        with warnings.catch_warnings():
+            # A one-phrase matcher leaves medspaCy's token matcher empty: spaCy's W036.
+            warnings.filterwarnings("ignore", message=r"\[W036\]")
+            doc = _assertion_matcher(nlp, target, TargetRule)(doc)
+        doc = nlp.get_pipe("medspacy_context")(doc)
     if not doc.ents:
         return Assertion(False, False, False, False, "patient", False)
     ent = doc.ents[0]
