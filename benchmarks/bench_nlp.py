@@ -193,7 +193,7 @@ def main() -> None:
     # --- speed: ours vs medspaCy's default pipeline, same rules, same texts, same run -----------
     texts = mtsamples()
     chars = sum(len(t) for t in texts)
-    default = build_pipeline(rb, default=True)
+    baseline = build_pipeline(rb, default=True)
     prepared = [prepare_text(t) for t in texts]
     timings: dict[str, list[float]] = {"spinewise extract": [], "medspacy.load() default": []}
     for _ in range(args.repeat):
@@ -202,7 +202,7 @@ def main() -> None:
             pass
         timings["spinewise extract"].append(time.perf_counter() - start)
         start = time.perf_counter()
-        for _doc in default.pipe(prepared, batch_size=64):
+        for _doc in baseline.pipe(prepared, batch_size=64):
             pass
         timings["medspacy.load() default"].append(time.perf_counter() - start)
     print(

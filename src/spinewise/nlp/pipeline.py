@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy
 import spacy
+from spacy.attrs import LOWER  # type: ignore[import-not-found]
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer
-from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -260,7 +260,7 @@ def _spellings(pattern: Any) -> list[str] | None:
         options: list[str | None] = [w.lower() for w in words]
         if op == "?":
             options.append(None)
-        spellings = [s + [w] if w is not None else s for s in spellings for w in options]
+        spellings = [[*s, w] if w is not None else s for s in spellings for w in options]
         if len(spellings) > PHRASES_PER_PATTERN:
             return None
     return sorted({" ".join(s) for s in spellings if s})
@@ -366,7 +366,9 @@ def line_breaks(doc: Doc) -> Doc:
         broken = (before.is_space and "\n" in before.text) or "\n" in before.whitespace_
         first = token.text[:1]
         new_line = broken and (first.isupper() or first.isdigit() or first in "*-\u2022")
-        if new_line or (before.text == "?" and first.isupper()):
+        # "Fever? No." asks and answers; "? IV drug use" (a leading "?") doubts what follows.
+        asked = before.text == "?" and before.i > 0 and not doc[before.i - 1].whitespace_
+        if new_line or (asked and first.isupper()):
             token.is_sent_start = True
     return doc
 
