@@ -129,7 +129,7 @@ def negex_cases(path: Path) -> list[dict[str, Any]]:
                     "id": cols[0],
                     "class": cols[3].strip().lower(),
                     "text": text,
-                    "target": " ".join(cols[1].split()),
+                    "target": cols[1].strip(),
                     "expect": {"negated": cols[3].strip().lower() == "negated"},
                 }
             )

@@ -311,8 +311,8 @@ class NlpPlace(Frozen):
     """ConText categories that place a mention where its finding is not about (`elsewhere`),
     unless one of `here` places it there too."""
 
-    elsewhere: str
-    here: str | None = None
+    elsewhere: tuple[str, ...] = Field(min_length=1)
+    here: tuple[str, ...] = ()
 
 
 class NlpMeasurement(Frozen):
@@ -344,7 +344,7 @@ class NlpSettings(Frozen):
     version: int
     helpers: Mapping[str, tuple[str, ...]]
     history_counts: tuple[str, ...]
-    history_counts_when: Mapping[str, str] = {}
+    history_counts_when: Mapping[str, tuple[str, ...]] = {}
     uncertain_counts: tuple[str, ...]
     sections: Mapping[str, Literal["other", "historical", "hypothetical", "procedure"]]
     #: Sections whose header, written inline, covers only the sentence it starts.
@@ -352,7 +352,7 @@ class NlpSettings(Frozen):
     places: Mapping[str, NlpPlace] = {}
     procedures: NlpProcedures
     negation_only: tuple[str, ...] = ()
-    helper_needs: Mapping[str, str] = {}
+    helper_needs: Mapping[str, tuple[str, ...]] = {}
     measurements: tuple[NlpMeasurement, ...] = ()
     recent_procedure_days: int
     prolonged_steroid_days: int

@@ -429,21 +429,24 @@ def _check_nlp(check: _Checker) -> None:
     )
     needs = nlp.settings.helper_needs
     check.refs("nlp/settings.yaml: helper_needs", "helper category", list(needs), helpers)
-    for helper, cue in needs.items():
-        if cue not in categories:
-            check.errors.append(
-                f"nlp/settings.yaml: helper_needs.{helper}: no ConText rule of category {cue!r}"
-            )
+    for helper, cues in needs.items():
+        for cue in cues:
+            if cue not in categories:
+                check.errors.append(
+                    f"nlp/settings.yaml: helper_needs.{helper}: no ConText rule of category {cue!r}"
+                )
     when = nlp.settings.history_counts_when
     check.refs("nlp/settings.yaml: history_counts_when", "finding", list(when), rb.findings)
-    for fid, cue in when.items():
-        if cue not in categories:
-            check.errors.append(
-                f"nlp/settings.yaml: history_counts_when.{fid}: no ConText rule of category {cue!r}"
-            )
+    for fid, cues in when.items():
+        for cue in cues:
+            if cue not in categories:
+                check.errors.append(
+                    f"nlp/settings.yaml: history_counts_when.{fid}: no ConText rule of "
+                    f"category {cue!r}"
+                )
     for fid, place in nlp.settings.places.items():
-        for category in (place.elsewhere, place.here):
-            if category is not None and category not in categories:
+        for category in (*place.elsewhere, *place.here):
+            if category not in categories:
                 check.errors.append(
                     f"nlp/settings.yaml: places.{fid}: no ConText rule of category {category!r}"
                 )

@@ -302,8 +302,9 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
     if ctx["experiencer"] != "patient":
         return None, cues["FAMILY"], False
     place = settings.places.get(fid)
-    if place is not None and place.elsewhere in cues and (place.here or "") not in cues:
-        return None, cues[place.elsewhere], True
+    where = [c for c in place.elsewhere if c in cues] if place is not None else []
+    if where and not any(c in cues for c in place.here):
+        return None, cues[where[0]], True
     if ctx["role"] == "procedure":
         # A procedure's own account ("no paresthesias were noted" on placing the needle) is
         # not the patient's presentation.
@@ -318,8 +319,8 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
         return None, cues["POSSIBLE_EXISTENCE"], False
     if ctx["negated"]:
         return False, cues["NEGATED_EXISTENCE"], False
-    still = settings.history_counts_when.get(fid)
-    if ctx["historical"] and fid not in settings.history_counts and still not in cues:
+    still = any(c in cues for c in settings.history_counts_when.get(fid, ()))
+    if ctx["historical"] and fid not in settings.history_counts and not still:
         return None, cues["HISTORICAL"], False
     return True, cues.get("HISTORICAL", ""), False
 
@@ -333,7 +334,8 @@ def _judge(
         return [(category, _verdict(category, ctx, settings), "")]
     feeds = helpers[category]
     needs = settings.helper_needs.get(category)
-    if category in settings.negation_only or (needs is not None and needs not in ctx["cues"]):
+    placed = needs is None or any(c in ctx["cues"] for c in needs)
+    if category in settings.negation_only or not placed:
         # Only ever absent: denying all drug use denies injecting, but using drugs is not
         # injecting; "weakness" with no place is not leg weakness, but "denies weakness" is.
         return [(fid, _absent_only(_verdict(fid, ctx, settings)), "") for fid in feeds]
