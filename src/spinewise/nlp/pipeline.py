@@ -418,6 +418,6 @@ def _header_matcher(doc: Doc) -> tuple[Matcher, dict[str, tuple[str, int, int | 
 def prepare_text(text: str) -> str:
     """Dictated transcriptions write headers as "PAST MEDICAL HISTORY:, He has ...": the comma
     goes (replaced by a space), and a comma that runs the text into a header ("Anesthesia,
-    PROCEDURE:") ends the sentence. Every character keeps its place, so every span offset is
+    PROCEDURE:") becomes a line break. Every character keeps its place, so every span offset is
     an offset into the original note."""
-    return _RUN_ON_HEADER.sub(".", _HEADER.sub(" ", text))
+    return _RUN_ON_HEADER.sub("\n", _HEADER.sub(" ", text))
