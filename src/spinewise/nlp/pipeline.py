@@ -44,7 +44,7 @@ __all__ = [
 
 #: The section-header matcher of each built pipeline (by its vocabulary), and for each rule
 #: its category, its place in the file (earlier rules win) and its `max_scope`.
-SECTION_MATCHERS: dict[int, tuple[Matcher, dict[str, tuple[str, int, int | None]]]] = {}
+SECTION_MATCHERS: dict[int, tuple[Matcher, dict[str, tuple[str, int, int | None, bool]]]] = {}
 
 if not Doc.has_extension("spinewise_headers"):
     # (start, end, section category, end of its scope or -1) of each header, in order.
@@ -129,14 +129,17 @@ def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
     # medspaCy's sectionizer cost ~8 ms per dictated note, a quarter of the pipeline, to set
     # attributes we do not use (settings.yaml says which sections change a mention's meaning).
     headers = Matcher(nlp.vocab)
-    rules: dict[str, tuple[str, int, int | None]] = {}
+    rules: dict[str, tuple[str, int, int | None, bool]] = {}
     for i, rule in enumerate(rulebook.nlp.section_rules):
         pattern = rule.get("pattern") or [
             {"LOWER": t.lower_} for t in nlp.make_doc(rule["literal"])
         ]
         key = f"{rule['category']}#{i}"
         headers.add(key, [pattern], greedy="LONGEST")
-        rules[key] = (str(rule["category"]), i, rule.get("max_scope"))
+        # A header ends its sentence unless its rule says otherwise (an unknown ALL-CAPS
+        # header may be a list item: "SENSORY: unremarkable", "FEVER: no").
+        ends = bool((rule.get("metadata") or {}).get("ends_sentence", True))
+        rules[key] = (str(rule["category"]), i, rule.get("max_scope"), ends)
     SECTION_MATCHERS[id(nlp.vocab)] = (headers, rules)
     # "?" does not end a sentence: "? saddle anesthesia" is a doubt about what follows (a
     # question mark before a capital still does, see line_breaks).
@@ -383,7 +386,7 @@ def headers(doc: Doc) -> Doc:
     its sections together ("...stable.,FAMILY HISTORY:, Significant for ..."), and a header
     must neither join the sentence before it nor lend its words ("history") to the next."""
     matcher, rules = _header_matcher(doc)
-    best: dict[int, tuple[int, int, tuple[str, int, int | None]]] = {}
+    best: dict[int, tuple[int, int, tuple[str, int, int | None, bool]]] = {}
     # Headers start sentences: the matcher runs on the first words of each (spaCy's Matcher
     # on the whole note tried every rule at every token).
     for sent in doc.sents:
@@ -397,9 +400,9 @@ def headers(doc: Doc) -> Doc:
             if start not in best or rule[1] < best[start][2][1]:
                 best[start] = (start, end, rule)
     found = []
-    for start, end, (category, _, max_scope) in best.values():
+    for start, end, (category, _, max_scope, ends) in best.values():
         doc[start].is_sent_start = True
-        if end < len(doc):
+        if end < len(doc) and ends:
             doc[end].is_sent_start = True
         # A rule's `max_scope` (tokens) bounds its section: "Family history: mother had breast
         # cancer." written inline covers that sentence, not the rest of the note.
@@ -410,7 +413,7 @@ def headers(doc: Doc) -> Doc:
     return doc
 
 
-def _header_matcher(doc: Doc) -> tuple[Matcher, dict[str, tuple[str, int, int | None]]]:
+def _header_matcher(doc: Doc) -> tuple[Matcher, dict[str, tuple[str, int, int | None, bool]]]:
     # One pipeline per rulebook, each with its own vocabulary: the matcher of this one.
     return SECTION_MATCHERS[id(doc.vocab)]
 
