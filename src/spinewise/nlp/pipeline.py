@@ -194,16 +194,25 @@ def run_many(nlp: Language, texts: Any, batch_size: int = 64) -> Any:
 
 
 def _context_by_sentence(doc: Doc, context: Any) -> None:
-    sentences: dict[int, Any] = {}
+    groups: dict[int, tuple[Span, list[Span]]] = {}
     for ent in doc.ents:
-        sentences.setdefault(ent.sent.start, ent.sent)
-    for sent in sentences.values():
-        sub = context(sent.as_doc())
+        sent = ent.sent
+        groups.setdefault(sent.start, (sent, []))[1].append(ent)
+    for sent, ents in groups.values():
+        # A new Doc of the sentence's words (Span.as_doc copies vectors token by token:
+        # half of ConText's time here).
+        words = [t.text for t in sent]
+        sub = Doc(
+            doc.vocab,
+            words=words,
+            spaces=[bool(t.whitespace_) for t in sent],
+            sent_starts=[True] + [False] * (len(words) - 1),
+        )
+        sub.ents = [Span(sub, e.start - sent.start, e.end - sent.start, e.label_) for e in ents]
+        sub = context(sub)
         by_offset = {(e.start_char, e.end_char): e for e in sub.ents}
         offset = sent.start_char
-        for ent in doc.ents:
-            if ent.sent.start != sent.start:
-                continue
+        for ent in ents:
             twin = by_offset.get((ent.start_char - offset, ent.end_char - offset))
             if twin is not None:
                 # A flag the target rule set itself ("afebrile" is negated) stays set.
