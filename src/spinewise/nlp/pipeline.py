@@ -242,14 +242,16 @@ def compiled(rules: Any) -> list[dict[str, Any]]:
     (hashed) instead of its token Matcher, which tries every pattern at every token. Each
     phrase keeps the rule it came from in `metadata["rule"]`."""
     out: list[dict[str, Any]] = []
-    for rule in rules:
+    for order, rule in enumerate(rules):
         rule = dict(rule)
+        # Where two rules match the same words, the later one in the file wins (see Targets).
+        rule["metadata"] = {**dict(rule.get("metadata") or {}), "order": order}
         phrases = _spellings(rule.get("pattern"))
         if phrases is None:
             out.append(rule)
             continue
         base = {k: v for k, v in rule.items() if k not in ("pattern", "literal")}
-        base["metadata"] = {**dict(rule.get("metadata") or {}), "rule": rule["literal"]}
+        base["metadata"] = {**rule["metadata"], "rule": rule["literal"]}
         out += [{**base, "literal": phrase} for phrase in phrases]
     return out
 
@@ -305,7 +307,8 @@ class Targets:
     sensitive acronyms) run only on notes holding one of its anchor words. spaCy's token
     Matcher tries every pattern at every token, ~0.3 ms per pattern in a dictated note; a
     pattern runs only on a note holding a word of each of its required tokens.
-    Overlapping matches are resolved as medspaCy does: the longest wins."""
+    Overlapping matches are resolved as medspaCy does, the longest wins; two rules matching
+    the same words, the later in target_rules.json (a refinement) wins."""
 
     def __init__(self, nlp: Language, phrases: Any, rules: list[Any]) -> None:
         self.phrases = phrases
@@ -348,6 +351,8 @@ class Targets:
                         for attribute, value in (rule.attributes or {}).items():
                             setattr(span._, attribute, value)
                         spans.append(span)
+        # Longest first (filter_spans); for the same words, the later rule of the file first.
+        spans.sort(key=lambda span: -int((span._.target_rule.metadata or {}).get("order", 0)))
         doc.ents = filter_spans(spans)
         return doc
 
