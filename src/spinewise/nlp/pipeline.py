@@ -202,7 +202,7 @@ def _context_by_sentence(doc: Doc, context: Any) -> None:
         # A new Doc of the sentence's words (Span.as_doc copies vectors token by token:
         # half of ConText's time here).
         words = [t.text for t in sent]
-        starts: list[bool | int | None] = [True] + [False] * (len(words) - 1)
+        starts: list[bool | int | None] = [True, *([False] * (len(words) - 1))]
         sub = Doc(
             doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in sent], sent_starts=starts
         )
