@@ -258,7 +258,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
         header = _header_at(headers, ent.start_char)
         ctx = _context(ent, original, roles, header, settings.one_sentence_sections)
         sent = ent.sent
-        sentence = original[sent.start_char : sent.end_char].strip()
+        sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
         for fid, (counts, cue, elsewhere), note in _judge(ent.label_, sentence, settings, ctx):
             mentions.append(
                 Mention(
