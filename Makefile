@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: serve assess test lint typecheck pytest bench docs clean
+.PHONY: serve assess test lint typecheck pytest bench docs clean interop
 
 # The embedded decision log of `make serve` (SQLite; no server to install).
 export SPINEWISE_LOG_PATH ?= var/decisions.sqlite3
@@ -39,9 +39,26 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_assess.py
 
+## The EHR-side software the interop tests run against (tests/browser/interop): smart-launcher-v2
+## (copied from the shared clients folder, `npm ci`) and sekmet-fhir (its own venv), in .interop/.
+SHARED ?= $(or $(SPINEWISE_TEST_SHARED),../shared)
+INTEROP := .interop
+interop: $(INTEROP)/.installed
+
+$(INTEROP)/.installed:
+	test -d "$(SHARED)/clients/smart-launcher-v2"
+	rm -rf $(INTEROP)/smart-launcher-v2 $(INTEROP)/sekmet-venv
+	mkdir -p $(INTEROP)
+	cp -r "$(SHARED)/clients/smart-launcher-v2" $(INTEROP)/
+	chmod -R u+w $(INTEROP)/smart-launcher-v2
+	cd $(INTEROP)/smart-launcher-v2 && npm ci --no-audit --no-fund --loglevel=error
+	$(PYTHON) -m venv $(INTEROP)/sekmet-venv
+	$(INTEROP)/sekmet-venv/bin/pip install --quiet sekmet-fhir==0.1.1
+	touch $@
+
 ## Regenerate the reference pages from the knowledge files.
 docs: $(STAMP)
 	$(PY) -m spinewise.reference > docs/reference.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(INTEROP) .pytest_cache .mypy_cache .ruff_cache

@@ -25,6 +25,8 @@ from jwt.algorithms import ECAlgorithm
 from loadgen import load, request_bytes, served, summary
 
 ISSUER = "https://ehr.bench.example"
+#: The service's public URL: the `aud` every token carries (never the loopback Host).
+PUBLIC = "https://spinewise.bench.example"
 CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 
 
@@ -123,10 +125,11 @@ def main() -> None:
         env = {
             "SPINEWISE_LOG_PATH": str(Path(tmp) / "bench.sqlite3"),
             "SPINEWISE_CDS_TRUSTED_ISSUERS": json.dumps({ISSUER: str(jwks)}),
+            "SPINEWISE_PUBLIC_URL": PUBLIC,
         }
         with served(env) as (port, _):
             host = f"127.0.0.1:{port}"
-            aud = f"http://{host}/cds-services/spinewise-lbp-imaging"
+            aud = f"{PUBLIC}/cds-services/spinewise-lbp-imaging"
             body = order_sign("bench-patient")
             resources = sum(
                 len(v.get("entry", [])) if v and v.get("resourceType") == "Bundle" else int(v is not None)
@@ -141,7 +144,8 @@ def main() -> None:
                         "iss": ISSUER,
                         "aud": aud,
                         "iat": now,
-                        "exp": now + 3600,
+                        # At most 5 minutes after iat (the service refuses longer lifetimes).
+                        "exp": now + 300,
                         "jti": str(uuid.uuid4()),
                     }
                     token = jwt.encode(

@@ -42,9 +42,28 @@ def test_every_bad_field_is_named_at_once() -> None:
     assert "120" in errors["age"]
 
 
-@pytest.mark.parametrize("age", ["62", True, -1, 120.5, float("nan")])
+@pytest.mark.parametrize("age", ["62", True, -1, 120.5, float("nan"), 0, 17, 17.99])
 def test_age_must_be_a_number_in_range(age: Any) -> None:
     assert "age" in bad_fields({"age": age})
+
+
+@pytest.mark.parametrize("age", [0, 12, 17.5, 121])
+def test_adults_only_an_age_outside_18_to_120_is_refused_in_plain_words(age: float) -> None:
+    """CONTRACT.md §3: the source text and the ACR criteria are for adults; a child is refused,
+    never decided."""
+    assert bad_fields({"age": age}) == {
+        "age": f"spinewise is for adults: give an age from 18 to 120 years, not {age:g}"
+    }
+
+
+@pytest.mark.parametrize("age", [18, 18.0, 64.5, 120])
+def test_adult_ages_at_the_bounds_are_accepted(age: float) -> None:
+    assert Presentation.model_validate({"age": age}).age == age
+
+
+def test_the_schema_says_adults_only() -> None:
+    schema = Presentation.model_json_schema()["properties"]["age"]["anyOf"][0]
+    assert (schema["minimum"], schema["maximum"]) == (18, 120)
 
 
 @pytest.mark.parametrize("value", ["true", "no", 0, 1, [], {}])
@@ -71,7 +90,7 @@ def test_assessment_json_has_the_contract_keys() -> None:
     data = assess({"age": 30}).model_dump(mode="json")
     for key in (
         "policy", "decision", "urgency", "suspected_conditions", "red_flags", "unanswered",
-        "imaging", "referral", "plan", "sources",
+        "imaging", "referral", "plan", "sources", "provisional", "ask_before_ordering",
     ):  # fmt: skip
         assert key in data
     assert set(data["policy"]) >= {"id", "version"}

@@ -21,7 +21,7 @@ RB = default_rulebook()
 FINDINGS = sorted(RB.findings)
 POLICIES = sorted(RB.policies)
 tri_state = st.sampled_from([True, False, None])
-ages = st.one_of(st.none(), st.integers(0, 120), st.floats(0, 120, allow_nan=False))
+ages = st.one_of(st.none(), st.integers(18, 120), st.floats(18, 120, allow_nan=False))
 
 
 @st.composite

@@ -72,11 +72,9 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     (
         "policies/seed.yaml",
         "    suspects: [malignancy]\n    urgency: urgent\n    study: mri_lumbar_without_and_with_contrast\n"
-        "    referral: Urgent oncology (acute oncology service) and spine team\n    plan:\n"
-        "      - Check ESR and CRP.\n    sources: [seed, ACR2021]",
+        "    refer: [oncology, spine_surgery]\n    plan: [esr_crp]\n    sources: [seed, ACR2021]",
         "    suspects: [maligancy]\n    urgency: urgent\n    study: mri_lumbar_without_and_with_contrast\n"
-        "    referral: Urgent oncology (acute oncology service) and spine team\n    plan:\n"
-        "      - Check ESR and CRP.\n    sources: [seed, ACR2021]",
+        "    refer: [oncology, spine_surgery]\n    plan: [esr_crp]\n    sources: [seed, ACR2021]",
         "policies/seed.yaml: rules[2] (seed.malignancy).suspects: unknown condition 'maligancy'"
         " (did you mean 'malignancy'?)",
         "dangling condition id",
@@ -155,13 +153,139 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "evidence about nothing",
     ),
     (
-        "codes/low_back_pain.yaml",
+        "value_sets/low_back_pain.yaml",
         "id: low_back_pain",
         "id: lbp",
-        "codes/low_back_pain.yaml: id 'lbp' must match the file name",
-        "code list named apart from its file",
+        "value_sets/low_back_pain.yaml: id 'lbp' must match the file name",
+        "value set named apart from its file",
+    ),
+    (
+        "record_rules.yaml",
+        "value_set: urinary_retention_incontinence,",
+        "value_set: bladder,",
+        "record_rules.yaml: rules (bladder_dysfunction).present[0]: unknown value set 'bladder'",
+        "record rule with an unknown value set",
+    ),
+    (
+        "record_rules.yaml",
+        "status: current, window: {value: 30, unit: d}}\n  - finding: bowel",
+        "status: current, window: {value: 30}}\n  - finding: bowel",
+        "record_rules.yaml: rules[0] (bladder_dysfunction).present[0].window: Value error, a number"
+        " needs its unit",
+        "window without a unit",
+    ),
+    (
+        "record_rules.yaml",
+        "threshold: {value: 38.0, unit: Cel}",
+        "threshold: {value: 38.0}",
+        "record_rules.yaml: rules[7] (fever).threshold: Value error, a number needs its unit",
+        "threshold without a unit",
+    ),
+    (
+        "record_rules.yaml",
+        "window: {value: 48, unit: h}",
+        "window: {value: 7, unit: Cel}",
+        "record_rules.yaml: rules (fever).absent[0].window: 'Cel' is not a unit of time",
+        "window in a unit that is not time",
+    ),
+    (
+        "record_rules.yaml",
+        "- finding: osteoporosis",
+        "- finding: osteoporotic",
+        "record_rules.yaml: rules (osteoporotic): unknown finding 'osteoporotic' (did you mean"
+        " 'osteoporosis'?)",
+        "record rule for an unknown finding",
+    ),
+    (
+        "record_rules.yaml",
+        "    absent:\n      - {read: Observation.valueQuantity",
+        "    absent:\n      - {read: Condition.code",
+        "record_rules.yaml: rules (fever).absent[0]: the absence of a code never makes a finding"
+        " absent",
+        "absent from a code",
+    ),
+    (
+        "policies/seed.yaml",
+        "    refer: [oncology, spine_surgery]\n    plan: [esr_crp]\n    sources: [seed, ACR2021]",
+        "    refer: [oncologyy, spine_surgery]\n    plan: [esr_crp]\n    sources: [seed, ACR2021]",
+        "policies/seed.yaml: rules[2] (seed.malignancy).refer: unknown referral 'oncologyy'"
+        " (did you mean 'oncology'?)",
+        "dangling referral",
+    ),
+    (
+        "policies/seed.yaml",
+        "    refer: [oncology, spine_surgery]\n    plan: [esr_crp]\n    sources: [seed, ACR2021]",
+        "    refer: [oncology, spine_surgery]\n    plan: [esr]\n    sources: [seed, ACR2021]",
+        "policies/seed.yaml: rules[2] (seed.malignancy).plan: unknown step 'esr'",
+        "dangling plan step",
+    ),
+    (
+        "policies/acr.yaml",
+        "           immunocompromised, recent_spinal_procedure, severe_trauma, history_of_cancer,",
+        "           immunocompromised, recent_spinal_procedure, history_of_cancer, severe_trauma,",
+        "policies/acr.yaml: required: 'severe_trauma' can be more urgent than 'history_of_cancer'"
+        " and must come before it (order by acuity)",
+        "questions out of the order of acuity",
+    ),
+    (
+        "policies/seed.yaml",
+        "  compare_with: acr\n",
+        "  compare_with: seed\n",
+        "policies/seed.yaml: age_alone.compare_with: 'seed' is not another policy",
+        "age-alone view compared with itself",
+    ),
+    (
+        "notices.yaml",
+        "A yes would make this {urgency}: {procedure}.",
+        "A yes would make this {urgncy}: {procedure}.",
+        "notices.yaml: ask_before_ordering.raises_urgency: unknown field {urgncy}",
+        "a template field the engine does not fill",
+    ),
+    (
+        "steps.yaml",
+        "    covers: [blood_cultures_if_febrile]\n",
+        "    covers: [blood_culture_if_febrile]\n",
+        "steps.yaml: steps (blood_cultures).covers: unknown step 'blood_culture_if_febrile'",
+        "a step covering a step that does not exist",
+    ),
+    (
+        "handout.yaml",
+        "    trauma_team: The trauma team in the emergency department will check you",
+        "    trauma_tem: The trauma team in the emergency department will check you",
+        "handout.yaml: image.referrals: no plain words for 'trauma_team'",
+        "a referral the patient is not told about",
+    ),
+    (
+        "handout.es.yaml",
+        "    - text: Está bajando de peso y no sabe por qué.\n",
+        "    - text: ''\n",
+        "handout.es.yaml: warnings.soon[1].text: no translation",
+        "an English string without its Spanish",
+    ),
+    (
+        "handout.es.yaml",
+        "    urgent: Por qué necesita {scan_short} pronto\n",
+        "    urgent: Por qué necesita un estudio pronto\n",
+        "handout.es.yaml: image.titles.urgent: must use the fields ['scan_short'] as the English"
+        " does",
+        "a translation that drops a field",
+    ),
+    (
+        "handout.es.yaml",
+        "      findings: [bowel_dysfunction]\n",
+        "      findings: [bladder_dysfunction]\n",
+        "handout.es.yaml: warnings.emergency[3].findings: must be the English ids",
+        "a translation that changes which warning a present finding removes",
     ),
 ]
+
+
+def test_a_bad_knowledge_file_fails_in_one_line(knowledge: Path) -> None:
+    edit(knowledge / "record_rules.yaml", "threshold: {value: 38.0, unit: Cel}", "threshold: 38.0")
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook(str(knowledge))
+    assert "\n" not in str(caught.value)
+    assert str(caught.value).startswith("record_rules.yaml: rules[7] (fever).threshold")
 
 
 @pytest.mark.parametrize(
@@ -227,3 +351,13 @@ def test_a_loader_error_is_a_value_error() -> None:
     loader: Callable[[str], Rulebook] = load_rulebook
     with pytest.raises(ValueError, match="not a knowledge directory"):
         loader("/nonexistent/knowledge")
+
+
+def test_a_value_set_may_not_take_the_id_of_a_finding(knowledge: Path) -> None:
+    (knowledge / "value_sets" / "weight_loss.yaml").rename(knowledge / "value_sets" / "fever.yaml")
+    edit(knowledge / "value_sets" / "fever.yaml", "id: weight_loss", "id: fever")
+    edit(knowledge / "record_rules.yaml", "value_set: weight_loss,", "value_set: fever,")
+    with pytest.raises(
+        RulebookError, match=r"value_sets/fever\.yaml: 'fever' is already a finding id"
+    ):
+        load_rulebook(str(knowledge))

@@ -18,8 +18,14 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from pydantic import ValidationError
 from rich.prompt import Prompt
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
+try:  # Typer 0.2x vendors Click; earlier versions use Click itself.
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover
+    from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[assignment]
+
+from spinewise import __version__
 from spinewise.console import (
     audit_progress,
     make_console,
@@ -31,8 +37,8 @@ from spinewise.console import (
 )
 from spinewise.decision_log import DecisionLog
 from spinewise.engine import assess as run_assess
-from spinewise.engine import decided
-from spinewise.model import Presentation
+from spinewise.engine import next_question
+from spinewise.model import ADULT_AGE, Presentation
 from spinewise.rulebook import (
     Rulebook,
     RulebookError,
@@ -47,11 +53,40 @@ if TYPE_CHECKING:
 
 __all__ = ["app", "main"]
 
+
+class OneErrorStyle(TyperGroup):
+    """Every error the same way: `spinewise: error: ...` on one line of stderr, exit 2 (usage
+    errors of Click included), never a usage block or a traceback."""
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, standalone_mode: bool = True, **kwargs: Any
+    ) -> Any:
+        try:
+            result = super().main(args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as exc:
+            exc.show()
+            result = 2
+        except UsageError as exc:
+            typer.echo(f"spinewise: error: {_one_line(exc.format_message())}", err=True)
+            result = 2
+        except typer.Abort:
+            typer.echo("spinewise: stopped", err=True)
+            result = 130
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _one_line(text: str) -> str:
+    # pydantic's prefix on a choice error says nothing to a clinician.
+    return " ".join(text.split()).replace(": Value error, ", ": ")
+
+
 app = typer.Typer(
     name="spinewise",
     help="Clinical decision support for imaging in low back pain.",
+    cls=OneErrorStyle,
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -67,6 +102,22 @@ log_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(log_app, name="log")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"spinewise {__version__}, rulebook {default_rulebook().version}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Clinical decision support for imaging in low back pain."""
 
 
 class OutputFormat(StrEnum):
@@ -153,27 +204,19 @@ def _read_fhir(path: Path, as_of: str | None, rb: Rulebook) -> Intake:
         fail(f"{path}: {exc}")
 
 
-def _ask(rb: Rulebook, policy: str, data: dict[str, Any]) -> dict[str, Any]:
-    """Ask the required questions one by one; stop once no answer can change the outcome."""
-    console = make_console()
+def _ask(rb: Rulebook, policy: str, data: dict[str, Any], *, stderr: bool) -> dict[str, Any]:
+    """Ask the required questions one by one, most acute first, skipping those that cannot
+    change anything now; stop once no answer to the rest can change anything actionable (the
+    decision, the urgency, the study, the referrals or the suspected conditions)."""
+    console = make_console(stderr=stderr)
     pol = rb.policy(policy)
-    pending = [ref for ref in pol.required if ref != "age" and ref not in data["findings"]]
     console.print(f"Policy {pol.id}: answer y (yes), n (no) or ? (unknown). Ctrl-C to stop.")
-    if data.get("age") is None:
-        while True:
-            raw = Prompt.ask(
-                "Age in years (blank if unknown)", default="", show_default=False, console=console
-            )
-            if not raw.strip():
-                break
-            try:
-                data["age"] = Presentation.model_validate({"age": float(raw)}).age
-                break
-            except (ValueError, ValidationError):
-                console.print("Please give a number of years between 0 and 120, or leave blank.")
-    for i, ref in enumerate(pending):
-        if decided(data, pending[i:], policy):
-            break
+    asked: set[str] = set()
+    while (ref := next_question(data, policy, asked=asked, rulebook=rb)) is not None:
+        asked.add(ref)
+        if ref == "age":
+            data["age"] = _ask_age(console)
+            continue
         answer = Prompt.ask(
             f"{rb.findings[ref].question}", choices=["y", "n", "?"], default="?", console=console
         )
@@ -181,10 +224,50 @@ def _ask(rb: Rulebook, policy: str, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _ask_age(console: Any) -> float | None:
+    low, high = ADULT_AGE
+    while True:
+        raw = Prompt.ask(
+            "Age in years (blank if unknown)", default="", show_default=False, console=console
+        )
+        if not raw.strip():
+            return None
+        try:
+            return Presentation.model_validate({"age": float(raw)}).age
+        except (ValueError, ValidationError):
+            console.print(
+                f"Please give a number of years from {low} to {high} (spinewise is for "
+                "adults), or leave blank."
+            )
+
+
+def _complete_findings(incomplete: str) -> list[str]:
+    return [fid for fid in default_rulebook().findings if fid.startswith(incomplete)]
+
+
+def _complete_policies(incomplete: str) -> list[str]:
+    return [pid for pid in default_rulebook().policies if pid.startswith(incomplete)]
+
+
+def _complete_entries(incomplete: str) -> list[str]:
+    rb = default_rulebook()
+    ids = [*rb.policies, *rb.findings, *rb.age_flags, *rb.conditions, *rb.studies, *rb.sources]
+    return [ref for ref in [*ids, *rb.value_sets] if ref.startswith(incomplete)]
+
+
+def _finding_ids() -> str:
+    return ", ".join(default_rulebook().findings)
+
+
 @app.command(cls=MultiValueCommand)
 def assess(
     policy: Annotated[
-        str, typer.Option(envvar="SPINEWISE_POLICY", help="Policy id: seed (default) or acr.")
+        str,
+        typer.Option(
+            envvar="SPINEWISE_POLICY",
+            help="Policy id: seed (default) or acr.",
+            autocompletion=_complete_policies,
+        ),
     ] = "seed",
     input: Annotated[
         str | None,
@@ -200,11 +283,20 @@ def assess(
     ] = None,
     age: Annotated[float | None, typer.Option(help="Age in years.")] = None,
     yes: Annotated[
-        list[str] | None, typer.Option("--yes", help="Finding ids present (repeat or list).")
+        list[str] | None,
+        typer.Option(
+            "--yes",
+            help=f"Finding ids present (repeat or list): {_finding_ids()}.",
+            autocompletion=_complete_findings,
+        ),
     ] = None,
     no: Annotated[
         list[str] | None,
-        typer.Option("--no", help="Finding ids asked and absent (repeat or list)."),
+        typer.Option(
+            "--no",
+            help="Finding ids asked and absent (repeat or list; the same ids as --yes).",
+            autocompletion=_complete_findings,
+        ),
     ] = None,
     setting: Annotated[
         str | None, typer.Option(help="primary_care, emergency or specialist.")
@@ -251,7 +343,7 @@ def assess(
             Presentation.model_validate(data)
         except ValidationError as exc:
             fail(describe_validation_error(exc))
-        data = _ask(rb, policy, data)
+        data = _ask(rb, policy, data, stderr=output is OutputFormat.json)
     try:
         result = run_assess(data, policy)
     except ValidationError as exc:
@@ -273,7 +365,14 @@ def rules_list() -> None:
 
 @rules_app.command("show")
 def rules_show(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="A policy, finding, condition, …")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A policy, finding, condition, …",
+            autocompletion=_complete_entries,
+        ),
+    ],
 ) -> None:
     """Show one entry; a policy is shown as a table of its rules."""
     rb = default_rulebook()
@@ -430,7 +529,10 @@ class Engine(StrEnum):
 @app.command()
 def audit(
     export_dir: Annotated[Path, typer.Argument(metavar="EXPORT_DIR", help="NDJSON export folder.")],
-    year: Annotated[int, typer.Option(help="The measurement year.")],
+    year: Annotated[
+        list[int],
+        typer.Option(help="The measurement year; give it more than once for rates by year."),
+    ],
     engine: Annotated[
         Engine, typer.Option(help="duckdb (embedded) or spark (the spark extra).")
     ] = Engine.duckdb,
@@ -452,7 +554,7 @@ def audit(
     ] = "2500MB",
 ) -> None:
     """Audit a population: low-value imaging (HEDIS LBP) and missed red flags."""
-    from spinewise.population.audit import AuditError, run_audit
+    from spinewise.population.audit import AuditError, run_audit_years
     from spinewise.population.engines import EngineError
 
     if not export_dir.is_dir():
@@ -474,19 +576,21 @@ def audit(
         fail(f"--out: not a folder: {out}")
     try:
         with audit_progress() as progress:
-            result = run_audit(export_dir, year, out, policy=policy, notes=notes,
-                               engine=engine.value, spark_master=spark_master,
-                               memory_limit=memory_limit, progress=progress)  # fmt: skip
+            results = run_audit_years(export_dir, year, out, policy=policy, notes=notes,
+                                      engine=engine.value, spark_master=spark_master,
+                                      memory_limit=memory_limit, progress=progress)  # fmt: skip
     except (AuditError, EngineError) as exc:
         fail(str(exc))
-    s = result.summary
-    typer.echo(
-        f"{s['episodes']} episodes, {s['denominator']} in the measure, "
-        f"{s['imaged_within_28_days']} imaged within 28 days (inverted rate "
-        f"{s['hedis_lbp_inverted_rate']}), {s['low_value_imaging']} low-value, "
-        f"{s['missed_red_flags']} missed red flags; {s['quarantined_lines']} lines quarantined. "
-        f"Outputs in {out}"
-    )
+    for result in results.values():
+        s = result.summary
+        typer.echo(
+            f"{s['year']}: {s['episodes']} episodes, {s['denominator']} in the measure, "
+            f"{s['imaged_within_28_days']} imaged within 28 days (HEDIS rate "
+            f"{s['hedis_lbp_inverted_rate']}, not imaged; higher is better), "
+            f"{s['low_value_imaging']} low-value, {s['missed_red_flags']} missed red flags; "
+            f"{s['quarantined_lines']} lines quarantined."
+        )
+    typer.echo(f"Outputs in {out}: report.html, the patient lists (CSV), episodes.parquet")
 
 
 @app.command()
@@ -498,18 +602,27 @@ def serve(
     import uvicorn
 
     from spinewise.api import create_app
+    from spinewise.api.app import ConfigurationError
+    from spinewise.api.limits import capped_protocol
 
     settings = _settings()
     try:
         application = create_app(settings)
-    except (UnknownPolicyError, RulebookError) as exc:
+    except (UnknownPolicyError, RulebookError, ConfigurationError) as exc:
         fail(str(exc))
     typer.echo(
         f"spinewise on http://{host}:{port}/ (policy {settings.policy}, "
         f"decision log {settings.log_path})",
         err=True,
     )
-    uvicorn.run(application, host=host, port=port, access_log=settings.access_log)
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        access_log=settings.access_log,
+        # Stop reading a request head past twice the app's header limit (431 before memory).
+        http=capped_protocol(2 * settings.max_header_bytes),
+    )
 
 
 def _settings() -> Settings:

@@ -12,12 +12,15 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from spinewise.model import Assessment, Policy, when_ids, when_text
+from spinewise.model import Assessment, ComparedView, Policy, when_ids, when_text
 from spinewise.rulebook import Rulebook
 
 __all__ = [
     "BANNERS",
+    "IMAGE_BANNERS",
     "audit_progress",
+    "banner",
+    "compared_summary",
     "describe_mention",
     "make_console",
     "render_assessment",
@@ -34,17 +37,34 @@ BANNERS = {
     "conservative": ("NO IMAGING: CONSERVATIVE CARE 4-6 WEEKS", "bold white on green4"),
     "incomplete": ("QUESTIONS STILL OPEN: NOT DECIDED", "bold black on yellow"),
 }
+#: An `image` banner by urgency: red is for emergencies only; routine imaging is not "now".
+IMAGE_BANNERS = {
+    "emergency": ("IMAGE NOW AND REFER (EMERGENCY)", "bold white on red"),
+    "urgent": ("IMAGE NOW AND REFER (URGENT)", "bold black on dark_orange"),
+    "routine": ("IMAGING AND REFERRAL (ROUTINE)", "bold white on blue"),
+}
+
+
+def banner(a: Assessment) -> tuple[str, str]:
+    """The banner's words and style: the decision, its urgency, and whether it is provisional."""
+    text, style = IMAGE_BANNERS[a.urgency] if a.urgency else BANNERS[a.decision]
+    if a.provisional:
+        text += ", PROVISIONAL"
+    return text, style
 
 
 def render_assessment(a: Assessment, rb: Rulebook) -> RenderableType:
-    """Decision first, then why, the order, what is unanswered, the plan, the sources."""
-    banner, style = BANNERS[a.decision]
-    if a.urgency:
-        banner += f" ({a.urgency.upper()})"
-    parts: list[RenderableType] = [
-        Text(f" {banner} ", style=style),
-        Text(f"Policy {a.policy.id}: {a.policy.title}; rulebook {a.policy.version}", style="dim"),
-    ]
+    """Decision first, then what to ask before ordering and any other caveat, why, the order,
+    the referrals, what is unanswered, the plan, the sources."""
+    text, style = banner(a)
+    parts: list[RenderableType] = [Text(f" {text} ", style=style)]
+    for notice in a.notices:
+        parts.append(Text.assemble(("! ", "bold"), (notice.text, "bold")))
+    if a.compared is not None:
+        parts.append(render_compared(a.compared, rb))
+    parts.append(
+        Text(f"Policy {a.policy.id}: {a.policy.title}; rulebook {a.policy.version}", style="dim")
+    )
     if a.suspected_conditions:
         parts.append(Text("\nWhy", style="bold underline"))
         for c in a.suspected_conditions:
@@ -63,10 +83,12 @@ def render_assessment(a: Assessment, rb: Rulebook) -> RenderableType:
         if a.imaging.acr_variant:
             order.append(f" (ACR {a.imaging.acr_variant})", style="dim")
         parts.append(order)
-        for other in a.imaging.also:
-            parts.append(Text(f"Also: {other}"))
-    if a.referral:
-        parts.append(Text.assemble(("Refer: ", "bold"), a.referral))
+        for other in a.imaging.also_orders:
+            parts.append(
+                Text.assemble(("Also order: ", "bold"), f"{other.procedure}, {other.when}")
+            )
+    for referral in a.referrals:
+        parts.append(Text.assemble(("Refer: ", "bold"), f"{referral.to}, {referral.urgency}"))
     if a.unanswered:
         parts.append(Text("\nStill unanswered", style="bold underline yellow"))
         parts += [Text.assemble("? ", rb.label(ref), (f"  ({ref})", "dim")) for ref in a.unanswered]
@@ -89,6 +111,27 @@ def render_assessment(a: Assessment, rb: Rulebook) -> RenderableType:
         sources.add_row(Text(f"[{s.id}]", style="bold"), s.citation)
     parts += [Text("\nSources", style="bold underline"), sources]
     return Group(*parts)
+
+
+def compared_summary(c: ComparedView, rb: Rulebook) -> str:
+    """Another policy's view in one line: its decision, order and planned steps."""
+    words = {"image": "image", "conservative": "no imaging now", "incomplete": "not decided"}
+    text = f"{c.policy.id}: {words[c.decision]}"
+    if c.urgency:
+        text += f" ({c.urgency})"
+    if c.imaging:
+        text += f", {c.imaging.procedure}"
+    if c.next_steps:
+        text += "; planned: " + "; ".join(f"{s.action}, {s.when}" for s in c.next_steps)
+    if c.decision == "incomplete":
+        text += "; still to ask: " + ", ".join(
+            "age" if ref == "age" else rb.short_label(ref) for ref in c.unanswered
+        )
+    return text + "."
+
+
+def render_compared(c: ComparedView, rb: Rulebook) -> RenderableType:
+    return Text.assemble(("Beside it, ", "bold"), compared_summary(c, rb))
 
 
 def render_record(record: Any, rb: Rulebook) -> RenderableType:

@@ -8,16 +8,20 @@ run them. The JSON shapes of `Presentation` and `Assessment` are those of CONTRA
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
-from typing import Annotated, Any, Literal, TypeAlias
+from collections.abc import Callable, Iterator, Mapping
+from fractions import Fraction
+from typing import Annotated, Any, Literal, Protocol, TypeAlias
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StrictBool,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -25,7 +29,6 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 Decision: TypeAlias = Literal["image", "conservative", "incomplete"]
 Urgency: TypeAlias = Literal["emergency", "urgent", "routine"]
 Setting: TypeAlias = Literal["primary_care", "emergency", "specialist"]
-CodeSystem: TypeAlias = Literal["icd10cm", "snomed", "rxnorm", "loinc", "cpt"]
 
 #: Urgencies from most to least pressing; the engine takes the first one that applies.
 URGENCY_ORDER: tuple[Urgency, ...] = ("emergency", "urgent", "routine")
@@ -48,30 +51,22 @@ class Source(Frozen):
 
 
 class Codes(Frozen):
-    """Codes that map to a finding or condition. A trailing `*` matches a prefix."""
+    """Codes by system (short names of knowledge/code_systems.yaml). A trailing `*` matches a
+    prefix (a code family)."""
 
     icd10cm: tuple[str, ...] = ()
+    icd10pcs: tuple[str, ...] = ()
     snomed: tuple[str, ...] = ()
     rxnorm: tuple[str, ...] = ()
     loinc: tuple[str, ...] = ()
     cpt: tuple[str, ...] = ()
-    value_sets: tuple[str, ...] = ()
+    hcpcs: tuple[str, ...] = ()
 
-
-class RecordRule(Frozen):
-    """When a coded record of a finding counts as the finding being present now."""
-
-    statuses: Literal["any", "active"] = Field(
-        "active",
-        description="active: clinicalStatus active, recurrence or relapse (or none given); "
-        "any: every status counts (a history).",
-    )
-    lookback_days: int | None = Field(
-        None, description="The record's onset or date must fall within this many days."
-    )
-    min_days_in_last_year: int | None = Field(
-        None, description="For medicines: days covered in the last 365 days."
-    )
+    def by_system(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """(system, codes) for each system that has codes."""
+        for system, codes in self:
+            if codes:
+                yield system, codes
 
 
 class Finding(Frozen):
@@ -84,11 +79,187 @@ class Finding(Frozen):
     answer: Literal["boolean"] = "boolean"
     screens: tuple[str, ...]
     sources: tuple[str, ...] = Field(min_length=1)
-    codes: Codes = Codes()
-    record: RecordRule = RecordRule()
-    suggested_by: Codes = Field(
-        Codes(), description="Codes that prompt the question without answering it."
+
+
+# --- reading the record (knowledge/record_rules.yaml, units.yaml, code_systems.yaml) --------
+
+
+def _fraction(value: Any) -> Fraction:
+    try:
+        return Fraction(str(value))
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"not a number or fraction: {value!r}") from None
+
+
+class TimeUnit(Frozen):
+    ucum: str
+    days: Fraction
+    spellings: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Fraction:
+        return _fraction(value)
+
+
+class TemperatureUnit(Frozen):
+    """celsius = (value - minus) * times"""
+
+    ucum: str
+    minus: Fraction
+    times: Fraction
+    spellings: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("minus", "times", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Fraction:
+        return _fraction(value)
+
+
+class Units(Frozen):
+    version: int
+    time: tuple[TimeUnit, ...] = Field(min_length=1)
+    temperature: tuple[TemperatureUnit, ...] = Field(min_length=1)
+
+    def time_unit(self, spelling: str) -> TimeUnit | None:
+        """The time unit a record's unit text means (UCUM code or a usual spelling)."""
+        text = spelling.strip().lower()
+        return next((u for u in self.time if text in u.spellings or text == u.ucum.lower()), None)
+
+    def temperature_unit(self, spelling: str) -> TemperatureUnit | None:
+        text = spelling.strip().lower()
+        return next(
+            (u for u in self.temperature if text in u.spellings or text == u.ucum.lower()), None
+        )
+
+    def kind_of(self, ucum: str) -> Literal["time", "temperature"] | None:
+        if any(u.ucum == ucum for u in self.time):
+            return "time"
+        if any(u.ucum == ucum for u in self.temperature):
+            return "temperature"
+        return None
+
+    def canonical(self, value: float, ucum: str) -> float:
+        """A knowledge quantity in the canonical unit of its kind (days, degrees Celsius)."""
+        for t in self.time:
+            if t.ucum == ucum:
+                return float(Fraction(str(value)) * t.days)
+        for c in self.temperature:
+            if c.ucum == ucum:
+                return float((Fraction(str(value)) - c.minus) * c.times)
+        raise KeyError(ucum)
+
+
+class CodeSystem(Frozen):
+    name: str
+    title: str
+    uris: tuple[str, ...] = Field(min_length=1)
+
+
+class CodeSystems(Frozen):
+    version: int
+    systems: tuple[CodeSystem, ...] = Field(min_length=1)
+
+
+class Quantity(Frozen):
+    """A number with its UCUM unit (knowledge/units.yaml); a unit is never implied."""
+
+    value: float
+    unit: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _with_unit(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "unit" not in data:
+            raise ValueError("a number needs its unit (a UCUM code of units.yaml)")
+        return data
+
+
+#: `ever`: on or before the reading day (or undated); otherwise a look-back with its unit.
+Window: TypeAlias = Literal["ever"] | Quantity
+
+ReaderId: TypeAlias = Literal[
+    "Condition.code",
+    "ServiceRequest.reasonCode",
+    "Observation.valueQuantity",
+    "Procedure.code",
+    "Medication.daysCovered",
+    "QuestionnaireResponse.answer",
+]
+#: Readers of codes alone (a coded record); the others compare a value with a threshold.
+CODED_READERS: tuple[ReaderId, ...] = (
+    "Condition.code",
+    "ServiceRequest.reasonCode",
+    "Procedure.code",
+)
+
+
+class Reader(Frozen):
+    """How one kind of record is read: its dates (first present wins) and statuses."""
+
+    id: ReaderId
+    resource: str
+    dates: tuple[str, ...] = Field(min_length=1)
+    undated: Literal["unknown", "reading_day"] = Field(
+        "unknown", description="reading_day: a record with no date is read as of that day."
     )
+    never: Mapping[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="Element → statuses that take a record out."
+    )
+    current: Mapping[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Element → statuses a rule with `status: current` requires (none given "
+        "counts as current).",
+    )
+
+
+class RecordSource(Frozen):
+    """One way a record shows a finding: a reader, a value set, a window, and for measured
+    values a comparison with the rule's threshold."""
+
+    read: tuple[ReaderId, ...] = Field(min_length=1)
+    value_set: str
+    window: Window
+    status: Literal["any", "current"] = "any"
+    compare: Literal["at_least", "below"] | None = None
+
+    @field_validator("read", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+
+class RecordRule(Frozen):
+    """How a finding is read from a record: present, absent (measurements only), or only
+    suggested (the question is prompted, not answered)."""
+
+    finding: str
+    sources: tuple[str, ...] = Field(min_length=1)
+    threshold: Quantity | None = None
+    present: tuple[RecordSource, ...] = ()
+    absent: tuple[RecordSource, ...] = ()
+    suggests: tuple[RecordSource, ...] = ()
+
+
+class Recent(Frozen):
+    """A look-back for what is about the presentation itself (answers, notes)."""
+
+    window: Quantity
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class Answers(Recent):
+    """Answers to spinewise's own red-flag Questionnaire, read for every finding."""
+
+    questionnaire: str
+
+
+class RecordRules(Frozen):
+    version: int
+    readers: tuple[Reader, ...] = Field(min_length=1)
+    answers: Answers
+    notes: Recent
+    rules: tuple[RecordRule, ...]
 
 
 class AgeRange(Frozen):
@@ -135,7 +306,6 @@ class Condition(Frozen):
     name: str
     description: str
     sources: tuple[str, ...] = Field(min_length=1)
-    codes: Codes = Codes()
 
 
 class Study(Frozen):
@@ -211,6 +381,31 @@ def when_ids(when: When) -> list[str]:
 class NextStep(Frozen):
     action: str
     when: str
+    study: str | None = Field(
+        None,
+        description="The study the step would order: the step is dropped when an order placed "
+        "now already covers it (nothing is both ordered now and planned for later).",
+    )
+
+
+class Referral(Frozen):
+    """A team a policy refers to (knowledge/referrals.yaml)."""
+
+    id: str
+    to: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class PlanStep(Frozen):
+    """A step a plan adds beside the order and the referrals (knowledge/steps.yaml)."""
+
+    id: str
+    text: str
+    covers: tuple[str, ...] = Field((), description="Steps this one makes redundant.")
+    with_study: tuple[str, ...] = Field(
+        (), description="Only in a plan that orders one of these studies (empty: any plan)."
+    )
+    sources: tuple[str, ...] = Field(min_length=1)
 
 
 class Rule(Frozen):
@@ -224,17 +419,18 @@ class Rule(Frozen):
     urgency: Urgency | None = None
     study: str | None = None
     acr_variant: str | None = None
-    referral: str | None = None
+    timing: str | None = Field(
+        None, description="Timing of this rule's study beyond the urgency (e.g. within 4 hours)."
+    )
+    refer: tuple[str, ...] = Field((), description="Referral ids (knowledge/referrals.yaml).")
     next_step: NextStep | None = None
-    plan: tuple[str, ...] = ()
+    plan: tuple[str, ...] = Field((), description="Step ids (knowledge/steps.yaml).")
     sources: tuple[str, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _decision_fields(self) -> Rule:
         if self.decision == "image":
-            missing = [
-                name for name in ("urgency", "study", "referral") if getattr(self, name) is None
-            ]
+            missing = [name for name in ("urgency", "study", "refer") if not getattr(self, name)]
             if missing:
                 raise ValueError(f"an image rule needs {', '.join(missing)}")
             if self.next_step is not None:
@@ -242,7 +438,9 @@ class Rule(Frozen):
         else:
             if self.next_step is None:
                 raise ValueError("a watch rule needs a next_step")
-            extra = [name for name in ("urgency", "study", "referral") if getattr(self, name)]
+            extra = [
+                name for name in ("urgency", "study", "refer", "timing") if getattr(self, name)
+            ]
             if extra:
                 raise ValueError(f"a watch rule orders nothing now: remove {', '.join(extra)}")
         return self
@@ -259,6 +457,14 @@ class Outcomes(Frozen):
     incomplete: Outcome
 
 
+class AgeAlone(Frozen):
+    """Said first when every red flag of an `image` decision is an age flag."""
+
+    text: str
+    compare_with: str = Field(description="The policy whose view is shown beside this one.")
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
 class Policy(Frozen):
     id: str
     title: str
@@ -267,8 +473,23 @@ class Policy(Frozen):
     required: tuple[str, ...]
     not_used: Mapping[str, str] = Field(default_factory=dict)
     when: Mapping[Urgency, str]
+    age_alone: AgeAlone | None = None
     rules: tuple[Rule, ...] = Field(min_length=1)
     outcomes: Outcomes
+
+
+class AskBeforeOrdering(Frozen):
+    raises_urgency: str
+    changes_study: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class Notices(Frozen):
+    """Caveats said first, above the order (knowledge/notices.yaml)."""
+
+    version: int
+    ask_before_ordering: AskBeforeOrdering
+    urgency_words: Mapping[Urgency, str]
 
 
 class HandoutSection(Frozen):
@@ -276,35 +497,87 @@ class HandoutSection(Frozen):
     bullets: tuple[str, ...] = Field(min_length=1)
 
 
+class HandoutLabels(Frozen):
+    """The handout's own words around the content, in its language."""
+
+    language: str = Field(description="The language's name in itself (English, Español).")
+    reasons: str
+    scan: str
+    referrals: str
+    tests: str
+    next_steps: str
+    print: str
+    pdf: str
+    letter: str
+    a4: str
+
+
 class ConservativeHandout(Frozen):
-    """What the patient takes home when no scan is needed now."""
+    """No scan now and no flag to watch."""
 
     title: str
     intro: str
     sections: tuple[HandoutSection, ...]
-    warning_heading: str
-    warning_signs: tuple[str, ...] = Field(min_length=1)
-    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class WatchHandout(Frozen):
+    """No scan now, with a planned next step for a weak flag (a `watch` rule)."""
+
+    title: str
+    intro: str
+    next_steps: Mapping[str, str] = Field(description="Watch rule id -> the step in plain words.")
+    sections: tuple[HandoutSection, ...]
 
 
 class ImageHandout(Frozen):
-    """A short, plain explanation of why a scan and a referral are needed now."""
+    """Why a scan is ordered, when, and who the patient will see. `{scan}` and `{scan_short}`
+    in a title or intro are the study in plain words."""
 
-    title: str
-    intro: str
+    titles: Mapping[Urgency, str]
+    intro: Mapping[Urgency, str]
     when: Mapping[Urgency, str]
+    here_titles: Mapping[Urgency, str] = Field(
+        description="Replace `titles` when the patient is already in the emergency department."
+    )
+    here: Mapping[Urgency, str] = Field(
+        description="Replace `when` when the patient is already in the emergency department."
+    )
+    scans: Mapping[str, str]
+    scan_short: Mapping[str, str]
     conditions: Mapping[str, str]
     other_reason: str
+    referrals: Mapping[str, str]
+    steps: Mapping[str, str] = Field(description="Plan step id -> the step in plain words.")
     sections: tuple[HandoutSection, ...]
-    warning_heading: str
-    warning_signs: tuple[str, ...] = Field(min_length=1)
-    sources: tuple[str, ...] = Field(min_length=1)
 
 
-class Handouts(Frozen):
+class WarningSign(Frozen):
+    text: str
+    findings: tuple[str, ...] = Field(
+        min_length=1, description="Not listed when the patient already has one of these."
+    )
+
+
+class HandoutWarnings(Frozen):
+    emergency_heading: str
+    soon_heading: str
+    worse: str = Field(description="For a patient who already has a warning sign.")
+    emergency: tuple[WarningSign, ...] = Field(min_length=1)
+    soon: tuple[WarningSign, ...] = Field(min_length=1)
+
+
+class Handout(Frozen):
+    """The patient handout in one language (knowledge/handout.yaml, handout.<lang>.yaml)."""
+
     version: int
+    lang: str
+    labels: HandoutLabels
+    self_care: HandoutSection
     conservative: ConservativeHandout
+    watch: WatchHandout
     image: ImageHandout
+    warnings: HandoutWarnings
+    sources: tuple[str, ...] = Field(min_length=1)
 
 
 class NlpPlace(Frozen):
@@ -354,9 +627,6 @@ class NlpSettings(Frozen):
     negation_only: tuple[str, ...] = ()
     helper_needs: Mapping[str, tuple[str, ...]] = {}
     measurements: tuple[NlpMeasurement, ...] = ()
-    recent_procedure_days: int
-    prolonged_steroid_days: int
-    fever_celsius: float
 
 
 class NlpRules(Frozen):
@@ -369,10 +639,189 @@ class NlpRules(Frozen):
 
 
 # --------------------------------------------------------------------------------------------
+# Knowledge for EHR integration: imaging orders (knowledge/imaging_orders.yaml) and the wording of
+# the CDS Hooks cards (knowledge/cards.yaml)
+# --------------------------------------------------------------------------------------------
+
+
+class OrderedStudy(Frozen):
+    """What a lumbar imaging order's CPT code orders."""
+
+    id: str
+    label: str
+    modality: Literal["MRI", "CT", "radiography"]
+    region: Literal[
+        "lumbar",
+        "level_in_order",
+        "whole_spine",
+        "cervical",
+        "thoracic",
+        "sacroiliac",
+        "sacrum_coccyx",
+    ] = Field(
+        description="lumbar: always rated; any other: rated only with a low back pain reason."
+    )
+    cpt: tuple[str, ...] = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class ImagingScenario(Frozen):
+    """The ordered studies ACR rates usually or maybe appropriate in one clinical scenario."""
+
+    id: str
+    title: str
+    acr_variant: str | None = None
+    usually: tuple[str, ...] = Field(min_length=1)
+    may_be: tuple[str, ...] = ()
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class ImagingOrders(Frozen):
+    """Orders as the EHR sends them: CPT code → study, and the acceptable studies per scenario."""
+
+    version: int
+    value_set: str
+    studies: tuple[OrderedStudy, ...] = Field(min_length=1)
+    scenarios: tuple[ImagingScenario, ...] = Field(min_length=1)
+    rule_scenarios: Mapping[str, str] = Field(default_factory=dict)
+
+    def study_of(self, cpt: str) -> OrderedStudy | None:
+        """The study a CPT code orders (None for a code outside the table)."""
+        for study in self.studies:
+            if cpt in study.cpt:
+                return study
+        return None
+
+    def scenario_for(self, rule: Rule) -> ImagingScenario | None:
+        """The scenario whose ratings apply to an image rule."""
+        wanted = self.rule_scenarios.get(rule.id)
+        for scenario in self.scenarios:
+            if (wanted is not None and scenario.id == wanted) or (
+                wanted is None and rule.acr_variant is not None
+                and scenario.acr_variant == rule.acr_variant
+            ):  # fmt: skip
+                return scenario
+        return None
+
+
+class CardText(Frozen):
+    """One kind of card: its words, with `{placeholders}` the service fills."""
+
+    indicator: Literal["info", "warning", "critical"]
+    emergency_indicator: Literal["info", "warning", "critical"] | None = Field(
+        None, description="The indicator when the assessment's urgency is emergency."
+    )
+    summary: str = Field(max_length=139)
+    detail: str
+    suggestion: str | None = None
+    override_reasons: tuple[str, ...] = Field(
+        (), description="Codes from override_reasons offered when the card is dismissed."
+    )
+
+
+class CardKinds(Frozen):
+    better_study: CardText
+    wrong_study: CardText
+    not_appropriate: CardText
+    information_needed: CardText
+    no_indication: CardText
+
+
+class CardLinks(Frozen):
+    page: str
+    answer: str
+    handout: str
+
+
+class CardNotes(Frozen):
+    not_consulted: str
+    ask_before_ordering: str
+    more_questions: str
+    delete_order: str
+    change_order: str
+    rating: str
+    planned: str
+
+
+class CardSource(Frozen):
+    label: str
+    topic: str
+
+
+class OverrideReasonText(Frozen):
+    code: str
+    display: str
+
+
+class ChartReading(Frozen):
+    """How the SMART launch reads the chart beyond the record rules: how many notes (how recent:
+    record_rules.yaml, `notes`)."""
+
+    max_notes: int = Field(ge=0, le=100)
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class CdsCards(Frozen):
+    """The wording of the CDS Hooks cards, the reasons a clinician may give to override, and
+    how the SMART launch reads the chart."""
+
+    version: int
+    source: CardSource
+    max_questions: int = Field(ge=1, le=10)
+    links: CardLinks
+    notes: CardNotes
+    cards: CardKinds
+    override_reasons: tuple[OverrideReasonText, ...] = Field(min_length=1, max_length=10)
+    sources: tuple[str, ...] = Field(min_length=1)
+    chart: ChartReading
+
+
+#: The placeholders each card text may use (the service fills exactly these).
+CARD_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    "better_study": frozenset({"recommended", "ordered", "flags", "when", "sources"}),
+    "wrong_study": frozenset(
+        {"recommended", "ordered", "flags", "urgency", "referral", "when", "sources"}
+    ),
+    "not_appropriate": frozenset({"ordered", "sources"}),
+    "information_needed": frozenset({"count", "questions", "ordered", "sources"}),
+    "no_indication": frozenset({"ordered"}),
+    "source.label": frozenset({"policy"}),
+    "notes.ask_before_ordering": frozenset({"questions"}),
+    "notes.more_questions": frozenset({"count"}),
+    "notes.delete_order": frozenset({"ordered"}),
+    "notes.change_order": frozenset({"recommended"}),
+    "notes.rating": frozenset({"rating", "policy"}),
+    "notes.planned": frozenset({"steps"}),
+}
+
+
+# --------------------------------------------------------------------------------------------
 # Presentation (input)
 # --------------------------------------------------------------------------------------------
 
 FindingValue: TypeAlias = StrictBool | None
+
+#: spinewise covers adults (CONTRACT.md §3): the source text and the ACR criteria are for adults,
+#: and red flags in children are another question. Ages outside this range are refused, never
+#: decided.
+ADULT_AGE = (18, 120)
+_ADULT_AGE_SCHEMA = WithJsonSchema(
+    {"type": "number", "minimum": ADULT_AGE[0], "maximum": ADULT_AGE[1]}
+)
+AdultAge: TypeAlias = Annotated[
+    float, Field(strict=True), AfterValidator(lambda age: _adult_age(age)), _ADULT_AGE_SCHEMA
+]
+
+
+def _adult_age(age: float) -> float:
+    low, high = ADULT_AGE
+    if not low <= age <= high:
+        raise PydanticCustomError(
+            "adult_age",
+            "spinewise is for adults: give an age from {low} to {high} years, not {age}",
+            {"low": low, "high": high, "age": f"{age:g}"},
+        )
+    return age
 
 
 class Presentation(BaseModel):
@@ -397,7 +846,9 @@ class Presentation(BaseModel):
         },
     )
 
-    age: Annotated[float, Field(strict=True, ge=0, le=120)] | None = None
+    age: AdultAge | None = Field(
+        None, description=f"Years, {ADULT_AGE[0]} to {ADULT_AGE[1]} (adults only)."
+    )
     setting: Setting | None = None
     findings: dict[str, FindingValue] = Field(
         default_factory=dict,
@@ -431,11 +882,37 @@ class Presentation(BaseModel):
         return self.findings.get(finding_id)
 
 
+class Catalogue(Protocol):
+    """What a presentation's findings are checked against: a rulebook's findings."""
+
+    @property
+    def findings(self) -> Mapping[str, Finding]: ...
+
+    @property
+    def finding_ids(self) -> frozenset[str]: ...
+
+
+#: The catalogue a presentation is checked against when no other is given (the packaged
+#: rulebook, registered by rulebook.py: this module imports nothing above it).
+_default_catalogue: Callable[[], Catalogue] | None = None
+
+
+def register_default_catalogue(source: Callable[[], Catalogue]) -> None:
+    """Name the catalogue presentations are checked against by default (called once, by the
+    rulebook module)."""
+    global _default_catalogue
+    _default_catalogue = source
+
+
+def _catalogue() -> Catalogue:
+    if _default_catalogue is None:
+        raise RuntimeError("no finding catalogue: import spinewise.rulebook first")
+    return _default_catalogue()
+
+
 def _findings_schema(schema: dict[str, Any]) -> None:
     """In JSON Schema, list the catalogue's finding ids and forbid any other key."""
-    from spinewise.rulebook import default_rulebook
-
-    findings = default_rulebook().findings
+    findings = _catalogue().findings
     schema["properties"] = {
         fid: {"anyOf": [{"type": "boolean"}, {"type": "null"}], "description": f.question}
         for fid, f in findings.items()
@@ -446,12 +923,7 @@ def _findings_schema(schema: dict[str, Any]) -> None:
 def _known_finding_ids(info: ValidationInfo) -> frozenset[str]:
     context = info.context or {}
     ids = context.get("finding_ids")
-    if ids is None:
-        # Imported here: the packaged catalogue is the default, loaded once and cached.
-        from spinewise.rulebook import default_rulebook
-
-        ids = default_rulebook().finding_ids
-    return frozenset(ids)
+    return frozenset(ids) if ids is not None else _catalogue().finding_ids
 
 
 def _unknown_finding_error(key: Any, value: Any, known: frozenset[str]) -> InitErrorDetails:
@@ -468,10 +940,16 @@ def _unknown_finding_error(key: Any, value: Any, known: frozenset[str]) -> InitE
     )
 
 
+_CUSTOM_ERRORS = frozenset({"adult_age", "unknown_finding"})
+
+
 def _as_init_errors(exc: ValidationError) -> list[InitErrorDetails]:
     details: list[InitErrorDetails] = []
     for error in exc.errors():
-        detail = InitErrorDetails(type=error["type"], loc=error["loc"], input=error.get("input"))
+        kind: str | PydanticCustomError = error["type"]
+        if kind in _CUSTOM_ERRORS:  # ours: its message is already written out
+            kind = PydanticCustomError(error["type"], error["msg"].replace("{", "{{"))
+        detail = InitErrorDetails(type=kind, loc=error["loc"], input=error.get("input"))
         if "ctx" in error:
             detail["ctx"] = error["ctx"]
         details.append(detail)
@@ -507,21 +985,75 @@ class SuspectedCondition(Out):
     sources: list[str]
 
 
+class StudyOrder(Out):
+    """Another study indicated now, with its own timing."""
+
+    study: str
+    procedure: str
+    urgency: Urgency
+    when: str
+
+
 class ImagingOrder(Out):
     study: str
     procedure: str
-    when: str
+    when: str = Field(description="When, for this study: the urgency's timing and the rule's.")
     codes: dict[str, list[str]]
     acr_variant: str | None = None
     if_mri_contraindicated: str | None = None
     also: list[str] = Field(default_factory=list, description="Other studies also indicated.")
+    also_orders: list[StudyOrder] = Field(
+        default_factory=list, description="The studies of `also`, each with its timing."
+    )
+
+
+class ReferralOrder(Out):
+    """One team to refer to, at the most pressing urgency of the rules that name it."""
+
+    id: str
+    to: str
+    urgency: Urgency
+    sources: list[str]
 
 
 class PlannedStep(Out):
+    rule: str = Field(description="The weak-flag rule that plans it.")
     action: str
     when: str
     because: list[str]
     sources: list[str]
+    study: str | None = Field(None, description="The study it would order, if any.")
+
+
+class Notice(Out):
+    """A caveat said first, above the order: `ask_before_ordering` (a provisional decision) or
+    `age_alone` (the seed policy's decision rests on age alone)."""
+
+    id: Literal["ask_before_ordering", "age_alone"]
+    text: str
+    sources: list[str]
+
+
+class IfYes(Out):
+    """The order a yes to every question of `ask_before_ordering` would give."""
+
+    urgency: Urgency
+    study: str
+    procedure: str
+    when: str
+
+
+class ComparedView(Out):
+    """Another policy's view of the same presentation (shown beside an age-alone decision)."""
+
+    policy: PolicyRef
+    decision: Decision
+    urgency: Urgency | None
+    imaging: ImagingOrder | None
+    referrals: list[ReferralOrder]
+    next_steps: list[PlannedStep]
+    unanswered: list[str]
+    plan: list[str]
 
 
 class Evidence(Out):
@@ -551,10 +1083,28 @@ class Assessment(Out):
         description="Present findings that raise a weak suspicion only (next step planned)."
     )
     unanswered: list[str] = Field(description="Required questions still unknown (and `age`).")
+    provisional: bool = Field(
+        description="`image`, and an unanswered question could still raise the urgency or "
+        "change the study: ask `ask_before_ordering` first."
+    )
+    ask_before_ordering: list[str] = Field(
+        description="The unanswered questions that could raise the urgency or change the study, "
+        "most urgent first (empty unless provisional)."
+    )
+    if_yes: IfYes | None = Field(
+        description="The order if every question of `ask_before_ordering` were answered yes."
+    )
+    notices: list[Notice] = Field(description="Caveats to say first, before the order.")
+    compared: ComparedView | None = Field(
+        description="Another policy's view, shown beside this one (when the decision rests on "
+        "age alone)."
+    )
     imaging: ImagingOrder | None
-    referral: str | None
+    referral: str | None = Field(description="The referrals in one line (see `referrals`).")
+    referrals: list[ReferralOrder] = Field(description="One entry per team, with its urgency.")
     next_steps: list[PlannedStep]
     plan: list[str]
+    steps: list[str] = Field(description="The ids of the plan's steps (knowledge/steps.yaml).")
     evidence: list[Evidence]
     rules_fired: list[str]
     sources: list[SourceRef]

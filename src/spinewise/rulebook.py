@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import re
+import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -23,22 +24,46 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from spinewise.model import (
+    CARD_PLACEHOLDERS,
+    CODED_READERS,
+    URGENCY_ORDER,
     AgeFlag,
+    Answers,
+    CdsCards,
+    CodeSystems,
     Condition,
     EvidenceItem,
     Finding,
     Frozen,
-    Handouts,
+    Handout,
+    ImagingOrders,
     NlpRules,
     NlpSettings,
+    Notices,
+    PlanStep,
     Policy,
+    Quantity,
+    Reader,
+    Recent,
+    RecordRule,
+    RecordRules,
+    Referral,
     Source,
     Study,
+    Units,
     ValueSet,
+    register_default_catalogue,
     when_ids,
 )
 
-__all__ = ["Rulebook", "RulebookError", "UnknownPolicyError", "default_rulebook", "load_rulebook"]
+__all__ = [
+    "Rulebook",
+    "RulebookError",
+    "UnknownPolicyError",
+    "acuity",
+    "default_rulebook",
+    "load_rulebook",
+]
 
 
 class RulebookError(ValueError):
@@ -88,6 +113,16 @@ class EvidenceFile(Frozen):
     evidence: tuple[EvidenceItem, ...]
 
 
+class ReferralsFile(Frozen):
+    version: int
+    referrals: tuple[Referral, ...]
+
+
+class StepsFile(Frozen):
+    version: int
+    steps: tuple[PlanStep, ...]
+
+
 M = TypeVar("M", bound=BaseModel)
 
 TOP_LEVEL_FILES = frozenset(
@@ -97,9 +132,20 @@ TOP_LEVEL_FILES = frozenset(
         "conditions.yaml",
         "studies.yaml",
         "evidence.yaml",
+        "referrals.yaml",
+        "steps.yaml",
+        "notices.yaml",
         "handout.yaml",
+        "units.yaml",
+        "code_systems.yaml",
+        "record_rules.yaml",
+        # EHR integration (CDS Hooks)
+        "imaging_orders.yaml",
+        "cards.yaml",
     }
 )
+#: The handout in English is `handout.yaml`; each translation is `handout.<lang>.yaml`.
+HANDOUT_LANGUAGE = re.compile(r"handout\.([a-z]{2})\.yaml")
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,12 +164,43 @@ class Rulebook:
     evidence: tuple[EvidenceItem, ...]
     value_sets: Mapping[str, ValueSet]
     policies: Mapping[str, Policy]
-    handouts: Handouts
+    referrals: Mapping[str, Referral]
+    steps: Mapping[str, PlanStep]
+    notices: Notices
+    handouts: Mapping[str, Handout]  # language -> handout; English first
     nlp: NlpRules
+    units: Units
+    code_systems: CodeSystems
+    #: Record rules by finding id; readers by id; the Questionnaire answers' rule.
+    record_rules: Mapping[str, RecordRule]
+    readers: Mapping[str, Reader]
+    answers: Answers
+    notes: Recent
+    imaging_orders: ImagingOrders
+    cds_cards: CdsCards
     finding_ids: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "finding_ids", frozenset(self.findings))
+
+    def days(self, quantity: Quantity) -> float:
+        """A window or duration of the knowledge in days."""
+        return self.units.canonical(quantity.value, quantity.unit)
+
+    def threshold(self, finding_id: str) -> float:
+        """A record rule's threshold in its kind's canonical unit (days, degrees Celsius)."""
+        threshold = self.record_rules[finding_id].threshold
+        if threshold is None:
+            raise KeyError(f"{finding_id}: the record rule has no threshold")
+        return self.units.canonical(threshold.value, threshold.unit)
+
+    def window_days(self, finding_id: str, reader: str) -> float | None:
+        """The look-back (days) of a finding's first `present` source read by `reader`; None
+        for `ever`."""
+        for source in self.record_rules[finding_id].present:
+            if reader in source.read:
+                return None if source.window == "ever" else self.days(source.window)
+        raise KeyError(f"{finding_id}: no present source reads {reader}")
 
     def policy(self, policy_id: str) -> Policy:
         """The policy with this id, or `UnknownPolicyError` naming the known ones."""
@@ -205,8 +282,8 @@ def _entry_label(data: Any, loc: tuple[int | str, ...]) -> str:
                 node = node[part]
             except (IndexError, KeyError, TypeError):
                 node = None
-            if isinstance(node, Mapping) and "id" in node:
-                out += f" ({node['id']})"
+            if isinstance(node, Mapping) and ("id" in node or "finding" in node):
+                out += f" ({node.get('id') or node.get('finding')})"
         else:
             out += f".{part}" if out else str(part)
             node = node.get(part) if isinstance(node, Mapping) else None
@@ -218,10 +295,18 @@ def _parse(model: type[M], name: str, data: Any) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = []
-        for error in exc.errors():
+        errors = exc.errors()
+        # A union member that is a literal ("ever") reports a mismatch beside the real problem
+        # of the other member: only the real one is said.
+        literal = [e for e in errors if any(str(p).startswith("literal[") for p in e["loc"])]
+        if len(literal) < len(errors):
+            errors = [e for e in errors if e not in literal]
+        for error in errors:
             # Unions report one error per member; the member's name is noise for the author.
             loc = tuple(
-                p for p in error["loc"] if p not in ("str", "AnyOf", "AllOf", "function-after")
+                p
+                for p in error["loc"]
+                if p not in ("str", "AnyOf", "AllOf", "function-after", "Quantity")
             )
             where = _entry_label(data, loc) or "(top level)"
             if error["type"] == "extra_forbidden":
@@ -282,7 +367,14 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
         "study",
     )
     evidence = _parse(EvidenceFile, "evidence.yaml", need("evidence.yaml")).evidence
-    handouts = _parse(Handouts, "handout.yaml", need("handout.yaml"))
+    referrals = _index(
+        _parse(ReferralsFile, "referrals.yaml", need("referrals.yaml")).referrals,
+        "referrals.yaml",
+        "referral",
+    )
+    steps = _index(_parse(StepsFile, "steps.yaml", need("steps.yaml")).steps, "steps.yaml", "step")
+    notices = _parse(Notices, "notices.yaml", need("notices.yaml"))
+    handouts = {"en": _parse(Handout, "handout.yaml", need("handout.yaml"))}
     nlp = NlpRules(
         settings=_parse(NlpSettings, "nlp/settings.yaml", need("nlp/settings.yaml")),
         target_rules=tuple(need("nlp/target_rules.json").get("target_rules", [])),
@@ -293,7 +385,7 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
     policies: dict[str, Policy] = {}
     for name, data in raw.items():
         stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        if name.startswith("codes/"):
+        if name.startswith("value_sets/"):
             value_set = _parse(ValueSet, name, data)
             if value_set.id != stem:
                 raise RulebookError(f"{name}: id {value_set.id!r} must match the file name")
@@ -305,8 +397,19 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
             policies[stem] = policy
         elif name.startswith("nlp/"):
             continue  # read above; medspaCy validates the rule shapes when it loads them
+        elif match := HANDOUT_LANGUAGE.fullmatch(name):
+            handouts[match.group(1)] = _parse(Handout, name, data)
         elif name not in TOP_LEVEL_FILES:
             raise RulebookError(f"{name}: unexpected file in the knowledge directory")
+    units = _parse(Units, "units.yaml", need("units.yaml"))
+    code_systems = _parse(CodeSystems, "code_systems.yaml", need("code_systems.yaml"))
+    record = _parse(RecordRules, "record_rules.yaml", need("record_rules.yaml"))
+    record_rules: dict[str, RecordRule] = {}
+    for rule in record.rules:
+        if rule.finding in record_rules:
+            raise RulebookError(f"record_rules.yaml: rules ({rule.finding}): a second rule")
+        record_rules[rule.finding] = rule
+    readers = _index(record.readers, "record_rules.yaml", "reader")
     if "seed" not in policies:
         raise RulebookError("policies/seed.yaml: the default policy 'seed' is missing")
     # The default policy first, then the others by name.
@@ -322,8 +425,19 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
         evidence=evidence,
         value_sets=value_sets,
         policies=policies,
+        referrals=referrals,
+        steps=steps,
+        notices=notices,
         handouts=handouts,
         nlp=nlp,
+        units=units,
+        code_systems=code_systems,
+        record_rules=record_rules,
+        readers=readers,
+        answers=record.answers,
+        notes=record.notes,
+        imaging_orders=_parse(ImagingOrders, "imaging_orders.yaml", need("imaging_orders.yaml")),
+        cds_cards=_parse(CdsCards, "cards.yaml", need("cards.yaml")),
     )
     _check_references(rulebook)
     return rulebook
@@ -333,6 +447,10 @@ def load_rulebook(root: Traversable | str | None = None) -> Rulebook:
 def default_rulebook() -> Rulebook:
     """The packaged rulebook, loaded and validated once per process."""
     return load_rulebook()
+
+
+# Presentations given without a rulebook are checked against the packaged one.
+register_default_catalogue(default_rulebook)
 
 
 # --- cross-reference checks -----------------------------------------------------------------
@@ -356,6 +474,17 @@ class _Checker:
     def sources(self, where: str, ids: Iterable[str]) -> None:
         self.refs(where, "source", ids, self.rb.sources)
 
+    def fields(self, where: str, text: str, allowed: set[str]) -> None:
+        """A template uses only the braced names it is filled with."""
+        try:
+            used = _fields(text)
+        except ValueError as exc:
+            self.errors.append(f"{where}: not a valid template: {exc}")
+            return
+        for name in sorted(used - allowed):
+            known = ", ".join(sorted(allowed)) or "none"
+            self.errors.append(f"{where}: unknown field {{{name}}} (known: {known})")
+
 
 def _check_references(rb: Rulebook) -> None:
     check = _Checker(rb)
@@ -367,7 +496,6 @@ def _check_references(rb: Rulebook) -> None:
         where = f"findings.yaml: findings ({f.id})"
         check.refs(where, "condition", f.screens, rb.conditions)
         check.sources(where, f.sources)
-        check.refs(where, "value set", f.codes.value_sets, rb.value_sets)
     for a in rb.age_flags.values():
         where = f"findings.yaml: age_flags ({a.id})"
         check.refs(where, "condition", a.screens, rb.conditions)
@@ -387,21 +515,127 @@ def _check_references(rb: Rulebook) -> None:
             {"context"} | flags | set(rb.conditions),
         )
         check.sources(where, e.sources)
+    named = {
+        **dict.fromkeys(rb.findings, "finding"),
+        **dict.fromkeys(rb.age_flags, "age flag"),
+        **dict.fromkeys(rb.conditions, "condition"),
+        **dict.fromkeys(rb.studies, "study"),
+    }
     for v in rb.value_sets.values():
-        check.sources(f"codes/{v.id}.yaml", v.sources)
-    for kind in ("conservative", "image"):
-        check.sources(f"handout.yaml: {kind}", getattr(rb.handouts, kind).sources)
-    check.refs(
-        "handout.yaml: image.conditions", "condition", rb.handouts.image.conditions, rb.conditions
-    )
-    missing = set(rb.conditions) - set(rb.handouts.image.conditions)
-    for cid in sorted(missing):
-        check.errors.append(f"handout.yaml: image.conditions: no plain explanation of {cid!r}")
+        check.sources(f"value_sets/{v.id}.yaml", v.sources)
+        if v.id in named:
+            # `rules show ID` and the reference must name one thing.
+            check.errors.append(f"value_sets/{v.id}.yaml: {v.id!r} is already a {named[v.id]} id")
+    _check_record_rules(check)
+    _check_plan_parts(check)
+    _check_handouts(check)
     _check_nlp(check)
     for p in rb.policies.values():
         _check_policy(check, p)
+    _check_imaging_orders(check)
+    _check_cards(check)
     if check.errors:
         raise RulebookError("; ".join(check.errors))
+
+
+def _check_plan_parts(check: _Checker) -> None:
+    """Referrals, plan steps and notices: sources, references, template fields."""
+    rb = check.rb
+    for r in rb.referrals.values():
+        check.sources(f"referrals.yaml: referrals ({r.id})", r.sources)
+    for step in rb.steps.values():
+        where = f"steps.yaml: steps ({step.id})"
+        check.sources(where, step.sources)
+        check.refs(f"{where}.covers", "step", step.covers, rb.steps)
+        check.refs(f"{where}.with_study", "study", step.with_study, rb.studies)
+    ask = rb.notices.ask_before_ordering
+    check.sources("notices.yaml: ask_before_ordering", ask.sources)
+    check.fields("notices.yaml: ask_before_ordering.raises_urgency", ask.raises_urgency,
+                 {"questions", "urgency", "procedure"})  # fmt: skip
+    check.fields("notices.yaml: ask_before_ordering.changes_study", ask.changes_study,
+                 {"questions", "procedure"})  # fmt: skip
+    for urgency in ("emergency", "urgent", "routine"):
+        if urgency not in rb.notices.urgency_words:
+            check.errors.append(f"notices.yaml: urgency_words: no word for {urgency!r}")
+
+
+def _check_handouts(check: _Checker) -> None:
+    """Every handout names every condition, study, referral and weak-flag step in plain words,
+    and every translation has every string of the English one, in the same places."""
+    rb = check.rb
+    english = rb.handouts["en"]
+    watch_rules = {r.id for p in rb.policies.values() for r in p.rules if r.decision == "watch"}
+    for lang, h in rb.handouts.items():
+        name = "handout.yaml" if lang == "en" else f"handout.{lang}.yaml"
+        if h.lang != lang:
+            check.errors.append(f"{name}: lang {h.lang!r} must be {lang!r}")
+        check.sources(name, h.sources)
+        image = h.image
+        for key, mapping, known in (
+            ("image.conditions", image.conditions, rb.conditions),
+            ("image.scans", image.scans, rb.studies),
+            ("image.scan_short", image.scan_short, rb.studies),
+            ("image.referrals", image.referrals, rb.referrals),
+            ("watch.next_steps", h.watch.next_steps, watch_rules),
+        ):
+            check.refs(f"{name}: {key}", "id", mapping, known)
+            for ref in sorted(set(known) - set(mapping)):
+                check.errors.append(f"{name}: {key}: no plain words for {ref!r}")
+        check.refs(f"{name}: image.steps", "step", image.steps, rb.steps)
+        for urgency in ("emergency", "urgent", "routine"):
+            for key, texts in (("titles", image.titles), ("intro", image.intro),
+                               ("when", image.when)):  # fmt: skip
+                if urgency not in texts:
+                    check.errors.append(f"{name}: image.{key}: no text for {urgency!r}")
+                else:
+                    check.fields(f"{name}: image.{key}.{urgency}", texts[urgency],
+                                 {"scan", "scan_short"})  # fmt: skip
+        for urgency, text in image.here.items():
+            check.fields(f"{name}: image.here.{urgency}", text, set())
+            if urgency not in image.here_titles:
+                check.errors.append(f"{name}: image.here_titles: no title for {urgency!r}")
+        for urgency, text in image.here_titles.items():
+            check.fields(f"{name}: image.here_titles.{urgency}", text, {"scan", "scan_short"})
+        for sign in (*h.warnings.emergency, *h.warnings.soon):
+            check.refs(f"{name}: warnings ({sign.text[:30]})", "finding", sign.findings,
+                       rb.findings)  # fmt: skip
+        if lang != "en":
+            check.errors += [f"{name}: {problem}" for problem in _same_shape(
+                english.model_dump(exclude={"lang", "sources"}),
+                h.model_dump(exclude={"lang", "sources"}), "")]  # fmt: skip
+
+
+def _same_shape(en: Any, other: Any, where: str) -> list[str]:
+    """Where a translation differs in shape from the English: a missing or extra key, a list of
+    another length, an empty string, or an id list (`findings`) that is not the same."""
+    here = where or "(top level)"
+    if isinstance(en, Mapping):
+        if not isinstance(other, Mapping):
+            return [f"{here}: not a mapping"]
+        problems = [f"{where}.{k}: missing".lstrip(".") for k in en if k not in other]
+        problems += [f"{where}.{k}: not in the English".lstrip(".") for k in other if k not in en]
+        for key in en:
+            if key in other:
+                problems += _same_shape(en[key], other[key], f"{where}.{key}".lstrip("."))
+        return problems
+    if isinstance(en, list | tuple):
+        if not isinstance(other, list | tuple) or len(other) != len(en):
+            return [f"{here}: {len(en)} entries in the English"]
+        if where.endswith("findings"):
+            return [] if list(en) == list(other) else [f"{here}: must be the English ids"]
+        return [p for i, (a, b) in enumerate(zip(en, other, strict=True))
+                for p in _same_shape(a, b, f"{where}[{i}]")]  # fmt: skip
+    if isinstance(en, str):
+        if not isinstance(other, str) or not other.strip():
+            return [f"{here}: no translation"]
+        wanted = _fields(en)
+        if _fields(other) != wanted:
+            return [f"{here}: must use the fields {sorted(wanted)} as the English does"]
+    return []
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def _check_nlp(check: _Checker) -> None:
@@ -493,6 +727,10 @@ def _check_policy(check: _Checker, p: Policy) -> None:
             check.refs(f"{where}.study", "study", [r.study], rb.studies)
         if r.urgency is not None and r.urgency not in p.when:
             check.errors.append(f"{where}: urgency {r.urgency!r} has no entry under `when`")
+        check.refs(f"{where}.refer", "referral", r.refer, rb.referrals)
+        check.refs(f"{where}.plan", "step", r.plan, rb.steps)
+        if r.next_step is not None and r.next_step.study is not None:
+            check.refs(f"{where}.next_step.study", "study", [r.next_step.study], rb.studies)
         check.sources(where, r.sources)
         if any(ref in rb.age_flags for ref in refs) and "age" not in p.required:
             check.errors.append(f"{where}: uses an age flag but `age` is not required")
@@ -507,3 +745,222 @@ def _check_policy(check: _Checker, p: Policy) -> None:
     for ref in p.required:
         if ref != "age" and ref not in used:
             check.errors.append(f"{name}: required {ref!r} is used by no rule")
+    _check_acuity_order(check, p)
+    if p.age_alone is not None:
+        check.sources(f"{name}: age_alone", p.age_alone.sources)
+        other = p.age_alone.compare_with
+        if other == p.id or other not in rb.policies:
+            check.errors.append(f"{name}: age_alone.compare_with: {other!r} is not another policy")
+
+
+def acuity(policy: Policy, ref: str) -> int:
+    """How pressing a yes to this required question can make the decision: the rank (0 =
+    emergency) of the most pressing image rule that uses it; age ranks first (it is asked
+    first), and a question that no image rule uses ranks last."""
+    if ref == "age":
+        return -1
+    ranks = [
+        URGENCY_ORDER.index(rule.urgency)
+        for rule in policy.rules
+        if rule.decision == "image" and rule.urgency and ref in when_ids(rule.when)
+    ]
+    return min(ranks, default=len(URGENCY_ORDER))
+
+
+def _check_acuity_order(check: _Checker, p: Policy) -> None:
+    """`required` is the order of the questions: most acute first (the interactive questions,
+    the page and the `ask_before_ordering` list follow it)."""
+    ranks = [acuity(p, ref) for ref in p.required]
+    for i in range(1, len(ranks)):
+        if ranks[i] < ranks[i - 1]:
+            check.errors.append(
+                f"policies/{p.id}.yaml: required: {p.required[i]!r} can be more urgent than "
+                f"{p.required[i - 1]!r} and must come before it (order by acuity)"
+            )
+
+
+def _check_record_rules(check: _Checker) -> None:
+    """Record rules name known findings, value sets, readers and sources; every window and
+    threshold has a unit of the right kind; only a measurement can make a finding absent."""
+    rb = check.rb
+    name = "record_rules.yaml"
+    systems = [s.name for s in rb.code_systems.systems]
+    if len(set(systems)) != len(systems):
+        check.errors.append("code_systems.yaml: a system name is listed twice")
+    wanted = {
+        *CODED_READERS,
+        "Observation.valueQuantity",
+        "Medication.daysCovered",
+        "QuestionnaireResponse.answer",
+    }
+    for missing in sorted(wanted - set(rb.readers)):
+        check.errors.append(f"{name}: readers: no reader {missing!r}")
+    for part in ("answers", "notes"):
+        check.sources(f"{name}: {part}", getattr(rb, part).sources)
+        _check_window(check, f"{name}: {part}.window", getattr(rb, part).window)
+    for fid, rule in rb.record_rules.items():
+        where = f"{name}: rules ({fid})"
+        check.refs(where, "finding", [fid], rb.findings)
+        check.sources(where, rule.sources)
+        if not (rule.present or rule.suggests):
+            check.errors.append(f"{where}: no `present` or `suggests` source")
+        if rule.threshold is not None and rb.units.kind_of(rule.threshold.unit) is None:
+            check.errors.append(
+                f"{where}.threshold: unknown unit {rule.threshold.unit!r} (units.yaml)"
+            )
+        for part in ("present", "absent", "suggests"):
+            for i, source in enumerate(getattr(rule, part)):
+                at = f"{where}.{part}[{i}]"
+                check.refs(at, "value set", [source.value_set], rb.value_sets)
+                _check_window(check, f"{at}.window", source.window)
+                if "QuestionnaireResponse.answer" in source.read:
+                    check.errors.append(f"{at}.read: answers are read for every finding (answers)")
+                measured = [r for r in source.read if r not in CODED_READERS]
+                if measured and len(source.read) > 1:
+                    check.errors.append(f"{at}.read: a measurement is read on its own")
+                if measured and (source.compare is None or rule.threshold is None):
+                    check.errors.append(
+                        f"{at}: {measured[0]} needs `compare` and the rule's `threshold`"
+                    )
+                if not measured and source.compare is not None:
+                    check.errors.append(f"{at}.compare: a coded record has no value to compare")
+                if measured and rule.threshold is not None:
+                    kind = rb.units.kind_of(rule.threshold.unit)
+                    compares = "time" if measured[0] == "Medication.daysCovered" else "temperature"
+                    if kind not in (compares, None):
+                        check.errors.append(
+                            f"{at}: {measured[0]} compares a {compares}, the threshold is a {kind}"
+                        )
+                if part == "absent" and not measured:
+                    check.errors.append(
+                        f"{at}: the absence of a code never makes a finding absent; only a "
+                        "measured value can"
+                    )
+
+
+def _check_window(check: _Checker, where: str, window: Any) -> None:
+    if window == "ever":
+        return
+    unit = check.rb.units.kind_of(window.unit)
+    if unit != "time":
+        check.errors.append(f"{where}: {window.unit!r} is not a unit of time (units.yaml)")
+    elif check.rb.days(window) != int(check.rb.days(window)):
+        check.errors.append(f"{where}: windows are counted in whole days")
+
+
+# --- EHR integration: imaging orders and CDS Hooks cards ----------------------------------------
+
+
+def _check_imaging_orders(check: _Checker) -> None:
+    """Every lumbar imaging CPT code names one study; every image rule of every policy has the
+    scenario whose ACR ratings judge an order against it, and its own study is usually
+    appropriate there."""
+    rb = check.rb
+    orders = rb.imaging_orders
+    name = "imaging_orders.yaml"
+    studies = _collect_ids(check, name, "study", orders.studies)
+    scenarios = _collect_ids(check, name, "scenario", orders.scenarios)
+    for s in orders.studies:
+        check.sources(f"{name}: studies ({s.id})", s.sources)
+    check.refs(f"{name}: value_set", "value set", [orders.value_set], rb.value_sets)
+    listed = (
+        set(rb.value_sets[orders.value_set].codes.cpt)
+        if orders.value_set in rb.value_sets
+        else set()
+    )
+    seen: dict[str, str] = {}
+    for s in orders.studies:
+        for code in s.cpt:
+            if code in seen:
+                check.errors.append(
+                    f"{name}: studies ({s.id}): CPT {code} is also study {seen[code]!r}"
+                )
+            seen[code] = s.id
+            if listed and code not in listed:
+                check.errors.append(
+                    f"{name}: studies ({s.id}): CPT {code} is not in "
+                    f"value_sets/{orders.value_set}.yaml"
+                )
+    for code in sorted(listed - set(seen)):
+        check.errors.append(
+            f"{name}: CPT {code} of value_sets/{orders.value_set}.yaml names no study"
+        )
+    for study in rb.studies.values():
+        where = f"{name}: studies.yaml study {study.id!r}"
+        if study.id not in studies:
+            check.errors.append(f"{where} is not an ordered study")
+        for code in study.codes.cpt:
+            if seen.get(code, study.id) != study.id:
+                check.errors.append(f"{where}: CPT {code} orders {seen[code]!r}")
+    for sc in orders.scenarios:
+        where = f"{name}: scenarios ({sc.id})"
+        check.sources(where, sc.sources)
+        check.refs(f"{where}.usually", "ordered study", sc.usually, studies)
+        check.refs(f"{where}.may_be", "ordered study", sc.may_be, studies)
+        for ref in sorted(set(sc.usually) & set(sc.may_be)):
+            check.errors.append(f"{where}: {ref!r} is both usually and maybe appropriate")
+    rules = {r.id: r for p in rb.policies.values() for r in p.rules}
+    check.refs(f"{name}: rule_scenarios", "rule", orders.rule_scenarios, rules)
+    check.refs(f"{name}: rule_scenarios", "scenario", orders.rule_scenarios.values(), scenarios)
+    for rule in rules.values():
+        if rule.decision != "image":
+            continue
+        scenario = orders.scenario_for(rule)
+        where = f"{name}: rule {rule.id!r}"
+        if scenario is None:
+            if rule.acr_variant is not None and rule.id not in orders.rule_scenarios:
+                check.errors.append(f"{where}: no scenario has acr_variant {rule.acr_variant!r}")
+            elif rule.id not in orders.rule_scenarios:
+                check.errors.append(f"{where}: no scenario (add it under rule_scenarios)")
+        elif rule.study not in scenario.usually:
+            check.errors.append(
+                f"{where}: its study {rule.study!r} is not usually appropriate in scenario "
+                f"{scenario.id!r}"
+            )
+
+
+def _collect_ids(check: _Checker, name: str, what: str, items: Iterable[Any]) -> set[str]:
+    ids: set[str] = set()
+    for item in items:
+        if item.id in ids:
+            check.errors.append(f"{name}: duplicate {what} id {item.id!r}")
+        ids.add(item.id)
+    return ids
+
+
+def _placeholders(text: str) -> set[str]:
+    """The `{names}` a text uses; a stray brace is reported as the name `{`."""
+    import string
+
+    try:
+        return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+    except ValueError:
+        return {"{"}
+
+
+def _check_cards(check: _Checker) -> None:
+    """Card texts use only the placeholders their kind is filled with; override reasons exist."""
+    cards = check.rb.cds_cards
+    name = "cards.yaml"
+    check.sources(name, cards.sources)
+    check.sources(f"{name}: chart", cards.chart.sources)
+    codes = [r.code for r in cards.override_reasons]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        check.errors.append(f"{name}: override_reasons: duplicate code {code!r}")
+    texts: list[tuple[str, str, str]] = [("source.label", "source.label", cards.source.label)]
+    for note in type(cards.notes).model_fields:
+        texts.append((f"notes.{note}", f"notes.{note}", getattr(cards.notes, note)))
+    for kind in type(cards.cards).model_fields:
+        card = getattr(cards.cards, kind)
+        for part in ("summary", "detail", "suggestion"):
+            if getattr(card, part) is not None:
+                texts.append((kind, f"cards.{kind}.{part}", getattr(card, part)))
+        check.refs(f"{name}: cards.{kind}.override_reasons", "override reason",
+                   card.override_reasons, codes)  # fmt: skip
+    for kind, where, text in texts:
+        allowed = CARD_PLACEHOLDERS.get(kind, frozenset())
+        for unknown in sorted(_placeholders(text) - allowed):
+            known = ", ".join(sorted(allowed)) or "none"
+            check.errors.append(
+                f"{name}: {where}: unknown placeholder {{{unknown}}} (known: {known})"
+            )

@@ -183,3 +183,41 @@ def test_against_a_real_uvicorn_on_loopback(live_server: LiveServer) -> None:
         ids = [e.entry_id for e in log.entries()]
         assert log.verify().ok
     assert response.json()["assessment_id"] in ids
+
+
+def test_a_child_is_refused_naming_age(client: TestClient) -> None:
+    response = client.post("/api/v1/assess", json={"age": 12, "findings": {"fever": True}})
+    assert response.status_code == 422
+    (problem,) = response.json()["detail"]
+    assert problem["field"] == "age"
+    assert problem["message"] == "spinewise is for adults: give an age from 18 to 120 years, not 12"
+
+
+def test_provisional_decision_over_http(client: TestClient) -> None:
+    body = client.post("/api/v1/assess?policy=acr", json={"age": 70}).json()
+    assert (body["decision"], body["urgency"], body["provisional"]) == ("image", "routine", True)
+    assert body["ask_before_ordering"][0] == "saddle_anesthesia"
+    assert body["if_yes"]["urgency"] == "emergency"
+    assert body["notices"][0]["id"] == "ask_before_ordering"
+    assert body["referrals"] == [
+        {
+            "id": "primary_care",
+            "to": "Primary care, to review the radiograph and assess bone health",
+            "urgency": "routine",
+            "sources": ["ACR2021", "ACP2011"],
+        }
+    ]
+    decided = client.post(
+        "/api/v1/assess",
+        json={
+            "age": 40,
+            "findings": {
+                "fever": True,
+                "history_of_cancer": True,
+                "saddle_anesthesia": True,
+                "gradually_worsening_pain": True,
+            },
+        },
+    ).json()
+    assert decided["urgency"] == "emergency" and decided["provisional"] is False
+    assert decided["ask_before_ordering"] == [] and decided["if_yes"] is None

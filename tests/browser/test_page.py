@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Browser, Page, expect
 
 from spinewise import default_rulebook
@@ -31,7 +33,7 @@ def test_from_empty_form_to_image_decision(page: Page) -> None:
     expect(page.locator("#result")).to_contain_text("MRI lumbar spine without and with IV contrast")
     # JavaScript updated the page in place and highlighted what is still open.
     assert page.url.rstrip("/").endswith(page.url.split("/")[2])
-    expect(page.locator("#q-saddle_anesthesia")).to_have_class("question unanswered")
+    expect(page.locator("#q-saddle_anesthesia")).to_have_class(re.compile(r"\bunanswered\b"))
     expect(page.locator("#q-saddle_anesthesia .still-open")).to_be_visible()
     expect(banner).to_be_focused()
     shot(page, "01-image-history-of-cancer")
@@ -46,11 +48,11 @@ def test_all_answered_no_gives_conservative_and_the_handout(page: Page) -> None:
     expect(page.locator("#banner")).to_contain_text("No imaging now")
     expect(page.locator("fieldset.unanswered")).to_have_count(0)
     shot(page, "02-conservative")
-    page.locator("#handout-link").click()
+    page.locator("#handout-en").click()
     expect(page.locator("h1")).to_have_text("Your back pain: what to do now")
-    expect(page.locator(".warning")).to_contain_text("Numbness between your legs")
+    expect(page.locator(".warning-emergency")).to_contain_text("Numbness between your legs")
     shot(page, "03-handout-conservative")
-    pdf = page.request.get(page.url + ".pdf")
+    pdf = page.request.get(page.url.replace("?lang=en", ".pdf?lang=en"))
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
 
@@ -63,9 +65,9 @@ def test_one_unknown_keeps_it_open(page: Page) -> None:
             answer(page, finding, "No")
     page.get_by_role("button", name="Assess").click()
     expect(page.locator("#banner")).to_contain_text("Questions still open")
-    expect(page.locator("#q-fever")).to_have_class("question unanswered")
+    expect(page.locator("#q-fever")).to_have_class(re.compile(r"\bunanswered\b"))
     expect(page.locator(".unanswered-list")).to_contain_text("Fever")
-    expect(page.locator("#handout-link")).to_have_count(0)
+    expect(page.locator("#handout-en")).to_have_count(0)
 
 
 def test_keyboard_only(page: Page) -> None:
@@ -89,7 +91,7 @@ def test_works_with_javascript_off(browser: Browser, live_server: LiveServer) ->
     answer(page, "bladder_dysfunction", "Yes")
     page.get_by_role("button", name="Assess").click()
     expect(page.locator("#banner")).to_contain_text("Image now and refer")
-    expect(page.locator("#q-fever")).to_have_class("question unanswered")
+    expect(page.locator("#q-fever")).to_have_class(re.compile(r"\bunanswered\b"))
     shot(page, "04-no-javascript")
     context.close()
 
@@ -151,8 +153,16 @@ def test_prints_cleanly(page: Page) -> None:
     expect(page.locator("#banner")).to_contain_text("Image now and refer")
     page.emulate_media(media="print")
     expect(page.locator(".actions")).to_be_hidden()
-    expect(page.locator("#q-fever .help")).to_be_hidden()
+    expect(page.locator("#q-fever .help-text")).to_be_hidden()
     expect(page.locator("#q-fever input[value=yes]")).to_be_visible()
+    # The decision first, with the lines for the patient, the date and the clinician.
+    banner_box = page.locator("#banner").bounding_box()
+    form_box = page.locator("#assess-form h1").bounding_box()
+    assert banner_box is not None and form_box is not None
+    assert banner_box["y"] < form_box["y"]
+    expect(page.locator("#print-lines")).to_be_visible()
+    expect(page.locator("#print-lines")).to_contain_text("Patient:")
+    expect(page.locator("#print-lines")).to_contain_text("Clinician:")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.pdf(path=str(ARTIFACTS / "07-printed.pdf"))
     shot(page, "07-print")

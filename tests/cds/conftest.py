@@ -19,7 +19,17 @@ from spinewise.api import create_app
 from spinewise.settings import Settings
 
 ISSUER = "https://ehr.example.org"
-URL = "http://testserver/cds-services/spinewise-lbp-imaging"
+#: The service's public URL in these tests (TestClient's own origin).
+PUBLIC = "http://testserver"
+URL = f"{PUBLIC}/cds-services/spinewise-lbp-imaging"
+DATA = Path(__file__).parent / "data"
+
+
+def order_sign(**changes: Any) -> dict[str, Any]:
+    """Our own order-sign request: a CT lumbar spine (CPT 72131) for low back pain, no prefetch."""
+    body: dict[str, Any] = json.loads((DATA / "order-sign.json").read_text())
+    body.update(changes)
+    return body
 
 
 class Keys:
@@ -27,6 +37,7 @@ class Keys:
         self.ec = ec.generate_private_key(ec.SECP384R1())
         self.rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.other = ec.generate_private_key(ec.SECP384R1())
+        self.p256 = ec.generate_private_key(ec.SECP256R1())
         jwks = {
             "keys": [
                 json.loads(ECAlgorithm.to_jwk(self.ec.public_key()))
@@ -47,7 +58,7 @@ class Keys:
         kid: str | None = "ec-1",
         typ: str | None = "JWT",
         key: Any = None,
-        exp_in: float = 300,
+        exp_in: float = 240,
         iat_in: float = 0,
         jti: str | None = None,
         extra_headers: dict[str, Any] | None = None,
@@ -80,6 +91,7 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
 def cds_settings(tmp_path: Path, keys: Keys) -> Settings:
     return Settings(
         log_path=tmp_path / "decisions.sqlite3",
+        public_url=PUBLIC,
         cds_trusted_issuers={ISSUER: str(keys.jwks_path)},
     )
 

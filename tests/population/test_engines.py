@@ -80,6 +80,28 @@ def _awkward(export: Path) -> None:
          "subject": {"reference": "Patient/u3"}, "authored": "2025-06-10",
          "item": [{"linkId": "fever", "answer": [{"valueBoolean": False}]}]},
     )  # fmt: skip
+    # Damaged lines (quarantined before either engine reads them), lines JSON parsers differ
+    # on, and a file with Windows line ends and a byte order mark.
+    with (export / "Condition.002.ndjson").open("wb") as handle:
+        good = {"resourceType": "Condition", "subject": {"reference": "Patient/u3"},
+                "code": {"coding": [{"system": ICD, "code": "M54.50"}]}, "onsetDateTime": "2024-01-02"}  # fmt: skip
+        handle.write(
+            json.dumps({**good, "id": "bad-\u00ff"}).encode().replace(b"\\u00ff", b"\xff") + b"\n"
+        )
+        handle.write(json.dumps({**good, "id": "ctl"}).encode().replace(b"ctl", b"c\x01l") + b"\n")
+        handle.write(json.dumps({**good, "id": "cr"}).encode().replace(b"cr", b"c\rr") + b"\n")
+        handle.write(json.dumps({**good, "id": "tab"}).encode().replace(b"tab", b"t\tb") + b"\n")
+        handle.write(b"{'resourceType': 'Condition', 'id': 'single-quotes'}\n")
+        handle.write(json.dumps({**good, "id": "tail"}).encode() + b" trailing\n")
+        handle.write(json.dumps({**good, "id": "ok-1"}).encode() + b"\n")
+    with (export / "Observation.002.ndjson").open("wb") as handle:
+        handle.write(b"\xef\xbb\xbf")
+        for k in range(3):
+            handle.write(json.dumps({"resourceType": "Observation", "id": f"w{k}", "status": "final",
+                                     "subject": {"reference": "Patient/u1"},
+                                     "code": {"coding": [{"system": "http://loinc.org", "code": "8310-5"}]},
+                                     "effectiveDateTime": "2025-04-02",
+                                     "valueQuantity": {"value": 36.8 + k, "unit": "Cel"}}).encode() + b"\r\n")  # fmt: skip
     _lines(
         export / "MedicationRequest.001.ndjson",
         # 4 weeks with 3 repeats = 112 days of prednisone, starting 200 days before: the red
@@ -154,9 +176,19 @@ def test_awkward_lines(export: Path, tmp_path: Path) -> None:
     assert reasons[("Patient.001.ndjson", 6)] == "not a FHIR resource"
     assert reasons[("Condition.001.ndjson", 5)] == "no subject Patient reference"
     assert reasons[("Condition.001.ndjson", 6)] == "a Observation in a Condition file"
-    assert reasons[("Observation.001.ndjson", 2)] == "temperature without a numeric value"
+    assert (
+        reasons[("Observation.001.ndjson", 2)] == "a measurement without a number or a known unit"
+    )
+    assert reasons[("Condition.002.ndjson", 1)] == "not valid UTF-8"
+    assert reasons[("Condition.002.ndjson", 2)] == "a control character"
+    assert reasons[("Condition.002.ndjson", 3)] == "a carriage return inside the line"
+    assert reasons[("Condition.002.ndjson", 4)].startswith("not valid JSON: Invalid control")
+    assert reasons[("Condition.002.ndjson", 5)].startswith("not valid JSON: Expecting property")
+    assert reasons[("Condition.002.ndjson", 6)] == "not valid JSON: Extra data"
+    assert ("Condition.002.ndjson", 7) not in reasons
+    assert not any(q["file"] == "Observation.002.ndjson" for q in quarantine)
     s = result.summary
-    assert s["quarantined_lines"] == len(quarantine) == 5
+    assert s["quarantined_lines"] == len(quarantine) == 11
     assert s["input_lines"] == s["used_lines"] + s["ignored_lines"] + s["quarantined_lines"]
 
 

@@ -39,6 +39,8 @@ def test_spec_case(policy: str, case: dict[str, Any]) -> None:
         assert result["weak_flags"] == expect["weak_flags"]
     if "next_steps" in expect:
         assert [s["action"] for s in result["next_steps"]] == expect["next_steps"]
+    if "steps" in expect:
+        assert result["steps"] == expect["steps"]
 
 
 @pytest.mark.parametrize("policy", ["seed", "acr"])

@@ -1,7 +1,6 @@
 """FHIR in and out: the red-flag Questionnaire, and assessment of a Bundle."""
 
 # No `from __future__ import annotations`: FastAPI must see the policy enum built below.
-import json
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Annotated, Any
@@ -14,6 +13,7 @@ from spinewise.api.deps import AssessorDep
 from spinewise.api.errors import field_errors
 from spinewise.fhir.intake import FhirInputError, Problem, intake, resources_of
 from spinewise.fhir.publish import guidance_response, questionnaire
+from spinewise.outbound import parse_json
 from spinewise.rulebook import Rulebook
 
 __all__ = ["FHIR_JSON", "build_router", "operation_outcome"]
@@ -98,8 +98,9 @@ def build_router(rulebook: Rulebook, default_policy: str, max_body_bytes: int) -
         chosen = policy.value if policy is not None else default_policy
         day = as_of or datetime.now(UTC).date()
         try:
-            data: Any = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError) as exc:
+            # A nesting limit (about 200 levels) instead of a RecursionError deep in json.
+            data: Any = parse_json(await request.body())
+        except ValueError as exc:
             return operation_outcome([Problem("(body)", "(body)", f"not valid JSON: {exc}")])
         try:
             found = intake(resources_of(data), day, rulebook=rulebook)

@@ -4,11 +4,38 @@ still gets the router's 405 or 404. (Body size is FastAPI's own `max_body_size`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["ContentTypes"]
+__all__ = ["MAX_AUTHORIZATION_BYTES", "ContentTypes", "HeaderLimits", "capped_protocol"]
+
+#: CDS Hooks tokens are a few hundred bytes; nothing legitimate sends an 8 KB Authorization.
+MAX_AUTHORIZATION_BYTES = 8 * 1024
+
+
+class HeaderLimits:
+    """431 for requests whose headers (all together) or whose Authorization header are too
+    large, before anything reads them. (`spinewise serve` also stops reading oversized headers
+    off the socket: see `CappedHttpToolsProtocol`.)"""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            total = 0
+            for key, value in scope["headers"]:
+                total += len(key) + len(value)
+                if key.lower() == b"authorization" and len(value) > MAX_AUTHORIZATION_BYTES:
+                    await _reply(send, 431, "the Authorization header is too large")
+                    return
+            if total > self.max_bytes:
+                await _reply(send, 431, "request headers too large")
+                return
+        await self.app(scope, receive, send)
 
 
 class ContentTypes:
@@ -52,3 +79,39 @@ async def _reply(send: Send, status: int, message: str) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def capped_protocol(max_head_bytes: int) -> type[asyncio.Protocol]:
+    """uvicorn's httptools protocol, stopping a request whose head (request line and headers)
+    grows past `max_head_bytes`: 431 and the connection closed while the head is still
+    arriving, so a 64 MB header is never read into memory. (`HeaderLimits` answers 431 for
+    anything smaller than this and over the app's own limit.)"""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class CappedHttpToolsProtocol(HttpToolsProtocol):
+        _head_bytes = 0
+        _in_head = True
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._head_bytes, self._in_head = 0, True
+
+        def on_headers_complete(self) -> None:
+            self._in_head = False
+            super().on_headers_complete()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if not self._in_head or self.transport.is_closing():
+                return
+            self._head_bytes += len(data)
+            if self._head_bytes > max_head_bytes:
+                body = b"request headers too large"
+                self.transport.write(
+                    b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                    b"content-type: text/plain\r\nconnection: close\r\n"
+                    b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+                )
+                self.transport.close()
+
+    return CappedHttpToolsProtocol

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from importlib.resources import files
 from typing import Any
 from urllib.parse import urlencode
@@ -18,8 +19,8 @@ from pydantic import ValidationError
 from spinewise.api.deps import AssessorDep
 from spinewise.api.errors import field_errors
 from spinewise.api.notes import MAX_NOTE_BODY, MAX_NOTE_CHARS, read_note
-from spinewise.console import describe_mention
-from spinewise.handout import handout_for, handout_pdf
+from spinewise.console import banner, compared_summary, describe_mention
+from spinewise.handout import PAPER, handout_for, handout_pdf, languages
 from spinewise.model import Assessment, Policy, Presentation, when_ids
 from spinewise.rulebook import Rulebook
 
@@ -65,25 +66,46 @@ def question_groups(rb: Rulebook, policy: Policy) -> list[Group]:
     return [Group(gid, titles[gid], tuple(qs)) for gid, qs in groups.items() if qs]
 
 
-def read_answers(form: Mapping[str, Any], rb: Rulebook) -> tuple[dict[str, Any], list[str]]:
-    """Form fields → a presentation dict, and plain-word problems naming the field."""
-    problems: list[str] = []
+def read_answers(
+    form: Mapping[str, Any], rb: Rulebook, groups: list[Group], none_of: list[str]
+) -> tuple[dict[str, Any], dict[str, str], list[tuple[str, str]]]:
+    """Form fields → a presentation dict, the answers as the form shows them, and problems as
+    (field id, plain words naming the field).
+
+    `none_of` lists the groups marked "asked: none of these": each of their findings not
+    answered yes is recorded as asked and absent, and the form shows it as "no".
+    """
+    problems: list[tuple[str, str]] = []
     data: dict[str, Any] = {"findings": {}}
+    shown: dict[str, str] = {k: str(v) for k, v in form.items()}
     age = str(form.get("age", "")).strip()
     if age:
         try:
             data["age"] = float(age)
         except ValueError:
-            problems.append(f"Age: '{age}' is not a number of years")
+            problems.append(("age", f"Age: '{age}' is not a number of years"))
     if form.get("setting"):
         data["setting"] = str(form["setting"])
+    for group in groups:
+        if group.id in none_of:
+            for q in group.questions:
+                if shown.get(q.id) != "yes":
+                    shown[q.id] = "no"
     for fid in rb.findings:
-        answer = str(form.get(fid, "unknown"))
+        answer = shown.get(fid, "unknown")
         if answer not in ANSWERS:
-            problems.append(f"{fid}: answer yes, no or unknown, not '{answer}'")
+            problems.append((fid, f"{rb.label(fid)}: answer yes, no or unknown, not '{answer}'"))
         elif ANSWERS[answer] is not None:
             data["findings"][fid] = ANSWERS[answer]
-    return data, problems
+    return data, shown, problems
+
+
+def field_label(field: str, rb: Rulebook) -> str:
+    """`age` → `Age`, `findings.fever` → the question, `setting` → `Setting`."""
+    last = field.rsplit(".", 1)[-1]
+    if last in rb.findings:
+        return rb.label(last)
+    return last.replace("_", " ").capitalize()
 
 
 def note_evidence(found: Any) -> dict[str, list[dict[str, Any]]]:
@@ -120,7 +142,13 @@ def highlight(text: str, mentions: list[Any]) -> Markup:
         css = {True: "present", False: "absent", None: "neutral"}[counts]
         title = f"{finding}: {cue}" if cue and cue != text[start:end] else finding
         out.append(str(escape(text[cursor:start])))
-        out.append(f'<mark class="{css}" title="{escape(title)}">{escape(text[start:end])}</mark>')
+        # Not by colour alone: each kind has its own line (see app.css) and words for screen
+        # readers.
+        words = {True: "present", False: "absent", None: "says nothing now"}[counts]
+        out.append(
+            f'<mark class="{css}" title="{escape(title)}">{escape(text[start:end])}</mark>'
+            f'<span class="visually-hidden"> ({words})</span>'
+        )
         cursor = end
     out.append(str(escape(text[cursor:])))
     return Markup("".join(out))
@@ -139,6 +167,7 @@ def prefilled_link(policy: str, presentation: Presentation) -> str:
 
 def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
     router = APIRouter(include_in_schema=False)
+    langs = languages(rulebook)
 
     def policy_of(value: Any) -> str:
         return str(value) if value in rulebook.policies else default_policy
@@ -150,23 +179,41 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
         answers: dict[str, Any],
         result: Assessment | None = None,
         other: Assessment | None = None,
-        problems: list[str] | None = None,
+        problems: list[tuple[str, str]] | None = None,
         fragment: bool = False,
         status: int = 200,
         note: dict[str, Any] | None = None,
     ) -> HTMLResponse:
+        groups = question_groups(rulebook, rulebook.policies[policy])
+        title = None
+        if result is not None:
+            title = banner(result)[0].capitalize()
+        elif problems:
+            title = "Not assessed: " + problems[0][1]
         context = {
             "note": note,
             "rb": rulebook,
             "policy": rulebook.policies[policy],
             "policies": rulebook.policies,
-            "groups": question_groups(rulebook, rulebook.policies[policy]),
+            "groups": groups,
+            "none_of": {
+                g.id for g in groups if all(answers.get(q.id) == "no" for q in g.questions)
+            },
             "answers": answers,
             "settings": SETTINGS,
             "result": result,
             "other": other,
+            "compared": compared_summary(result.compared, rulebook)
+            if result and result.compared
+            else None,
             "problems": problems or [],
+            "invalid": {field for field, _ in problems or []},
             "unanswered": set(result.unanswered) if result else set(),
+            "ask_first": set(result.ask_before_ordering) if result else set(),
+            "title": title,
+            "today": date.today().isoformat(),
+            "languages": langs,
+            "papers": PAPER,
         }
         name = "_result.html" if fragment else "index.html"
         return templates.TemplateResponse(request, name, context, status_code=status)
@@ -183,17 +230,21 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
     @router.post("/", response_class=HTMLResponse)
     async def submit(request: Request, service: AssessorDep) -> HTMLResponse:
         form = await request.form()
-        answers = {k: str(v) for k, v in form.items()}
-        policy = policy_of(answers.get("policy"))
+        fields = {k: str(v) for k, v in form.items()}
+        policy = policy_of(fields.get("policy"))
         fragment = request.headers.get("x-fragment") == "result"
-        data, problems = read_answers(answers, rulebook)
+        groups = question_groups(rulebook, rulebook.policies[policy])
+        none_of = [str(v) for v in form.getlist("none")]
+        data, answers, problems = read_answers(fields, rulebook, groups, none_of)
         if not problems:
             try:
                 presentation = service.presentation(data)
             except ValidationError as exc:
                 problems = [
-                    f"{p['field']}: {p['message']}" for p in field_errors(exc.errors(), drop=())
-                ]
+                    (p["field"].rsplit(".", 1)[-1], f"{field_label(p['field'], rulebook)}: "
+                     f"{p['message']}")
+                    for p in field_errors(exc.errors(), drop=())
+                ]  # fmt: skip
         if problems:
             return render(
                 request, policy=policy, answers=answers, problems=problems,
@@ -217,8 +268,9 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
         if found is None:
             problem = "the note extractor is not installed" if text.strip() else "the note is empty"
             return render(
-                request, policy=policy, answers={}, problems=[f"Note: {problem}"], status=422
-            )
+                request, policy=policy, answers={}, problems=[("note", f"Note: {problem}")],
+                status=422,
+            )  # fmt: skip
         answers: dict[str, Any] = {
             fid: "yes" if value else "no"
             for fid, value in found.findings.items()
@@ -233,39 +285,69 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
         }
         return render(request, policy=policy, answers=answers, note=note)
 
+    def handout_view(
+        request: Request, service: Any, assessment_id: str
+    ) -> tuple[Any, Response | None, str]:
+        """The handout for a logged assessment in the language asked for, or the page that
+        says why not (an unknown language names `lang`, and the ones there are)."""
+        lang = request.query_params.get("lang", "en")
+        if lang not in langs:
+            known = ", ".join(langs)
+            return None, _message(request, 422, f"lang: '{lang}' is not a handout language "
+                                  f"(choose one of {known})."), lang  # fmt: skip
+        try:
+            logged = service.logged(assessment_id)
+        except ValidationError as exc:  # logged before a rule of input changed (adults only)
+            problems = "; ".join(
+                f"{p['field']}: {p['message']}" for p in field_errors(exc.errors(), drop=())
+            )
+            return None, _message(request, 422, f"No handout: {problems}."), lang
+        if logged is None:
+            return None, _message(request, 404, "No such assessment."), lang
+        present = [fid for fid, value in logged.presentation.findings.items() if value]
+        view = handout_for(
+            logged.assessment, rulebook, lang, present=present, setting=logged.presentation.setting
+        )
+        if view is None:
+            # Answer the open questions first: back to the page, with what is known filled in.
+            return (
+                None,
+                _message(
+                    request,
+                    409,
+                    "No handout yet: some red-flag questions are still open. Answer them, then "
+                    "print the handout from the page.",
+                    link=prefilled_link(logged.assessment.policy.id, logged.presentation),
+                ),
+                lang,
+            )
+        return view, None, lang
+
     # The PDF route first: `{assessment_id}` alone would also match `id.pdf`.
     @router.get("/handout/{assessment_id}.pdf")
     def handout_as_pdf(request: Request, assessment_id: str, service: AssessorDep) -> Response:
-        logged = service.logged(assessment_id)
-        view = handout_for(logged.assessment, rulebook) if logged else None
-        if view is None:
-            return _message(
-                request, 404 if logged is None else 409, "No handout for this assessment."
-            )
-        filename = f"spinewise-handout-{assessment_id[:8]}.pdf"
+        paper = request.query_params.get("paper", "letter")
+        if paper not in PAPER:
+            return _message(request, 422, f"paper: '{paper}' is not a paper size (letter or a4).")
+        view, problem, lang = handout_view(request, service, assessment_id)
+        if problem is not None:
+            return problem
+        filename = f"spinewise-handout-{assessment_id[:8]}-{lang}.pdf"
         return Response(
-            handout_pdf(view),
+            handout_pdf(view, paper),
             media_type="application/pdf",
             headers={"Content-Disposition": f'inline; filename="{filename}"'},
         )
 
     @router.get("/handout/{assessment_id}", response_class=HTMLResponse)
     def handout(request: Request, assessment_id: str, service: AssessorDep) -> Response:
-        logged = service.logged(assessment_id)
-        if logged is None:
-            return _message(request, 404, "No such assessment.")
-        view = handout_for(logged.assessment, rulebook)
-        if view is None:
-            # Answer the open questions first: back to the page, with what is known filled in.
-            return _message(
-                request,
-                409,
-                "No handout yet: some red-flag questions are still open. Answer them, then "
-                "print the handout from the page.",
-                link=prefilled_link(logged.assessment.policy.id, logged.presentation),
-            )
+        view, problem, _ = handout_view(request, service, assessment_id)
+        if problem is not None:
+            return problem
         return templates.TemplateResponse(
-            request, "handout.html", {"view": view, "result": logged.assessment}
+            request,
+            "handout.html",
+            {"view": view, "assessment_id": assessment_id, "languages": langs, "papers": PAPER},
         )
 
     def _message(request: Request, status: int, text: str, link: str = "/") -> HTMLResponse:

@@ -5,9 +5,12 @@ from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 
 from spinewise.api.deps import AssessorDep
+from spinewise.api.errors import field_errors
+from spinewise.handout import handout_for
 from spinewise.model import Assessment, Presentation
 from spinewise.rulebook import Rulebook
 
@@ -66,6 +69,48 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
         result = await service.assess(presentation, chosen, channel="api", reference=reference)
         # Serialised once here; FastAPI would validate the model a second time.
         return Response(result.model_dump_json(), media_type="application/json")
+
+    # The handout's languages are the rulebook's (handout.yaml and its translations).
+    language_ids = Enum("Language", {lang: lang for lang in rulebook.handouts}, type=str)  # type: ignore[misc]
+
+    @router.get(
+        "/api/v1/handout/{assessment_id}",
+        summary="The patient handout of a logged assessment, in words (JSON)",
+        tags=["handout"],
+        responses={
+            404: {"description": "No such assessment"},
+            409: {"description": "The assessment is not decided: no handout yet"},
+            422: {"description": "A language the handouts are not written in"},
+        },
+    )
+    def handout_endpoint(
+        assessment_id: str,
+        service: AssessorDep,
+        lang: Annotated[
+            language_ids,
+            Query(description="The handout's language: " + ", ".join(rulebook.handouts) + "."),
+        ] = "en",  # type: ignore[assignment]
+    ) -> JSONResponse:
+        try:
+            logged = service.logged(assessment_id)
+        except ValidationError as exc:  # logged before a rule of input changed (adults only)
+            return JSONResponse({"detail": field_errors(exc.errors(), drop=())}, status_code=422)
+        if logged is None:
+            return JSONResponse({"detail": "no such assessment"}, status_code=404)
+        present = [fid for fid, value in logged.presentation.findings.items() if value]
+        view = handout_for(
+            logged.assessment,
+            service.rulebook,
+            lang.value if isinstance(lang, Enum) else str(lang),
+            present=present,
+            setting=logged.presentation.setting,
+        )
+        if view is None:
+            return JSONResponse(
+                {"detail": "no handout yet: some red-flag questions are still open"},
+                status_code=409,
+            )
+        return JSONResponse(view.as_dict())
 
     @router.get(
         "/api/v1/rules", summary="The rulebook: findings, conditions, policies", tags=["rules"]

@@ -4,11 +4,13 @@ specification requires; requests accept extensions they do not know."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "AcceptedSuggestion",
     "Action",
     "Card",
     "CdsRequest",
@@ -20,6 +22,7 @@ __all__ = [
     "FhirAuthorization",
     "Link",
     "OverrideReason",
+    "ReasonCoding",
     "ServiceDefinition",
     "Source",
     "Suggestion",
@@ -139,17 +142,56 @@ class CdsRequest(In):
     prefetch: dict[str, Any] | None = None
 
 
+#: An identifier as feedback carries them (card and suggestion uuids, reason codes): short and
+#: plain, so that nothing else (a name, a note) can ride into the decision log in its place.
+Token = Annotated[str, Field(pattern=r"^[A-Za-z0-9._:\-]{1,128}$")]
+
+
+class ReasonCoding(In):
+    code: Token
+    system: (
+        Annotated[str, Field(max_length=255, pattern=r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")] | None
+    ) = None
+    display: str | None = None
+
+
 class OverrideReason(In):
-    reason: dict[str, Any] | None = None
-    userComment: str | None = None
+    reason: ReasonCoding | None = None
+    userComment: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class AcceptedSuggestion(In):
+    id: Token
 
 
 class FeedbackItem(In):
-    card: str
+    card: Token
     outcome: Literal["accepted", "overridden"]
-    acceptedSuggestions: list[dict[str, Any]] | None = None
+    acceptedSuggestions: Annotated[list[AcceptedSuggestion], Field(max_length=20)] | None = None
     overrideReason: OverrideReason | None = None
-    outcomeTimestamp: str
+    outcomeTimestamp: Annotated[datetime, Field(strict=False)]
+
+    def stored(self, *, comments: bool) -> dict[str, Any]:
+        """What the decision log keeps: the specification's fields and nothing else (the
+        clinician's free-text comment only when `comments`)."""
+        out: dict[str, Any] = {
+            "card": self.card,
+            "outcome": self.outcome,
+            "outcomeTimestamp": self.outcomeTimestamp.isoformat(),
+        }
+        if self.acceptedSuggestions:
+            out["acceptedSuggestions"] = [{"id": s.id} for s in self.acceptedSuggestions]
+        reason = self.overrideReason
+        if reason is not None and (reason.reason is not None or (comments and reason.userComment)):
+            kept: dict[str, Any] = {}
+            if reason.reason is not None:
+                kept["reason"] = reason.reason.model_dump(
+                    include={"code", "system"}, exclude_none=True
+                )
+            if comments and reason.userComment:
+                kept["userComment"] = reason.userComment
+            out["overrideReason"] = kept
+        return out
 
 
 class FeedbackRequest(In):

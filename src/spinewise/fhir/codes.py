@@ -1,47 +1,28 @@
-"""Matching FHIR codings against the rulebook's code lists (no terminology server)."""
+"""Matching FHIR codings against the rulebook's value sets (no terminology server).
+
+Code systems are those of `knowledge/code_systems.yaml`; a trailing `*` in a value set matches a
+code family (a prefix). ICD codes are compared without their dot and in upper case.
+"""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from spinewise.model import Codes
-from spinewise.rulebook import Rulebook
+from spinewise.rulebook import Rulebook, default_rulebook
 
-__all__ = ["SYSTEMS", "CodeMatcher", "codings", "matcher_for", "normal_code", "system_name"]
+__all__ = ["CodeMatcher", "codings", "matcher_for", "normal_code"]
 
-#: FHIR code system URIs → the short names used in the knowledge files.
-SYSTEMS: Mapping[str, str] = {
-    "http://hl7.org/fhir/sid/icd-10-cm": "icd10cm",
-    "http://hl7.org/fhir/sid/icd-10": "icd10cm",
-    "urn:oid:2.16.840.1.113883.6.90": "icd10cm",
-    "http://snomed.info/sct": "snomed",
-    "http://www.nlm.nih.gov/research/umls/rxnorm": "rxnorm",
-    "http://loinc.org": "loinc",
-    "http://www.ama-assn.org/go/cpt": "cpt",
-    "urn:oid:2.16.840.1.113883.6.12": "cpt",
-}
-
-
-def system_name(uri: str | None) -> str | None:
-    return SYSTEMS.get(uri or "")
+#: Systems whose codes are written with or without a dot (M54.5 / M545).
+DOTLESS = frozenset({"icd10cm", "icd10pcs"})
 
 
 def normal_code(system: str, code: str) -> str:
-    # ICD-10-CM is written with or without its dot (M54.5 / M545) and in either case.
+    """A code as the value sets compare it: trimmed, upper case, ICD without its dot."""
     code = code.strip().upper()
-    return code.replace(".", "") if system == "icd10cm" else code
-
-
-def codings(concept: Mapping[str, Any] | None) -> Iterator[tuple[str, str, str]]:
-    """(system short name, code, display) for each coding of a CodeableConcept we know."""
-    for coding in (concept or {}).get("coding", []) or []:
-        system = system_name(coding.get("system"))
-        code = coding.get("code")
-        if system and isinstance(code, str) and code:
-            yield system, code, coding.get("display") or (concept or {}).get("text") or ""
+    return code.replace(".", "") if system in DOTLESS else code
 
 
 @dataclass
@@ -52,15 +33,13 @@ class _Table:
     prefix: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     lengths: set[int] = field(default_factory=set)
 
-    def add(self, codes: Codes, target: str, rulebook: Rulebook) -> None:
-        for system, values in _expand(codes, rulebook):
-            for value in values:
-                if value.endswith("*"):
-                    stem = normal_code(system, value[:-1])
-                    self.prefix.setdefault((system, stem), set()).add(target)
-                    self.lengths.add(len(stem))
-                else:
-                    self.exact.setdefault((system, normal_code(system, value)), set()).add(target)
+    def add(self, system: str, value: str, target: str) -> None:
+        if value.endswith("*"):
+            stem = normal_code(system, value[:-1])
+            self.prefix.setdefault((system, stem), set()).add(target)
+            self.lengths.add(len(stem))
+        else:
+            self.exact.setdefault((system, normal_code(system, value)), set()).add(target)
 
     def match(self, system: str, code: str) -> set[str]:
         code = normal_code(system, code)
@@ -71,49 +50,58 @@ class _Table:
         return hits
 
 
-def _expand(codes: Codes, rulebook: Rulebook) -> Iterable[tuple[str, tuple[str, ...]]]:
-    for system in ("icd10cm", "snomed", "rxnorm", "loinc", "cpt"):
-        yield system, getattr(codes, system)
-    for vs in codes.value_sets:
-        yield from _expand(rulebook.value_sets[vs].codes, rulebook)
-
-
 class CodeMatcher:
-    """Which findings a code records, which it only suggests, and which code lists hold it."""
+    """Which value sets a code is in, and the codings of a concept in known systems."""
 
     def __init__(self, rulebook: Rulebook) -> None:
         self.rulebook = rulebook
-        self._findings = _Table()
-        self._suggests = _Table()
+        self.systems: Mapping[str, str] = {
+            uri: system.name for system in rulebook.code_systems.systems for uri in system.uris
+        }
         self._value_sets = _Table()
-        for finding in rulebook.findings.values():
-            # Value-set codes of a finding (temperature, steroids, procedures) need their own
-            # reading (a value, a duration, a date), so only its direct codes map here.
-            direct = finding.codes.model_copy(update={"value_sets": ()})
-            self._findings.add(direct, finding.id, rulebook)
-            self._suggests.add(finding.suggested_by, finding.id, rulebook)
         for vs in rulebook.value_sets.values():
-            self._value_sets.add(vs.codes, vs.id, rulebook)
+            for system, codes in vs.codes.by_system():
+                for code in codes:
+                    self._value_sets.add(system, code, vs.id)
 
-    def findings(self, system: str, code: str) -> set[str]:
-        return self._findings.match(system, code)
-
-    def suggested(self, system: str, code: str) -> set[str]:
-        return self._suggests.match(system, code)
+    def codings(self, concept: Any) -> Iterator[tuple[str, str, str]]:
+        """(system short name, code, display) for each coding of a CodeableConcept in a known
+        system. A concept or coding of the wrong shape is a TypeError (the caller names the
+        field), never silently nothing."""
+        if concept is None:
+            return
+        if not isinstance(concept, Mapping):
+            raise TypeError("a CodeableConcept must be an object")
+        codings_ = concept.get("coding") or []
+        if not isinstance(codings_, list):
+            raise TypeError("CodeableConcept.coding must be a list")
+        for coding in codings_:
+            if not isinstance(coding, Mapping):
+                raise TypeError("a Coding must be an object")
+            system = self.systems.get(str(coding.get("system") or ""))
+            code = coding.get("code")
+            if system and isinstance(code, str) and code.strip():
+                display = coding.get("display") or concept.get("text") or ""
+                yield system, code, str(display)
 
     def value_sets_of(self, system: str, code: str) -> set[str]:
         return self._value_sets.match(system, code)
 
-    def in_value_set(self, value_set: str, concept: Mapping[str, Any] | None) -> str | None:
-        """The first coding of the concept in the code list (or named in it), as text."""
-        for system, code, _ in codings(concept):
+    def in_value_set(self, value_set: str, concept: Any) -> str | None:
+        """The first coding of the concept in the value set (or a product named in it), as
+        text; None when it is not in it."""
+        for system, code, _ in self.codings(concept):
             if value_set in self._value_sets.match(system, code):
                 return f"{system} {code}"
         vs = self.rulebook.value_sets[value_set]
-        if vs.names:
+        if vs.names and isinstance(concept, Mapping):
             words = " ".join(
-                [(concept or {}).get("text") or ""]
-                + [c.get("display") or "" for c in (concept or {}).get("coding", []) or []]
+                [str(concept.get("text") or "")]
+                + [
+                    str(c.get("display") or "")
+                    for c in concept.get("coding") or []
+                    if isinstance(c, Mapping)
+                ]
             ).lower()
             if any(n in words for n in vs.names) and not any(x in words for x in vs.exclude_words):
                 return f"name '{words.strip()[:60]}'"
@@ -124,3 +112,8 @@ class CodeMatcher:
 def matcher_for(rulebook: Rulebook) -> CodeMatcher:
     """The matcher of a rulebook, built once (rulebooks compare by identity)."""
     return CodeMatcher(rulebook)
+
+
+def codings(concept: Any) -> Iterator[tuple[str, str, str]]:
+    """The codings of a concept in the packaged rulebook's code systems."""
+    return matcher_for(default_rulebook()).codings(concept)

@@ -1,53 +1,54 @@
 """FHIR R4 in, a presentation out: age and findings, with the evidence behind each.
 
+The record rules of `knowledge/record_rules.yaml` are interpreted here, the point of care's
+engine (the audit's SQL is generated from the same rules: population/definition.py). Each
+resource is read once into facts (one per reader that reads its type): its day range, statuses,
+the value sets its codes are in, and its value or the days it covers. The rules then decide.
+
 Unknown is not absent (CLINICAL.md §3): no code, no observation, no answer leaves a finding
-unknown. A finding is absent only when a QuestionnaireResponse answers "no" or a measured value
-is normal (a recent normal temperature). Every resource that a conclusion is drawn from is
-validated with `fhir.resources` (R4B models); so is any resource whose fields we read but
-cannot (a date that is not a date, a coding that is not a list): a `FhirInputError` names the
-resource and the field. Resources that say nothing the rules use are not validated: validating
-a 200-resource record costs ~30 ms, most of a CDS Hooks call.
+unknown. A finding is absent only when an answer says "no" or a measured value is normal, and
+present wins over absent whatever its source. Every resource that a conclusion is drawn from is
+validated with `fhir.resources` (R4B models); so is any resource whose fields we read but cannot
+(a date that is not a date): a `FhirInputError` names the resource and the field. Resources that
+say nothing the rules use are not validated: validating a 200-resource record costs ~30 ms, most
+of a CDS Hooks call.
 """
 
 from __future__ import annotations
 
+import calendar
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
-from spinewise.fhir.codes import CodeMatcher, codings, matcher_for
-from spinewise.model import Presentation
+from spinewise.fhir.codes import CodeMatcher, matcher_for
+from spinewise.model import Presentation, Reader, RecordRule, RecordSource
 from spinewise.rulebook import Rulebook, default_rulebook
 
-__all__ = ["FhirInputError", "Intake", "Problem", "RecordEvidence", "intake", "resources_of"]
+__all__ = [
+    "QUESTIONNAIRE_ID",
+    "FhirInputError",
+    "Intake",
+    "Problem",
+    "RecordEvidence",
+    "day_range",
+    "intake",
+    "resources_of",
+]
 
 # Only resource types, ids and counts are logged here: never codes, values or dates.
 logger = logging.getLogger("spinewise.fhir")
 
-QUESTIONNAIRE_ID = "spinewise-red-flags"
-FEVER_C = 38.0
-#: A normal temperature this recent makes fever absent (when none was high in the window).
-NORMAL_TEMPERATURE_HOURS = 48
-READ_TYPES = frozenset(
-    {
-        "Patient",
-        "Condition",
-        "Observation",
-        "MedicationRequest",
-        "MedicationStatement",
-        "MedicationDispense",
-        "Procedure",
-        "QuestionnaireResponse",
-        "ServiceRequest",
-    }
-)
-ACTIVE = {"active", "recurrence", "relapse"}
-NOT_TRUE = {"refuted", "entered-in-error"}
+#: The id of spinewise's red-flag Questionnaire (knowledge/record_rules.yaml, `answers`).
+QUESTIONNAIRE_ID = default_rulebook().answers.questionnaire
+MEDICATION_TYPES = frozenset({"MedicationRequest", "MedicationDispense", "MedicationStatement"})
+
+Days = tuple[date, date]
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class Intake:
     evidence: list[RecordEvidence] = field(default_factory=list)
     suggestions: list[RecordEvidence] = field(default_factory=list)
     indications: list[str] = field(default_factory=list)
+    rulebook: Rulebook | None = field(default=None, repr=False, compare=False)
 
     def set(self, item: RecordEvidence) -> None:
         # A present finding wins over an absent one from another source: a red flag in the
@@ -100,10 +102,12 @@ class Intake:
         self.findings[item.finding] = self.findings.get(item.finding, False) or item.value
 
     def presentation(self, setting: str | None = None) -> Presentation:
+        """The presentation, validated against the rulebook the record was read with."""
         data: dict[str, Any] = {"age": self.age, "findings": dict(self.findings)}
         if setting:
             data["setting"] = setting
-        return Presentation.model_validate(data)
+        context = {"finding_ids": self.rulebook.finding_ids} if self.rulebook else None
+        return Presentation.model_validate(data, context=context)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -156,39 +160,51 @@ def _validate(resource: Mapping[str, Any]) -> None:
         ) from None
 
 
-def parse_date(value: Any) -> datetime | None:
-    """FHIR date or dateTime (YYYY, YYYY-MM, YYYY-MM-DD, full timestamp) → naive UTC start."""
-    if not isinstance(value, str) or len(value) < 4:
+def day_range(value: Any) -> Days | None:
+    """The days a FHIR date or dateTime covers, as written (the date part of a timestamp, in the
+    record's own time zone): "2019" is every day of 2019, "2019-05" every day of May 2019. None
+    when it is not a date."""
+    if not isinstance(value, str) or len(value) < 4 or not value[:4].isdigit():
         return None
     try:
+        year = int(value[:4])
         if len(value) == 4:
-            return datetime(int(value), 1, 1)
-        if len(value) == 7:
-            return datetime(int(value[:4]), int(value[5:7]), 1)
-        if len(value) == 10:
-            return datetime.fromisoformat(value)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return date(year, 1, 1), date(year, 12, 31)
+        if len(value) == 7 and value[4] == "-":
+            month = int(value[5:7])
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        day = date.fromisoformat(value[:10])
     except ValueError:
         return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(tz=None).replace(tzinfo=None)
-    return parsed
+    return day, day
+
+
+def _at(resource: Mapping[str, Any], path: str) -> Any:
+    value: Any = resource
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
+def _status(value: Any) -> str | None:
+    """A status as text: a code, or a CodeableConcept's first code."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        for coding in value.get("coding") or []:
+            if isinstance(coding, Mapping) and isinstance(coding.get("code"), str):
+                return str(coding["code"])
+    return None
 
 
 def _age(birth: str, as_of: date) -> tuple[float, str]:
     """Age in full years; a partial birth date gives the oldest age it allows (the safe side:
     age-derived red flags are not missed), and says so."""
-    year = int(birth[:4])
-    month = int(birth[5:7]) if len(birth) >= 7 else 1
-    day = int(birth[8:10]) if len(birth) >= 10 else 1
-    oldest = as_of.year - year - ((as_of.month, as_of.day) < (month, day))
-    if len(birth) >= 10:
+    first, last = day_range(birth) or (as_of, as_of)
+    oldest = as_of.year - first.year - ((as_of.month, as_of.day) < (first.month, first.day))
+    if first == last:
         return float(oldest), f"from birthDate {birth}"
-    youngest = (
-        as_of.year - year - 1
-        if len(birth) == 4
-        else oldest - ((as_of.month, as_of.day) < (month, 28))
-    )
+    youngest = as_of.year - last.year - ((as_of.month, as_of.day) < (last.month, last.day))
     if youngest != oldest:
         return float(
             oldest
@@ -196,16 +212,35 @@ def _age(birth: str, as_of: date) -> tuple[float, str]:
     return float(oldest), f"from partial birthDate {birth}"
 
 
+@dataclass
+class _Fact:
+    """One resource as one reader reads it."""
+
+    reader: str
+    resource: Mapping[str, Any]
+    days: Days | None
+    current: bool
+    value_sets: dict[str, str]  # value set id -> the coding (or name) that put it there
+    value: float | None = None  # a measurement in its kind's canonical unit
+    shown: str = ""
+    covered: Days | None = None  # medication: first and last day covered
+    open_ended: bool = False  # medication: runs to the reading day
+
+
 class _Reader:
     def __init__(self, rulebook: Rulebook, as_of: date, matcher: CodeMatcher) -> None:
         self.rb = rulebook
         self.as_of = as_of
-        self.now = datetime.combine(as_of, datetime.max.time())
         self.matcher = matcher
-        self.out = Intake(as_of=as_of)
-        self.temperatures: list[tuple[datetime, float, str, Mapping[str, Any]]] = []
-        self.steroid_days: list[tuple[datetime, datetime, str, Mapping[str, Any]]] = []
+        self.out = Intake(as_of=as_of, rulebook=rulebook)
+        self.facts: dict[str, list[_Fact]] = {reader: [] for reader in rulebook.readers}
         self._validated: set[int] = set()
+        self.by_type: dict[str, list[Reader]] = {}
+        for reader in rulebook.readers.values():
+            types = MEDICATION_TYPES if reader.resource == "Medication" else {reader.resource}
+            for kind in types:
+                self.by_type.setdefault(kind, []).append(reader)
+        self.named = [vs.id for vs in rulebook.value_sets.values() if vs.names]
 
     def check(self, r: Mapping[str, Any]) -> None:
         """Validate a resource that a conclusion is drawn from (once)."""
@@ -213,287 +248,284 @@ class _Reader:
             _validate(r)
             self._validated.add(id(r))
 
-    def when(self, r: Mapping[str, Any], *paths: str) -> datetime | None:
-        """The first date at these paths (`a.b` for nested); a date that is there but cannot
-        be read is an error naming the field, never a silent "no date"."""
+    def days_of(self, r: Mapping[str, Any], paths: Iterable[str]) -> tuple[Days | None, str]:
+        """The day range of the first date present at these paths; a date that is there but
+        cannot be read is an error naming the field, never a silent "no date"."""
         for path in paths:
-            value: Any = r
-            for part in path.split("."):
-                value = value.get(part) if isinstance(value, Mapping) else None
+            value = _at(r, path)
             if value is None:
                 continue
-            parsed = parse_date(value)
-            if parsed is None:
+            days = day_range(value)
+            if days is None:
                 self.check(r)
                 raise FhirInputError([Problem(_name(r), path, f"cannot read date {value!r}")])
-            return parsed
-        return None
+            return days, path
+        return None, ""
 
-    def days_ago(self, when: datetime | None) -> float | None:
-        return None if when is None else (self.now - when).total_seconds() / 86400
+    # --- reading each resource into facts ------------------------------------------------------
 
-    # --- per resource type -------------------------------------------------------------------
+    def read(self, r: Mapping[str, Any]) -> None:
+        kind = str(r.get("resourceType"))
+        if kind == "Patient":
+            self.patient(r)
+        for reader in self.by_type.get(kind, ()):
+            if any(_status(r.get(element)) in out for element, out in reader.never.items()):
+                continue
+            self.facts[reader.id].extend(self.fact(reader, r))
+
+    def fact(self, reader: Reader, r: Mapping[str, Any]) -> Iterator[_Fact]:
+        days, _ = self.days_of(r, reader.dates)
+        if days is None and reader.undated == "reading_day":
+            days = (self.as_of, self.as_of)
+        current = all(
+            _status(r.get(element)) in (None, *allowed)
+            for element, allowed in reader.current.items()
+        )
+        if reader.id == "QuestionnaireResponse.answer":
+            yield _Fact(reader.id, r, days, current, {})
+            return
+        if reader.id == "Medication.daysCovered":
+            yield from self.medication(reader, r, days, current)
+            return
+        element = reader.id.split(".", 1)[1]
+        concepts = r.get(element) if element != "valueQuantity" else r.get("code")
+        value_sets = self.coded(concepts if isinstance(concepts, list) else [concepts])
+        if not value_sets:
+            return
+        fact = _Fact(reader.id, r, days, current, value_sets)
+        if reader.id == "Observation.valueQuantity":
+            self.measured(fact)
+        if reader.id == "ServiceRequest.reasonCode" and "low_back_pain" in value_sets:
+            self.out.indications.append(value_sets["low_back_pain"])
+        yield fact
+
+    def coded(self, concepts: Iterable[Any]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for concept in concepts:
+            for system, code, display in self.matcher.codings(concept):
+                label = f"{system} {code}" + (f" {display}" if display else "")
+                for vs in self.matcher.value_sets_of(system, code):
+                    found.setdefault(vs, label)
+        return found
+
+    def measured(self, fact: _Fact) -> None:
+        """A temperature's value in degrees Celsius (units.yaml); an unknown unit is an error
+        naming the field (the value cannot be read, and is not guessed)."""
+        r = fact.resource
+        quantity = r.get("valueQuantity")
+        if not isinstance(quantity, Mapping) or quantity.get("value") is None:
+            return
+        raw = quantity["value"]
+        unit = str(quantity.get("code") or quantity.get("unit") or "")
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            self.check(r)
+            raise FhirInputError(
+                [Problem(_name(r), "valueQuantity.value", "not a number")]
+            ) from None
+        known = self.rb.units.temperature_unit(unit)
+        if known is None:
+            raise FhirInputError(
+                [Problem(_name(r), "valueQuantity.code", f"unknown temperature unit {unit!r}")]
+            )
+        # The same arithmetic as the SQL engines: (v - minus) * numerator / denominator.
+        times = known.times
+        fact.value = (value - float(known.minus)) * times.numerator / times.denominator
+        fact.shown = f"{value:g} {unit}"
+
+    def medication(
+        self, reader: Reader, r: Mapping[str, Any], days: Days | None, current: bool
+    ) -> Iterator[_Fact]:
+        concept = r.get("medicationCodeableConcept")
+        value_sets = self.coded([concept])
+        for vs in self.named:
+            if vs not in value_sets and (label := self.matcher.in_value_set(vs, concept)):
+                value_sets[vs] = label
+        if not value_sets:
+            return
+        # Only a full day starts a course (a partial date says too little about it).
+        start = days[0] if days is not None and days[0] == days[1] else None
+        if start is None:
+            return
+        covered, open_ended = self.covered_days(r, start)
+        yield _Fact(reader.id, r, days, current, value_sets, covered=covered, open_ended=open_ended)
+
+    def covered_days(self, r: Mapping[str, Any], start: date) -> tuple[Days, bool]:
+        """First and last day a medication record covers (one day when it does not say)."""
+        kind = r["resourceType"]
+        count: float | None = None
+        if kind == "MedicationDispense":
+            count = self.duration(r.get("daysSupply"), default_unit="d")
+        elif kind == "MedicationRequest":
+            dispense = r.get("dispenseRequest") or {}
+            length = self.duration(dispense.get("expectedSupplyDuration"))
+            repeats = dispense.get("numberOfRepeatsAllowed")
+            if length is not None:
+                count = length * (1 + (int(repeats) if isinstance(repeats, int | str) else 0))
+            else:
+                end, _ = self.days_of(r, ["dispenseRequest.validityPeriod.end"])
+                count = (end[1] - start).days + 1 if end else None
+        else:  # MedicationStatement
+            end, _ = self.days_of(r, ["effectivePeriod.end"])
+            if end is not None:
+                count = (end[1] - start).days + 1
+            elif r.get("status") == "active":
+                return (start, start), True
+        whole = int(count) if count is not None and count >= 1 else 1
+        return (start, _shift(start, whole - 1)), False
+
+    def duration(self, quantity: Any, default_unit: str | None = None) -> float | None:
+        """A Duration in days (units.yaml); None when its unit is not a unit of time."""
+        if not isinstance(quantity, Mapping) or not isinstance(quantity.get("value"), int | float):
+            return None
+        spelling = quantity.get("code") or quantity.get("unit") or default_unit
+        unit = self.rb.units.time_unit(str(spelling)) if spelling else None
+        if unit is None:
+            return None
+        return float(quantity["value"]) * unit.days.numerator / unit.days.denominator
 
     def patient(self, r: Mapping[str, Any]) -> None:
         birth = r.get("birthDate")
         if birth is None:
             return
         self.check(r)
-        if not isinstance(birth, str) or parse_date(birth) is None:
+        if not isinstance(birth, str) or day_range(birth) is None:
             raise FhirInputError([Problem(_name(r), "birthDate", "not a date")])
         self.out.age, self.out.age_detail = _age(birth, self.as_of)
 
-    def coded(
-        self,
-        r: Mapping[str, Any],
-        concepts: Iterable[Any],
-        when: datetime | None,
-        status: str | None,
-        *,
-        order: bool = False,
-    ) -> None:
-        """Findings recorded by codes (Conditions, order reasons), with their status rules."""
-        hits: list[tuple[str, str]] = []
-        prompts: list[tuple[str, str]] = []
-        for concept in concepts:
-            if not isinstance(concept, Mapping):
-                continue
-            for system, code, display in codings(concept):
-                label = f"{system} {code}" + (f" {display}" if display else "")
-                hits += [(fid, label) for fid in self.matcher.findings(system, code)]
-                prompts += [(fid, label) for fid in self.matcher.suggested(system, code)]
-                if order and "low_back_pain" in self.matcher.value_sets_of(system, code):
-                    self.out.indications.append(label)
-        if not hits and not prompts:
-            return
-        self.check(r)
-        stamp = when.date().isoformat() if when else None
-        for fid, label in hits:
-            rule = self.rb.findings[fid].record
-            if not order:
-                if rule.statuses == "active" and status is not None and status not in ACTIVE:
+    # --- the rules --------------------------------------------------------------------------------
+
+    def within(self, days: Days | None, window: Any) -> bool:
+        """Some day of the record falls in [reading day - window, reading day]; `ever`: on or
+        before the reading day, or undated."""
+        if window == "ever":
+            return days is None or days[0] <= self.as_of
+        if days is None:
+            return False
+        return days[0] <= self.as_of and days[1] >= _shift(self.as_of, -int(self.rb.days(window)))
+
+    def hits(self, rule: RecordRule, source: RecordSource) -> list[tuple[_Fact, str, str]]:
+        """The facts that match one source of a rule, with a word on how."""
+        if source.read == ("Medication.daysCovered",):
+            return self.coverage(rule, source)
+        out = []
+        for reader in source.read:
+            for fact in self.facts[reader]:
+                if source.value_set not in fact.value_sets:
                     continue
-                age_days = self.days_ago(when)
-                if rule.lookback_days is not None and (
-                    age_days is None or age_days > rule.lookback_days
-                ):
+                if source.status == "current" and not fact.current:
                     continue
-            self.out.set(RecordEvidence(fid, True, _name(r), label, stamp, "coded"))
-        for fid, label in prompts:
-            self.out.suggestions.append(
-                RecordEvidence(fid, True, _name(r), label, stamp, "suggests asking")
-            )
+                if not self.within(fact.days, source.window):
+                    continue
+                if source.compare is not None:
+                    if fact.value is None:
+                        continue
+                    threshold = self.rb.threshold(rule.finding)
+                    if (fact.value >= threshold) != (source.compare == "at_least"):
+                        continue
+                out.append((fact, source.value_set, _window_text(source)))
+        return out
 
-    def condition(self, r: Mapping[str, Any]) -> None:
-        verification = _first_code(r.get("verificationStatus"))
-        if verification in NOT_TRUE:
-            return
-        when = self.when(r, "onsetDateTime", "onsetPeriod.start", "recordedDate")
-        self.coded(r, [r.get("code")], when, _first_code(r.get("clinicalStatus")))
-
-    def observation(self, r: Mapping[str, Any]) -> None:
-        if r.get("status") in ("entered-in-error", "cancelled"):
-            return
-        if not self.matcher.in_value_set("body_temperature", _concept(r.get("code"))):
-            return
-        quantity = r.get("valueQuantity") or {}
-        value, unit = quantity.get("value"), (quantity.get("code") or quantity.get("unit") or "")
-        when = self.when(r, "effectiveDateTime", "effectivePeriod.start", "issued")
-        if value is None or when is None:
-            return
-        celsius = _celsius(float(value), str(unit))
-        if celsius is None:
-            raise FhirInputError(
-                [Problem(_name(r), "valueQuantity.code", f"unknown temperature unit {unit!r}")]
-            )
-        self.temperatures.append((when, celsius, f"{float(value):g} {unit}", r))
-
-    def medication(self, r: Mapping[str, Any]) -> None:
-        status = r.get("status")
-        if status in ("entered-in-error", "cancelled", "draft", "not-taken", "declined"):
-            return
-        concept = _concept(r.get("medicationCodeableConcept"))
-        matched = self.matcher.in_value_set("systemic_corticosteroids", concept)
-        if not matched:
-            return
-        kind = r["resourceType"]
-        start: datetime | None
-        end: datetime | None
-        if kind == "MedicationDispense":
-            start = self.when(r, "whenHandedOver", "whenPrepared")
-            days = _days(r.get("daysSupply") or {})
-            end = _shift(start, days) if start and days else None
-        elif kind == "MedicationStatement":
-            start = self.when(r, "effectivePeriod.start", "effectiveDateTime")
-            end = self.when(r, "effectivePeriod.end") or (self.now if status == "active" else None)
-        else:  # MedicationRequest
-            start = self.when(r, "authoredOn")
-            dispense = r.get("dispenseRequest") or {}
-            days = _days(dispense.get("expectedSupplyDuration") or {})
-            repeats = int(dispense.get("numberOfRepeatsAllowed") or 0)
-            end = self.when(r, "dispenseRequest.validityPeriod.end")
-            if start and days:
-                end = _shift(start, days * (1 + repeats))
-        if start and end and end > start:
-            self.steroid_days.append((start, end, f"{_name(r)} ({matched})", r))
-
-    def procedure(self, r: Mapping[str, Any]) -> None:
-        if r.get("status") not in ("completed", "in-progress", None):
-            return
-        label = self.matcher.in_value_set("spinal_procedures", _concept(r.get("code")))
-        if not label:
-            return
-        when = self.when(r, "performedDateTime", "performedPeriod.end", "performedPeriod.start")
-        limit = self.rb.findings["recent_spinal_procedure"].record.lookback_days or 30
-        age_days = self.days_ago(when)
-        if age_days is not None and -1 <= age_days <= limit:
-            self.check(r)
-            self.out.set(
-                RecordEvidence(
-                    "recent_spinal_procedure",
-                    True,
-                    _name(r),
-                    label,
-                    when.date().isoformat() if when else None,
-                    f"within {limit} days",
-                )
-            )
-
-    def questionnaire_response(self, r: Mapping[str, Any]) -> None:
-        canonical = str(r.get("questionnaire") or "")
-        if not canonical.split("|")[0].rstrip("/").endswith(QUESTIONNAIRE_ID):
-            return
-        if r.get("status") in ("entered-in-error", "stopped"):
-            return
-        self.check(r)
-        when = self.when(r, "authored")
-        stamp = when.date().isoformat() if when else None
-        for item in _items(r.get("item") or []):
-            link = str(item.get("linkId"))
-            answers = item.get("answer") or []
-            if not answers:
+    def coverage(self, rule: RecordRule, source: RecordSource) -> list[tuple[_Fact, str, str]]:
+        """Days covered (once each) in the window, against the rule's threshold."""
+        first = _shift(
+            self.as_of, -int(self.rb.days(source.window)) if source.window != "ever" else -36500
+        )
+        spans = []
+        for fact in self.facts["Medication.daysCovered"]:
+            if source.value_set not in fact.value_sets or fact.covered is None:
                 continue
-            answer = answers[0]
-            if link == "age":
-                value = answer.get("valueDecimal", answer.get("valueInteger"))
-                if isinstance(value, int | float) and 0 <= value <= 120:
-                    self.out.age, self.out.age_detail = float(value), f"answered in {_name(r)}"
-            elif link in self.rb.findings and isinstance(answer.get("valueBoolean"), bool):
-                value = answer["valueBoolean"]
-                self.out.set(
-                    RecordEvidence(link, value, _name(r), f"linkId {link}", stamp, "answered")
-                )
-
-    def service_request(self, r: Mapping[str, Any]) -> None:
-        self.coded(r, r.get("reasonCode") or [], None, None, order=True)
-
-    # --- conclusions over several resources -----------------------------------------------------
+            start, last = fact.covered
+            if fact.open_ended:
+                last = max(last, self.as_of)
+            start, last = max(start, first), min(last, self.as_of)
+            if last >= start:
+                spans.append((start, last, fact))
+        spans.sort(key=lambda s: (s[0], s[1]))
+        covered, cursor = 0, _shift(first, -1)
+        for start, last, _ in spans:
+            start = max(start, _shift(cursor, 1))
+            if last >= start:
+                covered += (last - start).days + 1
+                cursor = last
+        if (covered >= self.rb.threshold(rule.finding)) != (source.compare == "at_least"):
+            return []
+        detail = f"{covered} days covered in {_window_text(source)}"
+        return [(fact, source.value_set, detail) for _, _, fact in spans]
 
     def finish(self) -> Intake:
-        self._fever()
-        self._steroids()
+        for rule in self.rb.record_rules.values():
+            present = [hit for s in rule.present for hit in self.hits(rule, s)]
+            for fact, value_set, detail in present:
+                self.evidence(rule.finding, True, fact, value_set, detail)
+            if not present:
+                for s in rule.absent:
+                    for fact, value_set, detail in self.hits(rule, s):
+                        self.evidence(rule.finding, False, fact, value_set, f"normal, {detail}")
+            for s in rule.suggests:
+                for fact, _, _ in self.hits(rule, s):
+                    self.out.suggestions.append(
+                        RecordEvidence(rule.finding, True, _name(fact.resource),
+                                       fact.value_sets[s.value_set], _day_text(fact.days),
+                                       "suggests asking")
+                    )  # fmt: skip
+        self.answers()
         return self.out
 
-    def _fever(self) -> None:
-        """Any reading of 38.0 °C or more in the lookback window: fever (the highest is the
-        evidence); else a normal reading in the last 48 hours: no fever (the latest); else
-        unknown."""
-        lookback = self.rb.findings["fever"].record.lookback_days or 7
-        recent = [t for t in self.temperatures if 0 <= (self.days_ago(t[0]) or 0) <= lookback]
-        high = [t for t in recent if t[1] >= FEVER_C]
-        normal = [t for t in recent if (self.days_ago(t[0]) or 0) * 24 <= NORMAL_TEMPERATURE_HOURS]
-        if high:
-            reading, present, detail = max(high, key=lambda t: t[1]), True, f">= {FEVER_C:g} °C"
-        elif normal:
-            reading, present = max(normal, key=lambda t: t[0]), False
-            detail = f"normal within {NORMAL_TEMPERATURE_HOURS} h"
-        else:
-            return
-        when, _, shown, r = reading
-        self.check(r)
+    def evidence(self, finding: str, value: bool, fact: _Fact, value_set: str, detail: str) -> None:
+        self.check(fact.resource)
+        code = fact.shown or fact.value_sets[value_set]
         self.out.set(
-            RecordEvidence(
-                "fever", present, _name(r), f"loinc 8310-5 {shown}", when.date().isoformat(), detail
-            )
+            RecordEvidence(finding, value, _name(fact.resource), code, _day_text(fact.days), detail)
         )
 
-    def _steroids(self) -> None:
-        need = self.rb.findings["prolonged_corticosteroid_use"].record.min_days_in_last_year or 90
-        window_start = _shift(self.now, -365)
-        spans = sorted(
-            ((max(s, window_start), min(e, self.now), what, r)
-             for s, e, what, r in self.steroid_days
-             if e > window_start and s < self.now),
-            key=lambda span: span[:2],
-        )  # fmt: skip
-        covered, cursor = 0.0, window_start
-        for start, end, _, _ in spans:
-            start = max(start, cursor)
-            if end > start:
-                covered += (end - start).total_seconds() / 86400
-                cursor = end
-        if covered >= need:
-            for *_, r in spans:
-                self.check(r)
-            sources = "; ".join(what for _, _, what, _ in spans)
-            self.out.set(
-                RecordEvidence(
-                    "prolonged_corticosteroid_use",
-                    True,
-                    sources.split(" (")[0],
-                    sources,
-                    None,
-                    f"{covered:.0f} days in the last year",
-                )
-            )
+    def answers(self) -> None:
+        """Yes/no answers to spinewise's own Questionnaire (linkId = finding id), recent ones."""
+        rule = self.rb.answers
+        for fact in self.facts["QuestionnaireResponse.answer"]:
+            r = fact.resource
+            canonical = str(r.get("questionnaire") or "").split("|")[0].rstrip("/")
+            if not canonical.endswith(rule.questionnaire) or not self.within(
+                fact.days, rule.window
+            ):
+                continue
+            self.check(r)
+            for item in _items(r.get("item") or []):
+                link = str(item.get("linkId"))
+                answers = item.get("answer") or []
+                if not answers or not isinstance(answers[0], Mapping):
+                    continue
+                answer = answers[0]
+                if link == "age":
+                    value = answer.get("valueDecimal", answer.get("valueInteger"))
+                    if isinstance(value, int | float) and 0 <= value <= 120:
+                        self.out.age, self.out.age_detail = float(value), f"answered in {_name(r)}"
+                elif link in self.rb.findings and isinstance(answer.get("valueBoolean"), bool):
+                    self.out.set(
+                        RecordEvidence(link, answer["valueBoolean"], _name(r), f"linkId {link}",
+                                       _day_text(fact.days), "answered")
+                    )  # fmt: skip
 
 
-def _shift(moment: datetime, days: float) -> datetime:
-    """`moment` moved by `days`, clamped to the calendar's ends instead of overflowing."""
-    try:
-        return moment + timedelta(days=days)
-    except OverflowError:
-        return datetime.max if days > 0 else datetime.min
+def _window_text(source: RecordSource) -> str:
+    if source.window == "ever":
+        return "any time"
+    return f"within {source.window.value:g} {source.window.unit}"
 
 
-def _first_code(concept: Any) -> str | None:
-    if isinstance(concept, Mapping):
-        for coding in concept.get("coding") or []:
-            if isinstance(coding, Mapping) and isinstance(coding.get("code"), str):
-                return str(coding["code"])
-    return None
-
-
-def _concept(value: Any) -> Mapping[str, Any] | None:
-    return value if isinstance(value, Mapping) else None
-
-
-def _days(duration: Mapping[str, Any]) -> float | None:
-    value = duration.get("value")
-    unit = (duration.get("code") or duration.get("unit") or "d").lower()
-    if not isinstance(value, int | float):
+def _day_text(days: Days | None) -> str | None:
+    if days is None:
         return None
-    scale = {
-        "d": 1,
-        "day": 1,
-        "days": 1,
-        "wk": 7,
-        "week": 7,
-        "weeks": 7,
-        "mo": 30,
-        "month": 30,
-        "months": 30,
-    }
-    return float(value) * scale.get(unit, 1)
+    return days[0].isoformat() if days[0] == days[1] else f"{days[0]}..{days[1]}"
 
 
-def _celsius(value: float, unit: str) -> float | None:
-    unit = unit.strip().lower().replace("°", "").replace("deg", "")
-    if unit in ("cel", "c", "celsius", "[c]"):
-        return value
-    if unit in ("[f]", "f", "fahrenheit", "[degf]"):
-        return (value - 32) * 5 / 9
-    return None
+def _shift(day: date, days: int) -> date:
+    """`day` moved by `days`, clamped to the calendar's ends instead of overflowing."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def _items(items: Iterable[Any]) -> Iterable[Mapping[str, Any]]:
@@ -513,32 +545,21 @@ def intake(
     """Read resources (any order, any mix) into age, findings and evidence as of a date."""
     rb = rulebook or default_rulebook()
     reader = _Reader(rb, as_of, matcher or matcher_for(rb))
-    dispatch = {
-        "Patient": reader.patient,
-        "Condition": reader.condition,
-        "Observation": reader.observation,
-        "MedicationRequest": reader.medication,
-        "MedicationStatement": reader.medication,
-        "MedicationDispense": reader.medication,
-        "Procedure": reader.procedure,
-        "QuestionnaireResponse": reader.questionnaire_response,
-        "ServiceRequest": reader.service_request,
-    }
     counts: dict[str, int] = {}
     for resource in resources:
-        kind = resource.get("resourceType") if isinstance(resource, Mapping) else None
-        handler = dispatch.get(str(kind))
-        if handler is not None:
-            counts[str(kind)] = counts.get(str(kind), 0) + 1
-            try:
-                handler(resource)
-            except FhirInputError:
-                raise
-            except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
-                # A resource whose shape we could not read: let the FHIR model name the field.
-                _validate(resource)
-                raise FhirInputError(
-                    [Problem(_name(resource), "(resource)", f"cannot be read: {exc}")]
-                ) from None
+        if not isinstance(resource, Mapping):
+            continue
+        kind = str(resource.get("resourceType"))
+        counts[kind] = counts.get(kind, 0) + 1
+        try:
+            reader.read(resource)
+        except FhirInputError:
+            raise
+        except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+            # A resource whose shape we could not read: let the FHIR model name the field.
+            _validate(resource)
+            raise FhirInputError(
+                [Problem(_name(resource), "(resource)", f"cannot be read: {type(exc).__name__}")]
+            ) from None
     logger.debug("intake read %s", counts)
     return reader.finish()

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from spinewise.model import Units
 from spinewise.nlp.pipeline import (
     fixed_medspacy,
     medspacy_default,
@@ -98,7 +99,6 @@ _NUMBERS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3,
     "few": 3, "many": 5,
 }  # fmt: skip
-_UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30, "year": 365, "yr": 365}
 _QUANTITY = (
     r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)"
 )
@@ -124,9 +124,29 @@ _RECENT = re.compile(
 )
 
 
-def _days(quantity: str, unit: str) -> int:
-    count = int(quantity) if quantity.isdigit() else _NUMBERS.get(quantity.lower(), 1)
-    return count * _UNIT_DAYS[unit.lower().rstrip("s")]
+@dataclass(frozen=True)
+class _Limits:
+    """What a note's numbers are measured against, from the record rules
+    (knowledge/record_rules.yaml) and units.yaml: one definition for records and notes."""
+
+    fever_celsius: float
+    steroid_days: float
+    procedure_days: float | None
+    units: Units
+
+    @classmethod
+    def of(cls, rb: Rulebook) -> _Limits:
+        return cls(
+            fever_celsius=rb.threshold("fever"),
+            steroid_days=rb.threshold("prolonged_corticosteroid_use"),
+            procedure_days=rb.window_days("recent_spinal_procedure", "Procedure.code"),
+            units=rb.units,
+        )
+
+    def days(self, quantity: str, unit: str) -> float:
+        count = int(quantity) if quantity.isdigit() else _NUMBERS.get(quantity.lower(), 1)
+        known = self.units.time_unit(unit)
+        return count * float(known.days) if known is not None else 0.0
 
 
 def _celsius(value: float, unit: str | None) -> float | None:
@@ -251,6 +271,7 @@ def _flags(ctx: Mapping[str, Any]) -> dict[str, Any]:
 
 def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     settings = rb.nlp.settings
+    limits = _Limits.of(rb)
     roles = dict(settings.sections)
     headers = doc._.spinewise_headers
     mentions: list[Mention] = []
@@ -259,7 +280,9 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
         ctx = _context(ent, original, roles, header, settings.one_sentence_sections)
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
-        for fid, (counts, cue, elsewhere), note in _judge(ent.label_, sentence, settings, ctx):
+        for fid, (counts, cue, elsewhere), note in _judge(
+            ent.label_, sentence, settings, ctx, limits
+        ):
             mentions.append(
                 Mention(
                     finding=fid,
@@ -275,7 +298,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                     **_flags(ctx),
                 )
             )
-    mentions += _temperatures(doc, original, settings.fever_celsius)
+    mentions += _temperatures(doc, original, limits.fever_celsius)
     mentions += _measurements(doc, original, settings)
     findings: dict[str, bool | None] = dict.fromkeys(rb.findings)
     for m in mentions:
@@ -326,7 +349,7 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
 
 
 def _judge(
-    category: str, sentence: str, settings: Any, ctx: dict[str, Any]
+    category: str, sentence: str, settings: Any, ctx: dict[str, Any], limits: _Limits
 ) -> list[tuple[str, Verdict, str]]:
     """(finding, verdict, how it was judged) for one mention."""
     helpers = dict(settings.helpers)
@@ -342,9 +365,9 @@ def _judge(
     if category in settings.procedures.considered:
         return _considered(feeds, ctx)
     if "prolonged_corticosteroid_use" in feeds:
-        return [_steroid(sentence, settings, ctx)]
+        return [_steroid(sentence, settings, ctx, limits)]
     if settings.procedures.recent in feeds:
-        return _procedure(category, feeds, sentence, settings, ctx)
+        return _procedure(category, feeds, sentence, settings, ctx, limits)
     # Plain helpers: one mention, several findings ("bowel or bladder incontinence").
     return [(fid, _verdict(fid, ctx, settings), "") for fid in feeds]
 
@@ -366,7 +389,9 @@ def _considered(feeds: tuple[str, ...], ctx: dict[str, Any]) -> list[tuple[str, 
     return [(fid, verdict, "planned or ruled out") for fid in feeds]
 
 
-def _steroid(sentence: str, settings: Any, ctx: dict[str, Any]) -> tuple[str, Verdict, str]:
+def _steroid(
+    sentence: str, settings: Any, ctx: dict[str, Any], limits: _Limits
+) -> tuple[str, Verdict, str]:
     fid = "prolonged_corticosteroid_use"
     base = _verdict(fid, ctx, settings)
     if base[2]:
@@ -374,8 +399,9 @@ def _steroid(sentence: str, settings: Any, ctx: dict[str, Any]) -> tuple[str, Ve
     if base[0] is not True:
         return (fid, base, "steroid mention")
     # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
-    days = [_days(q, u) for q, u in [*_DURATION.findall(sentence), *_AGO.findall(sentence)]]
-    if _LONG_TERM.search(sentence) or any(d >= settings.prolonged_steroid_days for d in days):
+    found = [*_DURATION.findall(sentence), *_AGO.findall(sentence)]
+    days = [limits.days(q, u) for q, u in found]
+    if _LONG_TERM.search(sentence) or any(d >= limits.steroid_days for d in days):
         return (fid, base, "long course")
     if days or _SHORT_COURSE.search(sentence):
         return (fid, (None, "", False), "short course: not prolonged")
@@ -383,7 +409,12 @@ def _steroid(sentence: str, settings: Any, ctx: dict[str, Any]) -> tuple[str, Ve
 
 
 def _procedure(
-    category: str, feeds: tuple[str, ...], sentence: str, settings: Any, ctx: dict[str, Any]
+    category: str,
+    feeds: tuple[str, ...],
+    sentence: str,
+    settings: Any,
+    ctx: dict[str, Any],
+    limits: _Limits,
 ) -> list[tuple[str, Verdict, str]]:
     """A spinal injection or operation: the one the note documents is recent (and the patient
     was its candidate); a planned one makes the patient a candidate; otherwise recent ones
@@ -409,8 +440,8 @@ def _procedure(
     others = [fid for fid in feeds if fid != procedures.recent]
     for fid in others:
         out.append((fid, _verdict(fid, ctx, settings), ""))
-    ago = [_days(q, u) for q, u in _AGO.findall(sentence)]
-    old = any(d > settings.recent_procedure_days for d in ago)
+    ago = [limits.days(q, u) for q, u in _AGO.findall(sentence)]
+    old = limits.procedure_days is not None and any(d > limits.procedure_days for d in ago)
     recent = not old and (bool(_RECENT.search(sentence)) or bool(ago))
     verdict = _verdict(procedures.recent, {**ctx, "historical": False}, settings)
     if verdict[0] is True and not recent:

@@ -1,17 +1,16 @@
 """The population audit: episodes (HEDIS "Use of Imaging Studies for Low Back Pain", CLINICAL.md
 §7), imaging in the 28 days, HEDIS exclusions from coded data, red flags evaluated with the
 rulebook compiled to SQL, and a class per episode, on DuckDB or Spark from one definition
-(audit.sql). Outputs are written to temporary names and renamed, so an interrupted run leaves
-no half-written file."""
+(audit.sql). The export is checked first (inputs.py) so both engines read the same lines; the
+outputs replace the previous run's as one unit (outputs.py)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
-import os
-import tempfile
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,14 +19,29 @@ from urllib.parse import unquote
 
 import pyarrow as pa
 
-from spinewise.fhir.codes import SYSTEMS, normal_code
-from spinewise.population.definition import EXCLUSIONS, steps
+from spinewise.fhir.codes import normal_code
+from spinewise.population.definition import (
+    EXCLUSIONS,
+    RULE_SOURCE_COLUMNS,
+    rule_source_rows,
+    steps,
+)
 from spinewise.population.engines import DuckDBEngine, Engine, SparkEngine
-from spinewise.population.report import render_report
+from spinewise.population.inputs import PLACEHOLDER, ExportError, Inputs, read_lines, scan
+from spinewise.population.inputs import export_files as export_files
+from spinewise.population.outputs import publish
+from spinewise.population.report import group_rates, group_table, patient_lists, render_report
 from spinewise.population.schema import READ_TYPES
 from spinewise.rulebook import Rulebook, default_rulebook
 
-__all__ = ["EPISODE_COLUMNS", "AuditError", "AuditResult", "LoadReport", "run_audit"]
+__all__ = [
+    "EPISODE_COLUMNS",
+    "AuditError",
+    "AuditResult",
+    "LoadReport",
+    "run_audit",
+    "run_audit_years",
+]
 
 EPISODE_COLUMNS = (
     "patient", "index_date", "age", "hedis_age", "imaged", "imaging_date", "imaging_code",
@@ -36,13 +50,6 @@ EPISODE_COLUMNS = (
 )  # fmt: skip
 #: DuckDB's memory limit: beyond it, it spills to disk (the issue's budget is 4 GiB in all).
 DEFAULT_MEMORY_LIMIT = "2500MB"
-#: The columns the summary and the report read.
-REPORTED = ("patient", "index_date", "imaging_date", "imaged", "decision", "urgency",
-            "excluded_reason", "class", "organization", "organization_name", "practitioner",
-            "practitioner_name")  # fmt: skip
-#: Value sets the audit matches codes against.
-VALUE_SETS = ("low_back_pain", "lumbar_imaging", "body_temperature", "systemic_corticosteroids",
-              "osteoporosis_drugs")  # fmt: skip
 #: Progress: called with (what is being done, steps done, steps in all).
 Progress = Callable[[str, int, int], None]
 
@@ -56,6 +63,8 @@ class AuditResult:
     summary: dict[str, Any]
     #: One row per episode, as written to episodes.parquet.
     table: pa.Table
+    #: The quarantined lines: file, line number, reason.
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
 
     @cached_property
     def episodes(self) -> list[dict[str, Any]]:
@@ -75,49 +84,42 @@ class LoadReport:
     types_seen: set[str] = field(default_factory=set)
 
 
-def _code_rows(rb: Rulebook) -> list[tuple[str, str, str, str, bool, str, int | None]]:
-    """(kind, target, system, code, is_prefix, statuses, lookback) for findings and code lists."""
-    rows: list[tuple[str, str, str, str, bool, str, int | None]] = []
-    for f in rb.findings.values():
-        for system in ("icd10cm", "snomed"):
-            for code in getattr(f.codes, system):
-                prefix = code.endswith("*")
-                rows.append(("finding", f.id, system, normal_code(system, code.rstrip("*")), prefix,
-                             f.record.statuses, f.record.lookback_days))  # fmt: skip
-    for vs in VALUE_SETS:
-        codes = rb.value_sets[vs].codes
-        for system in ("icd10cm", "snomed", "cpt", "loinc", "rxnorm"):
-            for code in getattr(codes, system):
-                rows.append(("value_set", vs, system, normal_code(system, code.rstrip("*")),
-                             code.endswith("*"), "any", None))  # fmt: skip
-    return rows
+def _code_rows(rb: Rulebook) -> list[tuple[str, str, str, str, bool]]:
+    """(kind, target, system, code, is_prefix): every code of every value set."""
+    return [
+        ("value_set", vs.id, system, normal_code(system, code.rstrip("*")), code.endswith("*"))
+        for vs in rb.value_sets.values()
+        for system, codes in vs.codes.by_system()
+        for code in codes
+    ]
 
 
-def _knowledge_tables(engine: Engine, rb: Rulebook) -> None:
+def knowledge_tables(engine: Engine, rb: Rulebook) -> None:
     engine.table("codes", [("kind", "VARCHAR"), ("target", "VARCHAR"), ("system", "VARCHAR"),
-                           ("code", "VARCHAR"), ("is_prefix", "BOOLEAN"),
-                           ("statuses", "VARCHAR"), ("lookback", "INTEGER")],
+                           ("code", "VARCHAR"), ("is_prefix", "BOOLEAN")],
                  _code_rows(rb))  # fmt: skip
-    engine.table("systems", [("url", "VARCHAR"), ("system", "VARCHAR")], list(SYSTEMS.items()))
+    engine.table("systems", [("url", "VARCHAR"), ("system", "VARCHAR")],
+                 [(uri, s.name) for s in rb.code_systems.systems for uri in s.uris])  # fmt: skip
     engine.table("findings", [("id", "VARCHAR")], [(fid,) for fid in rb.findings])
-    drugs = [rb.value_sets[v] for v in ("systemic_corticosteroids", "osteoporosis_drugs")]
+    engine.table("rule_sources", RULE_SOURCE_COLUMNS, rule_source_rows(rb))
+    named = [v for v in rb.value_sets.values() if v.names]
     engine.table("med_names", [("target", "VARCHAR"), ("name", "VARCHAR")],
-                 [(v.id, n.lower()) for v in drugs for n in v.names])  # fmt: skip
+                 [(v.id, n.lower()) for v in named for n in v.names])  # fmt: skip
     engine.table("med_words", [("target", "VARCHAR"), ("word", "VARCHAR")],
-                 [(v.id, w.lower()) for v in drugs for w in v.exclude_words])  # fmt: skip
+                 [(v.id, w.lower()) for v in named for w in v.exclude_words])  # fmt: skip
     engine.table("exclusions", [("reason", "VARCHAR"), ("prefix", "VARCHAR"),
                                 ("window_days", "INTEGER")],
                  [(reason, normal_code("icd10cm", prefix), window)
                   for reason, prefixes, window in EXCLUSIONS for prefix in prefixes])  # fmt: skip
 
 
-def export_files(export_dir: Path) -> list[Path]:
-    """The NDJSON files of a Bulk Data export (not its log)."""
-    return sorted(
-        p
-        for p in export_dir.iterdir()
-        if p.suffix == ".ndjson" and p.name != "log.ndjson" and p.is_file()
-    )
+def _engine(engine: str, spark_master: str | None, memory_limit: str | None) -> Engine:
+    if engine == "spark":
+        return SparkEngine(master=spark_master)
+    try:
+        return DuckDBEngine(memory_limit=memory_limit)
+    except ValueError as exc:
+        raise AuditError(f"--memory-limit: {exc}") from None
 
 
 def run_audit(
@@ -133,26 +135,91 @@ def run_audit(
     memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
     progress: Progress | None = None,
 ) -> AuditResult:
+    """Audit one measurement year; the outputs replace those in `out_dir` as one unit."""
+    results = run_audit_years(export_dir, [year], out_dir, policy=policy, notes=notes,
+                              rulebook=rulebook, engine=engine, spark_master=spark_master,
+                              memory_limit=memory_limit, progress=progress)  # fmt: skip
+    return results[year]
+
+
+def run_audit_years(
+    export_dir: Path,
+    years: Sequence[int],
+    out_dir: Path,
+    *,
+    policy: str = "seed",
+    notes: bool = False,
+    rulebook: Rulebook | None = None,
+    engine: str | Engine = "duckdb",
+    spark_master: str | None = None,
+    memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
+    progress: Progress | None = None,
+) -> dict[int, AuditResult]:
+    """Audit each year with the same definition (one run of the engine per year). One year:
+    its outputs in `out_dir`; several: each year's in `out_dir/YEAR/`, with years.json and a
+    report.html carrying the rates by year. Every output is replaced as one unit."""
     rb = rulebook or default_rulebook()
     rb.policy(policy)
-    paths = export_files(export_dir)
-    if not paths:
+    years = sorted(set(years))
+    if not years:
+        raise AuditError("--year: give at least one year")
+    if not isinstance(engine, str) and len(years) > 1:
+        raise AuditError("an engine object audits one year; give the engine's name for several")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise AuditError(f"--out: not a folder: {out_dir}")
+    try:
+        inputs = scan(export_dir)
+    except ExportError as exc:
+        raise AuditError(str(exc)) from None
+    if not inputs.paths:
         raise AuditError(f"EXPORT_DIR: no .ndjson files in {export_dir}")
-    if isinstance(engine, str):
-        if engine == "spark":
-            engine = SparkEngine(master=spark_master)
-        else:
-            try:
-                engine = DuckDBEngine(memory_limit=memory_limit)
-            except ValueError as exc:
-                raise AuditError(f"--memory-limit: {exc}") from None
+    results: dict[int, AuditResult] = {}
+    try:
+        for k, year in enumerate(years):
+            one = engine if not isinstance(engine, str) else _engine(engine, spark_master,
+                                                                      memory_limit)  # fmt: skip
+            results[year] = _audit_year(export_dir, inputs, year, rb=rb, policy=policy,
+                                        notes=notes, engine=one,
+                                        progress=_part(progress, k, len(years), year))  # fmt: skip
+    finally:
+        inputs.close()
+    try:
+        publish(out_dir, lambda folder: _write_run(folder, results, rb))
+    except (OSError, FileExistsError) as exc:
+        raise AuditError(f"--out: cannot write the outputs ({exc})") from None
+    if progress:
+        progress("done", 1, 1)
+    return results
+
+
+def _part(progress: Progress | None, k: int, n: int, year: int) -> Progress | None:
+    """Progress of one year's run as a part of the whole."""
+    if progress is None:
+        return None
+    if n == 1:
+        return progress
+    say = progress
+    return lambda what, done, total: say(f"{year}: {what}", k * total + done, n * total)
+
+
+def _audit_year(
+    export_dir: Path,
+    inputs: Inputs,
+    year: int,
+    *,
+    rb: Rulebook,
+    policy: str,
+    notes: bool,
+    engine: Engine,
+    progress: Progress | None,
+) -> AuditResult:
     plan = steps(rb, policy, year, notes=notes, dialect=engine.dialect)
     total = len(plan) + 2
     say = progress or (lambda what, done, total: None)
     try:
         say("reading the export", 0, total)
-        engine.read(paths, notes)
-        _knowledge_tables(engine, rb)
+        engine.read(inputs.paths, notes)
+        knowledge_tables(engine, rb)
         engine.table("note_findings", [("patient", "VARCHAR"), ("finding", "VARCHAR"),
                                        ("value", "BOOLEAN")], [])  # fmt: skip
         bad_notes: list[dict[str, Any]] = []
@@ -170,14 +237,13 @@ def run_audit(
     # A note whose data is not base64 was counted as used: it is quarantined instead.
     report.used -= len(bad_notes)
     report.quarantined += len(bad_notes)
-    # What the summary and the report read, not every finding column.
-    episodes = _dicts(table.select(REPORTED))
-    summary = _summary(year, policy, engine.name, report, episodes)
+    summary = _summary(year, policy, engine.name, report, table)
     summary["notes"] = notes
-    _write(out_dir, table, episodes, summary,
-           _quarantine_lines(export_dir, quarantined + bad_notes))  # fmt: skip
+    found = _quarantine_lines(export_dir, [q for q in quarantined + bad_notes
+                                           if q["bad_text"] != PLACEHOLDER])  # fmt: skip
+    lines = sorted(found + inputs.quarantined, key=lambda q: (q["file"], q["line"], q["reason"]))
     say("done", total, total)
-    return AuditResult(summary, table)
+    return AuditResult(summary, table, lines)
 
 
 def _outcomes(engine: Engine) -> LoadReport:
@@ -247,26 +313,33 @@ def _find(paths: list[Path], wanted: list[dict[str, Any]]) -> list[dict[str, Any
     by_id: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
     for row in wanted:
         if row["bad_text"] is not None:
-            by_text.setdefault(row["bad_text"].strip(), []).append(row)
+            by_text.setdefault(_bare(row["bad_text"]), []).append(row)
         else:
             by_id.setdefault((row["rtype"], row["id"]), []).append(row)
     found = []
     for path in paths:
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, 1):
-                text = line.strip()
-                if not text:
-                    continue
-                if by_text.get(text):
-                    row = by_text[text].pop()
-                    found.append(_entry(path.name, number, row, text))
-                    continue
-                if not by_id or '"resourceType"' not in text:
-                    continue
-                key = _key(text)
-                if by_id.get(key):
-                    found.append(_entry(path.name, number, by_id[key].pop(), text))
+        for number, raw in read_lines(path):
+            try:
+                text = _bare(raw.decode("utf-8"))
+            except UnicodeDecodeError:  # quarantined before the engine read the file
+                continue
+            if not text:
+                continue
+            if by_text.get(text):
+                row = by_text[text].pop()
+                found.append(_entry(path.name, number, row, text))
+                continue
+            if not by_id or '"resourceType"' not in text:
+                continue
+            key = _key(text)
+            if by_id.get(key):
+                found.append(_entry(path.name, number, by_id[key].pop(), text))
     return found
+
+
+def _bare(text: str) -> str:
+    """A line as both engines compare it: no byte order mark, no blanks around."""
+    return text.lstrip("\ufeff").strip(" \t")
 
 
 def _key(text: str) -> tuple[str, str | None]:
@@ -280,7 +353,12 @@ def _key(text: str) -> tuple[str, str | None]:
     return (str(resource.get("resourceType")), rid if isinstance(rid, str) else None)
 
 
+#: What a resource type looks like; anything else is not repeated (it may be patient data).
+_TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}")
+
+
 def _entry(name: str, number: int, row: dict[str, Any], text: str) -> dict[str, Any]:
+    """File, line and reason: the reason says what is wrong, never what the line holds."""
     reason = row.get("reason")
     if row["bad_text"] is not None:
         try:
@@ -291,6 +369,10 @@ def _entry(name: str, number: int, row: dict[str, Any], text: str) -> dict[str, 
             kind = resource.get("resourceType") if isinstance(resource, dict) else None
             if not isinstance(kind, str):
                 reason = "not a FHIR resource"
+            elif not _TYPE.fullmatch(kind):
+                reason = "not a FHIR resource type"
+            elif kind == row["expected"]:
+                reason = "not valid JSON"  # valid to Python's parser, not to the engine's
             else:
                 reason = f"a {kind} in a {row['expected']} file"
     return {"file": name, "line": number, "reason": reason}
@@ -320,23 +402,25 @@ def _episode_table(table: pa.Table) -> pa.Table:
 
 
 def _summary(
-    year: int, policy: str, engine: str, report: LoadReport, episodes: list[dict[str, Any]]
+    year: int, policy: str, engine: str, report: LoadReport, table: pa.Table
 ) -> dict[str, Any]:
-    denominator = [e for e in episodes if not e["excluded_reason"]]
-    imaged = sum(1 for e in denominator if e["imaged"])
-    classes: dict[str, int] = {}
-    for e in episodes:
-        classes[e["class"]] = classes.get(e["class"], 0) + 1
+    import pyarrow.compute as pc
+
+    measured = table.filter(pc.is_null(table.column("excluded_reason")))
+    denominator = measured.num_rows
+    imaged = pc.sum(measured.column("imaged")).as_py() or 0
+    counts = pc.value_counts(table.column("class")).to_pylist()
+    classes = {c["values"]: c["counts"] for c in sorted(counts, key=lambda c: -c["counts"])}
     return {
         "year": year,
         "policy": policy,
         "engine": engine,
         "patients": report.types_present.get("Patient", 0),
-        "episodes": len(episodes),
-        "excluded": len(episodes) - len(denominator),
-        "denominator": len(denominator),
+        "episodes": table.num_rows,
+        "excluded": table.num_rows - denominator,
+        "denominator": denominator,
         "imaged_within_28_days": imaged,
-        "hedis_lbp_inverted_rate": round(1 - imaged / len(denominator), 4) if denominator else None,
+        "hedis_lbp_inverted_rate": round(1 - imaged / denominator, 4) if denominator else None,
         "low_value_imaging": classes.get("low_value_imaging", 0),
         "missed_red_flags": classes.get("missed_red_flag", 0),
         "classes": classes,
@@ -350,27 +434,51 @@ def _summary(
     }
 
 
-def _write(
-    out_dir: Path,
-    table: pa.Table,
-    episodes: list[dict[str, Any]],
-    summary: dict[str, Any],
-    quarantine: list[dict[str, Any]],
-) -> None:
-    """Every output under a temporary name first, then renamed: all or nothing."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+def _csv(table: pa.Table, path: Path) -> None:
+    from pyarrow import csv
+
+    csv.write_csv(table, path)
+
+
+def _write_year(folder: Path, result: AuditResult, rb: Rulebook, **page: Any) -> None:
+    """One year's outputs: the episodes, the summary, the quarantine, the report and the
+    lists (patients; rates by organization and practitioner)."""
     import pyarrow.parquet as pq
 
-    fd, parquet_tmp = tempfile.mkstemp(dir=out_dir, suffix=".parquet.partial")
-    os.close(fd)
-    pq.write_table(table, parquet_tmp)
-    summary_tmp = out_dir / ".summary.json.partial"
-    summary_tmp.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
-    report_tmp = out_dir / ".report.html.partial"
-    report_tmp.write_text(render_report(summary, episodes), encoding="utf-8")
-    quarantine_tmp = out_dir / ".quarantine.ndjson.partial"
-    quarantine_tmp.write_text("".join(json.dumps(q) + "\n" for q in quarantine))
-    Path(parquet_tmp).replace(out_dir / "episodes.parquet")
-    summary_tmp.replace(out_dir / "summary.json")
-    report_tmp.replace(out_dir / "report.html")
-    quarantine_tmp.replace(out_dir / "quarantine.ndjson")
+    folder.mkdir(exist_ok=True)
+    pq.write_table(result.table, folder / "episodes.parquet")
+    (folder / "summary.json").write_text(
+        json.dumps(result.summary, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    (folder / "quarantine.ndjson").write_text(
+        "".join(json.dumps(q) + "\n" for q in result.quarantine), encoding="utf-8"
+    )
+    for name, table in patient_lists(result.table, rb).items():
+        _csv(table, folder / name)
+    for name, key in (("organizations.csv", "organization"), ("practitioners.csv", "practitioner")):
+        _csv(group_table(group_rates(result.table, key, f"{key}_name")), folder / name)
+    (folder / "report.html").write_text(
+        render_report(result.summary, result.table, rulebook=rb, **page),
+        encoding="utf-8",
+    )
+
+
+def _write_run(folder: Path, results: dict[int, AuditResult], rb: Rulebook) -> None:
+    if len(results) == 1:
+        (result,) = results.values()
+        _write_year(folder, result, rb)
+        return
+    summaries = [results[y].summary for y in sorted(results)]
+    for year, result in results.items():
+        _write_year(folder / str(year), result, rb, years=summaries, root="../")
+    latest = max(results)
+    (folder / "years.json").write_text(
+        json.dumps({"years": sorted(results), "by_year": {str(s["year"]): s for s in summaries}},
+                   indent=2, sort_keys=True) + "\n", encoding="utf-8",
+    )  # fmt: skip
+    # The top page: the latest year's report, its links into that year's folder.
+    (folder / "report.html").write_text(
+        render_report(results[latest].summary, results[latest].table, rulebook=rb,
+                      years=summaries, prefix=f"{latest}/", root=""),
+        encoding="utf-8",
+    )  # fmt: skip

@@ -1,8 +1,11 @@
 -- The audit, written once in DuckDB's SQL dialect and run as is on DuckDB and transpiled (with
 -- sqlglot) to Spark SQL. Each "-- step: NAME" is a table or view of that name for the steps
--- after it ([notes]: only with --notes; [keep]: always materialised). Before it runs, `definition.py` expands the macros fhir_date(x) and patient_ref(x)
--- and fills the {placeholders}: dates, the finding columns, the exclusion list, and the
--- decision and urgency (the rulebook compiled to SQL by compile.py).
+-- after it ([notes]: only with --notes; [keep]: always materialised; [record] and [findings]:
+-- the steps that read findings from the record as of the days in `readings`, which the spec tests
+-- also run alone). Before it runs, `definition.py` expands the macros fhir_date(x),
+-- fhir_day0(x), fhir_day1(x) and patient_ref(x) and fills the {placeholders}: dates, the record
+-- rules (knowledge/record_rules.yaml, generated into SQL), the finding columns, and the decision
+-- and urgency (the rulebook compiled to SQL by compile.py).
 --
 -- Lists are unnested in the select list (a lateral join over UNNEST is 70x slower on DuckDB).
 -- In: parsed(lid, file, expected, rtype, bad_text, patient, r_<Type> ...): one row per NDJSON
@@ -62,26 +65,15 @@ FROM (
 SELECT patient, system, code, onset, status, verification FROM condition_codes
 WHERE system IS NOT NULL AND coalesce(verification, '') NOT IN ('refuted', 'entered-in-error');
 
--- step: temperatures
-SELECT x.lid, x.patient, x.effective,
-       CASE WHEN lower(x.unit) IN ('[degf]', 'degf', 'f', '°f') THEN (x.value - 32) * 5 / 9
-            ELSE x.value END AS celsius
-FROM (
-    SELECT DISTINCT o.lid, o.patient, o.value, o.unit, o.effective
-    FROM (
-        SELECT p.lid, p.patient, c.system AS url, c.code,
-               TRY_CAST(p.r_Observation.valueQuantity.value AS DOUBLE) AS value,
-               coalesce(p.r_Observation.valueQuantity.code, p.r_Observation.valueQuantity.unit, '') AS unit,
-               coalesce(fhir_date(p.r_Observation.effectiveDateTime),
-                        fhir_date(p.r_Observation.effectivePeriod.start)) AS effective
-        FROM (SELECT *, unnest(p.r_Observation.code.coding) AS c FROM parsed p WHERE p.r_Observation IS NOT NULL) p
-        WHERE p.r_Observation IS NOT NULL AND p.patient IS NOT NULL
-          AND coalesce(p.r_Observation.status, '') NOT IN ('entered-in-error', 'cancelled')
-    ) o
-    JOIN systems y ON y.url = o.url
-    JOIN codes k ON k.kind = 'value_set' AND k.target = 'body_temperature'
-         AND k.system = y.system AND k.code = o.code
-) x;
+-- step: record_codings [record]
+-- Each coding of a record the rules read (Condition.code, ServiceRequest.reasonCode,
+-- Procedure.code, the code of an Observation with its value in the canonical unit), with its
+-- first and last day and whether its status counts as current.
+{record_codings};
+
+-- step: record_facts [record]
+-- Each such record once per value set it is in: what the record rules read.
+{record_facts};
 
 -- step: imaging_codes
 -- Lumbar imaging (and any other coded study) from the four resources that can carry it; a
@@ -123,94 +115,110 @@ FROM imaging_codes i JOIN codes k ON k.kind = 'value_set' AND k.target = 'lumbar
      AND k.system = i.system AND k.code = i.code
 WHERE i.performed IS NOT NULL;
 
--- step: medication_records
--- Each medication record as (start, days covered) with the concept that names the drug.
-SELECT x.lid, x.patient, x.concept, x.start, x.days FROM (
-    SELECT p.lid, p.patient, p.r_MedicationDispense.medicationCodeableConcept AS concept,
-           coalesce(fhir_date(p.r_MedicationDispense.whenHandedOver),
-                    fhir_date(p.r_MedicationDispense.whenPrepared)) AS start,
-           TRY_CAST(p.r_MedicationDispense.daysSupply.value AS DOUBLE) AS days
+-- step: medication_records [record]
+-- Each medication record with the day its course starts (a full day only) and the days it
+-- covers, as the FHIR intake reads them (record_rules.yaml, reader Medication.daysCovered).
+SELECT x.lid, x.patient, x.ref, x.concept,
+       CASE WHEN x.day0 = x.day1 THEN x.day0 END AS start,
+       CAST(CASE WHEN x.day0 <> x.day1 THEN NULL
+            WHEN x.days_value IS NOT NULL AND {medication_days} IS NOT NULL
+            THEN greatest(CAST(floor({medication_days} * (1 + coalesce(x.repeats, 0))) AS INTEGER), 1)
+            WHEN x.end_day IS NOT NULL THEN greatest(date_diff('day', x.day0, x.end_day) + 1, 1)
+            ELSE 1 END AS INTEGER) AS days,
+       x.open_ended
+FROM (
+    SELECT p.lid, p.patient, 'MedicationDispense/' || p.r_MedicationDispense.id AS ref,
+           p.r_MedicationDispense.medicationCodeableConcept AS concept,
+           coalesce(fhir_day0(p.r_MedicationDispense.whenHandedOver),
+                    fhir_day0(p.r_MedicationDispense.whenPrepared)) AS day0,
+           coalesce(fhir_day1(p.r_MedicationDispense.whenHandedOver),
+                    fhir_day1(p.r_MedicationDispense.whenPrepared)) AS day1,
+           TRY_CAST(p.r_MedicationDispense.daysSupply.value AS DOUBLE) AS days_value,
+           coalesce(p.r_MedicationDispense.daysSupply.code, p.r_MedicationDispense.daysSupply.unit, 'd') AS days_unit,
+           CAST(NULL AS INTEGER) AS repeats, CAST(NULL AS DATE) AS end_day, FALSE AS open_ended
     FROM parsed p
     WHERE p.r_MedicationDispense IS NOT NULL
-      AND coalesce(p.r_MedicationDispense.status, '') NOT IN ('entered-in-error', 'cancelled', 'declined')
+      AND coalesce(p.r_MedicationDispense.status, '') NOT IN ({medication_never})
     UNION ALL
-    SELECT p.lid, p.patient, p.r_MedicationRequest.medicationCodeableConcept,
-           coalesce(fhir_date(p.r_MedicationRequest.dispenseRequest.validityPeriod.start),
-                    fhir_date(p.r_MedicationRequest.authoredOn)),
-           TRY_CAST(p.r_MedicationRequest.dispenseRequest.expectedSupplyDuration.value AS DOUBLE)
-             * CASE lower(coalesce(p.r_MedicationRequest.dispenseRequest.expectedSupplyDuration.code,
-                                   p.r_MedicationRequest.dispenseRequest.expectedSupplyDuration.unit, 'd'))
-                 WHEN 'wk' THEN 7 WHEN 'week' THEN 7 WHEN 'weeks' THEN 7
-                 WHEN 'mo' THEN 30 WHEN 'month' THEN 30 WHEN 'months' THEN 30 ELSE 1 END
-             * (1 + coalesce(TRY_CAST(p.r_MedicationRequest.dispenseRequest.numberOfRepeatsAllowed AS INTEGER), 0))
+    SELECT p.lid, p.patient, 'MedicationRequest/' || p.r_MedicationRequest.id,
+           p.r_MedicationRequest.medicationCodeableConcept,
+           fhir_day0(p.r_MedicationRequest.authoredOn), fhir_day1(p.r_MedicationRequest.authoredOn),
+           TRY_CAST(p.r_MedicationRequest.dispenseRequest.expectedSupplyDuration.value AS DOUBLE),
+           coalesce(p.r_MedicationRequest.dispenseRequest.expectedSupplyDuration.code,
+                    p.r_MedicationRequest.dispenseRequest.expectedSupplyDuration.unit),
+           TRY_CAST(p.r_MedicationRequest.dispenseRequest.numberOfRepeatsAllowed AS INTEGER),
+           fhir_day1(p.r_MedicationRequest.dispenseRequest.validityPeriod.end), FALSE
     FROM parsed p
     WHERE p.r_MedicationRequest IS NOT NULL
-      AND coalesce(p.r_MedicationRequest.status, '') NOT IN ('entered-in-error', 'cancelled', 'draft')
+      AND coalesce(p.r_MedicationRequest.status, '') NOT IN ({medication_never})
     UNION ALL
-    SELECT p.lid, p.patient, p.r_MedicationStatement.medicationCodeableConcept,
-           coalesce(fhir_date(p.r_MedicationStatement.effectivePeriod.start),
-                    fhir_date(p.r_MedicationStatement.effectiveDateTime)),
-           CASE WHEN fhir_date(p.r_MedicationStatement.effectivePeriod.end) IS NOT NULL
-                 AND fhir_date(p.r_MedicationStatement.effectivePeriod.start) IS NOT NULL
-                THEN date_diff('day', fhir_date(p.r_MedicationStatement.effectivePeriod.start),
-                               fhir_date(p.r_MedicationStatement.effectivePeriod.end)) + 1
-                ELSE 1 END
+    SELECT p.lid, p.patient, 'MedicationStatement/' || p.r_MedicationStatement.id,
+           p.r_MedicationStatement.medicationCodeableConcept,
+           coalesce(fhir_day0(p.r_MedicationStatement.effectivePeriod.start),
+                    fhir_day0(p.r_MedicationStatement.effectiveDateTime)),
+           coalesce(fhir_day1(p.r_MedicationStatement.effectivePeriod.start),
+                    fhir_day1(p.r_MedicationStatement.effectiveDateTime)),
+           CAST(NULL AS DOUBLE), CAST(NULL AS VARCHAR), CAST(NULL AS INTEGER),
+           fhir_day1(p.r_MedicationStatement.effectivePeriod.end),
+           p.r_MedicationStatement.effectivePeriod.end IS NULL
+             AND coalesce(p.r_MedicationStatement.status, '') = 'active'
     FROM parsed p
     WHERE p.r_MedicationStatement IS NOT NULL
-      AND coalesce(p.r_MedicationStatement.status, '') NOT IN ('entered-in-error', 'not-taken')
-) x WHERE x.patient IS NOT NULL AND x.start IS NOT NULL;
+      AND coalesce(p.r_MedicationStatement.status, '') NOT IN ({medication_never})
+) x WHERE x.patient IS NOT NULL AND x.day0 = x.day1;
 
--- step: medication_concepts
+-- step: medication_concepts [record]
 -- The words and codes that name each record's drug: every coding, and the concept's text.
-SELECT m.lid, m.patient, m.start, m.days, m.label, y.system, m.code
+SELECT m.lid, m.patient, m.ref, m.start, m.days, m.open_ended, m.label, y.system, m.code
 FROM (
-    SELECT r.lid, r.patient, r.start, r.days, lower(coalesce(c.display, '')) AS label,
-           c.system AS url, trim(c.code) AS code
+    SELECT r.lid, r.patient, r.ref, r.start, r.days, r.open_ended,
+           lower(coalesce(c.display, '')) AS label, c.system AS url, upper(trim(c.code)) AS code
     FROM (SELECT *, unnest(r.concept.coding) AS c FROM medication_records r) r
     UNION ALL
-    SELECT lid, patient, start, days, lower(concept.text), NULL, NULL
+    SELECT lid, patient, ref, start, days, open_ended, lower(concept.text), NULL, NULL
     FROM medication_records WHERE concept.text IS NOT NULL
 ) m LEFT JOIN systems y ON y.url = m.url;
 
--- step: medications
--- Which drug class each record is: by ingredient code, or by an ingredient's name in the
--- product name unless a word says it is not systemic (inhaled, topical, ...).
-SELECT DISTINCT lid, patient, target, start, days FROM (
-    SELECT m.lid, m.patient, k.target, m.start, m.days
+-- step: medication_spans [record]
+-- Which value sets each record is in: by code, or by an ingredient's name in the product name
+-- unless a word says it is not systemic (inhaled, topical, ...); its first and last day covered.
+SELECT DISTINCT lid, patient, ref, value_set, start, start + days - 1 AS last, open_ended FROM (
+    SELECT m.lid, m.patient, m.ref, k.target AS value_set, m.start, m.days, m.open_ended
     FROM medication_concepts m JOIN codes k ON k.kind = 'value_set' AND k.system = m.system
-         AND k.code = m.code AND k.target IN ('systemic_corticosteroids', 'osteoporosis_drugs')
+         AND k.code = m.code AND k.target IN ({medication_sets})
     UNION ALL
-    SELECT m.lid, m.patient, n.target, m.start, m.days
+    SELECT m.lid, m.patient, m.ref, n.target, m.start, m.days, m.open_ended
     FROM medication_concepts m JOIN med_names n ON m.label LIKE '%' || n.name || '%'
-    WHERE NOT EXISTS (SELECT 1 FROM med_words w
+    WHERE n.target IN ({medication_sets})
+      AND NOT EXISTS (SELECT 1 FROM med_words w
                       WHERE w.target = n.target AND m.label LIKE '%' || w.word || '%')
 ) z;
 
 -- step: medication_days
--- The start and (exclusive) end of each record's days covered, one row per record.
-SELECT patient, target, min(start) AS start,
-       max(start + CAST(greatest(coalesce(days, 1), 1) AS INTEGER)) AS stop
-FROM medications GROUP BY lid, patient, target;
+-- The start and (exclusive) end of each record's days covered, for the HEDIS exclusions.
+SELECT patient, value_set AS target, min(start) AS start, max(last) + 1 AS stop
+FROM medication_spans GROUP BY lid, patient, value_set;
 
--- step: questionnaire_items
+-- step: questionnaire_items [record]
 -- The top-level items of answers to spinewise's own red-flag Questionnaire.
-SELECT p.lid, p.patient, fhir_date(p.r_QuestionnaireResponse.authored) AS authored,
+SELECT p.lid, p.patient, 'QuestionnaireResponse/' || p.r_QuestionnaireResponse.id AS ref,
+       {answers_day0} AS day0, {answers_day1} AS day1,
        unnest(p.r_QuestionnaireResponse.item) AS i
 FROM parsed p
 WHERE p.r_QuestionnaireResponse IS NOT NULL AND p.patient IS NOT NULL
-  AND split_part(p.r_QuestionnaireResponse.questionnaire, '|', 1) LIKE '%spinewise-red-flags'
-  AND coalesce(p.r_QuestionnaireResponse.status, '') NOT IN ('entered-in-error', 'stopped');
+  AND rtrim(split_part(p.r_QuestionnaireResponse.questionnaire, '|', 1), '/') LIKE {answers_questionnaire}
+  AND {answers_kept};
 
--- step: answers
+-- step: answers [record]
 -- Yes/no answers (linkId = finding id) at either level of its items (groups of questions).
-SELECT a.lid, a.patient, a.authored, a.link AS finding,
+SELECT a.lid, a.patient, a.ref, a.day0, a.day1, a.link AS finding,
        CASE lower(a.value) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END AS value
 FROM (
-    SELECT lid, patient, authored, i.linkId AS link, i.answer[1].valueBoolean AS value
+    SELECT lid, patient, ref, day0, day1, i.linkId AS link, i.answer[1].valueBoolean AS value
     FROM questionnaire_items
     UNION ALL
-    SELECT g.lid, g.patient, g.authored, g.j.linkId, g.j.answer[1].valueBoolean
-    FROM (SELECT lid, patient, authored, unnest(i.item) AS j FROM questionnaire_items) g
+    SELECT g.lid, g.patient, g.ref, g.day0, g.day1, g.j.linkId, g.j.answer[1].valueBoolean
+    FROM (SELECT lid, patient, ref, day0, day1, unnest(i.item) AS j FROM questionnaire_items) g
 ) a JOIN findings f ON f.id = a.link;
 
 -- step: problems
@@ -220,15 +228,17 @@ UNION ALL
 SELECT lid, 'no code system spinewise knows' FROM condition_codes
 GROUP BY lid HAVING count(system) = 0
 UNION ALL
-SELECT lid, 'temperature without a numeric value' FROM temperatures WHERE celsius IS NULL;
+SELECT DISTINCT lid, 'a measurement without a number or a known unit' FROM record_facts
+WHERE reader = 'Observation.valueQuantity' AND value IS NULL;
 
 -- step: used
 SELECT DISTINCT lid FROM (
     SELECT lid FROM patients UNION ALL SELECT lid FROM organizations
     UNION ALL SELECT lid FROM practitioners UNION ALL SELECT lid FROM encounters
     UNION ALL SELECT lid FROM condition_codes WHERE system IS NOT NULL
-    UNION ALL SELECT lid FROM temperatures UNION ALL SELECT lid FROM imaging_codes
-    UNION ALL SELECT lid FROM medications UNION ALL SELECT lid FROM answers
+    UNION ALL SELECT lid FROM record_facts UNION ALL SELECT lid FROM imaging_codes
+    UNION ALL SELECT lid FROM medication_spans
+    UNION ALL SELECT lid FROM answers
     UNION ALL SELECT lid FROM subjects WHERE rtype = 'DocumentReference' AND patient IS NOT NULL AND {notes}
 ) z;
 
@@ -321,36 +331,76 @@ SELECT patient, min(start) AS run_start, max(stop) AS run_stop FROM (
     ) z
 ) y GROUP BY patient, run;
 
--- step: matched
--- Step 2, for the eligible episodes: the findings a coded diagnosis shows at the index date
--- (status and lookback as in the FHIR intake).
-SELECT e.patient, k.target
-FROM eligible e JOIN conditions c ON c.patient = e.patient
-JOIN codes k ON k.kind = 'finding' AND k.system = c.system
- AND (c.code = k.code OR (k.is_prefix AND starts_with(c.code, k.code)))
-WHERE c.onset IS NOT NULL AND c.onset <= e.index_date
-  AND (k.statuses = 'any' OR c.status IS NULL OR c.status IN ('active', 'recurrence', 'relapse'))
-  AND (k.lookback IS NULL OR c.onset >= e.index_date - k.lookback)
+-- step: readings
+-- The days findings are read as of: each episode's index date.
+SELECT patient, index_date AS reading_day FROM eligible;
+
+-- step: medication_coverage [findings]
+-- For each reading and medicine rule (rule_sources, reader Medication.daysCovered): the days its
+-- value set covers in the window, overlapping records counted once, and every record behind
+-- them (each covers at least one day of the window).
+WITH clipped AS (
+    SELECT r.patient, r.reading_day, s.finding, s.compare, s.threshold, m.ref, m.start AS day,
+           CASE WHEN s.window_days IS NULL THEN m.start
+                ELSE greatest(m.start, r.reading_day - s.window_days) END AS s,
+           least(CASE WHEN m.open_ended THEN greatest(m.last, r.reading_day) ELSE m.last END,
+                 r.reading_day) AS e
+    FROM readings r JOIN medication_spans m ON m.patient = r.patient
+    JOIN rule_sources s ON s.reader = 'Medication.daysCovered' AND s.value_set = m.value_set
+), islands AS (
+    SELECT *, sum(CASE WHEN s <= prev + 1 THEN 0 ELSE 1 END) OVER (
+                  PARTITION BY patient, reading_day, finding ORDER BY s, e, ref
+                  ROWS UNBOUNDED PRECEDING) AS island
+    FROM (SELECT *, max(e) OVER (PARTITION BY patient, reading_day, finding ORDER BY s, e, ref
+                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev
+          FROM clipped WHERE e >= s) o
+), totals AS (
+    SELECT patient, reading_day, finding, sum(n) AS covered FROM (
+        SELECT patient, reading_day, finding, island, date_diff('day', min(s), max(e)) + 1 AS n
+        FROM islands GROUP BY patient, reading_day, finding, island) l
+    GROUP BY patient, reading_day, finding
+)
+SELECT k.patient, k.reading_day, k.finding, k.compare, k.threshold, k.ref, k.day, t.covered
+FROM islands k JOIN totals t
+  ON t.patient = k.patient AND t.reading_day = k.reading_day AND t.finding = k.finding;
+
+-- step: record_hits [findings]
+-- Every record that shows a finding present (TRUE) or absent (FALSE, a measured normal value)
+-- as of a reading day, by the record rules (the rule_sources table, from record_rules.yaml),
+-- and every recent answer to the red-flag Questionnaire; `winning`: it says what the finding
+-- is (present beats absent).
+SELECT *, value = bool_or(value) OVER (PARTITION BY patient, reading_day, finding) AS winning
+FROM (
+SELECT h.patient, h.reading_day, h.finding, h.value, h.ref, h.day FROM (
+    SELECT r.patient, r.reading_day, s.finding, s.value, f.ref,
+           coalesce(f.day0, CASE WHEN f.undated_reading THEN r.reading_day END) AS day,
+           coalesce(f.day1, CASE WHEN f.undated_reading THEN r.reading_day END) AS last_day,
+           s.window_days, s.needs_current, s.compare, s.threshold, f.is_current, f.value AS measured
+    FROM readings r JOIN record_facts f ON f.patient = r.patient
+    JOIN rule_sources s ON s.reader = f.reader AND s.value_set = f.value_set
+) h
+WHERE (CASE WHEN h.window_days IS NULL THEN h.day IS NULL OR h.day <= h.reading_day
+            ELSE h.day <= h.reading_day AND h.last_day >= h.reading_day - h.window_days END)
+  AND (NOT h.needs_current OR h.is_current)
+  AND (h.compare IS NULL OR (h.compare = 'at_least' AND h.measured >= h.threshold)
+                         OR (h.compare = 'below' AND h.measured < h.threshold))
 UNION ALL
-SELECT r.patient, 'prolonged_corticosteroid_use'
-FROM steroid_runs r JOIN eligible e ON e.patient = r.patient
-WHERE r.run_start < e.index_date
-GROUP BY r.patient, e.index_date
-HAVING sum(date_diff('day', r.run_start, least(r.run_stop, e.index_date))) >= {steroid_days};
+SELECT c.patient, c.reading_day, c.finding, TRUE, c.ref, c.day FROM medication_coverage c
+WHERE (c.compare = 'at_least' AND c.covered >= c.threshold) OR (c.compare = 'below' AND c.covered < c.threshold)
+UNION ALL
+SELECT r.patient, r.reading_day, a.finding, a.value, a.ref, a.day0 AS day
+FROM readings r JOIN answers a ON a.patient = r.patient
+WHERE a.value IS NOT NULL AND {answers_window}
+) h;
 
--- step: coded
-SELECT e.patient, {coded}
-FROM eligible e LEFT JOIN matched m ON m.patient = e.patient GROUP BY e.patient;
-
--- step: temps
-SELECT e.patient,
-       max(t.celsius) FILTER (WHERE t.effective BETWEEN e.index_date - 7 AND e.index_date) AS tmax,
-       count(*) FILTER (WHERE t.effective BETWEEN e.index_date - 2 AND e.index_date) AS recent
-FROM eligible e JOIN temperatures t ON t.patient = e.patient
-WHERE t.celsius IS NOT NULL GROUP BY e.patient;
+-- step: record_findings [findings]
+-- One row per reading: each finding TRUE, FALSE or NULL (unknown), and the first record behind
+-- its value ("Condition/123 2025-04-02").
+SELECT patient, reading_day, {record_columns}
+FROM record_hits GROUP BY patient, reading_day;
 
 -- step: index_notes [notes]
--- The notes of the index visit (the week up to the index date), read by the note extractor.
+-- The notes of the index visit (record_rules.yaml, notes.window), read by the note extractor.
 SELECT e.patient, n.written, n.id, n.data FROM eligible e JOIN (
     SELECT p.patient, p.r_DocumentReference.id AS id,
            coalesce(fhir_date(p.r_DocumentReference.date),
@@ -362,17 +412,12 @@ SELECT e.patient, n.written, n.id, n.data FROM eligible e JOIN (
       AND coalesce(a.attachment.contentType, 'text/plain') LIKE 'text/%'
       AND a.attachment.data IS NOT NULL
 ) n ON n.patient = e.patient
-WHERE n.written BETWEEN e.index_date - 7 AND e.index_date;
+WHERE n.written BETWEEN e.index_date - {notes_days} AND e.index_date;
 
 -- step: noted
--- From notes and questionnaire answers of the index week: TRUE if one says present, FALSE if
--- they only say absent, NULL if silent.
-SELECT patient, {noted} FROM (
-    SELECT patient, finding, value FROM note_findings
-    UNION ALL
-    SELECT a.patient, a.finding, a.value FROM answers a JOIN eligible e ON e.patient = a.patient
-    WHERE a.value IS NOT NULL AND a.authored BETWEEN e.index_date - 7 AND e.index_date
-) z GROUP BY patient;
+-- From the notes of the index visit: TRUE if one says present, FALSE if they only say absent,
+-- NULL if silent.
+SELECT patient, {noted} FROM note_findings GROUP BY patient;
 
 -- step: excluded
 SELECT patient, min(reason) AS reason FROM (
@@ -395,11 +440,11 @@ SELECT patient, min(reason) AS reason FROM (
 -- step: features [keep]
 -- Kept (not planned into the next step): the decision reads every finding column several
 -- times, and an optimiser that inlines the columns' expressions would multiply them.
-SELECT e.patient, e.index_date, e.age, e.hedis_age, {merged},
+SELECT e.patient, e.index_date, e.age, e.hedis_age, {merged}, {evidence},
        i.imaging_date, i.imaging_code, i.imaging_source
-FROM eligible e JOIN coded c ON c.patient = e.patient
+FROM eligible e
+LEFT JOIN record_findings rf ON rf.patient = e.patient AND rf.reading_day = e.index_date
 LEFT JOIN noted n ON n.patient = e.patient
-LEFT JOIN temps tm ON tm.patient = e.patient
 LEFT JOIN episode_imaging i ON i.patient = e.patient;
 
 -- step: decided

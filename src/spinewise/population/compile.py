@@ -7,7 +7,7 @@ from __future__ import annotations
 from spinewise.model import URGENCY_ORDER, AgeRange, AllOf, AnyOf, Policy, When
 from spinewise.rulebook import Rulebook
 
-__all__ = ["age_flag_sql", "condition_sql", "decision_sql"]
+__all__ = ["age_flag_sql", "condition_sql", "decision_sql", "explanation_sql"]
 
 
 def _ident(name: str) -> str:
@@ -58,3 +58,35 @@ def decision_sql(policy: Policy, rb: Rulebook) -> tuple[str, str]:
             whens.append(f"WHEN {' OR '.join(rules)} THEN '{urgency}'")
     urgency_sql = f"CASE {' '.join(whens)} ELSE NULL END" if whens else "NULL"
     return decision, urgency_sql
+
+
+def _leaf_paths(when: When, rb: Rulebook, path: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(leaf ref, the SQL that is TRUE when the leaf makes this condition true): every part on
+    the way down must be true itself (the reference engine's `because`)."""
+    if isinstance(when, str):
+        return [(when, " AND ".join(path) or "TRUE")]
+    parts = when.any if isinstance(when, AnyOf) else when.all
+    out = []
+    for part in parts:
+        here = f"COALESCE({condition_sql(part, rb)}, FALSE)"
+        out += _leaf_paths(part, rb, (*path, here))
+    return out
+
+
+def explanation_sql(policy: Policy, rb: Rulebook) -> tuple[str, str]:
+    """(rules fired, red flags): each a space-separated list, as the reference engine lists
+    them: every rule whose condition is true, in the policy's order; the findings and age
+    flags that made an image rule true, in catalogue order."""
+    fired = {r.id: f"COALESCE({condition_sql(r.when, rb)}, FALSE)" for r in policy.rules}
+    rules = ", ".join(f"CASE WHEN {fired[r.id]} THEN '{r.id}' END" for r in policy.rules)
+    because: dict[str, list[str]] = {}
+    for rule in policy.rules:
+        if rule.decision != "image":
+            continue
+        for ref, path in _leaf_paths(rule.when, rb):
+            because.setdefault(ref, []).append(f"({fired[rule.id]} AND {path})")
+    order = [*rb.findings, *rb.age_flags]
+    flags = ", ".join(
+        f"CASE WHEN {' OR '.join(because[ref])} THEN '{ref}' END" for ref in order if ref in because
+    )
+    return f"concat_ws(' ', {rules})", f"concat_ws(' ', {flags})"

@@ -50,17 +50,17 @@ def _parsed_sql(source: str, rtype: str, from_json: dict[str, str]) -> str:
         f"CASE WHEN rtype = '{t}' AND NOT {mismatch} THEN from_json(text, '{schema}') END AS r_{t}"
         for t, schema in from_json.items()
     )
-    subject = (
-        "coalesce("
-        + ", ".join(f"r_{t}.subject.reference" for t in READ_TYPES if "subject" in SCHEMAS[t])
-        + ")"
-    )
+    references = [f"r_{t}.subject.reference" for t in from_json if "subject" in SCHEMAS[t]]
+    subject = f"coalesce({', '.join(references)})" if references else "CAST(NULL AS VARCHAR)"
     patient = PATIENT_REF.replace("X", subject)
     return (
         f"SELECT *, {patient} AS patient FROM (\n"
         f"SELECT lid, file, expected, rtype, CASE WHEN {mismatch} THEN text END AS bad_text,\n"
         f"{columns}\nFROM (SELECT *, {rtype} AS rtype FROM {source}) lines) parsed_lines"
     )
+
+
+RTYPE_DUCKDB = "CASE WHEN json_valid(text) THEN json_extract_string(text, '$.resourceType') END"
 
 
 class DuckDBEngine:
@@ -85,23 +85,44 @@ class DuckDBEngine:
             raise ValueError(str(exc).splitlines()[0]) from None
 
     def read(self, paths: Sequence[Path], notes: bool) -> None:
+        # The files named for a type read only that type (a line of another type there is
+        # quarantined), so each such group becomes a narrow table with one struct column;
+        # materialising one wide table of 15 mostly-NULL struct columns cost more than
+        # parsing. Files named otherwise are read for every type. `parsed` is their union.
+        groups: dict[str, list[Path]] = {}
+        for path in paths:
+            kind = path.name.split(".")[0]
+            groups.setdefault(kind if kind in READ_TYPES else "", []).append(path)
+        views, offset = [], 0
+        for k, (kind, files) in enumerate(sorted(groups.items())):
+            schemas = {t: duckdb_structure(t, notes) for t in ((kind,) if kind else READ_TYPES)}
+            self.step(f"parsed_{k}", _parsed_sql(self._lines(files), RTYPE_DUCKDB, schemas))
+            # Line ids from the tables' own row ids: a row_number() over the whole export
+            # would number the lines on one thread (0.9 s of 2.4 s for 100,000 patients).
+            views.append(f"SELECT * REPLACE (rowid + {offset} AS lid) FROM parsed_{k}")
+            offset += int(self._run("reading the export",
+                                    f"SELECT count(*) FROM parsed_{k}").fetchone()[0])  # fmt: skip
+        # Every type's column exists even when the export has no file of that type (no rows:
+        # the union by name gives them their struct type, NULL elsewhere).
+        empty = "(SELECT 0 AS lid, '' AS text, '' AS file, '' AS expected WHERE FALSE)"
+        every = {t: duckdb_structure(t, notes) for t in READ_TYPES}
+        self.step("parsed_none", _parsed_sql(empty, RTYPE_DUCKDB, every))
+        views.append("SELECT * FROM parsed_none")
+        union = " UNION ALL BY NAME ".join(views)
+        self._run("reading the export", f"CREATE OR REPLACE TEMP VIEW parsed AS {union}")
+
+    @staticmethod
+    def _lines(paths: Sequence[Path]) -> str:
+        """Each line as one text column: inputs.scan has left no control character (so the
+        \x01 delimiter never splits a line), no invalid UTF-8 and one kind of line end per file."""
         names = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
-        # Each line as one text column: \x01 cannot occur in JSON text, so it never splits one.
-        lines = (
-            f"(SELECT 0 AS lid, text, "
+        return (
+            f"(SELECT 0 AS lid, ltrim(text, chr(65279)) AS text, "
             f"regexp_extract(filename, '([^/\\\\]+)$', 1) AS file, "
             f"split_part(regexp_extract(filename, '([^/\\\\]+)$', 1), '.', 1) AS expected "
             f"FROM read_csv([{names}], columns={{'text': 'VARCHAR'}}, header=false, "
             f"delim='\x01', quote='', escape='', filename=true, auto_detect=false, "
-            f"max_line_size=536870912) WHERE trim(text) <> '')"
-        )
-        rtype = "CASE WHEN json_valid(text) THEN json_extract_string(text, '$.resourceType') END"
-        schemas = {t: duckdb_structure(t, notes) for t in READ_TYPES}
-        self.step("parsed_rows", _parsed_sql(lines, rtype, schemas))
-        # Line ids from the table's own row ids: a row_number() over the whole export would
-        # number the lines on one thread (0.9 s of 2.4 s for 100,000 patients).
-        self.con.execute(
-            "CREATE OR REPLACE TEMP VIEW parsed AS SELECT * REPLACE (rowid AS lid) FROM parsed_rows"
+            f"max_line_size=536870912) WHERE trim(text, ' \t') <> '')"
         )
 
     def table(self, name: str, columns: Columns, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -112,15 +133,28 @@ class DuckDBEngine:
             self.con.executemany(f"INSERT INTO {name} VALUES ({marks})", list(rows))
 
     def step(self, name: str, sql: str, reused: bool = True) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        self._run(name, f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def _run(self, step: str, sql: str) -> Any:
+        import duckdb
+
+        try:
+            return self.con.execute(sql)
+        except duckdb.Error as exc:
+            raise EngineError(f"duckdb, step {step}: {_one_line(exc)}") from None
 
     def rows(self, sql: str) -> list[dict[str, Any]]:
-        cursor = self.con.execute(sql)
+        cursor = self._run("collecting", sql)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def arrow(self, sql: str) -> pa.Table:
-        return self.con.sql(sql).to_arrow_table()
+        import duckdb
+
+        try:
+            return self.con.sql(sql).to_arrow_table()
+        except duckdb.Error as exc:
+            raise EngineError(f"duckdb, step collecting: {_one_line(exc)}") from None
 
     def close(self) -> None:
         self.con.close()
@@ -169,17 +203,29 @@ class SparkEngine:
     def read(self, paths: Sequence[Path], notes: bool) -> None:
         from pyspark.sql import functions as F
 
-        raw = self.spark.read.text([p.resolve().as_uri() for p in paths]).select(
-            F.col("value").alias("text"), F.input_file_name().alias("path")
+        # Lines end at \n only (Hadoop's default also ends them at a lone \r), as DuckDB's
+        # reader and inputs.scan count them.
+        raw = (
+            self.spark.read.option("lineSep", "\n")
+            .text([p.resolve().as_uri() for p in paths])
+            .select(F.col("value").alias("text"), F.input_file_name().alias("path"))
         )
         self._view("raw_lines", raw)
+        # As DuckDB reads them: no \r before the line feed, no byte order mark.
         lines = (
-            "(SELECT monotonically_increasing_id() AS lid, text, "
+            "(SELECT monotonically_increasing_id() AS lid, "
+            "trim(LEADING '\\uFEFF' FROM trim(TRAILING '\\r' FROM text)) AS text, "
             "regexp_extract(path, '([^/]+)$', 1) AS file, "
             "split_part(regexp_extract(path, '([^/]+)$', 1), '.', 1) AS expected "
-            "FROM raw_lines WHERE trim(text) <> '')"
+            "FROM raw_lines WHERE trim(BOTH ' \\t\\r' FROM text) <> '')"
         )
-        rtype = "get_json_object(text, '$.resourceType')"
+        # from_json, not get_json_object: the latter accepts raw control characters in strings
+        # and single quotes, which DuckDB's parser (and JSON) reject.
+        # Jackson also reads an object followed by more text; DuckDB's parser does not.
+        rtype = (
+            "CASE WHEN rtrim(text) LIKE '%}' THEN from_json(text, 'struct<resourceType:string>', "
+            "map('allowSingleQuotes', 'false')).resourceType END"
+        )
         schemas = {t: spark_ddl(t, notes) for t in READ_TYPES}
         self.step("parsed", _parsed_sql(lines, rtype, schemas))
 
@@ -188,7 +234,13 @@ class SparkEngine:
         self.views.append(name)
 
     def table(self, name: str, columns: Columns, rows: Sequence[tuple[Any, ...]]) -> None:
-        types = {"VARCHAR": "string", "BOOLEAN": "boolean", "INTEGER": "int", "DOUBLE": "double"}
+        types = {
+            "VARCHAR": "string",
+            "BOOLEAN": "boolean",
+            "INTEGER": "int",
+            "DOUBLE": "double",
+            "DATE": "date",
+        }
         schema = ", ".join(f"{c} {types[t]}" for c, t in columns)
         self._view(name, self.spark.createDataFrame(list(rows), schema=schema))
 
@@ -228,6 +280,16 @@ class SparkEngine:
         self.views.clear()
 
 
+def _one_line(exc: Exception) -> str:
+    """An engine's error in one line without the input it quotes: DuckDB's messages carry the
+    offending line ("Original Line: ...", "Input: ..."), which is patient data."""
+    first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+    for marker in ("Original Line", "Input:", "input:", '"', "'"):
+        first = first.split(marker, 1)[0]
+    hint = " (raise --memory-limit?)" if "Out of Memory" in first else ""
+    return first.strip().rstrip(":").strip()[:300] + hint
+
+
 @contextmanager
 def _said(step: str) -> Iterator[None]:
     """Spark's failures (a Java stack trace, a lost JVM) as one line naming the step."""
@@ -237,8 +299,7 @@ def _said(step: str) -> Iterator[None]:
     try:
         yield
     except (PySparkException, Py4JError) as exc:
-        first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         hint = ""
         if "OutOfMemoryError" in str(exc) or isinstance(exc, Py4JError):
             hint = " (out of memory? set SPARK_DRIVER_MEMORY or spark.driver.memory)"
-        raise EngineError(f"spark, step {step}: {first[:300]}{hint}") from None
+        raise EngineError(f"spark, step {step}: {_one_line(exc)}{hint}") from None

@@ -1,0 +1,1 @@
+"""SMART App Launch 2.x (EHR launch): spinewise as a SMART app that reads the chart."""
