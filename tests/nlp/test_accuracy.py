@@ -62,11 +62,24 @@ def test_the_mtsamples_labels_are_well_formed() -> None:
         assert case["target"] in case["text"], case["id"]
 
 
-def test_mtsamples_dev_split_never_reads_a_present_finding_as_absent() -> None:
+def disputed() -> set[tuple[str, str]]:
+    """(note, finding) of the disputed development labels listed in the folder's README."""
+    out = set()
+    readme = (MTSAMPLES / "README.md").read_text(encoding="utf-8")
+    for line in readme.split("## Disputed labels", 1)[1].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0].startswith("mts-"):
+            out |= {(note.strip(), cells[1]) for note in cells[0].split(",")}
+    return out
+
+
+def test_mtsamples_dev_split_never_reads_a_present_or_unknown_finding_as_absent() -> None:
     """The development split (the rules were tuned on it: its figures are upper bounds; the
-    test split is scored only by benchmarks/bench_nlp.py --test)."""
+    test split is scored only by benchmarks/bench_nlp.py --test). An unknown read as absent is
+    allowed only where the label is disputed (README), and is still counted by the benchmark."""
     result = score_notes(load_labelled(MTSAMPLES, "notes", "dev"))
     assert result.present_read_absent == []
+    assert set(result.unknown_read_absent) <= disputed(), result.unknown_read_absent
     assert result.overall[True].f1 >= 0.75 and result.overall[False].f1 >= 0.85, result.kinds()
 
 

@@ -37,6 +37,37 @@ NEGATION_SCOPE = [
     ("Leg weakness, sensation intact.", "leg_weakness", T),
     ("Leg weakness, sensation intact.", "paresthesia", F),
     ("4/5 left EHL, otherwise motor intact.", "leg_weakness", T),
+    # A new subject starts a new clause: "no" does not reach past it.
+    ("No pain in her arms, she has new urinary retention.", "bladder_dysfunction", T),
+    ("She has no symptoms in her arms, her bladder function is normal.",
+     "bladder_dysfunction", F),
+    ("In no acute distress, febrile to 39.1.", "fever", T),
+    ("No acute distress, looks well, afebrile.", "fever", F),
+]  # fmt: skip
+
+# Absent only from an explicit denial or a normal finding, and only of what it names: generic
+# words, a provocation test, a better course or a denied normal say nothing.
+WEAK_CUES = [
+    ("Denies any extremity symptoms or complaints.", "paresthesia", F),
+    ("Denies any extremity symptoms or complaints.", "leg_weakness", U),
+    ("Straight leg raises do not elicit any leg complaints.", "paresthesia", U),
+    ("Straight leg raising does not reproduce her leg pain.", "radicular_pain", U),
+    ("Palpation fails to reproduce the radiating pain.", "radicular_pain", U),
+    ("Injections helped her neck pain, but not the upper extremity symptoms.",
+     "paresthesia", U),
+    ("The right leg pain is improved.", "gradually_worsening_pain", U),
+    ("Back pain improving.", "gradually_worsening_pain", U),
+    ("Denies weight gain.", "unexplained_weight_loss", U),
+    ("No weight loss or weight gain.", "unexplained_weight_loss", F),
+    ("Not afebrile overnight.", "fever", U),
+    ("He does not have intact sensation in the feet.", "paresthesia", U),
+    ("No normal sensation in the left foot.", "paresthesia", U),
+    # ... but a normal finding listed after a denial is an assertion of its own.
+    ("No weakness, sensation intact.", "paresthesia", F),
+    ("No tenderness, afebrile.", "fever", F),
+    ("No clubbing, cyanosis, normal rectal tone.", "bowel_dysfunction", F),
+    ("He denied trauma to this area.", "severe_trauma", U),
+    ("He denied trauma.", "severe_trauma", F),
 ]  # fmt: skip
 
 EXCEPTIONS = [
@@ -66,6 +97,11 @@ EXAMINATION = [
     ("Ankle dorsiflexion 4-/5 on the right.", "leg_weakness", T),
     ("Hip flexors 4/5 bilaterally.", "leg_weakness", T),
     ("Plantarflexion 3/5 on the left.", "leg_weakness", T),
+    ("The right lower extremity is 4-5/5.", "leg_weakness", T),
+    ("Strength 4 to 5/5 in the left EHL.", "leg_weakness", T),
+    ("Quadriceps 5-/5 on the right.", "leg_weakness", T),
+    ("She was severely weak in both lower extremities.", "progressive_neurologic_deficit", T),
+    ("She was severely weak in both lower extremities.", "leg_weakness", T),
     ("Strength: 5/5 throughout the lower extremities. Denies weakness.", "leg_weakness", F),
     ("Motor strength is 5/5 bilaterally.", "leg_weakness", F),
     ("Sensation intact to light touch in both legs. Denies numbness.", "paresthesia", F),
@@ -139,6 +175,10 @@ VOCABULARY = [
     ("Progressively worsening back pain.", "gradually_worsening_pain", T),
     ("Urinary retention.", "bladder_dysfunction", T),
     ("HIV positive on antiretrovirals.", "immunocompromised", T),
+    ("Status post lumbar surgery with a history of failed conservative therapy.",
+     "symptoms_persisting_6_weeks", T),
+    ("She is failing nonoperative management and would like to consider surgery.",
+     "symptoms_persisting_6_weeks", T),
     ("Applied band-aids over the sites.", "immunocompromised", U),
     ("He forgot his hearing aids at home.", "immunocompromised", U),
 ]  # fmt: skip
@@ -150,10 +190,11 @@ def _case_id(case: tuple[str, str, bool | None]) -> str:
 
 @pytest.mark.parametrize(
     ("text", "finding", "expected"),
-    NEGATION_SCOPE + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE + VOCABULARY,
+    NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
+    + VOCABULARY,
     ids=[
         _case_id(c)
-        for c in NEGATION_SCOPE + EXCEPTIONS + EXAMINATION + UNCERTAINTY
+        for c in NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY
         + OTHERS_AND_ELSEWHERE + VOCABULARY
     ],
 )  # fmt: skip

@@ -32,7 +32,9 @@ PRESENT = {
 #: Ways to say "the patient does not have X".
 NEGATIONS = ["Denies {}", "No {}", "Negative for {}", "Patient denies any {}", "Without {}"]
 #: Ways to join the negated clause to the next one: every one ends the negation's scope.
-JOINS = ["; ", ". ", " but ", ", however, ", ", but ", ". However, ", " except "]
+JOINS = ["; ", ". ", " but ", ", however, ", ", but ", ". However, ", " except ",
+         # a new subject starts a new clause
+         ", she has ", ", he reports ", " and he now has ", ", the patient has "]  # fmt: skip
 #: Ways to state a present finding after the join.
 AFFIRM = [
     "{}",
@@ -115,3 +117,26 @@ def test_a_doubt_alone_is_unknown(target: str, data: st.DataObject) -> None:
     detail = (note, [(m.text, m.counts_as, m.cue) for m in found.mentions])
     assert any(m.finding == target for m in found.mentions), detail
     assert found.findings[target] is None, detail
+
+
+#: A phrase that itself says a finding is normal, for findings that have one.
+NORMAL = {
+    "fever": ["afebrile", "a normal temperature"],
+    "unexplained_weight_loss": ["weight gain", "stable weight"],
+    "leg_weakness": ["5/5 strength", "full strength"],
+    "paresthesia": ["normal sensation", "sensation intact"],
+    "bowel_dysfunction": ["normal rectal tone"],
+    "bladder_dysfunction": ["normal bladder function"],
+}  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(sorted(NORMAL)), st.data())
+def test_a_denied_normal_is_never_absent(target: str, data: st.DataObject) -> None:
+    """A denied normal ("denies weight gain" is not "no weight loss") says nothing, so it
+    never makes the finding absent."""
+    normal = data.draw(st.sampled_from(NORMAL[target]))
+    note = data.draw(st.sampled_from(NEGATIONS)).format(normal) + "."
+    found = extract(note)
+    detail = (note, [(m.text, m.counts_as, m.cue) for m in found.mentions])
+    assert found.findings[target] is not False, detail

@@ -222,6 +222,18 @@ def _context(
     cues: dict[str, str] = {}
     for category, cue_start, cue_end in ent._.spinewise_cues:
         cues.setdefault(category, original[cue_start:cue_end])
+    # A phrase that itself says "normal" ("afebrile", "weight gain", "5/5 strength") and is
+    # denied in turn ("denies weight gain", "does not have intact sensation") says nothing: a
+    # denied normal is not an abnormal. A negation that reaches it across a list ("no edema,
+    # sensation intact") does not deny it: the list item is an assertion of its own.
+    rule = getattr(ent._, "target_rule", None)
+    normal = rule is not None and bool((rule.attributes or {}).get("is_negated"))
+    denied_normal = normal and any(
+        category == "NEGATED_EXISTENCE" and _attached(original, ent, cue_start, cue_end)
+        for category, cue_start, cue_end in ent._.spinewise_cues
+    )
+    if normal and not denied_normal:
+        cues["NEGATED_EXISTENCE"] = original[ent.start_char : ent.end_char]  # the phrase says it
     role = roles.get(section)
     if section in one_sentence and original[end : ent.sent.start_char].strip():
         role = None  # an inline header covers only the sentence it starts
@@ -249,8 +261,24 @@ def _context(
         "hypothetical": "HYPOTHETICAL" in cues,
         "experiencer": "other" if "FAMILY" in cues else "patient",
         "uncertain": "POSSIBLE_EXISTENCE" in cues,
+        "denied_normal": denied_normal,
         "cues": cues,
     }
+
+
+#: At most this many words between a negation and the normal phrase it denies.
+_ATTACHED_WORDS = 3
+
+
+def _attached(original: str, ent: Any, cue_start: int, cue_end: int) -> bool:
+    """Is a cue attached to the phrase: next to it, with no list separator between?"""
+    if cue_end <= ent.start_char:
+        gap = original[cue_end : ent.start_char]
+    elif cue_start >= ent.end_char:
+        gap = original[ent.end_char : cue_start]
+    else:
+        return False  # the cue is one of the phrase's own words
+    return not any(c in gap for c in ",;:") and len(gap.split()) <= _ATTACHED_WORDS
 
 
 def _rule_name(ent: Any) -> str:
@@ -340,6 +368,8 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
         return True, cues["POSSIBLE_EXISTENCE"], False
     if ctx["uncertain"]:
         return None, cues["POSSIBLE_EXISTENCE"], False
+    if ctx["denied_normal"]:
+        return None, cues["NEGATED_EXISTENCE"], False
     if ctx["negated"]:
         return False, cues["NEGATED_EXISTENCE"], False
     still = any(c in cues for c in settings.history_counts_when.get(fid, ()))

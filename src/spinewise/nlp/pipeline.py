@@ -79,12 +79,35 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _update_scopes(graph: Any) -> None:
+    """medspaCy's `ConTextGraph.update_scopes`, except that a cue among a target's own words
+    ("intact" in "intact sensation", "normal" in "normal rectal tone") does not end the scope of
+    another cue of its own category (a terminator, or a category the other is terminated by,
+    still does): in "does not have intact sensation" the "not" reaches the phrase, as it does in
+    "no numbness"."""
+    targets = [(t.start, t.end) for t in graph.targets]
+    inside = [any(_overlaps(t, m.modifier_span) for t in targets) for m in graph.modifiers]
+    modifiers = graph.modifiers
+
+    def limits(other: int, cue: int) -> bool:
+        a, b = modifiers[other], modifiers[cue]
+        return not (inside[other] and a.category == b.category and a.direction != "TERMINATE")
+
+    for i in range(len(modifiers) - 1):
+        for j in range(i + 1, len(modifiers)):
+            if limits(j, i):
+                modifiers[i].limit_scope(modifiers[j])
+            if limits(i, j):
+                modifiers[j].limit_scope(modifiers[i])
+
+
 @contextlib.contextmanager
 def fixed_medspacy(fix: bool = True) -> Iterator[None]:
     """medspaCy 1.3.1's `tuple_overlaps` misses a span that contains the other whole, so a
     terminator (whose scope is the sentence) never ends the scope of a cue with `max_scope`
-    ("Leg weakness, sensation intact": the comma did not stop "intact" reaching back). Our
-    ConText runs with a correct one; medspaCy's default pipeline, for comparison, as shipped."""
+    ("Leg weakness, sensation intact": the comma did not stop "intact" reaching back); and a
+    cue inside a target cut the scope of the cue before it (see `_update_scopes`). Our ConText
+    runs with both fixed; medspaCy's default pipeline, for comparison, as shipped."""
     import medspacy.context.context_graph as graph
     import medspacy.context.context_modifier as modifier
 
@@ -92,11 +115,14 @@ def fixed_medspacy(fix: bool = True) -> Iterator[None]:
         yield
         return
     original = modifier.tuple_overlaps
+    original_update = graph.ConTextGraph.update_scopes
     modifier.tuple_overlaps = graph.tuple_overlaps = _overlaps
+    graph.ConTextGraph.update_scopes = _update_scopes
     try:
         yield
     finally:
         modifier.tuple_overlaps = graph.tuple_overlaps = original
+        graph.ConTextGraph.update_scopes = original_update
 
 
 @functools.cache
