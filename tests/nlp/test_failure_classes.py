@@ -68,6 +68,19 @@ WEAK_CUES = [
     ("No clubbing, cyanosis, normal rectal tone.", "bowel_dysfunction", F),
     ("He denied trauma to this area.", "severe_trauma", U),
     ("He denied trauma.", "severe_trauma", F),
+    # A denial of a verb reaches what it governs.
+    ("She does not smoke, drink or use any illicit drugs.", "injection_drug_use", F),
+    ("I do not think there was any surgical indication.", "surgery_or_intervention_candidate", F),
+    ("I do not think this patient is a good candidate for spinal cord stimulation.",
+     "surgery_or_intervention_candidate", F),
+    ("I do not see any indication for another surgery at this time.",
+     "surgery_or_intervention_candidate", F),
+    ("The patient does not wish to proceed with any neurosurgical intervention.",
+     "surgery_or_intervention_candidate", F),
+    ("PAST SPINE HISTORY:, Unremarkable.", "prior_lumbar_surgery", F),
+    # ... while "Constitutional: denies" still denies what follows.
+    ("Constitutional: denies fevers, weight loss.", "fever", F),
+    ("I do not think his weakness is due to the disc. Left EHL 4/5.", "leg_weakness", T),
 ]  # fmt: skip
 
 EXCEPTIONS = [
@@ -142,6 +155,13 @@ OTHERS_AND_ELSEWHERE = [
     ("s/p L4-5 laminectomy in 2010.", "prior_lumbar_surgery", T),
     ("Previous lumbar fusion.", "prior_lumbar_surgery", T),
     ("She was offered chemotherapy, which she declined.", "immunocompromised", U),
+    # Who tells is not who has it.
+    ("Her husband recalled her first difficulties began after a motor vehicle accident.",
+     "severe_trauma", T),
+    ("Mother reports that he has had fevers at home.", "fever", T),
+    # "A 3 day history of" is the present illness.
+    ("Admitted for a 3 day h/o progressive weakness associated with incontinence.",
+     "bladder_dysfunction", T),
     ("Chemotherapy was discussed with the patient.", "immunocompromised", U),
     ("Currently on chemotherapy for breast cancer.", "immunocompromised", T),
     ("Numbness and tingling in the right hand.", "paresthesia", U),
@@ -179,6 +199,19 @@ VOCABULARY = [
      "symptoms_persisting_6_weeks", T),
     ("She is failing nonoperative management and would like to consider surgery.",
      "symptoms_persisting_6_weeks", T),
+    ("She possibly will have surgery in the near future.",
+     "surgery_or_intervention_candidate", T),
+    ("Dr. X will plan on injecting her right sacroiliac joint under fluoroscopy.",
+     "surgery_or_intervention_candidate", T),
+    ("The patient's symptoms appear to be radicular in origin.", "radicular_pain", T),
+    ("Left lower extremity pain of radicular character.", "radicular_pain", T),
+    ("He has lost about 10 pounds over the past month.", "unexplained_weight_loss", T),
+    ("The current spine problem is much worse since its onset.", "gradually_worsening_pain", T),
+    ("She went home and the symptoms got worse.", "gradually_worsening_pain", T),
+    ("A month ago she developed progressive severe intractable pain.",
+     "gradually_worsening_pain", T),
+    ("She had previously undergone bilateral hemilaminectomies at L4-5.",
+     "prior_lumbar_surgery", T),
     ("Applied band-aids over the sites.", "immunocompromised", U),
     ("He forgot his hearing aids at home.", "immunocompromised", U),
 ]  # fmt: skip

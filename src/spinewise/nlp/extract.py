@@ -409,8 +409,9 @@ def _absent_only(verdict: Verdict) -> Verdict:
 def _considered(feeds: tuple[str, ...], ctx: dict[str, Any]) -> list[tuple[str, Verdict, str]]:
     """An intervention planned or considered is a candidacy; one ruled out is not."""
     cues = ctx["cues"]
-    if ctx["experiencer"] != "patient" or ctx["uncertain"] or not ctx["hypothetical"]:
-        # "No injections" in the past is not a decision about the future.
+    if ctx["experiencer"] != "patient" or not ctx["hypothetical"] or ctx["historical"]:
+        # "No injections" in the past, or a consultation a month ago, is not a decision about
+        # the future; a plan in doubt ("possibly will have surgery") is still being considered.
         verdict: Verdict = (None, "", False)
     elif ctx["negated"]:
         verdict = (False, cues["NEGATED_EXISTENCE"], False)

@@ -277,7 +277,16 @@ def compiled(rules: Any) -> list[dict[str, Any]]:
         base = {k: v for k, v in rule.items() if k not in ("pattern", "literal")}
         base["metadata"] = {**rule["metadata"], "rule": rule["literal"]}
         out += [{**base, "literal": phrase} for phrase in phrases]
-    return out
+    # medspaCy's matcher keeps one of two rules with the same phrase, whichever it finds first:
+    # the later rule's phrase is the one kept, as for any two rules matching the same words.
+    last = {_phrase_key(r): i for i, r in enumerate(out) if r.get("pattern") is None}
+    return [
+        r for i, r in enumerate(out) if r.get("pattern") is not None or last[_phrase_key(r)] == i
+    ]
+
+
+def _phrase_key(rule: dict[str, Any]) -> str:
+    return " ".join(str(rule["literal"]).lower().split())
 
 
 def _spellings(pattern: Any) -> list[str] | None:
