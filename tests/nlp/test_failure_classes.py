@@ -169,6 +169,15 @@ OTHERS_AND_ELSEWHERE = [
     ("Tingling in his right arm and right leg.", "paresthesia", T),
     ("Decreased sensation in the right upper extremity.", "paresthesia", U),
     ("Facial numbness on the left.", "paresthesia", U),
+    ("Intermittent tingling in the volar aspect of her right hand.", "paresthesia", U),
+    ("Motor: 5/5 strength throughout except for slowing of right hand fine motor movement.",
+     "leg_weakness", U),
+    ("Sensation is intact except for the big toes bilaterally.", "paresthesia", T),
+    # Past medical history lists past or chronic problems; histories still count.
+    ("PAST MEDICAL HISTORY: Hypertension, sciatica, breast cancer.", "radicular_pain", U),
+    ("PAST MEDICAL HISTORY: Hypertension, sciatica, breast cancer.", "history_of_cancer", T),
+    ("Back surgery about a year and a half ago.", "recent_spinal_procedure", U),
+    ("Back surgery about a year and a half ago.", "prior_lumbar_surgery", T),
 ]  # fmt: skip
 
 VOCABULARY = [

@@ -114,7 +114,9 @@ _LONG_TERM = re.compile(
 )
 _SHORT_COURSE = re.compile(r"\b(?:burst|taper|dose\s?pa?c?k|short\s+course)\b", re.IGNORECASE)
 _AGO = re.compile(
-    rf"\b{_QUANTITY}\s+{_UNIT}\s+(?:ago|prior|before|earlier|after|post[- ]?op)\b", re.IGNORECASE
+    rf"\b{_QUANTITY}\s+{_UNIT}(?:\s+and\s+a\s+half)?"
+    r"\s+(?:ago|prior|before|earlier|after|post[- ]?op)\b",
+    re.IGNORECASE,
 )
 _RECENT = re.compile(
     r"\b(?:yesterday|recent(?:ly)?|last\s+week|this\s+week|earlier\s+this\s+(?:week|month)"
