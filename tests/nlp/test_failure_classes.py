@@ -81,6 +81,17 @@ WEAK_CUES = [
     # ... while "Constitutional: denies" still denies what follows.
     ("Constitutional: denies fevers, weight loss.", "fever", F),
     ("I do not think his weakness is due to the disc. Left EHL 4/5.", "leg_weakness", T),
+    ("He denies, however, any bowel or bladder problems.", "bladder_dysfunction", F),
+    ("No fever, however, she has new urinary retention.", "bladder_dysfunction", T),
+    ("Denies urinary stress incontinence or fecal incontinence.", "bladder_dysfunction", F),
+    ("She has stress incontinence.", "bladder_dysfunction", U),
+    ("Sensory: No deficit to LT/PP/VIB/PROP.", "paresthesia", F),
+    ("No recent change in either the severity or the distribution of his pain.",
+     "gradually_worsening_pain", F),
+    ("Vitals: B/P; 150/60, T; 96.4, P; 72.", "fever", F),
+    ("BACK: Atraumatic, nontender.", "contusion_or_abrasion", F),
+    ("HEENT: Normocephalic, atraumatic.", "contusion_or_abrasion", U),
+    ("The artery was controlled with atraumatic clamps.", "contusion_or_abrasion", U),
 ]  # fmt: skip
 
 EXCEPTIONS = [

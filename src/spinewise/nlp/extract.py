@@ -89,7 +89,7 @@ _AGE = re.compile(
     r"|(?<![\d.])(\d{1,3})[MF](?![A-Za-z]))",
 )
 _TEMPERATURE = re.compile(
-    r"\b(?:T|Temp|Temperature|Tmax|T[\s-]?max|temp\.)\s*(?:of|:|=|was|is|at|reached)?\s*"
+    r"\b(?:T|Temp|Temperature|Tmax|T[\s-]?max|temp\.)\s*(?:of|:|;|=|was|is|at|reached)?\s*"
     r"(\d{2,3}(?:\.\d{1,2})?)\s*(?:°|deg(?:rees)?)?\s*([CF])?\b"
     r"|\b(\d{2,3}(?:\.\d{1,2})?)\s*(?:°|deg(?:rees)?)?\s*(F|C)\b(?!\w)",
     re.IGNORECASE,
