@@ -189,6 +189,11 @@ OTHERS_AND_ELSEWHERE = [
     ("PAST MEDICAL HISTORY: Hypertension, sciatica, breast cancer.", "history_of_cancer", T),
     ("Back surgery about a year and a half ago.", "recent_spinal_procedure", U),
     ("Back surgery about a year and a half ago.", "prior_lumbar_surgery", T),
+    ("PROCEDURE: She had previously undergone bilateral hemilaminectomies at L4-5 so we "
+     "removed scar bone.", "prior_lumbar_surgery", T),
+    ("PROCEDURE: No paresthesias were noted on placing the needle.", "paresthesia", U),
+    ("The possibility of surgical decompression was raised.",
+     "surgery_or_intervention_candidate", T),
 ]  # fmt: skip
 
 VOCABULARY = [

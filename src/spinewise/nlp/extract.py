@@ -358,9 +358,10 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
     where = [c for c in place.elsewhere if c in cues] if place is not None else []
     if where and not any(c in cues for c in place.here):
         return None, cues[where[0]], True
-    if ctx["role"] == "procedure":
+    if ctx["role"] == "procedure" and not (ctx["historical"] and fid in settings.history_counts):
         # A procedure's own account ("no paresthesias were noted" on placing the needle) is
-        # not the patient's presentation.
+        # not the patient's presentation; a history it recalls ("she had previously undergone
+        # hemilaminectomies") is still a history.
         return None, ctx["header"], False
     if ctx["uncertain"] and fid in settings.uncertain_counts:
         # A suspected condition is what an uncertain mention says ("concern for abscess"),
