@@ -92,6 +92,12 @@ WEAK_CUES = [
     ("BACK: Atraumatic, nontender.", "contusion_or_abrasion", F),
     ("HEENT: Normocephalic, atraumatic.", "contusion_or_abrasion", U),
     ("The artery was controlled with atraumatic clamps.", "contusion_or_abrasion", U),
+    ("Reflux found to be secondary to esophageal retention.", "bladder_dysfunction", U),
+    ("Ankle edema from fluid retention.", "bladder_dysfunction", U),
+    # Worse over years is not worse over days.
+    ("Back pain for 20 years, but it has gotten progressively worse over the last 3 years.",
+     "gradually_worsening_pain", U),
+    ("Back pain for 3 days, progressively worse each day.", "gradually_worsening_pain", T),
 ]  # fmt: skip
 
 EXCEPTIONS = [
