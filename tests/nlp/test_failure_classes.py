@@ -153,6 +153,12 @@ UNCERTAINTY = [
     ("Questionable left foot drop.", "leg_weakness", U),
     ("Weakness of the left leg limited by pain.", "leg_weakness", U),
     ("Cannot exclude saddle anesthesia.", "saddle_anesthesia", U),
+    # Risks explained before a procedure are what might happen.
+    ("Risks of surgery including but not limited to bleeding, infection, paralysis, weakness, "
+     "numbness and bowel or bladder dysfunction were explained.", "paresthesia", U),
+    ("Risks of surgery including but not limited to bleeding, infection, paralysis, weakness, "
+     "numbness and bowel or bladder dysfunction were explained.", "bladder_dysfunction", U),
+    ("Complications such as weakness in the legs were discussed.", "leg_weakness", U),
     ("Not certain if there was fecal incontinence.", "bowel_dysfunction", U),
     ("Patient is unsure whether he has numbness in the groin.", "saddle_anesthesia", U),
 ]  # fmt: skip
