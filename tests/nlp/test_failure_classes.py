@@ -43,6 +43,13 @@ NEGATION_SCOPE = [
      "bladder_dysfunction", F),
     ("In no acute distress, febrile to 39.1.", "fever", T),
     ("No acute distress, looks well, afebrile.", "fever", F),
+    ("He denies any weakness per se, just clumsiness and decreased sensation in the feet.",
+     "paresthesia", T),
+    ("No fever, and has new urinary retention.", "bladder_dysfunction", T),
+    # ... while a shared subject keeps its place: the neck's injuries are the neck's.
+    ("The neck is symmetrical and shows no masses or injuries.", "severe_trauma", U),
+    ("Cauda equina syndrome was considered and is unlikely.",
+     "suspected_cauda_equina_syndrome", F),
 ]  # fmt: skip
 
 # Absent only from an explicit denial or a normal finding, and only of what it names: generic

@@ -34,7 +34,8 @@ NEGATIONS = ["Denies {}", "No {}", "Negative for {}", "Patient denies any {}", "
 #: Ways to join the negated clause to the next one: every one ends the negation's scope.
 JOINS = ["; ", ". ", " but ", ", however, ", ", but ", ". However, ", " except ",
          # a new subject starts a new clause
-         ", she has ", ", he reports ", " and he now has ", ", the patient has "]  # fmt: skip
+         ", she has ", ", he reports ", " and he now has ", ", the patient has ", ", and has ",
+         ", just "]  # fmt: skip
 #: Ways to state a present finding after the join.
 AFFIRM = [
     "{}",
