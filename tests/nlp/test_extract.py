@@ -203,6 +203,27 @@ def test_cli_and_api_give_the_sentence_and_the_deciding_cue(
     assert "Possible saddle" in shown and "uncertain" in shown and '"Possible"' in shown
 
 
+def test_cli_and_api_show_a_denied_normal_saying_nothing(
+    tmp_path: Path, client: TestClient
+) -> None:
+    """A denied normal ("denies weight gain") is not "no weight loss"; "sensation intact" after a
+    denial is a normal finding of its own, shown with its own words as the cue."""
+    text = "Denies weight gain. No edema, sensation intact in both feet."
+    note = tmp_path / "note.txt"
+    note.write_text(text)
+    result = CliRunner().invoke(app, ["extract", str(note), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["findings"]["unexplained_weight_loss"] is None
+    gain = next(m for m in data["mentions"] if m["finding"] == "unexplained_weight_loss")
+    assert gain["counts_as"] is None and gain["cue"] == "Denies"
+    assert gain["sentence"] == "Denies weight gain."
+    assert data["findings"]["paresthesia"] is False
+    sensation = next(m for m in data["mentions"] if m["finding"] == "paresthesia")
+    assert sensation["cue"] == "sensation intact"
+    assert client.post("/api/v1/extract", json={"text": text}).json() == data
+
+
 def test_page_shows_why_a_mentioned_finding_stays_unknown(client: TestClient) -> None:
     html = client.post("/note", data={"note": "? saddle anesthesia. Denies fever."}).text
     assert re.search(r'name="saddle_anesthesia" value="unknown" checked', html)
