@@ -21,6 +21,7 @@ __all__ = [
     "audit_progress",
     "banner",
     "compared_summary",
+    "describe_mention",
     "make_console",
     "render_assessment",
     "render_catalogue",
@@ -155,27 +156,70 @@ def render_record(record: Any, rb: Rulebook) -> RenderableType:
 
 
 def render_note(text: str, result: Any, rb: Rulebook) -> RenderableType:
-    """The note with the evidence highlighted, then the findings it gives."""
+    """The note with the evidence highlighted, then the findings it gives, each with the
+    sentence it came from and the cue that decided it."""
     styles = {True: "bold white on red", False: "black on green3", None: "black on grey70"}
     shown = Text(text)
     for m in result.mentions:
         shown.stylize(styles[m.counts_as], m.start, m.end)
-    table = Table(title="Findings from the note", show_lines=False)
-    for column in ("finding", "answer", "evidence"):
+    table = Table(title="Findings from the note", show_lines=True)
+    for column in ("finding", "answer", "sentence", "decided by"):
         table.add_column(column, overflow="fold")
     if result.age is not None:
-        table.add_row("age", f"{result.age:g}", "")
+        table.add_row("age", f"{result.age:g}", "", "")
+    answer = {True: "yes", False: "no", None: "unknown"}
     for fid, value in result.findings.items():
-        if value is None:
-            continue
-        evidence = "; ".join(
-            f'"{m.text}"' + (f" ({m.note})" if m.note else "")
-            for m in result.mentions
-            if m.finding == fid and m.counts_as is value
-        )
-        table.add_row(rb.short_label(fid), "yes" if value else "no", evidence)
-    legend = Text("red: present   green: absent   grey: mentioned, says nothing now", style="dim")
+        deciding = [m for m in result.mentions if m.finding == fid and m.counts_as is value]
+        if not deciding:
+            continue  # not mentioned
+        for m in _unique_sentences(deciding):
+            table.add_row(rb.short_label(fid), answer[value], _marked(m), describe_mention(m))
+    legend = Text(
+        "red: present   green: absent   grey: mentioned, says nothing now (unknown)", style="dim"
+    )
     return Group(shown, legend, table)
+
+
+def _unique_sentences(mentions: list[Any]) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for m in mentions:
+        if m.sentence not in seen:
+            seen.add(m.sentence)
+            out.append(m)
+    return out
+
+
+def _marked(m: Any) -> Text:
+    """The sentence with the mention in bold."""
+    sentence = Text(m.sentence)
+    at = m.sentence.find(m.text)
+    if at >= 0:
+        sentence.stylize("bold", at, at + len(m.text))
+    return sentence
+
+
+def describe_mention(m: Any) -> str:
+    """Why a mention counts as it does, in a few words: the cue that decided it."""
+    cue = f'"{m.cue}"' if m.cue else ""
+    if m.counts_as is True:
+        why = f"present ({m.note})" if m.note else "present"
+        return f"{why}: {cue}" if cue and cue.strip('"') != m.text else why
+    if m.counts_as is False:
+        return f"absent: {cue}" if cue else "absent"
+    if m.hypothetical:
+        reason = "hypothetical"
+    elif m.experiencer != "patient":
+        reason = "someone else"
+    elif m.elsewhere:
+        reason = "not where this finding is"
+    elif m.uncertain:
+        reason = "uncertain"
+    elif m.historical:
+        reason = "in the past"
+    else:
+        reason = m.note or "says nothing now"
+    return f"unknown, {reason}: {cue}" if cue else f"unknown, {reason}"
 
 
 def render_policy(policy: Policy, rb: Rulebook) -> RenderableType:

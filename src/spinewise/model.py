@@ -594,14 +594,53 @@ class Handout(Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class NlpPlace(Frozen):
+    """ConText categories that place a mention where its finding is not about (`elsewhere`),
+    unless one of `here` places it there too."""
+
+    elsewhere: tuple[str, ...] = Field(min_length=1)
+    here: tuple[str, ...] = ()
+
+
+class NlpMeasurement(Frozen):
+    """A measured value that makes a finding present at or above a threshold."""
+
+    name: str
+    finding: str
+    pattern: str = Field(description="A regular expression with a named group `value`.")
+    unit: str
+    present_above: float
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class NlpProcedures(Frozen):
+    """What a spinal procedure (a helper feeding `recent`) says: one the note documents makes
+    `documented` true; one planned or considered makes `planned` true (false when ruled out)."""
+
+    recent: str
+    documented: tuple[str, ...]
+    planned: tuple[str, ...]
+    #: Helper categories that only say whether an intervention is planned or ruled out
+    #: ("surgical intervention", "surgical indication").
+    considered: tuple[str, ...] = ()
+
+
 class NlpSettings(Frozen):
     """How note mentions become findings (knowledge/nlp/settings.yaml)."""
 
     version: int
     helpers: Mapping[str, tuple[str, ...]]
     history_counts: tuple[str, ...]
+    history_counts_when: Mapping[str, tuple[str, ...]] = {}
     uncertain_counts: tuple[str, ...]
-    sections: Mapping[str, Literal["other", "historical", "hypothetical"]]
+    sections: Mapping[str, Literal["other", "historical", "hypothetical", "procedure"]]
+    #: Sections whose header, written inline, covers only the sentence it starts.
+    one_sentence_sections: tuple[str, ...] = ()
+    places: Mapping[str, NlpPlace] = {}
+    procedures: NlpProcedures
+    negation_only: tuple[str, ...] = ()
+    helper_needs: Mapping[str, tuple[str, ...]] = {}
+    measurements: tuple[NlpMeasurement, ...] = ()
 
 
 class NlpRules(Frozen):

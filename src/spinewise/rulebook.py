@@ -717,6 +717,52 @@ def _check_nlp(check: _Checker) -> None:
         check.refs(f"nlp/settings.yaml: helpers.{helper}", "finding", targets, rb.findings)
     for key in ("history_counts", "uncertain_counts"):
         check.refs(f"nlp/settings.yaml: {key}", "finding", getattr(nlp.settings, key), rb.findings)
+    check.refs("nlp/settings.yaml: places", "finding", list(nlp.settings.places), rb.findings)
+    categories = {str(r.get("category")) for r in nlp.context_rules}
+    procedures = nlp.settings.procedures
+    for key, names in (
+        ("procedures.considered", procedures.considered),
+        ("negation_only", nlp.settings.negation_only),
+    ):
+        check.refs(f"nlp/settings.yaml: {key}", "helper category", names, helpers)
+    check.refs(
+        "nlp/settings.yaml: procedures",
+        "finding",
+        [procedures.recent, *procedures.documented, *procedures.planned],
+        rb.findings,
+    )
+    needs = nlp.settings.helper_needs
+    check.refs("nlp/settings.yaml: helper_needs", "helper category", list(needs), helpers)
+    for helper, cues in needs.items():
+        for cue in cues:
+            if cue not in categories:
+                check.errors.append(
+                    f"nlp/settings.yaml: helper_needs.{helper}: no ConText rule of category {cue!r}"
+                )
+    when = nlp.settings.history_counts_when
+    check.refs("nlp/settings.yaml: history_counts_when", "finding", list(when), rb.findings)
+    for fid, cues in when.items():
+        for cue in cues:
+            if cue not in categories:
+                check.errors.append(
+                    f"nlp/settings.yaml: history_counts_when.{fid}: no ConText rule of "
+                    f"category {cue!r}"
+                )
+    for fid, place in nlp.settings.places.items():
+        for category in (*place.elsewhere, *place.here):
+            if category not in categories:
+                check.errors.append(
+                    f"nlp/settings.yaml: places.{fid}: no ConText rule of category {category!r}"
+                )
+    for i, measure in enumerate(nlp.settings.measurements):
+        where = f"nlp/settings.yaml: measurements[{i}] ({measure.name})"
+        check.refs(where, "finding", [measure.finding], rb.findings)
+        check.sources(where, measure.sources)
+        try:
+            if "value" not in re.compile(measure.pattern).groupindex:
+                check.errors.append(f"{where}: pattern has no group named 'value'")
+        except re.error as exc:
+            check.errors.append(f"{where}: pattern is not a regular expression: {exc}")
     known = set(rb.findings) | set(helpers)
     for i, rule in enumerate(nlp.target_rules):
         where = f"nlp/target_rules.json: target_rules[{i}] ({rule.get('literal')})"

@@ -279,6 +279,7 @@ def test_note_highlights_say_present_or_absent_in_words() -> None:
     class M:
         def __init__(self, start: int, end: int, counts: bool | None, finding: str) -> None:
             self.start, self.end, self.counts_as, self.finding = start, end, counts, finding
+            self.cue = ""
 
     html = str(
         highlight(

@@ -157,8 +157,10 @@ def test_page_prefills_from_a_note_without_assessing(client: TestClient, setting
     assert re.search(r'name="history_of_cancer" value="yes" checked', html)
     assert re.search(r'name="fever" value="no" checked', html)
     assert re.search(r'name="leg_weakness" value="unknown" checked', html)  # not mentioned
-    assert '<mark class="present" title="history_of_cancer">breast CA</mark>' in html
-    assert "From the note: <q>fever</q>" in html
+    assert '<mark class="present" title="history_of_cancer: h/o">breast CA</mark>' in html
+    # Every finding shows the sentence it came from, the mention marked, and the deciding cue.
+    assert "<q>Denies <mark>fever</mark>.</q>" in html
+    assert "(absent: &#34;Denies&#34;)" in html
     assert "The decision appears here" in html  # nothing assessed yet
     with DecisionLog(settings.log_path) as log:
         assert list(log.entries()) == []
@@ -179,3 +181,51 @@ def test_line_breaks_end_sentences_whatever_the_line_ending(newline: str) -> Non
 def test_a_wrapped_line_keeps_the_negation() -> None:
     found = extract("Denies fever, chills,\nweight loss or night sweats.")
     assert found.findings["unexplained_weight_loss"] is False
+
+
+def test_cli_and_api_give_the_sentence_and_the_deciding_cue(
+    tmp_path: Path, client: TestClient
+) -> None:
+    text = "No pain in the right leg; left foot drop since Monday. Possible saddle numbness."
+    note = tmp_path / "note.txt"
+    note.write_text(text)
+    result = CliRunner().invoke(app, ["extract", str(note), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["findings"]["leg_weakness"] is True
+    assert data["findings"]["saddle_anesthesia"] is None  # a doubt is unknown, not absent
+    saddle = next(m for m in data["mentions"] if m["finding"] == "saddle_anesthesia")
+    assert saddle["sentence"] == "Possible saddle numbness." and saddle["cue"] == "Possible"
+    assert saddle["uncertain"] is True and saddle["counts_as"] is None
+    body = client.post("/api/v1/extract", json={"text": text}).json()
+    assert body == data
+    shown = CliRunner().invoke(app, ["extract", str(note)]).stdout
+    assert "Possible saddle" in shown and "uncertain" in shown and '"Possible"' in shown
+
+
+def test_cli_and_api_show_a_denied_normal_saying_nothing(
+    tmp_path: Path, client: TestClient
+) -> None:
+    """A denied normal ("denies weight gain") is not "no weight loss"; "sensation intact" after a
+    denial is a normal finding of its own, shown with its own words as the cue."""
+    text = "Denies weight gain. No edema, sensation intact in both feet."
+    note = tmp_path / "note.txt"
+    note.write_text(text)
+    result = CliRunner().invoke(app, ["extract", str(note), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["findings"]["unexplained_weight_loss"] is None
+    gain = next(m for m in data["mentions"] if m["finding"] == "unexplained_weight_loss")
+    assert gain["counts_as"] is None and gain["cue"] == "Denies"
+    assert gain["sentence"] == "Denies weight gain."
+    assert data["findings"]["paresthesia"] is False
+    sensation = next(m for m in data["mentions"] if m["finding"] == "paresthesia")
+    assert sensation["cue"] == "sensation intact"
+    assert client.post("/api/v1/extract", json={"text": text}).json() == data
+
+
+def test_page_shows_why_a_mentioned_finding_stays_unknown(client: TestClient) -> None:
+    html = client.post("/note", data={"note": "? saddle anesthesia. Denies fever."}).text
+    assert re.search(r'name="saddle_anesthesia" value="unknown" checked', html)
+    assert "<q>? <mark>saddle anesthesia</mark>.</q>" in html
+    assert "unknown, uncertain: &#34;?&#34;" in html

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from spinewise.api.deps import AssessorDep
 from spinewise.api.errors import field_errors
 from spinewise.api.notes import MAX_NOTE_BODY, MAX_NOTE_CHARS, read_note
-from spinewise.console import banner, compared_summary
+from spinewise.console import banner, compared_summary, describe_mention
 from spinewise.handout import PAPER, handout_for, handout_pdf, languages
 from spinewise.model import Assessment, Policy, Presentation, when_ids
 from spinewise.rulebook import Rulebook
@@ -108,21 +108,45 @@ def field_label(field: str, rb: Rulebook) -> str:
     return last.replace("_", " ").capitalize()
 
 
+def note_evidence(found: Any) -> dict[str, list[dict[str, Any]]]:
+    """For each finding the note mentions, the mentions that decided its answer (or, when it
+    stays unknown, those that were set aside): the sentence with the mention marked, and the
+    cue that decided it."""
+    evidence: dict[str, list[dict[str, Any]]] = {}
+    seen: set[tuple[str, str]] = set()
+    for m in found.mentions:
+        if m.counts_as is not found.findings.get(m.finding) or (m.finding, m.sentence) in seen:
+            continue
+        seen.add((m.finding, m.sentence))
+        at = m.sentence.find(m.text)
+        if at >= 0:
+            marked = Markup("{}<mark>{}</mark>{}").format(
+                m.sentence[:at], m.text, m.sentence[at + len(m.text) :]
+            )
+        else:
+            marked = Markup("{}").format(m.sentence)
+        evidence.setdefault(m.finding, []).append(
+            {"text": m.text, "sentence": marked, "decided": describe_mention(m)}
+        )
+    return evidence
+
+
 def highlight(text: str, mentions: list[Any]) -> Markup:
     """The note as HTML, each mention marked present, absent or (grey) saying nothing."""
-    marks = sorted((m.start, m.end, m.counts_as, m.finding) for m in mentions)
+    marks = sorted((m.start, m.end, m.counts_as, m.finding, m.cue) for m in mentions)
     out: list[str] = []
     cursor = 0
-    for start, end, counts, finding in marks:
+    for start, end, counts, finding, cue in marks:
         if start < cursor:
             continue  # overlapping mentions: the first one is marked
         css = {True: "present", False: "absent", None: "neutral"}[counts]
+        title = f"{finding}: {cue}" if cue and cue != text[start:end] else finding
         out.append(str(escape(text[cursor:start])))
         # Not by colour alone: each kind has its own line (see app.css) and words for screen
         # readers.
         words = {True: "present", False: "absent", None: "says nothing now"}[counts]
         out.append(
-            f'<mark class="{css}" title="{escape(finding)}">{escape(text[start:end])}</mark>'
+            f'<mark class="{css}" title="{escape(title)}">{escape(text[start:end])}</mark>'
             f'<span class="visually-hidden"> ({words})</span>'
         )
         cursor = end
@@ -254,11 +278,11 @@ def build_router(rulebook: Rulebook, default_policy: str) -> APIRouter:
         }
         if found.age is not None:
             answers["age"] = f"{found.age:g}"
-        evidence: dict[str, list[str]] = {}
-        for m in found.mentions:
-            if m.counts_as is not None:
-                evidence.setdefault(m.finding, []).append(m.text)
-        note = {"text": text, "html": highlight(text, found.mentions), "evidence": evidence}
+        note = {
+            "text": text,
+            "html": highlight(text, found.mentions),
+            "evidence": note_evidence(found),
+        }
         return render(request, policy=policy, answers=answers, note=note)
 
     def handout_view(

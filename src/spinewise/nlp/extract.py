@@ -1,11 +1,17 @@
 """A clinical note → age and tri-state findings, each with the mentions behind it.
 
-A finding is `true` when an affirmed mention is current and about the patient; `false` when
-only negated mentions (or a measured normal value: "afebrile", "T 36.8") are found; `null`
-when it is not mentioned, or only as hypothetical ("return if you develop a fever"), about
-someone else ("mother had breast cancer"), uncertain, or historical where history does not
-count. Some findings need more than words: temperatures are read as numbers, steroid courses
-by their duration, spinal procedures by how long ago they were.
+A finding is `true` when any mention of it is affirmed, current and about the patient (present
+anywhere wins: "denies weakness" in the history and "4/5 EHL" on examination is weakness);
+`false` only when every mention is negated (or a measured normal value: "afebrile", "T 36.8");
+`null` when it is not mentioned, or only as hypothetical ("return if you develop a fever"),
+about someone else ("mother had breast cancer"), somewhere else ("numbness of the hand"),
+uncertain ("possible", "?", "not assessed": uncertainty is unknown, never absent), or
+historical where history does not count. Some findings need more than words: temperatures and
+bladder volumes are read as numbers, steroid courses by their duration, spinal procedures by how
+long ago they were.
+
+Every mention keeps the sentence it came from and the cue that decided it (the ConText cue,
+the section header, or the phrase itself), so that a reader can check it.
 """
 
 from __future__ import annotations
@@ -17,7 +23,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from spinewise.nlp.pipeline import pipeline_for, prepare_text, run, run_many, sections_of
+from spinewise.model import Units
+from spinewise.nlp.pipeline import (
+    fixed_medspacy,
+    medspacy_default,
+    pipeline_for,
+    prepare_text,
+    run,
+    run_many,
+    set_cues,
+)
 from spinewise.rulebook import Rulebook, default_rulebook
 
 __all__ = ["Assertion", "Mention", "NoteFindings", "assertion", "extract", "extract_many"]
@@ -40,6 +55,12 @@ class Mention:
     uncertain: bool
     counts_as: bool | None
     note: str = ""
+    #: The sentence the mention is in, as written in the note.
+    sentence: str = ""
+    #: The words that decided `counts_as` ("denies", "possible", "FAMILY HISTORY:"), or "".
+    cue: str = ""
+    #: Placed somewhere the finding is not about ("numbness in the right hand").
+    elsewhere: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,7 +89,7 @@ _AGE = re.compile(
     r"|(?<![\d.])(\d{1,3})[MF](?![A-Za-z]))",
 )
 _TEMPERATURE = re.compile(
-    r"\b(?:T|Temp|Temperature|Tmax|T\s?max|temp\.)\s*(?:of|:|=|was|is|at|reached)?\s*"
+    r"\b(?:T|Temp|Temperature|Tmax|T[\s-]?max|temp\.)\s*(?:of|:|;|=|was|is|at|reached)?\s*"
     r"(\d{2,3}(?:\.\d{1,2})?)\s*(?:°|deg(?:rees)?)?\s*([CF])?\b"
     r"|\b(\d{2,3}(?:\.\d{1,2})?)\s*(?:°|deg(?:rees)?)?\s*(F|C)\b(?!\w)",
     re.IGNORECASE,
@@ -78,7 +99,6 @@ _NUMBERS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3,
     "few": 3, "many": 5,
 }  # fmt: skip
-_UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30, "year": 365, "yr": 365}
 _QUANTITY = (
     r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)"
 )
@@ -93,12 +113,10 @@ _LONG_TERM = re.compile(
     re.IGNORECASE,
 )
 _SHORT_COURSE = re.compile(r"\b(?:burst|taper|dose\s?pa?c?k|short\s+course)\b", re.IGNORECASE)
-_NOT_SYSTEMIC = re.compile(
-    r"\b(?:inhaled|inhaler|nasal|topical|cream|ointment|eye\s+drops|ear\s+drops|injection\s+into\s+the\s+(?:knee|shoulder|hip)|joint\s+injection)\b",
-    re.IGNORECASE,
-)
 _AGO = re.compile(
-    rf"\b{_QUANTITY}\s+{_UNIT}\s+(?:ago|prior|before|earlier|after|post[- ]?op)\b", re.IGNORECASE
+    rf"\b{_QUANTITY}\s+{_UNIT}(?:\s+and\s+a\s+half)?"
+    r"\s+(?:ago|prior|before|earlier|after|post[- ]?op)\b",
+    re.IGNORECASE,
 )
 _RECENT = re.compile(
     r"\b(?:yesterday|recent(?:ly)?|last\s+week|this\s+week|earlier\s+this\s+(?:week|month)"
@@ -108,9 +126,29 @@ _RECENT = re.compile(
 )
 
 
-def _days(quantity: str, unit: str) -> int:
-    count = int(quantity) if quantity.isdigit() else _NUMBERS.get(quantity.lower(), 1)
-    return count * _UNIT_DAYS[unit.lower().rstrip("s")]
+@dataclass(frozen=True)
+class _Limits:
+    """What a note's numbers are measured against, from the record rules
+    (knowledge/record_rules.yaml) and units.yaml: one definition for records and notes."""
+
+    fever_celsius: float
+    steroid_days: float
+    procedure_days: float | None
+    units: Units
+
+    @classmethod
+    def of(cls, rb: Rulebook) -> _Limits:
+        return cls(
+            fever_celsius=rb.threshold("fever"),
+            steroid_days=rb.threshold("prolonged_corticosteroid_use"),
+            procedure_days=rb.window_days("recent_spinal_procedure", "Procedure.code"),
+            units=rb.units,
+        )
+
+    def days(self, quantity: str, unit: str) -> float:
+        count = int(quantity) if quantity.isdigit() else _NUMBERS.get(quantity.lower(), 1)
+        known = self.units.time_unit(unit)
+        return count * float(known.days) if known is not None else 0.0
 
 
 def _celsius(value: float, unit: str | None) -> float | None:
@@ -151,45 +189,147 @@ def extract_many(
         originals[i] = ""  # keep memory flat while streaming
 
 
-def _section_at(headers: list[tuple[int, str]], offset: int) -> str | None:
-    index = bisect.bisect_right(headers, (offset, "\uffff")) - 1
-    return headers[index][1] if index >= 0 else None
+_FLAGS = {
+    "NEGATED_EXISTENCE": "negated",
+    "POSSIBLE_EXISTENCE": "uncertain",
+    "HISTORICAL": "historical",
+    "HYPOTHETICAL": "hypothetical",
+    "FAMILY": "family",
+}
 
 
-def _context(ent: Any, sections: Mapping[str, str], section: str | None = None) -> dict[str, Any]:
-    role = sections.get(section or "")
+Header = tuple[int, int, str]
+
+
+def _header_at(headers: tuple[tuple[int, int, str, int], ...], offset: int) -> Header:
+    """The header of the section holding `offset` ((-1, -1, "") when none does)."""
+    index = bisect.bisect_right(headers, (offset, offset, "\uffff", 0)) - 1
+    if index < 0:
+        return (-1, -1, "")
+    start, end, category, limit = headers[index]
+    if 0 <= limit <= offset:
+        return (-1, -1, "")
+    return (start, end, category)
+
+
+def _context(
+    ent: Any,
+    original: str,
+    roles: Mapping[str, str],
+    header: tuple[int, int, str],
+    one_sentence: Iterable[str] = (),
+) -> dict[str, Any]:
+    """What ConText and the section say of one target: flags, and the words behind each."""
+    start, end, section = header
+    cues: dict[str, str] = {}
+    for category, cue_start, cue_end in ent._.spinewise_cues:
+        cues.setdefault(category, original[cue_start:cue_end])
+    # A phrase that itself says "normal" ("afebrile", "weight gain", "5/5 strength") and is
+    # denied in turn ("denies weight gain", "does not have intact sensation") says nothing: a
+    # denied normal is not an abnormal. A negation that reaches it across a list ("no edema,
+    # sensation intact") does not deny it: the list item is an assertion of its own.
+    rule = getattr(ent._, "target_rule", None)
+    normal = rule is not None and bool((rule.attributes or {}).get("is_negated"))
+    denied_normal = normal and any(
+        category == "NEGATED_EXISTENCE" and _attached(original, ent, cue_start, cue_end)
+        for category, cue_start, cue_end in ent._.spinewise_cues
+    )
+    if normal and not denied_normal:
+        cues["NEGATED_EXISTENCE"] = original[ent.start_char : ent.end_char]  # the phrase says it
+    role = roles.get(section)
+    if section in one_sentence and original[end : ent.sent.start_char].strip():
+        role = None  # an inline header covers only the sentence it starts
+    if role == "other" and "PATIENT" in cues:
+        role = None  # "Patient himself has no history of malignancy" under family history
+    said = f"{original[start:end]}" if role else ""
+    for category, flag in _FLAGS.items():
+        if (
+            getattr(ent._, "is_family" if flag == "family" else f"is_{flag}")
+            and category not in cues
+        ):
+            cues[category] = original[ent.start_char : ent.end_char]  # the phrase says it
+    if role == "historical":
+        cues.setdefault("HISTORICAL", said)
+    elif role == "hypothetical":
+        cues.setdefault("HYPOTHETICAL", said)
+    elif role == "other":
+        cues.setdefault("FAMILY", said)
     return {
-        "section": section,
-        "negated": bool(ent._.is_negated),
-        "historical": bool(ent._.is_historical) or role == "historical",
-        "hypothetical": bool(ent._.is_hypothetical) or role == "hypothetical",
-        "experiencer": "other" if (ent._.is_family or role == "other") else "patient",
-        "uncertain": bool(ent._.is_uncertain),
+        "section": section or None,
+        "role": role,
+        "header": said,
+        "negated": "NEGATED_EXISTENCE" in cues,
+        "historical": "HISTORICAL" in cues,
+        "hypothetical": "HYPOTHETICAL" in cues,
+        "experiencer": "other" if "FAMILY" in cues else "patient",
+        "uncertain": "POSSIBLE_EXISTENCE" in cues,
+        "denied_normal": denied_normal,
+        "cues": cues,
+    }
+
+
+#: At most this many words between a negation and the normal phrase it denies.
+_ATTACHED_WORDS = 3
+
+
+def _attached(original: str, ent: Any, cue_start: int, cue_end: int) -> bool:
+    """Is a cue attached to the phrase: next to it, with no list separator between?"""
+    if cue_end <= ent.start_char:
+        gap = original[cue_end : ent.start_char]
+    elif cue_start >= ent.end_char:
+        gap = original[ent.end_char : cue_start]
+    else:
+        return False  # the cue is one of the phrase's own words
+    return not any(c in gap for c in ",;:") and len(gap.split()) <= _ATTACHED_WORDS
+
+
+def _rule_name(ent: Any) -> str:
+    """The target rule's name in target_rules.json (a phrase compiled from a pattern keeps
+    the name of its rule)."""
+    rule = ent._.target_rule
+    if rule is None:
+        return str(ent.text)
+    return str((rule.metadata or {}).get("rule") or rule.literal)
+
+
+def _flags(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        k: ctx[k]
+        for k in ("section", "negated", "historical", "hypothetical", "experiencer", "uncertain")
     }
 
 
 def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     settings = rb.nlp.settings
-    sections = dict(settings.sections)
-    headers = sections_of(pipeline_for(rb), doc)
+    limits = _Limits.of(rb)
+    roles = dict(settings.sections)
+    headers = doc._.spinewise_headers
     mentions: list[Mention] = []
     for ent in doc.ents:
-        ctx = _context(ent, sections, _section_at(headers, ent.start_char))
-        sentence = ent.sent.text if ent.sent is not None else ent.text
-        for fid, counts, note in _judge(ent.label_, sentence, rb, ctx):
+        header = _header_at(headers, ent.start_char)
+        ctx = _context(ent, original, roles, header, settings.one_sentence_sections)
+        sent = ent.sent
+        sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
+        for fid, (counts, cue, elsewhere), note in _judge(
+            ent.label_, sentence, settings, ctx, limits
+        ):
             mentions.append(
                 Mention(
                     finding=fid,
                     start=ent.start_char,
                     end=ent.end_char,
                     text=original[ent.start_char : ent.end_char],
-                    rule=f"{ent.label_}: {ent._.literal or ent.text}",
+                    rule=f"{ent.label_}: {_rule_name(ent)}",
                     counts_as=counts,
                     note=note,
-                    **ctx,
+                    sentence=sentence,
+                    cue=cue,
+                    elsewhere=elsewhere,
+                    **_flags(ctx),
                 )
             )
-    mentions += _temperatures(doc, original, rb.threshold("fever"))
+    mentions += _temperatures(doc, original, limits.fever_celsius)
+    mentions += _measurements(doc, original, settings)
     findings: dict[str, bool | None] = dict.fromkeys(rb.findings)
     for m in mentions:
         if m.counts_as is True:
@@ -199,64 +339,149 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     return NoteFindings(age=_age(original), findings=findings, mentions=mentions)
 
 
-def _counts(fid: str, ctx: dict[str, Any], settings: Any) -> bool | None:
-    """What one mention says about its finding now: True, False, or None (nothing)."""
-    if ctx["hypothetical"] or ctx["experiencer"] != "patient":
-        return None
+Verdict = tuple[bool | None, str, bool]
+
+
+def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
+    """What one mention says about its finding now (True, False, or None: nothing), the words
+    that decided it, and whether it is placed somewhere the finding is not about.
+
+    The order is the safety rule: what makes a mention say nothing (hypothetical, someone
+    else's, elsewhere, uncertain) is looked at before negation, so that a doubt is never read
+    as "absent"."""
+    cues = ctx["cues"]
+    if ctx["hypothetical"]:
+        return None, cues["HYPOTHETICAL"], False
+    if ctx["experiencer"] != "patient":
+        return None, cues["FAMILY"], False
+    place = settings.places.get(fid)
+    where = [c for c in place.elsewhere if c in cues] if place is not None else []
+    if where and not any(c in cues for c in place.here):
+        return None, cues[where[0]], True
+    if ctx["role"] == "procedure" and not (ctx["historical"] and fid in settings.history_counts):
+        # A procedure's own account ("no paresthesias were noted" on placing the needle) is
+        # not the patient's presentation; a history it recalls ("she had previously undergone
+        # hemilaminectomies") is still a history.
+        return None, ctx["header"], False
+    if ctx["uncertain"] and fid in settings.uncertain_counts:
+        # A suspected condition is what an uncertain mention says ("concern for abscess"),
+        # unless the suspicion itself is denied ("considered and is unlikely").
+        if ctx["negated"]:
+            return False, cues["NEGATED_EXISTENCE"], False
+        return True, cues["POSSIBLE_EXISTENCE"], False
+    if ctx["uncertain"]:
+        return None, cues["POSSIBLE_EXISTENCE"], False
+    if ctx["denied_normal"]:
+        return None, cues["NEGATED_EXISTENCE"], False
     if ctx["negated"]:
-        return False
-    if ctx["uncertain"] and fid not in settings.uncertain_counts:
-        return None
-    if ctx["historical"] and fid not in settings.history_counts:
-        return None
-    return True
+        return False, cues["NEGATED_EXISTENCE"], False
+    still = any(c in cues for c in settings.history_counts_when.get(fid, ()))
+    if ctx["historical"] and fid not in settings.history_counts and not still:
+        return None, cues["HISTORICAL"], False
+    return True, cues.get("HISTORICAL", ""), False
 
 
 def _judge(
-    category: str, sentence: str, rb: Rulebook, ctx: dict[str, Any]
-) -> list[tuple[str, bool | None, str]]:
-    """(finding, what the mention says of it, how it was judged) for one mention. How long a
-    steroid course must run and how recent a procedure must be are the record rules' own
-    (knowledge/record_rules.yaml)."""
-    settings = rb.nlp.settings
+    category: str, sentence: str, settings: Any, ctx: dict[str, Any], limits: _Limits
+) -> list[tuple[str, Verdict, str]]:
+    """(finding, verdict, how it was judged) for one mention."""
     helpers = dict(settings.helpers)
     if category not in helpers:
-        return [(category, _counts(category, ctx, settings), "")]
-    if category not in ("steroid_drug", "spinal_injection", "spinal_surgery"):
-        # Plain helpers: one mention, several findings ("bowel or bladder incontinence").
-        return [(fid, _counts(fid, ctx, settings), "") for fid in helpers[category]]
-    if category == "steroid_drug":
-        fid = "prolonged_corticosteroid_use"
-        if _NOT_SYSTEMIC.search(sentence):
-            return [(fid, None, "not a systemic steroid")]
-        base = _counts(fid, ctx, settings)
-        if base is not True:
-            return [(fid, base, "steroid mention")]
-        # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
-        days = [_days(q, u) for q, u in [*_DURATION.findall(sentence), *_AGO.findall(sentence)]]
-        long_enough = rb.threshold(fid)
-        if _LONG_TERM.search(sentence) or any(d >= long_enough for d in days):
-            return [(fid, True, "long course")]
-        if days or _SHORT_COURSE.search(sentence):
-            return [(fid, None, "short course: not prolonged")]
-        return [(fid, None, "duration not stated")]
-    # A spinal injection or operation: recent ones raise the risk of an epidural abscess
-    # (its date decides, even in a "history" sentence); an old operation is a prior one.
-    out: list[tuple[str, bool | None, str]] = []
-    if "prior_lumbar_surgery" in helpers[category]:
-        out.append(("prior_lumbar_surgery", _counts("prior_lumbar_surgery", ctx, settings), ""))
-    ago = [_days(q, u) for q, u in _AGO.findall(sentence)]
-    recent_days = rb.window_days("recent_spinal_procedure", "Procedure.code")
-    old = recent_days is not None and any(d > recent_days for d in ago)
-    recent = not old and (bool(_RECENT.search(sentence)) or bool(ago))
-    if ctx["hypothetical"] or ctx["experiencer"] != "patient" or ctx["uncertain"]:
-        verdict: bool | None = None
+        return [(category, _verdict(category, ctx, settings), "")]
+    feeds = helpers[category]
+    needs = settings.helper_needs.get(category)
+    placed = needs is None or any(c in ctx["cues"] for c in needs)
+    if category in settings.negation_only or not placed:
+        # Only ever absent: denying all drug use denies injecting, but using drugs is not
+        # injecting; "weakness" with no place is not leg weakness, but "denies weakness" is.
+        return [(fid, _absent_only(_verdict(fid, ctx, settings)), "") for fid in feeds]
+    if category in settings.procedures.considered:
+        return _considered(feeds, ctx)
+    if "prolonged_corticosteroid_use" in feeds:
+        return [_steroid(sentence, settings, ctx, limits)]
+    if settings.procedures.recent in feeds:
+        return _procedure(category, feeds, sentence, settings, ctx, limits)
+    # Plain helpers: one mention, several findings ("bowel or bladder incontinence").
+    return [(fid, _verdict(fid, ctx, settings), "") for fid in feeds]
+
+
+def _absent_only(verdict: Verdict) -> Verdict:
+    return verdict if verdict[0] is False else (None, "", False)
+
+
+def _considered(feeds: tuple[str, ...], ctx: dict[str, Any]) -> list[tuple[str, Verdict, str]]:
+    """An intervention planned or considered is a candidacy; one ruled out is not."""
+    cues = ctx["cues"]
+    if ctx["experiencer"] != "patient" or not ctx["hypothetical"] or ctx["historical"]:
+        # "No injections" in the past, or a consultation a month ago, is not a decision about
+        # the future; a plan in doubt ("possibly will have surgery") is still being considered.
+        verdict: Verdict = (None, "", False)
     elif ctx["negated"]:
-        verdict = False
+        verdict = (False, cues["NEGATED_EXISTENCE"], False)
     else:
-        verdict = True if recent else None
+        verdict = (True, cues["HYPOTHETICAL"], False)
+    return [(fid, verdict, "planned or ruled out") for fid in feeds]
+
+
+def _steroid(
+    sentence: str, settings: Any, ctx: dict[str, Any], limits: _Limits
+) -> tuple[str, Verdict, str]:
+    fid = "prolonged_corticosteroid_use"
+    base = _verdict(fid, ctx, settings)
+    if base[2]:
+        return (fid, base, "not a systemic steroid")
+    if base[0] is not True:
+        return (fid, base, "steroid mention")
+    # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
+    found = [*_DURATION.findall(sentence), *_AGO.findall(sentence)]
+    days = [limits.days(q, u) for q, u in found]
+    if _LONG_TERM.search(sentence) or any(d >= limits.steroid_days for d in days):
+        return (fid, base, "long course")
+    if days or _SHORT_COURSE.search(sentence):
+        return (fid, (None, "", False), "short course: not prolonged")
+    return (fid, (None, "", False), "duration not stated")
+
+
+def _procedure(
+    category: str,
+    feeds: tuple[str, ...],
+    sentence: str,
+    settings: Any,
+    ctx: dict[str, Any],
+    limits: _Limits,
+) -> list[tuple[str, Verdict, str]]:
+    """A spinal injection or operation: the one the note documents is recent (and the patient
+    was its candidate); a planned one makes the patient a candidate; otherwise recent ones
+    raise the risk of an epidural abscess (its date decides, even in a "history" sentence),
+    and an old operation is a prior one."""
+    procedures = settings.procedures
+    out: list[tuple[str, Verdict, str]] = []
+    nothing: Verdict = (None, "", False)
+    if ctx["hypothetical"] and ctx["experiencer"] == "patient":
+        planned: Verdict = (
+            (False, ctx["cues"].get("NEGATED_EXISTENCE", ""), False)
+            if ctx["negated"]
+            else (True, ctx["cues"]["HYPOTHETICAL"], False)
+        )
+        for fid in procedures.planned:
+            out.append((fid, planned, "planned or considered"))
+        return out
+    documented = ctx["role"] == "procedure" and not ctx["negated"] and not ctx["uncertain"]
+    if documented and not ctx["historical"]:
+        for fid in procedures.documented:
+            out.append((fid, (True, ctx["header"], False), "the procedure this note documents"))
+        return out
+    others = [fid for fid in feeds if fid != procedures.recent]
+    for fid in others:
+        out.append((fid, _verdict(fid, ctx, settings), ""))
+    ago = [limits.days(q, u) for q, u in _AGO.findall(sentence)]
+    old = limits.procedure_days is not None and any(d > limits.procedure_days for d in ago)
+    recent = not old and (bool(_RECENT.search(sentence)) or bool(ago))
+    verdict = _verdict(procedures.recent, {**ctx, "historical": False}, settings)
+    if verdict[0] is True and not recent:
+        verdict = nothing
     note = "recent" if recent else ("long ago" if old else "date not stated")
-    out.append(("recent_spinal_procedure", verdict, note))
+    out.append((procedures.recent, verdict, note))
     return out
 
 
@@ -269,25 +494,9 @@ def _temperatures(doc: Any, original: str, threshold: float) -> list[Mention]:
         celsius = _celsius(float(raw), unit)
         if celsius is None:
             continue
-        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        sentence = span.sent.text if span is not None and span.sent is not None else ""
-        hypothetical = bool(
-            re.search(
-                r"\b(?:if|above|over|greater than|>)\b",
-                sentence[
-                    : max(
-                        0,
-                        match.start()
-                        - (
-                            span.sent.start_char
-                            if span is not None and span.sent is not None
-                            else 0
-                        ),
-                    )
-                ],
-                re.IGNORECASE,
-            )
-        )
+        sentence, before = _sentence_of(doc, original, match.start(), match.end())
+        # "return if T > 38", "fever above 38.0": a threshold, not a measurement.
+        hypothetical = bool(_THRESHOLD_WORDS.search(before))
         out.append(
             Mention(
                 finding="fever",
@@ -303,8 +512,59 @@ def _temperatures(doc: Any, original: str, threshold: float) -> list[Mention]:
                 uncertain=False,
                 counts_as=None if hypothetical else celsius >= threshold,
                 note=f"measured {celsius:.1f} °C",
+                sentence=sentence,
+                cue=original[match.start() : match.end()],
             )
         )
+    return out
+
+
+_THRESHOLD_WORDS = re.compile(r"\b(?:if|above|over|greater than|more than)\b|>", re.IGNORECASE)
+
+
+def _sentence_of(doc: Any, original: str, start: int, end: int) -> tuple[str, str]:
+    """The sentence around a character span, and its text before the span."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or span.sent is None:
+        return original[start:end], ""
+    sent = span.sent
+    return original[sent.start_char : sent.end_char].strip(), original[sent.start_char : start]
+
+
+def _measurements(doc: Any, original: str, settings: Any) -> list[Mention]:
+    """Measured values with a threshold (settings.yaml `measurements`): a bladder scan of
+    450 mL is retention; one of 50 mL is not."""
+    out: list[Mention] = []
+    for measure in settings.measurements:
+        for match in re.finditer(measure.pattern, doc.text):
+            value = float(match.group("value"))
+            sentence, before = _sentence_of(doc, original, match.start(), match.end())
+            hypothetical = bool(
+                _THRESHOLD_WORDS.search(before + original[match.start() : match.end()])
+            )
+            present = value > measure.present_above
+            out.append(
+                Mention(
+                    finding=measure.finding,
+                    start=match.start(),
+                    end=match.end(),
+                    text=original[match.start() : match.end()],
+                    rule=f"{measure.name}: {value:g} {measure.unit} "
+                    f"(present above {measure.present_above:g})",
+                    section=None,
+                    negated=not present,
+                    historical=False,
+                    hypothetical=hypothetical,
+                    experiencer="patient",
+                    uncertain=False,
+                    # Below the threshold says nothing: a small residual does not rule out
+                    # a bladder problem (hesitancy, incontinence).
+                    counts_as=None if hypothetical else (True if present else None),
+                    note=f"measured {value:g} {measure.unit}",
+                    sentence=sentence,
+                    cue=original[match.start() : match.end()],
+                )
+            )
     return out
 
 
@@ -332,27 +592,35 @@ class Assertion:
         return asdict(self)
 
 
-def assertion(text: str, target: str, *, rulebook: Rulebook | None = None) -> Assertion:
+def assertion(
+    text: str, target: str, *, rulebook: Rulebook | None = None, default: bool = False
+) -> Assertion:
     """ConText for any phrase: is `target` in `text`, and negated, historical, hypothetical,
-    about someone else, uncertain? (The first mention decides.)"""
+    about someone else, uncertain? (The first mention decides.) `default=True` reads it with
+    medspaCy's own default pipeline and ConText rules instead, for comparison."""
     from medspacy.ner import TargetRule
 
     rb = rulebook or default_rulebook()
-    nlp = pipeline_for(rb)
-    prepared = prepare_text(text)
+    nlp = medspacy_default() if default else pipeline_for(rb)
+    prepared = text if default else prepare_text(text)
     doc = nlp.make_doc(prepared)
-    for name, proc in nlp.pipeline:
-        if name == "medspacy_target_matcher":
-            doc.ents = ()
-            with warnings.catch_warnings():
-                # A one-phrase matcher leaves medspaCy's token matcher empty: spaCy's W036.
-                warnings.filterwarnings("ignore", message=r"\[W036\]")
-                doc = _assertion_matcher(nlp, target, TargetRule)(doc)
-        else:
-            doc = proc(doc)
+    with fixed_medspacy(not default):
+        for name, proc in nlp.pipeline:
+            if name not in ("medspacy_target_matcher", "medspacy_context"):
+                doc = proc(doc)
+        doc.ents = ()
+        with warnings.catch_warnings():
+            # A one-phrase matcher leaves medspaCy's token matcher empty: spaCy's W036.
+            warnings.filterwarnings("ignore", message=r"\[W036\]")
+            doc = _assertion_matcher(nlp, target, TargetRule)(doc)
+        doc = nlp.get_pipe("medspacy_context")(doc)
     if not doc.ents:
         return Assertion(False, False, False, False, "patient", False)
-    ctx = _context(doc.ents[0], dict(rb.nlp.settings.sections))
+    ent = doc.ents[0]
+    set_cues(ent, doc, 0)
+    roles = {} if default else dict(rb.nlp.settings.sections)
+    headers = () if default else doc._.spinewise_headers
+    ctx = _context(ent, doc.text, roles, _header_at(headers, ent.start_char))
     return Assertion(
         True,
         ctx["negated"],

@@ -7,15 +7,23 @@ matcher, sectionizer and ConText. Built once per process.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import functools
 import logging
 import re
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
+import numpy
 import spacy
+from spacy.attrs import LOWER  # type: ignore[import-not-found]
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.pipeline import Sentencizer
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from spinewise.rulebook import Rulebook
 
@@ -23,24 +31,32 @@ __all__ = [
     "CONTEXTS",
     "SECTION_MATCHERS",
     "build_pipeline",
+    "compiled",
+    "fixed_medspacy",
+    "medspacy_default",
     "pipeline_for",
     "prepare_text",
     "run",
     "run_many",
     "sections_of",
+    "set_cues",
 ]
 
-#: The section-header matcher of each built pipeline.
-SECTION_MATCHERS: dict[int, Matcher] = {}
+#: The section-header matcher of each built pipeline (by its vocabulary), and for each rule
+#: its category, its place in the file (earlier rules win) and its `max_scope`.
+SECTION_MATCHERS: dict[int, tuple[Matcher, dict[str, tuple[str, int, int | None, bool]]]] = {}
+
+if not Doc.has_extension("spinewise_headers"):
+    # (start, end, section category, end of its scope or -1) of each header, in order.
+    Doc.set_extension("spinewise_headers", default=())
+if not Span.has_extension("spinewise_cues"):
+    # (category, start character, end character) of each ConText cue that modifies a target.
+    Span.set_extension("spinewise_cues", default=())
 
 
 def sections_of(nlp: Language, doc: Doc) -> list[tuple[int, str]]:
     """(start character, section category) of each header, in order."""
-    matcher = SECTION_MATCHERS.get(id(nlp))
-    if matcher is None:
-        return []
-    found = sorted((doc[start].idx, nlp.vocab.strings[key]) for key, start, _ in matcher(doc))
-    return found
+    return [(start, category) for start, _, category, _ in doc._.spinewise_headers]
 
 
 logger = logging.getLogger("spinewise.nlp")
@@ -58,35 +74,112 @@ def _quiet_loguru() -> None:
     loguru_logger.add(sys.stderr, level="WARNING")
 
 
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Do two token spans (start, end) share a token?"""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _update_scopes(graph: Any) -> None:
+    """medspaCy's `ConTextGraph.update_scopes`, except that a cue among a target's own words
+    ("intact" in "intact sensation", "normal" in "normal rectal tone") does not end the scope of
+    another cue of its own category (a terminator, or a category the other is terminated by,
+    still does): in "does not have intact sensation" the "not" reaches the phrase, as it does in
+    "no numbness"."""
+    targets = [(t.start, t.end) for t in graph.targets]
+    inside = [any(_overlaps(t, m.modifier_span) for t in targets) for m in graph.modifiers]
+    modifiers = graph.modifiers
+
+    def limits(other: int, cue: int) -> bool:
+        a, b = modifiers[other], modifiers[cue]
+        return not (inside[other] and a.category == b.category and a.direction != "TERMINATE")
+
+    for i in range(len(modifiers) - 1):
+        for j in range(i + 1, len(modifiers)):
+            if limits(j, i):
+                modifiers[i].limit_scope(modifiers[j])
+            if limits(i, j):
+                modifiers[j].limit_scope(modifiers[i])
+
+
+@contextlib.contextmanager
+def fixed_medspacy(fix: bool = True) -> Iterator[None]:
+    """medspaCy 1.3.1's `tuple_overlaps` misses a span that contains the other whole, so a
+    terminator (whose scope is the sentence) never ends the scope of a cue with `max_scope`
+    ("Leg weakness, sensation intact": the comma did not stop "intact" reaching back); and a
+    cue inside a target cut the scope of the cue before it (see `_update_scopes`). Our ConText
+    runs with both fixed; medspaCy's default pipeline, for comparison, as shipped."""
+    import medspacy.context.context_graph as graph
+    import medspacy.context.context_modifier as modifier
+
+    if not fix:
+        yield
+        return
+    original = modifier.tuple_overlaps
+    original_update = graph.ConTextGraph.update_scopes
+    modifier.tuple_overlaps = graph.tuple_overlaps = _overlaps
+    graph.ConTextGraph.update_scopes = _update_scopes
+    try:
+        yield
+    finally:
+        modifier.tuple_overlaps = graph.tuple_overlaps = original
+        graph.ConTextGraph.update_scopes = original_update
+
+
+@functools.cache
+def medspacy_default() -> Language:
+    """medspaCy's default pipeline (`medspacy.load()`) with its own ConText rules."""
+    _quiet_loguru()
+    import medspacy
+
+    loaded: Language = medspacy.load()
+    return loaded
+
+
 def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
     """The note pipeline. `default=True` builds medspaCy's own default pipeline
     (`medspacy.load()`: PyRuSH, target matcher, ConText) with the same rules, for comparison."""
     _quiet_loguru()
     import medspacy
     from medspacy.context import ConTextRule
-    from medspacy.ner import TargetRule
+    from medspacy.ner import TargetMatcher, TargetRule
 
-    targets = [TargetRule(**_kwargs(rule)) for rule in rulebook.nlp.target_rules]
-    context_rules = [ConTextRule(**_kwargs(rule)) for rule in rulebook.nlp.context_rules]
+    targets = [TargetRule(**_kwargs(rule)) for rule in compiled(rulebook.nlp.target_rules)]
+    context_rules = [ConTextRule(**_kwargs(rule)) for rule in compiled(rulebook.nlp.context_rules)]
     if default:
         loaded: Language = medspacy.load()
         _component(loaded.get_pipe("medspacy_target_matcher")).add(targets)
         _component(loaded.get_pipe("medspacy_context")).add(context_rules)
         return loaded
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("spinewise_line_breaks")
-    _component(nlp.add_pipe("medspacy_target_matcher")).add(targets)
     # Section headers (medspaCy's section rule format) are found with a plain spaCy Matcher:
     # medspaCy's sectionizer cost ~8 ms per dictated note, a quarter of the pipeline, to set
     # attributes we do not use (settings.yaml says which sections change a mention's meaning).
     headers = Matcher(nlp.vocab)
-    for rule in rulebook.nlp.section_rules:
+    rules: dict[str, tuple[str, int, int | None, bool]] = {}
+    for i, rule in enumerate(rulebook.nlp.section_rules):
         pattern = rule.get("pattern") or [
             {"LOWER": t.lower_} for t in nlp.make_doc(rule["literal"])
         ]
-        headers.add(str(rule["category"]), [pattern])
-    SECTION_MATCHERS[id(nlp)] = headers
+        key = f"{rule['category']}#{i}"
+        headers.add(key, [pattern], greedy="LONGEST")
+        # A header ends its sentence unless its rule says otherwise (an unknown ALL-CAPS
+        # header may be a list item: "SENSORY: unremarkable", "FEVER: no").
+        ends = bool((rule.get("metadata") or {}).get("ends_sentence", True))
+        rules[key] = (str(rule["category"]), i, rule.get("max_scope"), ends)
+    SECTION_MATCHERS[id(nlp.vocab)] = (headers, rules)
+    # "?" does not end a sentence: "? saddle anesthesia" is a doubt about what follows (a
+    # question mark before a capital still does, see line_breaks).
+    punct = [c for c in Sentencizer.default_punct_chars if c not in "?\uff1f"]
+    nlp.add_pipe("sentencizer", config={"punct_chars": punct})
+    nlp.add_pipe("spinewise_line_breaks")
+    nlp.add_pipe("spinewise_headers")
+    # Phrases go to medspaCy's target matcher; the few token patterns left, each behind its
+    # anchor words, to ours (see Targets).
+    phrases = [t for t in targets if t.pattern is None]
+    patterns = [t for t in targets if t.pattern is not None]
+    matcher = TargetMatcher(nlp, result_type=None)
+    matcher.add(phrases)
+    TARGETS[id(nlp)] = Targets(nlp, matcher, patterns)
     # All ConText rules are ours (medspaCy's defaults, reviewed and amended, are in the file).
     context = _component(nlp.add_pipe("medspacy_context", config={"rules": None}))
     context.add(context_rules)
@@ -96,6 +189,8 @@ def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
 
 #: The ConText component of each built pipeline (run sentence by sentence, see below).
 CONTEXTS: dict[int, Any] = {}
+#: The target matching of each built pipeline (see Targets).
+TARGETS: dict[int, Targets] = {}
 CONTEXT_FLAGS = ("is_negated", "is_historical", "is_hypothetical", "is_family", "is_uncertain")
 
 
@@ -108,34 +203,114 @@ def run(nlp: Language, text: str) -> Doc:
     """
     context = CONTEXTS[id(nlp)]
     with nlp.select_pipes(disable=["medspacy_context"]):
-        doc = nlp(text)
-    _context_by_sentence(doc, context)
+        doc = TARGETS[id(nlp)](nlp(text))
+    with fixed_medspacy():
+        _context_by_sentence(doc, context)
     return doc
 
 
 def run_many(nlp: Language, texts: Any, batch_size: int = 64) -> Any:
     context = CONTEXTS[id(nlp)]
     with nlp.select_pipes(disable=["medspacy_context"]):
-        for doc in nlp.pipe(texts, batch_size=batch_size):
-            _context_by_sentence(doc, context)
+        for found in nlp.pipe(texts, batch_size=batch_size):
+            doc = TARGETS[id(nlp)](found)
+            with fixed_medspacy():
+                _context_by_sentence(doc, context)
             yield doc
 
 
 def _context_by_sentence(doc: Doc, context: Any) -> None:
-    sentences: dict[int, Any] = {}
+    groups: dict[int, tuple[Span, list[Span]]] = {}
     for ent in doc.ents:
-        sentences.setdefault(ent.sent.start, ent.sent)
-    for sent in sentences.values():
-        sub = context(sent.as_doc())
+        sent = ent.sent
+        groups.setdefault(sent.start, (sent, []))[1].append(ent)
+    for sent, ents in groups.values():
+        # A new Doc of the sentence's words (Span.as_doc copies vectors token by token:
+        # half of ConText's time here).
+        words = [t.text for t in sent]
+        starts: list[bool | int | None] = [True, *([False] * (len(words) - 1))]
+        sub = Doc(
+            doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in sent], sent_starts=starts
+        )
+        sub.ents = [Span(sub, e.start - sent.start, e.end - sent.start, e.label_) for e in ents]
+        sub = context(sub)
         by_offset = {(e.start_char, e.end_char): e for e in sub.ents}
-        for ent in doc.ents:
-            if ent.sent.start != sent.start:
-                continue
-            twin = by_offset.get((ent.start_char - sent.start_char, ent.end_char - sent.start_char))
+        offset = sent.start_char
+        for ent in ents:
+            twin = by_offset.get((ent.start_char - offset, ent.end_char - offset))
             if twin is not None:
                 # A flag the target rule set itself ("afebrile" is negated) stays set.
                 for flag in CONTEXT_FLAGS:
                     setattr(ent._, flag, getattr(ent._, flag) or getattr(twin._, flag))
+                set_cues(ent, sub, offset, twin)
+
+
+def set_cues(ent: Span, doc: Doc, offset: int, modified: Span | None = None) -> None:
+    """Keep on `ent` the ConText cues that modify it (or its twin `modified` in `doc`, a
+    sentence starting at character `offset`), as (category, start, end) in the note."""
+    cues = []
+    for modifier in (modified or ent)._.modifiers:
+        start, end = modifier.modifier_span
+        cue = doc[start:end]
+        cues.append((modifier.category, cue.start_char + offset, cue.end_char + offset))
+    ent._.spinewise_cues = tuple(sorted(cues, key=lambda c: c[1]))
+
+
+#: A token pattern with at most this many spellings is matched as phrases.
+PHRASES_PER_PATTERN = 3000
+
+
+def compiled(rules: Any) -> list[dict[str, Any]]:
+    """The rules, each token pattern that only lists words ({"LOWER": ...}, optional or not)
+    replaced by the phrases it spells: the same matches, found by spaCy's PhraseMatcher
+    (hashed) instead of its token Matcher, which tries every pattern at every token. Each
+    phrase keeps the rule it came from in `metadata["rule"]`."""
+    out: list[dict[str, Any]] = []
+    for order, rule in enumerate(rules):
+        rule = dict(rule)
+        # Where two rules match the same words, the later one in the file wins (see Targets).
+        rule["metadata"] = {**dict(rule.get("metadata") or {}), "order": order}
+        phrases = _spellings(rule.get("pattern"))
+        if phrases is None:
+            out.append(rule)
+            continue
+        base = {k: v for k, v in rule.items() if k not in ("pattern", "literal")}
+        base["metadata"] = {**rule["metadata"], "rule": rule["literal"]}
+        out += [{**base, "literal": phrase} for phrase in phrases]
+    # medspaCy's matcher keeps one of two rules with the same phrase, whichever it finds first:
+    # the later rule's phrase is the one kept, as for any two rules matching the same words.
+    last = {_phrase_key(r): i for i, r in enumerate(out) if r.get("pattern") is None}
+    return [
+        r for i, r in enumerate(out) if r.get("pattern") is not None or last[_phrase_key(r)] == i
+    ]
+
+
+def _phrase_key(rule: dict[str, Any]) -> str:
+    return " ".join(str(rule["literal"]).lower().split())
+
+
+def _spellings(pattern: Any) -> list[str] | None:
+    if not isinstance(pattern, list):
+        return None
+    spellings: list[list[str]] = [[]]
+    for token in pattern:
+        op = token.get("OP")
+        if set(token) - {"OP"} != {"LOWER"} or op not in (None, "?"):
+            return None
+        value = token["LOWER"]
+        if isinstance(value, str):
+            words = [value]
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            words = [str(w) for w in value["IN"]]
+        else:
+            return None
+        options: list[str | None] = [w.lower() for w in words]
+        if op == "?":
+            options.append(None)
+        spellings = [[*s, w] if w is not None else s for s in spellings for w in options]
+        if len(spellings) > PHRASES_PER_PATTERN:
+            return None
+    return sorted({" ".join(s) for s in spellings if s})
 
 
 def _component(pipe: Any) -> Any:
@@ -154,7 +329,81 @@ def pipeline_for(rulebook: Rulebook) -> Language:
     return build_pipeline(rulebook)
 
 
-_HEADER = re.compile(r"(?<=[.:]),(?= ?[A-Z])")
+_HEADER = re.compile(r"(?<=:),|(?<=\.),(?= ?[A-Z0-9])")
+# "...General Anesthesia,PROCEDURE PERFORMED:, Epidural...": a header run into the text.
+_RUN_ON_HEADER = re.compile(r"(?<=[a-z0-9)]),(?=[A-Z][A-Z0-9 /&()'-]{2,60}:)")
+
+
+class Targets:
+    """medspaCy's target matching, faster: phrase rules through medspaCy's TargetMatcher (a
+    hashed PhraseMatcher), and each token-pattern rule (strength grades, numbers, case-
+    sensitive acronyms) run only on notes holding one of its anchor words. spaCy's token
+    Matcher tries every pattern at every token, ~0.3 ms per pattern in a dictated note; a
+    pattern runs only on a note holding a word of each of its required tokens.
+    Overlapping matches are resolved as medspaCy does, the longest wins; two rules matching
+    the same words, the later in target_rules.json (a refinement) wins."""
+
+    def __init__(self, nlp: Language, phrases: Any, rules: list[Any]) -> None:
+        self.phrases = phrases
+        self.patterns: list[tuple[Any, Matcher, list[Any]]] = []
+        strings = nlp.vocab.strings
+        for rule in rules:
+            matcher = Matcher(nlp.vocab)
+            matcher.add("rule", [rule.pattern])
+            gates = [sorted({strings.add(w) for w in words}) for words in _anchors(rule.pattern)]
+            self.patterns.append((rule, matcher, gates))
+
+    def __call__(self, doc: Doc) -> Doc:
+        with warnings.catch_warnings():
+            # medspaCy's token Matcher inside is empty (only phrases): spaCy's W036.
+            warnings.filterwarnings("ignore", message=r"\[W036\]")
+            spans = list(self.phrases(doc))
+        if self.patterns:
+            present = doc.count_by(LOWER)
+            words = None
+            sentences: list[Span] | None = None
+            for rule, matcher, gates in self.patterns:
+                counts = [sum(present.get(h, 0) for h in gate) for gate in gates]
+                if not all(counts):
+                    continue  # a required word is missing from the note
+                if words is None:
+                    words = doc.to_array(LOWER)
+                if gates:
+                    # The sentences holding the rarest of the pattern's required words.
+                    rarest = gates[counts.index(min(counts))]
+                    hits = numpy.flatnonzero(numpy.isin(words, rarest))
+                else:
+                    hits = numpy.arange(len(doc))
+                if sentences is None:
+                    sentences = list(doc.sents)
+                    starts = [sent.start for sent in sentences]
+                for index in sorted({bisect.bisect_right(starts, int(i)) - 1 for i in hits}):
+                    for span in matcher(sentences[index], as_spans=True):
+                        span = Span(doc, span.start, span.end, label=rule.category)
+                        span._.target_rule = rule
+                        for attribute, value in (rule.attributes or {}).items():
+                            setattr(span._, attribute, value)
+                        spans.append(span)
+        # Longest first (filter_spans); for the same words, the later rule of the file first.
+        spans.sort(key=lambda span: -int((span._.target_rule.metadata or {}).get("order", 0)))
+        doc.ents = filter_spans(spans)
+        return doc
+
+
+def _anchors(pattern: list[dict[str, Any]]) -> list[list[str]]:
+    """For each required token of `pattern` that lists its words, those words (lower-cased):
+    a note can match only if it holds one word of each list."""
+    out: list[list[str]] = []
+    for token in pattern:
+        if token.get("OP") not in (None, "!", "1"):
+            continue
+        for key in ("LOWER", "TEXT", "ORTH"):
+            value = token.get(key)
+            if isinstance(value, str):
+                out.append([value.lower()])
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                out.append([str(v).lower() for v in value["IN"]])
+    return out
 
 
 @Language.component("spinewise_line_breaks")
@@ -166,12 +415,59 @@ def line_breaks(doc: Doc) -> Doc:
         before = doc[token.i - 1]
         broken = (before.is_space and "\n" in before.text) or "\n" in before.whitespace_
         first = token.text[:1]
-        if broken and (first.isupper() or first.isdigit() or first in "*-\u2022"):
+        new_line = broken and (first.isupper() or first.isdigit() or first in "*-\u2022")
+        # "Fever? No." asks and answers; "? IV drug use" (a leading "?") doubts what follows.
+        asked = before.text == "?" and before.i > 0 and not doc[before.i - 1].whitespace_
+        if new_line or (asked and first.isupper()):
             token.is_sent_start = True
     return doc
 
 
+#: The longest header, in tokens ("PREOPERATIVE DIAGNOSIS (ES):").
+HEADER_TOKENS = 12
+
+
+@Language.component("spinewise_headers")
+def headers(doc: Doc) -> Doc:
+    """Section headers (section_rules.json), each a sentence of its own: a dictated note runs
+    its sections together ("...stable.,FAMILY HISTORY:, Significant for ..."), and a header
+    must neither join the sentence before it nor lend its words ("history") to the next."""
+    matcher, rules = _header_matcher(doc)
+    best: dict[int, tuple[int, int, tuple[str, int, int | None, bool]]] = {}
+    # Headers start sentences: the matcher runs on the first words of each (spaCy's Matcher
+    # on the whole note tried every rule at every token).
+    for sent in doc.sents:
+        window = doc[sent.start : min(sent.end, sent.start + HEADER_TOKENS)]
+        if not any(token.text == ":" for token in window):
+            continue  # every header ends with a colon
+        for key, start, end in matcher(window):
+            rule = rules[doc.vocab.strings[key]]
+            start, end = start + sent.start, end + sent.start
+            # Where two rules match at one place, the one earlier in section_rules.json wins.
+            if start not in best or rule[1] < best[start][2][1]:
+                best[start] = (start, end, rule)
+    found = []
+    for start, end, (category, _, max_scope, ends) in best.values():
+        doc[start].is_sent_start = True
+        if end < len(doc) and ends:
+            doc[end].is_sent_start = True
+        # A rule's `max_scope` (tokens) bounds its section: "Family history: mother had breast
+        # cancer." written inline covers that sentence, not the rest of the note.
+        last = doc[min(len(doc), end + max_scope) - 1] if max_scope else None
+        limit = last.idx + len(last) if last is not None else -1
+        found.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), category, limit))
+    doc._.spinewise_headers = tuple(sorted(found))
+    return doc
+
+
+def _header_matcher(doc: Doc) -> tuple[Matcher, dict[str, tuple[str, int, int | None, bool]]]:
+    # One pipeline per rulebook, each with its own vocabulary: the matcher of this one.
+    return SECTION_MATCHERS[id(doc.vocab)]
+
+
 def prepare_text(text: str) -> str:
     """Dictated transcriptions write headers as "PAST MEDICAL HISTORY:, He has ...": the comma
-    goes (replaced by a space, so every span offset is an offset into the original note)."""
-    return _HEADER.sub(" ", text)
+    goes (replaced by a space), and a comma that runs the text into a header ("Anesthesia,
+    PROCEDURE:") becomes a line break. Every character keeps its place, so every span offset is
+    an offset into the original note."""
+    return _RUN_ON_HEADER.sub("\n", _HEADER.sub(" ", text))
