@@ -236,7 +236,11 @@ class Rulebook:
 # --- loading --------------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (its wheels do): the knowledge loads in a fifth of the time.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """A YAML loader that rejects duplicate keys, which PyYAML would silently overwrite."""
 
 

@@ -33,7 +33,13 @@ from spinewise.population.engines import DuckDBEngine, Engine, SparkEngine
 from spinewise.population.inputs import PLACEHOLDER, ExportError, Inputs, read_lines, scan
 from spinewise.population.inputs import export_files as export_files
 from spinewise.population.outputs import publish
-from spinewise.population.report import group_rates, group_table, patient_lists, render_report
+from spinewise.population.report import (
+    group_rates,
+    group_table,
+    patient_lists,
+    render_report,
+    warm_up,
+)
 from spinewise.population.schema import READ_TYPES
 from spinewise.rulebook import Rulebook, default_rulebook
 
@@ -175,6 +181,7 @@ def run_audit_years(
     if not inputs.paths:
         raise AuditError(f"EXPORT_DIR: no .ndjson files in {export_dir}")
     results: dict[int, AuditResult] = {}
+    warm_up()
     try:
         for k, year in enumerate(years):
             one = engine if not isinstance(engine, str) else _engine(engine, spark_master,

@@ -130,8 +130,14 @@ class DuckDBEngine:
         spec = ", ".join(f"{c} {t}" for c, t in columns)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({spec})")
         if rows:
-            marks = ", ".join("?" for _ in columns)
-            self.con.executemany(f"INSERT INTO {name} VALUES ({marks})", list(rows))
+            # Through Arrow: `executemany` binds row by row (0.2 s for the knowledge's codes).
+            data = pa.table({c: pa.array([row[k] for row in rows]) for k, (c, _) in
+                             enumerate(columns)})  # fmt: skip
+            self.con.register("spinewise_rows", data)
+            try:
+                self.con.execute(f"INSERT INTO {name} SELECT * FROM spinewise_rows")
+            finally:
+                self.con.unregister("spinewise_rows")
 
     def step(self, name: str, sql: str, reused: bool = True) -> None:
         self._run(name, f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")

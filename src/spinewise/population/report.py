@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,6 +199,21 @@ def patient_lists(table: pa.Table, rb: Rulebook) -> dict[str, pa.Table]:
 # --- charts ------------------------------------------------------------------------------------
 
 
+def warm_up() -> threading.Thread:
+    """Start the chart renderer in the background: vl-convert's JavaScript engine takes about
+    0.5 s to start and Altair about 0.3 s to import, time the audit spends in its engine."""
+    thread = threading.Thread(target=_start_renderer, name="spinewise-charts", daemon=True)
+    thread.start()
+    return thread
+
+
+def _start_renderer() -> None:
+    import altair  # noqa: F401
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"mark": "point"})
+
+
 def _vega(spec: dict[str, Any]) -> str:
     import vl_convert
 
@@ -238,15 +255,21 @@ def _config(width: int) -> dict[str, Any]:
     }
 
 
-def _figure(make: Callable[[int], Any], key: str, label: str) -> Markup:
-    """One chart drawn twice, for wide and for narrow screens (CSS shows one)."""
+def _figure(
+    pool: ThreadPoolExecutor, make: Callable[[int], Any], key: str, label: str
+) -> Callable[[], Markup]:
+    """One chart drawn twice, for wide and for narrow screens (CSS shows one), in `pool`
+    (vl-convert draws charts side by side); call the result for the markup."""
     # Validating each spec against the Vega-Lite schema costs 0.1 s a chart; the tests render
     # every chart, so a wrong spec fails there.
-    wide = _svg({**make(WIDE).to_dict(validate=False), "config": _config(WIDE)}, f"{key}-w", label)
-    narrow = _svg(
-        {**make(NARROW).to_dict(validate=False), "config": _config(NARROW)}, f"{key}-n", label
+    wide = {**make(WIDE).to_dict(validate=False), "config": _config(WIDE)}
+    narrow = {**make(NARROW).to_dict(validate=False), "config": _config(NARROW)}
+    drawn = [pool.submit(_svg, wide, f"{key}-w", label),
+             pool.submit(_svg, narrow, f"{key}-n", label)]  # fmt: skip
+    return lambda: Markup(
+        f'<div class="chart wide">{drawn[0].result()}</div>'
+        f'<div class="chart narrow">{drawn[1].result()}</div>'
     )
-    return Markup(f'<div class="chart wide">{wide}</div><div class="chart narrow">{narrow}</div>')
 
 
 def _bars(rows: list[tuple[str, int]], title: str, colour: str = BLUE) -> Callable[[int], Any]:
@@ -405,25 +428,28 @@ def render_report(
         _rate_row(str(y["year"]), y["denominator"] - y["imaged_within_28_days"], y["denominator"])
         for y in years
     ]
-    figures = {
-        "funnel": _figure(_bars(funnel, "episodes or patients"), "funnel",
+    pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="spinewise-charts")
+    futures = {
+        "funnel": _figure(pool, _bars(funnel, "episodes or patients"), "funnel",
                           "From patients to the measure: " + ", ".join(
                               f"{k} {v:,}" for k, v in funnel)),
-        "classes": _figure(_bars(class_rows, "episodes"), "classes", "Episodes by class: "
+        "classes": _figure(pool, _bars(class_rows, "episodes"), "classes", "Episodes by class: "
                            + ", ".join(f"{k} {v:,}" for k, v in class_rows)),
-        "reasons": _figure(_bars(reason_rows, "episodes", GREY), "reasons",
+        "reasons": _figure(pool, _bars(reason_rows, "episodes", GREY), "reasons",
                            "Exclusions by reason: " + ", ".join(
-                               f"{k} {v:,}" for k, v in reason_rows)) if reason_rows else "",
-        "months": _figure(_rates(month_rows, axis, rate), "months",
+                               f"{k} {v:,}" for k, v in reason_rows)) if reason_rows else None,
+        "months": _figure(pool, _rates(month_rows, axis, rate), "months",
                           "HEDIS rate by month of the index date, with 95% intervals"),
-        "years": _figure(_rates(year_rows, axis, None), "years",
+        "years": _figure(pool, _rates(year_rows, axis, None), "years",
                          "HEDIS rate by measurement year, with 95% intervals")
-        if len(year_rows) > 1 else "",
-        "organizations": _figure(_rates(forest(organizations), axis, rate), "organizations",
+        if len(year_rows) > 1 else None,
+        "organizations": _figure(pool, _rates(forest(organizations), axis, rate), "organizations",
                                  "HEDIS rate by organization, with 95% intervals"),
-        "practitioners": _figure(_rates(forest(practitioners), axis, rate), "practitioners",
+        "practitioners": _figure(pool, _rates(forest(practitioners), axis, rate), "practitioners",
                                  "HEDIS rate by practitioner, with 95% intervals"),
     }  # fmt: skip
+    with pool:
+        figures = {k: f() if f else "" for k, f in futures.items()}
     missed = _missed_rows(table, rb, 25)
     return (
         _environment()
