@@ -117,7 +117,15 @@ def served(
                     log.seek(0)
                     raise RuntimeError(f"server did not start: {log.read()[-2000:]!r}")
                 time.sleep(0.1)
-            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+            # uvicorn binds its socket after it reports startup complete.
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=5).close()
+                    break
+                except ConnectionRefusedError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
             yield port, server
         finally:
             server.terminate()

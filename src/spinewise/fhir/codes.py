@@ -17,6 +17,8 @@ __all__ = ["CodeMatcher", "codings", "matcher_for", "normal_code"]
 
 #: Systems whose codes are written with or without a dot (M54.5 / M545).
 DOTLESS = frozenset({"icd10cm", "icd10pcs"})
+# How many (system, code) lookups are remembered (a few MB at most).
+SEEN_CODES = 50_000
 
 
 def normal_code(system: str, code: str) -> str:
@@ -41,12 +43,21 @@ class _Table:
         else:
             self.exact.setdefault((system, normal_code(system, value)), set()).add(target)
 
-    def match(self, system: str, code: str) -> set[str]:
-        code = normal_code(system, code)
-        hits = set(self.exact.get((system, code), ()))
+    # Codes recur across a record and across calls; the cache is bounded (cleared when full).
+    seen: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+
+    def match(self, system: str, code: str) -> frozenset[str]:
+        hits = self.seen.get((system, code))
+        if hits is not None:
+            return hits
+        normal = normal_code(system, code)
+        found = set(self.exact.get((system, normal), ()))
         for length in self.lengths:
-            if length <= len(code):
-                hits.update(self.prefix.get((system, code[:length]), ()))
+            if length <= len(normal):
+                found.update(self.prefix.get((system, normal[:length]), ()))
+        if len(self.seen) >= SEEN_CODES:
+            self.seen.clear()
+        hits = self.seen[(system, code)] = frozenset(found)
         return hits
 
 
@@ -84,7 +95,7 @@ class CodeMatcher:
                 display = coding.get("display") or concept.get("text") or ""
                 yield system, code, str(display)
 
-    def value_sets_of(self, system: str, code: str) -> set[str]:
+    def value_sets_of(self, system: str, code: str) -> frozenset[str]:
         return self._value_sets.match(system, code)
 
     def in_value_set(self, value_set: str, concept: Any) -> str | None:
@@ -93,6 +104,11 @@ class CodeMatcher:
         for system, code, _ in self.codings(concept):
             if value_set in self._value_sets.match(system, code):
                 return f"{system} {code}"
+        return self.named(value_set, concept)
+
+    def named(self, value_set: str, concept: Any) -> str | None:
+        """A product named in the value set (its names, not its excluded words) in the
+        concept's text or displays, as text; None otherwise."""
         vs = self.rulebook.value_sets[value_set]
         if vs.names and isinstance(concept, Mapping):
             words = " ".join(

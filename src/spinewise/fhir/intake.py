@@ -17,6 +17,7 @@ of a CDS Hooks call.
 from __future__ import annotations
 
 import calendar
+import functools
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
@@ -181,9 +182,15 @@ def day_range(value: Any) -> Days | None:
 
 def _at(resource: Mapping[str, Any], path: str) -> Any:
     value: Any = resource
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, Mapping) else None
+    for part in _parts(path):
+        # dict first: parsed JSON is dicts, and a check against the Mapping ABC costs more.
+        value = value.get(part) if isinstance(value, dict | Mapping) else None
     return value
+
+
+@functools.cache
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
 
 
 def _status(value: Any) -> str | None:
@@ -241,6 +248,10 @@ class _Reader:
             for kind in types:
                 self.by_type.setdefault(kind, []).append(reader)
         self.named = [vs.id for vs in rulebook.value_sets.values() if vs.names]
+        self.paths = {reader.id: reader.path for reader in rulebook.readers.values()}
+        # Knowledge quantities in days and degrees, by window (the knowledge outlives the call).
+        self._since: dict[int, date] = {}
+        self._thresholds: dict[str, float] = {}
 
     def check(self, r: Mapping[str, Any]) -> None:
         """Validate a resource that a conclusion is drawn from (once)."""
@@ -274,6 +285,8 @@ class _Reader:
             self.facts[reader.id].extend(self.fact(reader, r))
 
     def fact(self, reader: Reader, r: Mapping[str, Any]) -> Iterator[_Fact]:
+        # The date first: a date that cannot be read is an error wherever it is (a resource in
+        # no value set included), never skipped.
         days, _ = self.days_of(r, reader.dates)
         if days is None and reader.undated == "reading_day":
             days = (self.as_of, self.as_of)
@@ -287,7 +300,7 @@ class _Reader:
         if reader.id == "Medication.daysCovered":
             yield from self.medication(reader, r, days, current)
             return
-        element = reader.path
+        element = self.paths[reader.id]
         concepts = _at(r, element) if element != "valueQuantity" else r.get("code")
         value_sets = self.coded(concepts if isinstance(concepts, list) else [concepts])
         if not value_sets:
@@ -340,7 +353,8 @@ class _Reader:
         concept = r.get("medicationCodeableConcept")
         value_sets = self.coded([concept])
         for vs in self.named:
-            if vs not in value_sets and (label := self.matcher.in_value_set(vs, concept)):
+            # Its codes were looked up just above: only the names are left to read.
+            if vs not in value_sets and (label := self.matcher.named(vs, concept)):
                 value_sets[vs] = label
         if not value_sets:
             return
@@ -403,7 +417,20 @@ class _Reader:
             return days is None or days[0] <= self.as_of
         if days is None:
             return False
-        return days[0] <= self.as_of and days[1] >= _shift(self.as_of, -int(self.rb.days(window)))
+        return days[0] <= self.as_of and days[1] >= self.since(window)
+
+    def since(self, window: Any) -> date:
+        """The first day of a window ending on the reading day (worked out once per window)."""
+        first = self._since.get(id(window))
+        if first is None:
+            first = self._since[id(window)] = _shift(self.as_of, -int(self.rb.days(window)))
+        return first
+
+    def threshold(self, finding: str) -> float:
+        value = self._thresholds.get(finding)
+        if value is None:
+            value = self._thresholds[finding] = self.rb.threshold(finding)
+        return value
 
     def hits(self, rule: RecordRule, source: RecordSource) -> list[tuple[_Fact, str, str]]:
         """The facts that match one source of a rule, with a word on how."""
@@ -421,7 +448,7 @@ class _Reader:
                 if source.compare is not None:
                     if fact.value is None:
                         continue
-                    threshold = self.rb.threshold(rule.finding)
+                    threshold = self.threshold(rule.finding)
                     if (fact.value >= threshold) != (source.compare == "at_least"):
                         continue
                 out.append((fact, source.value_set, _window_text(source)))
@@ -429,9 +456,7 @@ class _Reader:
 
     def coverage(self, rule: RecordRule, source: RecordSource) -> list[tuple[_Fact, str, str]]:
         """Days covered (once each) in the window, against the rule's threshold."""
-        first = _shift(
-            self.as_of, -int(self.rb.days(source.window)) if source.window != "ever" else -36500
-        )
+        first = self.since(source.window) if source.window != "ever" else _shift(self.as_of, -36500)
         spans = []
         for fact in self.facts["Medication.daysCovered"]:
             if source.value_set not in fact.value_sets or fact.covered is None:
@@ -449,7 +474,7 @@ class _Reader:
             if last >= start:
                 covered += (last - start).days + 1
                 cursor = last
-        if (covered >= self.rb.threshold(rule.finding)) != (source.compare == "at_least"):
+        if (covered >= self.threshold(rule.finding)) != (source.compare == "at_least"):
             return []
         detail = f"{covered} days covered in {_window_text(source)}"
         return [(fact, source.value_set, detail) for _, _, fact in spans]
