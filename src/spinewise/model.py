@@ -741,6 +741,7 @@ class CardKinds(Frozen):
     no_indication: CardText
     ask_first: CardText
     age_alone: CardText
+    not_adult: CardText
 
 
 class CardLinks(Frozen):
@@ -802,6 +803,7 @@ CARD_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "no_indication": frozenset({"ordered"}),
     "ask_first": frozenset({"questions", "notice", "ordered", "sources"}),
     "age_alone": frozenset({"policy", "notice", "compared", "sources"}),
+    "not_adult": frozenset({"age", "low", "high", "ordered"}),
     "source.label": frozenset({"policy"}),
     "notes.more_questions": frozenset({"count"}),
     "notes.delete_order": frozenset({"ordered"}),

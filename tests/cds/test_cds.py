@@ -9,7 +9,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -557,3 +557,37 @@ def test_published_feedback_is_stored_once(
     reason = body["feedback"][0].get("overrideReason")
     if reason:
         assert rows[0]["overrideReason"] == {"reason": reason["reason"]}  # no userComment
+
+
+def _years_ago(years: int, plus_days: int = 0) -> str:
+    today = datetime.now(UTC).date()
+    try:
+        then = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        then = today.replace(year=today.year - years, day=28)
+    return (then + timedelta(days=plus_days)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("birth", "child"),
+    [(_years_ago(12), True), (_years_ago(18, plus_days=1), True), (_years_ago(18), False)],
+    ids=["12", "18 tomorrow", "18 today"],
+)
+def test_a_child_gets_no_rating_and_a_card_that_says_why(
+    call: Callable[..., Any], cds_settings: Settings, birth: str, child: bool
+) -> None:
+    patient = {"resourceType": "Patient", "id": "child-1", "birthDate": birth}
+    response = call(order_sign(prefetch=EMPTY_PREFETCH | {"patient": patient}))
+    assert response.status_code == 200, response.text
+    data = response.json()
+    with DecisionLog(cds_settings.log_path) as log:
+        decided = [e for e in log.entries() if e.kind != "feedback"]
+    if not child:  # an adult's order is rated, and the decision logged
+        assert data["systemActions"] and len(decided) == 1
+        return
+    (card,) = data["cards"]
+    assert card["indicator"] == "info"
+    assert card["summary"].startswith("Not rated: spinewise is for adults (18 to 120)")
+    assert "CT lumbar spine" in card["detail"] and "suggestions" not in card
+    assert not data.get("systemActions")  # no PAMA rating on the order
+    assert decided == []  # nothing decided, so nothing logged

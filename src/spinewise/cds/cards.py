@@ -29,7 +29,7 @@ from spinewise.cds.messages import Action, Card, Coding, Link, Source, Suggestio
 from spinewise.fhir.codes import codings
 from spinewise.fhir.intake import Intake
 from spinewise.fhir.publish import CANONICAL_BASE
-from spinewise.model import Assessment, CardText, ImagingOrder, OrderedStudy
+from spinewise.model import ADULT_AGE, Assessment, CardText, ImagingOrder, OrderedStudy
 from spinewise.rulebook import Rulebook
 
 __all__ = [
@@ -106,6 +106,35 @@ def ordered_study(rb: Rulebook, order: Mapping[str, Any]) -> tuple[OrderedStudy 
     return None, markdown_escape(str(text)) if text else "this lumbar imaging order"
 
 
+def _source(rb: Rulebook, policy: str, base_url: str) -> Source:
+    words = rb.cds_cards
+    return Source(
+        label=words.source.label.format(policy=policy),
+        url=f"{base_url}/",
+        icon=f"{base_url}/static/spinewise-icon.png",
+        topic=Coding(code="lbp-imaging", system=TOPIC_SYSTEM, display=words.source.topic),
+    )
+
+
+def not_adult(
+    rb: Rulebook, order: Mapping[str, Any], age: float, *, policy: str, base_url: str
+) -> Judgement:
+    """No rating and no decision for a patient outside the adult ages covered (ADULT_AGE):
+    one information card that says so."""
+    kind = rb.cds_cards.cards.not_adult
+    _, ordered = ordered_study(rb, order)
+    low, high = ADULT_AGE
+    values = {"age": f"{age:g}", "low": low, "high": high, "ordered": ordered}
+    card = Card(
+        uuid=str(uuid.uuid4()),
+        summary=kind.summary.format(**values)[:139],
+        detail=" ".join(kind.detail.format(**values).split()),
+        indicator=kind.indicator,
+        source=_source(rb, policy, base_url),
+    )
+    return Judgement(None, [card])
+
+
 def judge(
     rb: Rulebook,
     order: Mapping[str, Any],
@@ -119,12 +148,7 @@ def judge(
     """The rating (None: no rating) and the cards for one order."""
     words = rb.cds_cards
     study, ordered = ordered_study(rb, order)
-    source = Source(
-        label=words.source.label.format(policy=policy),
-        url=f"{links.base_url}/",
-        icon=f"{links.base_url}/static/spinewise-icon.png",
-        topic=Coding(code="lbp-imaging", system=TOPIC_SYSTEM, display=words.source.topic),
-    )
+    source = _source(rb, policy, links.base_url)
     sources = ", ".join(s.id for s in assessment.sources)
     tail = "" if consulted else " " + words.notes.not_consulted
     consult = assessment.assessment_id or ""

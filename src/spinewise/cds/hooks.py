@@ -21,7 +21,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
 from spinewise.assessor import Assessor
-from spinewise.cds.cards import Links, judge, ordered_study, rated
+from spinewise.cds.cards import Links, judge, not_adult, ordered_study, rated
 from spinewise.cds.messages import (
     Action,
     Card,
@@ -38,7 +38,7 @@ from spinewise.fhir.intake import (
     intake,
 )
 from spinewise.fhir.publish import CANONICAL_BASE
-from spinewise.model import Assessment
+from spinewise.model import ADULT_AGE, Assessment
 from spinewise.outbound import FHIR_ID, Limits, OutboundError, fhir_search, within
 
 __all__ = [
@@ -271,6 +271,12 @@ async def rate_orders(
     words = rb.cds_cards.notes
     for order in lumbar:
         found = intake([*record, order], as_of, rulebook=rb, matcher=matcher)
+        if found.age is not None and 0 <= found.age < ADULT_AGE[0]:
+            # A child: refused, never decided, and a card says why there is no rating (nothing
+            # is logged: no assessment is made). An age that cannot be a patient's (born in
+            # the future, over the adult range) stays an error naming birthDate.
+            cards += not_adult(rb, order, found.age, policy=policy, base_url=ctx.base_url).cards
+            continue
         presentation = service.presentation(found.presentation())
         assessment = await service.assess(presentation, policy, channel="cds-hooks")
         links = Links(ctx.base_url, ctx.page_link(policy, found, assessment))
