@@ -293,6 +293,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "a translation that drops a field",
     ),
     (
+        "nlp/settings.yaml",
+        "body_temperature: {low: 33, high: 43, unit: Cel}",
+        "body_temperature: {low: 33, high: 43, unit: mo}",
+        "nlp/settings.yaml: body_temperature.unit: 'mo' is not a temperature unit of units.yaml",
+        "a body temperature range in a unit of time",
+    ),
+    (
         "handout.es.yaml",
         "      findings: [bowel_dysfunction]\n",
         "      findings: [bladder_dysfunction]\n",

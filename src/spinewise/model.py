@@ -613,6 +613,14 @@ class NlpMeasurement(Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class NlpRange(Frozen):
+    """A range of a quantity, in a unit of units.yaml."""
+
+    low: float
+    high: float
+    unit: str
+
+
 class NlpProcedures(Frozen):
     """What a spinal procedure (a helper feeding `recent`) says: one the note documents makes
     `documented` true; one planned or considered makes `planned` true (false when ruled out)."""
@@ -641,6 +649,8 @@ class NlpSettings(Frozen):
     negation_only: tuple[str, ...] = ()
     helper_needs: Mapping[str, tuple[str, ...]] = {}
     measurements: tuple[NlpMeasurement, ...] = ()
+    #: A number is read as a body temperature only inside this range (else an age, a count).
+    body_temperature: NlpRange
 
 
 class NlpRules(Frozen):

@@ -767,6 +767,14 @@ def _check_nlp(check: _Checker) -> None:
                 check.errors.append(f"{where}: pattern has no group named 'value'")
         except re.error as exc:
             check.errors.append(f"{where}: pattern is not a regular expression: {exc}")
+    body = nlp.settings.body_temperature
+    if rb.units.kind_of(body.unit) != "temperature":
+        check.errors.append(
+            f"nlp/settings.yaml: body_temperature.unit: {body.unit!r} is not a temperature unit "
+            "of units.yaml"
+        )
+    elif not body.low < body.high:
+        check.errors.append("nlp/settings.yaml: body_temperature: low must be below high")
     known = set(rb.findings) | set(helpers)
     for i, rule in enumerate(nlp.target_rules):
         where = f"nlp/target_rules.json: target_rules[{i}] ({rule.get('literal')})"

@@ -39,6 +39,10 @@ NEGATION_SCOPE = [
     ("4/5 left EHL, otherwise motor intact.", "leg_weakness", T),
     # A new subject starts a new clause: "no" does not reach past it.
     ("No pain in her arms, she has new urinary retention.", "bladder_dysfunction", T),
+    # Found by the safety property test (hypothesis): a determiner before the new subject.
+    ("Denies saddle anesthesia, the patient has decreased rectal tone.", "bowel_dysfunction", T),
+    ("No fever, this patient now has urinary retention.", "bladder_dysfunction", T),
+    ("No numbness and the patient is otherwise well.", "paresthesia", F),
     ("She has no symptoms in her arms, her bladder function is normal.",
      "bladder_dysfunction", F),
     ("In no acute distress, febrile to 39.1.", "fever", T),

@@ -135,10 +135,17 @@ class _Limits:
     steroid_days: float
     procedure_days: float | None
     units: Units
+    #: What a number must be to be read as a body temperature (nlp/settings.yaml).
+    body_celsius: tuple[float, float]
 
     @classmethod
     def of(cls, rb: Rulebook) -> _Limits:
+        body = rb.nlp.settings.body_temperature
         return cls(
+            body_celsius=(
+                rb.units.canonical(body.low, body.unit),
+                rb.units.canonical(body.high, body.unit),
+            ),
             fever_celsius=rb.threshold("fever"),
             steroid_days=rb.threshold("prolonged_corticosteroid_use"),
             procedure_days=rb.window_days("recent_spinal_procedure", "Procedure.code"),
@@ -151,13 +158,19 @@ class _Limits:
         return count * float(known.days) if known is not None else 0.0
 
 
-def _celsius(value: float, unit: str | None) -> float | None:
-    """A plausible body temperature in °C, or None (an age, a count, a typo)."""
-    unit = (unit or "").upper()
-    if unit == "F" or (not unit and 90 <= value <= 110):
-        return (value - 32) * 5 / 9 if 90 <= value <= 110 else None
-    if unit == "C" or not unit:
-        return value if 33 <= value <= 43 else None
+def _celsius(value: float, unit: str | None, limits: _Limits) -> float | None:
+    """A plausible body temperature in °C, or None (an age, a count, a typo). A number
+    written without a unit is read in the unit whose plausible range holds it; the conversion
+    is units.yaml's, as for records."""
+    for spelling in (unit,) if unit else ("F", "C"):
+        known = limits.units.temperature_unit(spelling)
+        if known is None:
+            continue
+        # The same arithmetic as the record intake and the SQL engines.
+        times = known.times
+        celsius = (value - float(known.minus)) * times.numerator / times.denominator
+        if limits.body_celsius[0] <= celsius <= limits.body_celsius[1]:
+            return celsius
     return None
 
 
@@ -328,7 +341,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                     **_flags(ctx),
                 )
             )
-    mentions += _temperatures(doc, original, limits.fever_celsius)
+    mentions += _temperatures(doc, original, limits)
     mentions += _measurements(doc, original, settings)
     findings: dict[str, bool | None] = dict.fromkeys(rb.findings)
     for m in mentions:
@@ -485,13 +498,14 @@ def _procedure(
     return out
 
 
-def _temperatures(doc: Any, original: str, threshold: float) -> list[Mention]:
+def _temperatures(doc: Any, original: str, limits: _Limits) -> list[Mention]:
+    threshold = limits.fever_celsius
     out: list[Mention] = []
     text = doc.text
     for match in _TEMPERATURE.finditer(text):
         raw = match.group(1) or match.group(3)
         unit = match.group(2) or match.group(4)
-        celsius = _celsius(float(raw), unit)
+        celsius = _celsius(float(raw), unit, limits)
         if celsius is None:
             continue
         sentence, before = _sentence_of(doc, original, match.start(), match.end())
