@@ -6,6 +6,8 @@ count of present-or-unknown findings read as absent, on
   - the MTSamples labelled notes, development split (the rules were tuned on it: an upper
     bound; its per-note errors are printed),
   - the MTSamples test split, only with --test (aggregates only: no per-note errors),
+  - the MTSamples fresh notes, only with --fresh (labelled after the second round of tuning;
+    aggregates only),
 and sentence-level assertion (ConText) per class of case, side by side with medspaCy's default
 ConText rules; and, if the NegEx annotated test set is given (--negex FILE), negation on it.
 
@@ -14,7 +16,7 @@ process and on all cores, side by side with medspaCy's default `medspacy.load()`
 carrying the same rules, in the same run; then a run over those notes (no crash, a sample of
 what was flagged).
 
-    python benchmarks/bench_nlp.py [--repeat 3] [--sample 12] [--test] [--negex FILE]
+    python benchmarks/bench_nlp.py [--repeat 3] [--sample 12] [--test] [--fresh] [--negex FILE]
 """
 
 from __future__ import annotations
@@ -141,6 +143,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sample", type=int, default=12)
     parser.add_argument("--test", action="store_true", help="Also score the test split.")
+    parser.add_argument(
+        "--fresh", action="store_true", help="Also score the fresh notes (labelled after tuning)."
+    )
     parser.add_argument("--negex", type=Path, help="The NegEx annotated test set.")
     parser.add_argument("--no-speed", action="store_true")
     args = parser.parse_args()
@@ -168,6 +173,13 @@ def main() -> None:
         report_notes(
             f"MTSamples test split, {len(test)} notes (never tuned on)",
             score_notes(test, rb),
+            errors=False,
+        )
+    if args.fresh:
+        fresh = load_labelled(LABELLED, "notes", "fresh")
+        report_notes(
+            f"MTSamples fresh notes, {len(fresh)} notes (labelled after tuning, never tuned on)",
+            score_notes(fresh, rb),
             errors=False,
         )
     for split in splits:
