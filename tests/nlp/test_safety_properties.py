@@ -141,3 +141,23 @@ def test_a_denied_normal_is_never_absent(target: str, data: st.DataObject) -> No
     found = extract(note)
     detail = (note, [(m.text, m.counts_as, m.cue) for m in found.mentions])
     assert found.findings[target] is not False, detail
+
+
+@settings(max_examples=200, deadline=None)
+@given(findings, st.data())
+def test_a_doubt_anywhere_keeps_a_denied_finding_from_absent(
+    target: str, data: st.DataObject
+) -> None:
+    """Denied in one place and doubted in its own words in another (in either order): the note
+    has not settled it, so it is never "absent"."""
+    denied = data.draw(st.sampled_from(NEGATIONS)).format(
+        data.draw(st.sampled_from(PRESENT[target]))
+    )
+    doubt = data.draw(st.sampled_from(DOUBT)).format(data.draw(st.sampled_from(PRESENT[target])))
+    parts = [f"HPI: {denied}.", f"Exam: {doubt[0].upper()}{doubt[1:]}."]
+    if data.draw(st.booleans()):
+        parts.reverse()
+    note = " ".join(parts)
+    found = extract(note)
+    assert found.findings[target] is not False, (note, [(m.text, m.counts_as, m.keeps_open)
+                                                        for m in found.mentions])  # fmt: skip

@@ -61,6 +61,13 @@ class Mention:
     cue: str = ""
     #: Placed somewhere the finding is not about ("numbness in the right hand").
     elsewhere: bool = False
+    #: Why this mention, though it does not make the finding present, keeps it from being read
+    #: as absent: "doubt" (the finding's own words with a doubt, "? saddle anesthesia": no
+    #: denial makes it absent); "doubt of a kind" (a doubt in generic words, "possible injury")
+    #: or "mention" (the finding's own words, affirmed but saying nothing now, such as a past
+    #: "urinary retention"): no generic denial ("no injuries", "no loss of bowel or bladder
+    #: control") makes it absent, a denial of the finding itself still does; "" otherwise.
+    keeps_open: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -277,6 +284,7 @@ def _context(
         "experiencer": "other" if "FAMILY" in cues else "patient",
         "uncertain": "POSSIBLE_EXISTENCE" in cues,
         "denied_normal": denied_normal,
+        "normal": normal,
         "cues": cues,
     }
 
@@ -326,6 +334,22 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
         for fid, (counts, cue, elsewhere), note in _judge(
             ent.label_, sentence, settings, ctx, limits
         ):
+            # A mention of the patient now that says nothing may still keep the finding from
+            # "absent" (see _merge); a normal phrase ("vital signs stable") never does.
+            ours = (
+                counts is None
+                and not elsewhere
+                and not ctx["hypothetical"]
+                and not ctx["normal"]
+                and ctx["experiencer"] == "patient"
+                and ctx["role"] != "procedure"
+            )
+            generic = ent.label_ in settings.helpers
+            keeps_open = ""
+            if ours and ctx["uncertain"]:
+                keeps_open = "doubt of a kind" if generic else "doubt"
+            elif ours and not generic and not ctx["negated"] and not ctx["denied_normal"]:
+                keeps_open = "mention"
             mentions.append(
                 Mention(
                     finding=fid,
@@ -338,18 +362,44 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                     sentence=sentence,
                     cue=cue,
                     elsewhere=elsewhere,
+                    keeps_open=keeps_open,
                     **_flags(ctx),
                 )
             )
     mentions += _temperatures(doc, original, limits)
     mentions += _measurements(doc, original, settings)
-    findings: dict[str, bool | None] = dict.fromkeys(rb.findings)
+    return NoteFindings(age=_age(original), findings=_merge(rb, mentions), mentions=mentions)
+
+
+def _merge(rb: Rulebook, mentions: list[Mention]) -> dict[str, bool | None]:
+    """A finding is present when any mention makes it present. It is absent only when a
+    mention denies it and nothing keeps it open (Mention.keeps_open): no doubt in its own words
+    anywhere, and, when every denial is generic (a helper's: "no injuries", "sensation
+    intact"), no doubt of its kind and no mention of it in its own words that says nothing."""
+    helpers = rb.nlp.settings.helpers
+    present: set[str] = set()
+    denied: dict[str, bool] = {}  # finding -> denied by a mention of the finding itself
+    doubt: set[str] = set()
+    mentioned: set[str] = set()
     for m in mentions:
         if m.counts_as is True:
-            findings[m.finding] = True
-        elif m.counts_as is False and findings[m.finding] is None:
-            findings[m.finding] = False
-    return NoteFindings(age=_age(original), findings=findings, mentions=mentions)
+            present.add(m.finding)
+        elif m.counts_as is False:
+            # A helper category's denial is generic; a finding's own words, a temperature or
+            # a measurement deny the finding itself.
+            direct = m.rule.split(":", 1)[0] not in helpers
+            denied[m.finding] = denied.get(m.finding, False) or direct
+        elif m.keeps_open == "doubt":
+            doubt.add(m.finding)
+        elif m.keeps_open:
+            mentioned.add(m.finding)
+    findings: dict[str, bool | None] = dict.fromkeys(rb.findings)
+    for fid in rb.findings:
+        if fid in present:
+            findings[fid] = True
+        elif fid in denied and fid not in doubt and (denied[fid] or fid not in mentioned):
+            findings[fid] = False
+    return findings
 
 
 Verdict = tuple[bool | None, str, bool]
