@@ -293,6 +293,12 @@ KEPT_OPEN = [
      "paresthesia", T),
     ("Sensory exam is decreased in the right foot.", "paresthesia", T),
     ("Vital signs were stable except for tachycardia. No fevers.", "fever", F),
+    # Cancers named by their tissue; weakness of both legs that is getting worse.
+    ("Newly diagnosed rhabdomyosarcoma of the left orbit.", "history_of_cancer", T),
+    ("History of Ewing sarcoma of the femur.", "history_of_cancer", T),
+    ("Family history: osteosarcoma in his brother.", "history_of_cancer", U),
+    ("She has progressive quadriparesis.", "progressive_neurologic_deficit", T),
+    ("The patient was almost quadriparetic.", "leg_weakness", T),
 ]  # fmt: skip
 
 
