@@ -170,10 +170,19 @@ def render_note(text: str, result: Any, rb: Rulebook) -> RenderableType:
     answer = {True: "yes", False: "no", None: "unknown"}
     for fid, value in result.findings.items():
         deciding = [m for m in result.mentions if m.finding == fid and m.counts_as is value]
-        if not deciding:
+        # A denial that another mention kept open is shown too, and both say so.
+        overruled = [
+            m for m in result.mentions if m.finding == fid and m.counts_as is False
+        ] if value is None else []  # fmt: skip
+        if not deciding + overruled:
             continue  # not mentioned
-        for m in _unique_sentences(deciding):
-            table.add_row(rb.short_label(fid), answer[value], _marked(m), describe_mention(m))
+        for m in _unique_sentences(deciding + overruled):
+            why = describe_mention(m)
+            if m.counts_as is False:
+                why = f"{why}, but kept open by another mention"
+            elif overruled and m.keeps_open:
+                why = f"{why} (keeps it from absent)"
+            table.add_row(rb.short_label(fid), answer[value], _marked(m), why)
     legend = Text(
         "red: present   green: absent   grey: mentioned, says nothing now (unknown)", style="dim"
     )

@@ -388,12 +388,25 @@ def test_json_nested_3000_deep_on_assess_fhir_is_422_not_500(cds_client: TestCli
 @pytest.mark.parametrize(
     ("prefetch", "field"),
     [
-        ({"patient": {"resourceType": "Patient", "id": "p", "birthDate": "9999"}}, "age"),
+        (
+            {"patient": {"resourceType": "Patient", "id": "p", "birthDate": "9999"}},
+            "Patient/p: birthDate: in the future",
+        ),
+        (
+            {"patient": {"resourceType": "Patient", "id": "p", "birthDate": "1880-01-01"}},
+            "Patient/p: birthDate: an age of",
+        ),
         ({"patient": {"resourceType": "Patient", "id": "p", "birthDate": 1971}}, "birthDate"),
         ({"conditions": "not a bundle"}, "prefetch.conditions"),
         ({"conditions": {"resourceType": "Bundle", "entry": {"x": 1}}}, "entry"),
     ],
-    ids=["birthDate 9999", "birthDate a number", "prefetch a string", "entry not a list"],
+    ids=[
+        "birthDate 9999",
+        "birthDate 1880",
+        "birthDate a number",
+        "prefetch a string",
+        "entry not a list",
+    ],
 )
 def test_malformed_prefetch_is_422_with_an_operation_outcome(
     call: Callable[..., Any], prefetch: dict[str, Any], field: str
@@ -591,3 +604,23 @@ def test_a_child_gets_no_rating_and_a_card_that_says_why(
     assert "CT lumbar spine" in card["detail"] and "suggestions" not in card
     assert not data.get("systemActions")  # no PAMA rating on the order
     assert decided == []  # nothing decided, so nothing logged
+
+
+def test_a_possible_child_is_not_rated_and_one_card_serves_every_order(
+    call: Callable[..., Any], cds_settings: Settings
+) -> None:
+    # A birth year alone that makes the patient 17 or 18 today: maybe a child, so not rated.
+    year = datetime.now(UTC).date().year - 18
+    patient = {"resourceType": "Patient", "id": "child-2", "birthDate": str(year)}
+    body = order_sign(prefetch=EMPTY_PREFETCH | {"patient": patient})
+    orders = body["context"]["draftOrders"]["entry"]
+    orders.append(copy.deepcopy(orders[0]))
+    orders[1]["resource"]["id"] = "second-order"
+    response = call(body)
+    assert response.status_code == 200, response.text
+    data = response.json()
+    (card,) = data["cards"]  # one card for the request, not one per order
+    assert card["summary"].startswith("Not rated") and "17 or 18" in card["summary"]
+    assert not data.get("systemActions")
+    with DecisionLog(cds_settings.log_path) as log:
+        assert [e for e in log.entries() if e.kind != "feedback"] == []

@@ -103,6 +103,15 @@ def test_cli_extract_json_and_text(tmp_path: Path) -> None:
     assert {"finding", "start", "end", "text", "negated", "rule"} <= set(data["mentions"][0])
     text = CliRunner().invoke(app, ["extract", "-"], input="T 39.1, denies saddle anesthesia")
     assert "fever" in text.stdout and "saddle anesthesia" in text.stdout
+    # A denial kept open by a doubt: the JSON says which mention kept it, the text shows both.
+    doubted = "Denies saddle anesthesia. Possible saddle anesthesia on exam."
+    data = json.loads(
+        CliRunner().invoke(app, ["extract", "-", "--format", "json"], input=doubted).stdout
+    )
+    assert data["findings"]["saddle_anesthesia"] is None
+    assert [m["keeps_open"] for m in data["mentions"]] == ["", "doubt"]
+    text = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["extract", "-"], input=doubted)
+    assert "keeps it from absent" in text.stdout and "kept open by another mention" in text.stdout
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])

@@ -117,14 +117,16 @@ def _source(rb: Rulebook, policy: str, base_url: str) -> Source:
 
 
 def not_adult(
-    rb: Rulebook, order: Mapping[str, Any], age: float, *, policy: str, base_url: str
+    rb: Rulebook, order: Mapping[str, Any], found: Intake, *, policy: str, base_url: str
 ) -> Judgement:
-    """No rating and no decision for a patient outside the adult ages covered (ADULT_AGE):
-    one information card that says so."""
+    """No rating and no decision for a patient who is, or may be, under the adult ages covered
+    (ADULT_AGE): one information card that says so."""
     kind = rb.cds_cards.cards.not_adult
     _, ordered = ordered_study(rb, order)
     low, high = ADULT_AGE
-    values = {"age": f"{age:g}", "low": low, "high": high, "ordered": ordered}
+    youngest, oldest = found.youngest_age or 0.0, found.age or 0.0
+    age = f"{youngest:g}" if youngest >= oldest else f"{youngest:g} or {oldest:g}"
+    values = {"age": age, "low": low, "high": high, "ordered": ordered}
     card = Card(
         uuid=str(uuid.uuid4()),
         summary=kind.summary.format(**values)[:139],

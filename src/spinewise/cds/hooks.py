@@ -271,11 +271,13 @@ async def rate_orders(
     words = rb.cds_cards.notes
     for order in lumbar:
         found = intake([*record, order], as_of, rulebook=rb, matcher=matcher)
-        if found.age is not None and 0 <= found.age < ADULT_AGE[0]:
-            # A child: refused, never decided, and a card says why there is no rating (nothing
-            # is logged: no assessment is made). An age that cannot be a patient's (born in
-            # the future, over the adult range) stays an error naming birthDate.
-            cards += not_adult(rb, order, found.age, policy=policy, base_url=ctx.base_url).cards
+        if found.youngest_age is not None and found.youngest_age < ADULT_AGE[0]:
+            # A child, or maybe one (a partial birth date, an answer): refused, never decided,
+            # and one card for the request says why there is no rating (nothing is logged: no
+            # assessment is made). A birth date in the future or over the adult range is an
+            # error naming birthDate (the intake's).
+            if not rated_orders and not cards:
+                cards += not_adult(rb, order, found, policy=policy, base_url=ctx.base_url).cards
             continue
         presentation = service.presentation(found.presentation())
         assessment = await service.assess(presentation, policy, channel="cds-hooks")

@@ -28,7 +28,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
 from spinewise.fhir.codes import CodeMatcher, matcher_for
-from spinewise.model import Presentation, Reader, RecordRule, RecordSource
+from spinewise.model import ADULT_AGE, Presentation, Reader, RecordRule, RecordSource
 from spinewise.rulebook import Rulebook, default_rulebook
 
 __all__ = [
@@ -89,6 +89,8 @@ class Intake:
 
     as_of: date
     age: float | None = None
+    #: The youngest the patient can be (a partial birth date): for the adults-only check.
+    youngest_age: float | None = None
     age_detail: str | None = None
     findings: dict[str, bool] = field(default_factory=dict)
     evidence: list[RecordEvidence] = field(default_factory=list)
@@ -204,19 +206,19 @@ def _status(value: Any) -> str | None:
     return None
 
 
-def _age(birth: str, as_of: date) -> tuple[float, str]:
-    """Age in full years; a partial birth date gives the oldest age it allows (the safe side:
-    age-derived red flags are not missed), and says so."""
+def _age(birth: str, as_of: date) -> tuple[float, float, str]:
+    """Age in full years, the youngest it can be, and how it was read. A partial birth date
+    gives the oldest age it allows (the safe side: age-derived red flags are not missed), and
+    says so; the youngest is for the adults-only check (a possible child is not rated)."""
     first, last = day_range(birth) or (as_of, as_of)
     oldest = as_of.year - first.year - ((as_of.month, as_of.day) < (first.month, first.day))
     if first == last:
-        return float(oldest), f"from birthDate {birth}"
+        return float(oldest), float(oldest), f"from birthDate {birth}"
     youngest = as_of.year - last.year - ((as_of.month, as_of.day) < (last.month, last.day))
     if youngest != oldest:
-        return float(
-            oldest
-        ), f"from partial birthDate {birth}: {youngest} or {oldest}, {oldest} used"
-    return float(oldest), f"from partial birthDate {birth}"
+        said = f"from partial birthDate {birth}: {youngest} or {oldest}, {oldest} used"
+        return float(oldest), float(youngest), said
+    return float(oldest), float(youngest), f"from partial birthDate {birth}"
 
 
 @dataclass
@@ -406,7 +408,14 @@ class _Reader:
         self.check(r)
         if not isinstance(birth, str) or day_range(birth) is None:
             raise FhirInputError([Problem(_name(r), "birthDate", "not a date")])
-        self.out.age, self.out.age_detail = _age(birth, self.as_of)
+        oldest, youngest, self.out.age_detail = _age(birth, self.as_of)
+        if oldest < 0:
+            raise FhirInputError([Problem(_name(r), "birthDate", "in the future")])
+        if youngest > ADULT_AGE[1]:
+            raise FhirInputError(
+                [Problem(_name(r), "birthDate", f"an age of {youngest:g}: over {ADULT_AGE[1]}")]
+            )
+        self.out.age, self.out.youngest_age = oldest, max(youngest, 0.0)
 
     # --- the rules --------------------------------------------------------------------------------
 
@@ -526,6 +535,10 @@ class _Reader:
                     value = answer.get("valueDecimal", answer.get("valueInteger"))
                     if isinstance(value, int | float) and 0 <= value <= 120:
                         self.out.age, self.out.age_detail = float(value), f"answered in {_name(r)}"
+                        # Any source saying the patient may be a child keeps them unrated.
+                        known = self.out.youngest_age
+                        self.out.youngest_age = float(value) if known is None else min(
+                            known, float(value))  # fmt: skip
                 elif link in self.rb.findings and isinstance(answer.get("valueBoolean"), bool):
                     self.out.set(
                         RecordEvidence(link, answer["valueBoolean"], _name(r), f"linkId {link}",

@@ -62,11 +62,12 @@ class Mention:
     #: Placed somewhere the finding is not about ("numbness in the right hand").
     elsewhere: bool = False
     #: Why this mention, though it does not make the finding present, keeps it from being read
-    #: as absent: "doubt" (the finding's own words with a doubt, "? saddle anesthesia": no
-    #: denial makes it absent); "doubt of a kind" (a doubt in generic words, "possible injury")
-    #: or "mention" (the finding's own words, affirmed but saying nothing now, such as a past
-    #: "urinary retention"): no generic denial ("no injuries", "no loss of bowel or bladder
-    #: control") makes it absent, a denial of the finding itself still does; "" otherwise.
+    #: as absent: "doubt" (the finding's own words with a doubt, "? saddle anesthesia") or
+    #: "doubt of a kind" (a doubt in generic words, "possible bowel or bladder changes"): no
+    #: denial makes it absent; "mention" (the finding's own words, affirmed but saying nothing
+    #: now, such as a past "urinary retention"): no generic denial ("no injuries", "no loss of
+    #: bowel or bladder control") makes it absent, a denial of the finding itself still does;
+    #: "" otherwise.
     keeps_open: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -96,7 +97,7 @@ _AGE = re.compile(
     r"|(?<![\d.])(\d{1,3})[MF](?![A-Za-z]))",
 )
 _TEMPERATURE = re.compile(
-    r"\b(?:T|Temp|Temperature|Tmax|T[\s-]?max|temp\.)\s*(?:of|:|;|=|was|is|at|reached)?\s*"
+    r"\b(?:T|Temp|Temperature|Tmax|T[\s-]?max|temp\.|spik(?:ed|es|ing)(?:\s+a\s+(?:fever|temp(?:erature)?))?(?:\s+up)?\s+to)\s*(?:of|:|;|=|was|is|at|reached)?\s*"
     r"(\d{2,3}(?:\.\d{1,2})?)\s*(?:°|deg(?:rees)?)?\s*([CF])?\b"
     r"|\b(\d{2,3}(?:\.\d{1,2})?)\s*(?:°|deg(?:rees)?)?\s*(F|C)\b(?!\w)",
     re.IGNORECASE,
@@ -373,9 +374,10 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
 
 def _merge(rb: Rulebook, mentions: list[Mention]) -> dict[str, bool | None]:
     """A finding is present when any mention makes it present. It is absent only when a
-    mention denies it and nothing keeps it open (Mention.keeps_open): no doubt in its own words
-    anywhere, and, when every denial is generic (a helper's: "no injuries", "sensation
-    intact"), no doubt of its kind and no mention of it in its own words that says nothing."""
+    mention denies it and nothing keeps it open (Mention.keeps_open): no doubt about it
+    anywhere, in its own words or in generic ones ("possible bowel or bladder changes"), and,
+    when every denial is generic (a helper's: "no injuries", "sensation intact"), no mention of
+    it in its own words that says nothing now."""
     helpers = rb.nlp.settings.helpers
     present: set[str] = set()
     denied: dict[str, bool] = {}  # finding -> denied by a mention of the finding itself
@@ -389,7 +391,7 @@ def _merge(rb: Rulebook, mentions: list[Mention]) -> dict[str, bool | None]:
             # a measurement deny the finding itself.
             direct = m.rule.split(":", 1)[0] not in helpers
             denied[m.finding] = denied.get(m.finding, False) or direct
-        elif m.keeps_open == "doubt":
+        elif m.keeps_open in ("doubt", "doubt of a kind"):
             doubt.add(m.finding)
         elif m.keeps_open:
             mentioned.add(m.finding)
