@@ -91,19 +91,25 @@ def test_a_doubt_after_a_negated_clause_is_never_absent(case: tuple[str, str]) -
     assert found.findings[target] is not False, detail  # the doubt kept it from "absent"
 
 
+def denied_and(data: st.DataObject, target: str, second: list[str]) -> str:
+    """A note: the finding denied in the history and said again, in one of the `second`
+    forms, on examination; in either order."""
+    denied = data.draw(st.sampled_from(NEGATIONS)).format(
+        data.draw(st.sampled_from(PRESENT[target]))
+    )
+    said = data.draw(st.sampled_from(second)).format(data.draw(st.sampled_from(PRESENT[target])))
+    parts = [f"HPI: {denied}.", f"Exam: {said[0].upper()}{said[1:]}."]
+    if data.draw(st.booleans()):
+        parts.reverse()
+    return " ".join(parts)
+
+
 @settings(max_examples=200, deadline=None)
 @given(findings, st.data())
 def test_present_anywhere_beats_denied_elsewhere(target: str, data: st.DataObject) -> None:
     """A finding denied in the history and present on examination (in either order) is
     present."""
-    denied = data.draw(st.sampled_from(NEGATIONS)).format(
-        data.draw(st.sampled_from(PRESENT[target]))
-    )
-    present = data.draw(st.sampled_from(AFFIRM)).format(data.draw(st.sampled_from(PRESENT[target])))
-    parts = [f"HPI: {denied}.", f"Exam: {present[0].upper()}{present[1:]}."]
-    if data.draw(st.booleans()):
-        parts.reverse()
-    note = " ".join(parts)
+    note = denied_and(data, target, AFFIRM)
     found = extract(note)
     assert found.findings[target] is True, (note, [(m.text, m.counts_as, m.cue)
                                                    for m in found.mentions])  # fmt: skip
@@ -150,14 +156,7 @@ def test_a_doubt_anywhere_keeps_a_denied_finding_from_absent(
 ) -> None:
     """Denied in one place and doubted in its own words in another (in either order): the note
     has not settled it, so it is never "absent"."""
-    denied = data.draw(st.sampled_from(NEGATIONS)).format(
-        data.draw(st.sampled_from(PRESENT[target]))
-    )
-    doubt = data.draw(st.sampled_from(DOUBT)).format(data.draw(st.sampled_from(PRESENT[target])))
-    parts = [f"HPI: {denied}.", f"Exam: {doubt[0].upper()}{doubt[1:]}."]
-    if data.draw(st.booleans()):
-        parts.reverse()
-    note = " ".join(parts)
+    note = denied_and(data, target, DOUBT)
     found = extract(note)
     assert found.findings[target] is not False, (note, [(m.text, m.counts_as, m.keeps_open)
                                                         for m in found.mentions])  # fmt: skip
