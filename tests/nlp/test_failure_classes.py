@@ -312,6 +312,12 @@ KEPT_OPEN = [
     ("Sober from IV heroin 20 years. Denies drug use.", "injection_drug_use", U),
     ("Former IVDU, clean since 2004.", "injection_drug_use", U),
     ("Denies urinary incontinence, possible bowel or bladder changes.", "bladder_dysfunction", U),
+    # ... without reaching too far: a past or stopped thing is history, not a new present one.
+    ("No longer has leg weakness.", "leg_weakness", U),
+    ("No recurrence of fever.", "fever", U),
+    ("In the past week, saddle numbness.", "saddle_anesthesia", T),
+    ("He stopped walking because of leg weakness.", "leg_weakness", T),
+    ("Stopped using IV heroin 10 years ago.", "injection_drug_use", U),
     # Cancers named by their tissue; weakness of both legs that is getting worse.
     ("Newly diagnosed rhabdomyosarcoma of the left orbit.", "history_of_cancer", T),
     ("History of Ewing sarcoma of the femur.", "history_of_cancer", T),
