@@ -186,6 +186,14 @@ def spark_session(master: str | None = None) -> Any:
         builder.config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
+        # The driver keeps every query's plan graph and metrics for the UI (1,000 queries by
+        # default), even with the UI off; the audit's plans are large, and a long-lived
+        # session (the test suite's) filled its heap with them until it spent its time in
+        # garbage collection. The last few are enough.
+        .config("spark.sql.ui.retainedExecutions", "5")
+        .config("spark.ui.retainedJobs", "20")
+        .config("spark.ui.retainedStages", "20")
+        .config("spark.ui.retainedTasks", "1000")
     )
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
