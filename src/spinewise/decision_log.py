@@ -48,6 +48,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
+from spinewise.durable import fsync_path
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -307,7 +309,7 @@ class SqliteStore:
                 self._writer.execute("PRAGMA wal_autocheckpoint=0")
                 wal = path.with_name(path.name + "-wal")
                 self._wal_fd = os.open(wal, os.O_RDWR | os.O_CREAT, 0o600)
-                _fsync_dir(path.parent)
+                fsync_path(path.parent)
         except (sqlite3.Error, OSError) as exc:
             os.close(self._lock_fd)
             raise LogError(f"decision log {path}: {exc}") from None
@@ -435,15 +437,6 @@ class SqliteStore:
         if self._wal_fd is not None:  # after SQLite's own connections, which may remove it
             os.close(self._wal_fd)
         os.close(self._lock_fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the folder's entries (a new log, its WAL) durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _private_file(path: Path) -> None:

@@ -16,19 +16,13 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from spinewise.durable import fsync_path
+
 __all__ = ["CURRENT", "publish"]
 
 CURRENT = ".current"
 RUNS = ".run-"
 LOCK = ".lock"
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _private(folder: Path) -> None:
@@ -40,8 +34,8 @@ def _private(folder: Path) -> None:
             (base / name).chmod(0o700)
         for name in files:
             (base / name).chmod(0o600)
-            _fsync(base / name)
-        _fsync(base)
+            fsync_path(base / name)
+        fsync_path(base)
 
 
 def _link(target: str, where: Path) -> None:
@@ -110,7 +104,7 @@ def publish(out_dir: Path, write: Callable[[Path], None]) -> None:
                 raise FileExistsError(f"--out: {where} is a folder, not an output")
             _link(f"{CURRENT}/{name}", where)
         _link(run.name, out_dir / CURRENT)  # the one step that replaces the outputs
-        _fsync(out_dir)
+        fsync_path(out_dir)
         _remove_stale(out_dir)
 
 
