@@ -117,6 +117,27 @@ def test_rows_chain_and_verify(log: Target) -> None:
     assert len({e.entry_id for e in entries}) == 5
 
 
+def test_group_commit_waits_for_more_rows_only_under_load(
+    log: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a linger far past the test's patience: rows appended one at a time are never held
+    for company, and a burst is committed whole, in order, with nothing lost."""
+    monkeypatch.setattr(DecisionLog, "LINGER", 3600.0)
+    with log.open() as opened:
+        for i in range(3):  # each append waits for its commit: one row at a time
+            opened.append(kind="assessment", channel="api", inputs={"i": i})
+        burst = [
+            opened.submit(kind="assessment", channel="api", inputs={"i": i}) for i in range(3, 40)
+        ]
+        opened.close()  # the writer commits what is pending and stops, without waiting an hour
+        assert all(f.done() for f in burst)
+        entries = [f.result() for f in burst]
+    with log.open() as opened:
+        assert opened.verify().ok and opened.verify().rows == 40
+        assert [json.loads(e.inputs or "{}")["i"] for e in opened.entries()] == list(range(40))
+    assert entries[-1].seq == 40
+
+
 @pytest.mark.parametrize(
     ("sql", "args", "problem"),
     [

@@ -153,6 +153,8 @@ class _Prepared:
     required_order: Mapping[str, int]
     mentions: tuple[frozenset[str], ...]  # per rule: the finding and age-flag ids it uses
     by_ref: Mapping[str, tuple[int, ...]]  # finding or age-flag id -> the rules that use it
+    # question (a finding id, or "age") -> the flags its answer sets and the rules using them
+    flips: Mapping[str, tuple[tuple[str, ...], frozenset[int]]]
 
     def fired(self, values: Values) -> tuple[int, ...]:
         """The indices of the rules that are true for these values."""
@@ -162,6 +164,10 @@ class _Prepared:
 @functools.cache
 def _prepare(rb: Rulebook, policy_id: str) -> _Prepared:
     pol = rb.policy(policy_id)
+    by_ref = {
+        ref: tuple(i for i, rule in enumerate(pol.rules) if ref in when_ids(rule.when))
+        for ref in [*rb.findings, *rb.age_flags]
+    }
     return _Prepared(
         rb=rb,
         policy=pol,
@@ -185,9 +191,11 @@ def _prepare(rb: Rulebook, policy_id: str) -> _Prepared:
         condition_order={cid: i for i, cid in enumerate(rb.conditions)},
         required_order={ref: i for i, ref in enumerate(pol.required)},
         mentions=tuple(frozenset(when_ids(rule.when)) for rule in pol.rules),
-        by_ref={
-            ref: tuple(i for i, rule in enumerate(pol.rules) if ref in when_ids(rule.when))
-            for ref in [*rb.findings, *rb.age_flags]
+        by_ref=by_ref,
+        flips={
+            ref: (flags, frozenset(i for flag in flags for i in by_ref.get(flag, ())))
+            for ref in [*rb.findings, "age"]
+            for flags in [_refs(rb, ref)]
         },
     )
 
@@ -406,6 +414,8 @@ class _Bounds:
     highs: dict[str, bool | None]
     fired_low: tuple[int, ...]
     fired_high: tuple[int, ...]
+    fired_low_set: frozenset[int]
+    fired_high_set: frozenset[int]
 
     @property
     def low(self) -> _Core:
@@ -416,33 +426,44 @@ class _Bounds:
         return _core(self.prep, self.fired_high, False)
 
     def _flip(
-        self, values: dict[str, bool | None], ref: str, fired: tuple[int, ...]
+        self,
+        values: dict[str, bool | None],
+        ref: str,
+        to: bool,
+        fired: tuple[int, ...],
+        fired_set: frozenset[int],
     ) -> tuple[int, ...]:
-        """The rules fired once this question's answer is turned over. Only the rules that
-        mention it can change: those alone are tested again."""
-        flags = _refs(self.prep.rb, ref)
-        touched = {i for flag in flags for i in self.prep.by_ref.get(flag, ())}
-        if not touched:
+        """The rules fired once this question's answer is turned to `to`. Only the rules that
+        mention it can change, and the rules are monotone: a "yes" can only fire more of them
+        (those not fired yet are tested again), a "no" only fewer (those fired)."""
+        flags, touched = self.prep.flips[ref]
+        candidates = touched - fired_set if to else touched & fired_set
+        if not candidates:
             return fired
-        was = {flag: values.get(flag) for flag in flags}
+        was = [values[flag] for flag in flags]  # every flag of an unanswered question is set
         for flag in flags:
-            values[flag] = not was[flag]
+            values[flag] = to
         try:
             rules = self.prep.rules
-            now = {i for i in touched if rules[i][2](values)}
+            changed = [i for i in candidates if bool(rules[i][2](values)) is to]
         finally:
-            values.update(was)
-        if now == touched.intersection(fired):
+            for flag, value in zip(flags, was, strict=True):
+                values[flag] = value
+        if not changed:
             return fired
-        return tuple(sorted(now.union(i for i in fired if i not in touched)))
+        if to:
+            return tuple(sorted(fired_set.union(changed)))
+        return tuple(i for i in fired if i not in changed)
 
     def yes_alone(self, ref: str) -> _Core:
         """Every unanswered question "no", except this one "yes"."""
-        return _core(self.prep, self._flip(self.lows, ref, self.fired_low), False)
+        flipped = self._flip(self.lows, ref, True, self.fired_low, self.fired_low_set)
+        return _core(self.prep, flipped, False)
 
     def no_alone(self, ref: str) -> _Core:
         """Every unanswered question "yes", except this one "no"."""
-        return _core(self.prep, self._flip(self.highs, ref, self.fired_high), False)
+        flipped = self._flip(self.highs, ref, False, self.fired_high, self.fired_high_set)
+        return _core(self.prep, flipped, False)
 
 
 def _refs(rb: Rulebook, ref: str) -> tuple[str, ...]:
@@ -458,14 +479,18 @@ def _bounds(
     logic is exact on conditions without negation), so the low bound needs no new evaluation."""
     lows, highs = dict(values), dict(values)
     for ref in unanswered:
-        for flag in _refs(prep.rb, ref):
+        for flag in prep.flips[ref][0]:
             lows[flag], highs[flag] = False, True
+    fired_low = prep.fired(lows) if fired is None else fired
+    fired_high = prep.fired(highs)
     return _Bounds(
         prep=prep,
         lows=lows,
         highs=highs,
-        fired_low=prep.fired(lows) if fired is None else fired,
-        fired_high=prep.fired(highs),
+        fired_low=fired_low,
+        fired_high=fired_high,
+        fired_low_set=frozenset(fired_low),
+        fired_high_set=frozenset(fired_high),
     )
 
 

@@ -156,9 +156,9 @@ class Settings(BaseSettings):
     metrics: bool = Field(True, description="Serve GET /metrics (Prometheus text format).")
     lean_route: bool = Field(
         True,
-        description="Answer plain POST /api/v1/assess requests without FastAPI's parameter "
-        "handling (the same answers, less CPU; docs/performance.md). false: FastAPI's route "
-        "answers all.",
+        description="Answer plain POST /api/v1/assess requests without FastAPI's middleware "
+        "and parameter handling (the same answers, less CPU; docs/performance.md). false: "
+        "FastAPI's route answers all.",
     )
 
     @field_validator("access_log", mode="before")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from spinewise import __version__
 from spinewise.api import cds, fastpath, fhir, notes, ops, pages, rest, smart
@@ -23,9 +24,23 @@ from spinewise.assessor import Assessor
 from spinewise.rulebook import Rulebook, default_rulebook
 from spinewise.settings import Settings
 
-__all__ = ["ConfigurationError", "create_app"]
+__all__ = ["App", "ConfigurationError", "create_app"]
 
 logger = logging.getLogger("spinewise.api")
+
+
+class App(FastAPI):
+    """FastAPI with wrappers outside its own middleware stack (`outer`, innermost first): the
+    request metrics, which then time everything, and the lean path for plain assessments,
+    which then skips the stack (fastpath.py)."""
+
+    outer: list[Callable[[ASGIApp], ASGIApp]]
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for wrap in getattr(self, "outer", []):
+            app = wrap(app)
+        return app
 
 
 class ConfigurationError(ValueError):
@@ -82,7 +97,7 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
             await runtime.aclose()
             app.state.service.close()
 
-    app = FastAPI(
+    app = App(
         title="spinewise",
         version=__version__,
         summary="Clinical decision support for imaging in low back pain.",
@@ -110,9 +125,6 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
     app.include_router(pages.build_router(rulebook, settings.policy))
     app.mount("/static", StaticFiles(packages=[("spinewise.api", "static")]), name="static")
     _offline_docs(app)
-    # POST /api/v1/assess without FastAPI's parameter handling when the request is plain.
-    if settings.lean_route:
-        fastpath.install(app, frozenset(rulebook.policies), settings.policy)
     app.add_middleware(
         ContentTypes,
         accepted={
@@ -137,7 +149,18 @@ def create_app(settings: Settings | None = None, rulebook: Rulebook | None = Non
             allow_headers=["Authorization", "Content-Type", "X-Spinewise-Reference"],
         )
     # Last: readiness, metrics, the access log and the 503 for an unwritable decision log.
-    ops.install(app, settings)
+    observe = ops.install(app, settings)
+    # POST /api/v1/assess past FastAPI's stack when the request is plain; inside the metrics.
+    lean = settings.lean_route and fastpath.install(
+        app,
+        frozenset(rulebook.policies),
+        settings.policy,
+        max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
+        cors=bool(settings.cors_origins),
+        unavailable=ops.log_unavailable,
+    )
+    app.outer = [lean, observe] if lean else [observe]
     return app
 
 

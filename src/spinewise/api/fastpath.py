@@ -1,36 +1,41 @@
-"""A lean route for `POST /api/v1/assess`, the endpoint that EHRs and forms call the most.
+"""A lean path for `POST /api/v1/assess`, the endpoint that EHRs and forms call the most.
 
-FastAPI's request handling (dependency solving for the body, the query and the header) cost
-more than the assessment and its commit together (docs/performance.md). This route answers
-the common request itself: a body that validates, no query or `policy=<id>`, and at most one
-`X-Spinewise-Reference` within its limit. Anything else (a bad body, an unknown policy, an
-unexpected parameter) is handed, body and all, to the FastAPI route in rest.py, so every error,
-and the OpenAPI description, stay that route's. The two must take the same parameters:
-`install` checks that they do and otherwise leaves FastAPI's route to answer alone.
+FastAPI's request handling (its middleware, the router, dependency solving for the body, the
+query and the header) cost more than the assessment and its commit together
+(docs/performance.md). `Lean` sits outside that stack, inside only the request metrics and
+the access log (`Observe`), and answers the common request itself: headers within the limits
+(`HeaderLimits`), `Content-Type: application/json`, a body within `max_body_bytes` that
+validates, no query or `policy=<id>`, at most one `X-Spinewise-Reference` within its limit,
+and no `Origin` when CORS is on. Anything else (a bad body, an unknown policy, an oversized
+header) is handed, body and all, to the whole stack, so every error, and the OpenAPI
+description, stay the REST route's (rest.py). The two must take the same parameters: `install`
+checks that they do and otherwise leaves FastAPI's route to answer alone.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
-from starlette.routing import BaseRoute, Match, Route
-from starlette.types import Message, Receive, Scope, Send
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from spinewise.api.limits import header_refusal, media_type
 from spinewise.assessor import Assessor
+from spinewise.decision_log import LogError
 from spinewise.model import Presentation
 
-__all__ = ["PATH", "install"]
+__all__ = ["PATH", "Lean", "install"]
 
 logger = logging.getLogger("spinewise.api")
 
 PATH = "/api/v1/assess"
 REFERENCE = b"x-spinewise-reference"
-#: The REST route's parameters (rest.py) that this route takes over.
+#: The REST route's parameters (rest.py) that this path takes over.
 EXPECTED = {"query": ["policy"], "header": ["X-Spinewise-Reference"], "body": ["presentation"]}
 JSON = [(b"content-type", b"application/json")]
 
@@ -55,72 +60,112 @@ def _api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
             yield from _api_routes(included.routes)
 
 
-def install(app: FastAPI, policies: frozenset[str], default_policy: str) -> bool:
-    """Put the lean route in front of the REST route, if that route still takes exactly the
-    parameters handled here; returns whether it did."""
+def install(
+    app: FastAPI,
+    policies: frozenset[str],
+    default_policy: str,
+    *,
+    max_body_bytes: int,
+    max_header_bytes: int,
+    cors: bool,
+    unavailable: Callable[[], ASGIApp],
+) -> Callable[[ASGIApp], ASGIApp] | None:
+    """The wrapper that puts the lean path in front of FastAPI's stack, if the REST route
+    still takes exactly the parameters handled here (otherwise None). `unavailable` is the
+    response for a decision log that cannot record (ops.py), the same as the stack's."""
     rest = next(
         (r for r in _api_routes(app.router.routes) if r.path == PATH and r.methods == {"POST"}),
         None,
     )
     if rest is None or _shape(rest) != {**EXPECTED, "path": [], "cookie": []}:
-        logger.warning("the lean route for %s is off: the REST route's parameters changed", PATH)
-        return False
+        logger.warning("the lean path for %s is off: the REST route's parameters changed", PATH)
+        return None
     max_reference = next(
         (m.max_length for m in rest.dependant.header_params[0].field_info.metadata
          if hasattr(m, "max_length")),
         None,
     )  # fmt: skip
-    lean = LeanRoute(
-        PATH,
-        endpoint=LeanAssess(rest, policies, default_policy, max_reference or 0),
-        methods=["POST"],
-        include_in_schema=False,
-    )
-    app.router.routes.insert(0, lean)
-    return True
+
+    def wrap(stack: ASGIApp) -> ASGIApp:
+        return Lean(
+            stack,
+            rest=rest,
+            policies=policies,
+            default_policy=default_policy,
+            max_reference=max_reference or 0,
+            max_body_bytes=max_body_bytes,
+            plain_head=lambda scope: (
+                header_refusal(scope, max_header_bytes) is None
+                and media_type(scope) == "application/json"
+                and not (cors and any(key.lower() == b"origin" for key, _ in scope["headers"]))
+            ),
+            unavailable=unavailable,
+        )
+
+    return wrap
 
 
-HANDED_OVER = "spinewise.lean_route_declined"
-
-
-class LeanRoute(Route):
-    """Matches as a Route does, except for a request it has handed over."""
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope.get(HANDED_OVER):
-            return Match.NONE, {}
-        return super().matches(scope)
-
-
-class LeanAssess:
-    """The ASGI app of the lean route (see the module docstring)."""
+class Lean:
+    """The ASGI wrapper of the lean path (see the module docstring)."""
 
     def __init__(
-        self, rest: APIRoute, policies: frozenset[str], default_policy: str, max_reference: int
+        self,
+        app: ASGIApp,
+        *,
+        rest: APIRoute,
+        policies: frozenset[str],
+        default_policy: str,
+        max_reference: int,
+        max_body_bytes: int,
+        plain_head: Callable[[Scope], bool],
+        unavailable: Callable[[], ASGIApp],
     ) -> None:
+        self.app = app
         self.rest = rest
         self.policies = policies
         self.default_policy = default_policy
         self.max_reference = max_reference
+        self.max_body_bytes = max_body_bytes
+        self.plain_head = plain_head
+        self.unavailable = unavailable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        chunks = []
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or scope["path"] != scope.get("root_path", "") + PATH
+            or not self.plain_head(scope)
+        ):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        size = 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return
-            chunks.append(message.get("body", b""))
+            messages.append(message)
+            size += len(message.get("body", b""))
+            if size > self.max_body_bytes:  # the stack answers 413 (and reads no more)
+                await self._hand_over(scope, receive, send, messages)
+                return
             if not message.get("more_body", False):
                 break
-        body = b"".join(chunks)
+        body = b"".join(m.get("body", b"") for m in messages)
         service: Assessor = scope["app"].state.service
         answer = self._plain(scope, body, service)
         if answer is None:
-            await self._hand_over(scope, receive, send, body)
+            await self._hand_over(scope, receive, send, messages)
             return
         presentation, policy, reference = answer
         scope["route"] = self.rest  # for the metrics and the access log: the same template
-        result = await service.assess(presentation, policy, channel="api", reference=reference)
+        try:
+            result = await service.assess(presentation, policy, channel="api", reference=reference)
+        except LogError as exc:
+            # As the stack's handler (ops.py): the log's own words, nothing of the request.
+            logger.error("%s", exc)
+            await self.unavailable()(scope, receive, send)
+            return
         out = result.model_dump_json().encode()
         await send({
             "type": "http.response.start",
@@ -154,18 +199,15 @@ class LeanAssess:
             return None
         return presentation, policy, reference
 
-    async def _hand_over(self, scope: Scope, receive: Receive, send: Send, body: bytes) -> None:
-        """To the REST route, with the body that was already read."""
-        replayed = False
+    async def _hand_over(
+        self, scope: Scope, receive: Receive, send: Send, messages: list[Message]
+    ) -> None:
+        """To the whole stack, with the body messages that were already read."""
+        pending = list(messages)
 
         async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
+            if pending:
+                return pending.pop(0)
             return await receive()
 
-        # Routed again, past this route, so that FastAPI's route answers with everything it
-        # adds around itself.
-        scope[HANDED_OVER] = True
-        await scope["app"].router(scope, replay, send)
+        await self.app(scope, replay, send)

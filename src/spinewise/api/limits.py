@@ -16,11 +16,23 @@ __all__ = [
     "ContentTypes",
     "HeaderLimits",
     "capped_protocol",
+    "header_refusal",
+    "media_type",
     "settings_protocol",
 ]
 
 #: CDS Hooks tokens are a few hundred bytes; nothing legitimate sends an 8 KB Authorization.
 MAX_AUTHORIZATION_BYTES = 8 * 1024
+
+
+def header_refusal(scope: Scope, max_bytes: int) -> str | None:
+    """Why an HTTP request's headers are too large, or None when they are within the limits."""
+    total = 0
+    for key, value in scope["headers"]:
+        total += len(key) + len(value)
+        if key.lower() == b"authorization" and len(value) > MAX_AUTHORIZATION_BYTES:
+            return "the Authorization header is too large"
+    return "request headers too large" if total > max_bytes else None
 
 
 class HeaderLimits:
@@ -34,16 +46,21 @@ class HeaderLimits:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            total = 0
-            for key, value in scope["headers"]:
-                total += len(key) + len(value)
-                if key.lower() == b"authorization" and len(value) > MAX_AUTHORIZATION_BYTES:
-                    await _reply(send, 431, "the Authorization header is too large")
-                    return
-            if total > self.max_bytes:
-                await _reply(send, 431, "request headers too large")
+            refusal = header_refusal(scope, self.max_bytes)
+            if refusal is not None:
+                await _reply(send, 431, refusal)
                 return
         await self.app(scope, receive, send)
+
+
+def media_type(scope: Scope) -> str:
+    """A request's media type (its last Content-Type, parameters off, lower case; "" when
+    none)."""
+    media = ""
+    for key, value in scope["headers"]:
+        if key.lower() == b"content-type":
+            media = value.decode("latin-1").split(";")[0].strip().lower()
+    return media
 
 
 class ContentTypes:
@@ -57,10 +74,7 @@ class ContentTypes:
         if scope["type"] == "http" and scope["method"] == "POST":
             types = self._types(scope["path"])
             if types is not None:
-                media = ""
-                for key, value in scope["headers"]:
-                    if key.lower() == b"content-type":
-                        media = value.decode("latin-1").split(";")[0].strip().lower()
+                media = media_type(scope)
                 if media not in types:
                     message = f"content type must be {' or '.join(types)}, not {media or 'none'}"
                     await _reply(send, 415, message)

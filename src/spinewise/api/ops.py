@@ -4,11 +4,14 @@ decision log cannot record an assessment."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp
 
 from spinewise import metrics
 from spinewise.api.deps import AssessorDep
@@ -16,7 +19,7 @@ from spinewise.api.observe import Observe, json_access_log
 from spinewise.decision_log import LogError
 from spinewise.settings import Settings
 
-__all__ = ["install"]
+__all__ = ["install", "log_unavailable"]
 
 logger = logging.getLogger("spinewise.api")
 
@@ -24,13 +27,13 @@ logger = logging.getLogger("spinewise.api")
 RETRY_AFTER = "5"
 
 
-def install(app: FastAPI, settings: Settings) -> None:
-    """Add the routes, the 503 handler and (outermost, so that it times everything) the
-    request middleware. Call last in `create_app`."""
+def install(app: FastAPI, settings: Settings) -> Callable[[ASGIApp], ASGIApp]:
+    """Add the routes and the 503 handler; returns the wrapper that counts, times and logs
+    every request, to go outermost (outside FastAPI's own middleware too)."""
     app.include_router(_router(settings))
     app.add_exception_handler(LogError, _log_unavailable)
     access_log = json_access_log() if settings.access_log == "json" else None
-    app.add_middleware(Observe, routes=app.router.routes, access_log=access_log)
+    return functools.partial(Observe, routes=app.router.routes, access_log=access_log)
 
 
 def _router(settings: Settings) -> APIRouter:
@@ -62,12 +65,17 @@ def _router(settings: Settings) -> APIRouter:
     return router
 
 
-async def _log_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    # The message names the log (a path, or a URL without its password) and the database's
-    # error; nothing of the request.
-    logger.error("%s", exc)
+def log_unavailable() -> JSONResponse:
+    """The answer when the decision log cannot record an assessment."""
     return JSONResponse(
         {"detail": "the decision log is unavailable: nothing was recorded; try again"},
         status_code=503,
         headers={"Retry-After": RETRY_AFTER},
     )
+
+
+async def _log_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # The message names the log (a path, or a URL without its password) and the database's
+    # error; nothing of the request.
+    logger.error("%s", exc)
+    return log_unavailable()
