@@ -42,6 +42,15 @@ def test_every_bad_field_is_named_at_once() -> None:
     assert "120" in errors["age"]
 
 
+def test_every_unknown_id_is_named_and_only_the_first_few_get_a_suggestion() -> None:
+    """Thousands of unknown ids in one body must not cost thousands of fuzzy matches."""
+    keys = [f"fevr{i}" for i in range(30)] + ["fevr" + "x" * 200]
+    errors = bad_fields({"findings": dict.fromkeys(keys, True)})
+    assert set(errors) == {f"findings.{key}" for key in keys}
+    hinted = [key for key in keys if "did you mean" in errors[f"findings.{key}"]]
+    assert hinted == keys[:10]
+
+
 @pytest.mark.parametrize("age", ["62", True, -1, 120.5, float("nan"), 0, 17, 17.99])
 def test_age_must_be_a_number_in_range(age: Any) -> None:
     assert "age" in bad_fields({"age": age})

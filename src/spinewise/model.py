@@ -1002,9 +1002,11 @@ class Presentation(BaseModel):
         raw = data.get("findings") if isinstance(data, Mapping) else None
         if isinstance(raw, Mapping):
             known = _known_finding_ids(info)
-            for key in raw:
-                if key not in known:
-                    errors.append(_unknown_finding_error(key, raw[key], known))
+            unknown = [key for key in raw if key not in known]
+            for i, key in enumerate(unknown):
+                # A "did you mean" for the first few only: a body of thousands of unknown ids
+                # would otherwise hold the event loop for as many fuzzy matches.
+                errors.append(_unknown_finding_error(key, raw[key], known, i < SUGGESTIONS))
         if errors:
             raise ValidationError.from_exception_data(cls.__name__, errors)
         return result
@@ -1058,8 +1060,21 @@ def _known_finding_ids(info: ValidationInfo) -> frozenset[str]:
     return frozenset(ids) if ids is not None else _catalogue().finding_ids
 
 
-def _unknown_finding_error(key: Any, value: Any, known: frozenset[str]) -> InitErrorDetails:
-    close = difflib.get_close_matches(str(key), sorted(known), n=1)
+#: Unknown finding ids given a "did you mean" in one presentation; ids longer than
+#: `SUGGEST_LENGTH` get none (no finding id is nearly that long).
+SUGGESTIONS = 10
+SUGGEST_LENGTH = 100
+
+
+def _unknown_finding_error(
+    key: Any, value: Any, known: frozenset[str], suggest: bool = True
+) -> InitErrorDetails:
+    text = str(key)
+    close = (
+        difflib.get_close_matches(text, sorted(known), n=1)
+        if suggest and len(text) <= SUGGEST_LENGTH
+        else []
+    )
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     return InitErrorDetails(
         type=PydanticCustomError(

@@ -6,10 +6,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -33,7 +39,9 @@ def _app(folder: Path, lean: bool, **settings: Any) -> FastAPI:
             log_path=folder / name, log_key=KEY, lean_route=lean, max_body_bytes=4096, **settings
         )
     )
-    assert isinstance(app.build_middleware_stack().app, Lean) == lean  # inside the metrics
+    # Inside the metrics; off with CORS on (its headers go on every answer).
+    on = lean and not settings.get("cors_origins")
+    assert isinstance(app.build_middleware_stack().app, Lean) == on
     return app
 
 
@@ -126,21 +134,31 @@ def test_any_presentation_gets_the_same_answer(
     assert answer(lean, body, policy, {}) == answer(plain, body, policy, {})
 
 
-def test_with_cors_on_a_request_from_an_origin_is_answered_as_the_stack_would(
-    tmp_path: Path,
-) -> None:
+def test_with_cors_on_every_answer_carries_the_cors_headers(tmp_path: Path) -> None:
     cors = {"cors_origins": ["https://forms.example.org"]}
     with (
         TestClient(_app(tmp_path, True, **cors)) as lean,
         TestClient(_app(tmp_path, False, **cors)) as plain,
     ):
-        for origin in ("https://forms.example.org", "https://elsewhere.example.org"):
-            body = b'{"findings": {"fever": true}}'
-            got = answer(lean, body, "", {"Origin": origin})
-            assert got == answer(plain, body, "", {"Origin": origin})
+        body = b'{"findings": {"fever": true}}'
+        for origin in ({}, {"Origin": "https://forms.example.org"}, {"Origin": "https://x.org"}):
+            got = answer(lean, body, "", origin)
+            assert got == answer(plain, body, "", origin)
+            assert got[2]["vary"] == "Origin"  # a shared cache keeps answers apart by origin
         assert got[2].get("access-control-allow-origin") is None  # not an allowed origin
-        allowed = answer(lean, body, "", {"Origin": "https://forms.example.org"})
-        assert allowed[2]["access-control-allow-origin"] == "https://forms.example.org"
+
+
+def test_two_content_types_are_the_stacks_to_answer(
+    clients: tuple[TestClient, TestClient],
+) -> None:
+    """FastAPI reads the first Content-Type, the content-type check the last: a request with
+    both is not plain, and nothing is assessed."""
+    body = b'{"age": 62, "findings": {"history_of_cancer": true}}'
+    for first in (b"text/plain", b"application/x-www-form-urlencoded", b""):
+        headers = [(b"content-type", first), (b"content-type", b"application/json")]
+        got, want = (c.post("/api/v1/assess", content=body, headers=headers) for c in clients)
+        assert got.status_code == want.status_code == 422
+        assert got.json() == want.json()
 
 
 def test_a_body_sent_in_chunks_is_read_whole_or_refused_past_the_limit(
@@ -189,3 +207,100 @@ def test_other_methods_still_get_405(clients: tuple[TestClient, TestClient]) -> 
         want.json(),
         want.headers.get("allow"),
     )
+
+
+# --- through a real server: what a client library would not send -------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[bool, int]]:
+    """`spinewise serve` with the lean path and without it: port by lean."""
+    folder = tmp_path_factory.mktemp("served")
+    ports, processes = {}, []
+    try:
+        for lean in (True, False):
+            ports[lean] = _free_port()
+            env = {
+                **os.environ,
+                "SPINEWISE_LOG_PATH": str(folder / f"{lean}.sqlite3"),
+                "SPINEWISE_LEAN_ROUTE": str(lean).lower(),
+                "SPINEWISE_MAX_BODY_BYTES": "4096",
+            }
+            processes.append(subprocess.Popen(
+                [sys.executable, "-m", "spinewise", "serve", "--port", str(ports[lean])],
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            ))  # fmt: skip
+        deadline = time.monotonic() + 60
+        for port in ports.values():
+            while True:
+                assert time.monotonic() < deadline, "spinewise serve did not start"
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).is_success:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+        yield ports
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _raw(port: int, head: bytes, body: bytes = b"", *, shut: bool = False) -> bytes:
+    """Send a request as written, and read what comes back within 5 seconds."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(head + body)
+        if shut:
+            sock.shutdown(socket.SHUT_WR)
+        received = b""
+        try:
+            while b"\r\n\r\n" not in received or not received.endswith(b"Too Large"):
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+        except TimeoutError:
+            pass
+    return received
+
+
+def test_an_oversized_declared_body_is_refused_before_it_is_read(servers: dict[bool, int]) -> None:
+    head = (
+        b"POST /api/v1/assess HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1000000\r\nExpect: 100-continue\r\n\r\n"
+    )
+    got, want = (_raw(servers[lean], head) for lean in (True, False))
+    assert got.startswith(b"HTTP/1.1 413") and want.startswith(b"HTTP/1.1 413")
+    assert b"100 Continue" not in got
+
+
+def test_a_client_gone_mid_body_is_counted_as_the_stack_counts_it(
+    servers: dict[bool, int],
+) -> None:
+    head = (
+        b"POST /api/v1/assess HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 500\r\n\r\n"
+    )
+
+    def counts(port: int) -> dict[str, str]:
+        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        return {
+            line.split("{", 1)[1].split("}", 1)[0]: line.rsplit(" ", 1)[1]
+            for line in text.splitlines()
+            if line.startswith("spinewise_http_requests_total{") and 'method="POST"' in line
+        }
+
+    for port in servers.values():
+        _raw(port, head, b'{"findings": {"fever": true}', shut=True)
+    deadline = time.monotonic() + 10
+    while counts(servers[True]) != counts(servers[False]):  # until both have counted it
+        assert time.monotonic() < deadline, (counts(servers[True]), counts(servers[False]))
+        time.sleep(0.1)
+    assert not any("unmatched" in labels for labels in counts(servers[True]))

@@ -5,11 +5,12 @@ query and the header) cost more than the assessment and its commit together
 (docs/performance.md). `Lean` sits outside that stack, inside only the request metrics and
 the access log (`Observe`), and answers the common request itself: headers within the limits
 (`HeaderLimits`), `Content-Type: application/json`, a body within `max_body_bytes` that
-validates, no query or `policy=<id>`, at most one `X-Spinewise-Reference` within its limit,
-and no `Origin` when CORS is on. Anything else (a bad body, an unknown policy, an oversized
-header) is handed, body and all, to the whole stack, so every error, and the OpenAPI
+validates, no query or `policy=<id>`, at most one `X-Spinewise-Reference` within its limit.
+Anything else (a bad body, an unknown policy, an oversized header, a client gone before the
+body was read) is handed, body and all, to the whole stack, so every error, and the OpenAPI
 description, stay the REST route's (rest.py). The two must take the same parameters: `install`
-checks that they do and otherwise leaves FastAPI's route to answer alone.
+checks that they do and otherwise leaves FastAPI's route to answer alone; with CORS on, it
+does too (the CORS middleware's headers go on every answer).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from urllib.parse import parse_qsl
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
+from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -80,6 +82,10 @@ def install(
     if rest is None or _shape(rest) != {**EXPECTED, "path": [], "cookie": []}:
         logger.warning("the lean path for %s is off: the REST route's parameters changed", PATH)
         return None
+    if cors:
+        # CORS headers (`Vary: Origin` on every answer, too) are the CORS middleware's.
+        logger.info("the lean path for %s is off: CORS is on", PATH)
+        return None
     max_reference = next(
         (m.max_length for m in rest.dependant.header_params[0].field_info.metadata
          if hasattr(m, "max_length")),
@@ -95,14 +101,26 @@ def install(
             max_reference=max_reference or 0,
             max_body_bytes=max_body_bytes,
             plain_head=lambda scope: (
-                header_refusal(scope, max_header_bytes) is None
-                and media_type(scope) == "application/json"
-                and not (cors and any(key.lower() == b"origin" for key, _ in scope["headers"]))
+                header_refusal(scope, max_header_bytes) is None and _plain_length_and_type(scope)
             ),
             unavailable=unavailable,
         )
 
     return wrap
+
+
+def _plain_length_and_type(scope: Scope) -> bool:
+    """One Content-Type, `application/json` (FastAPI reads the first and the content-type
+    check the last), and at most one Content-Length, a number (the stack refuses one over the
+    limit before reading the body; so does `Lean`, see `__call__`)."""
+    types = [value for key, value in scope["headers"] if key.lower() == b"content-type"]
+    lengths = [value for key, value in scope["headers"] if key.lower() == b"content-length"]
+    return (
+        len(types) == 1
+        and media_type(scope) == "application/json"
+        and len(lengths) <= 1
+        and all(value.isdigit() for value in lengths)
+    )
 
 
 class Lean:
@@ -135,6 +153,7 @@ class Lean:
             or scope["method"] != "POST"
             or scope["path"] != scope.get("root_path", "") + PATH
             or not self.plain_head(scope)
+            or self._declared_length(scope) > self.max_body_bytes  # 413 before reading
         ):
             await self.app(scope, receive, send)
             return
@@ -142,9 +161,10 @@ class Lean:
         size = 0
         while True:
             message = await receive()
-            if message["type"] == "http.disconnect":
-                return
             messages.append(message)
+            if message["type"] == "http.disconnect":  # the stack's answer and metrics
+                await self._hand_over(scope, receive, send, messages)
+                return
             size += len(message.get("body", b""))
             if size > self.max_body_bytes:  # the stack answers 413 (and reads no more)
                 await self._hand_over(scope, receive, send, messages)
@@ -166,13 +186,25 @@ class Lean:
             logger.error("%s", exc)
             await self.unavailable()(scope, receive, send)
             return
+        except Exception:
+            # As the stack's ServerErrorMiddleware: a plain 500, and the error goes on to the
+            # server, which logs it.
+            await PlainTextResponse("Internal Server Error", status_code=500)(scope, receive, send)
+            raise
         out = result.model_dump_json().encode()
         await send({
             "type": "http.response.start",
             "status": 200,
-            "headers": [*JSON, (b"content-length", str(len(out)).encode())],
+            "headers": [(b"content-length", str(len(out)).encode()), *JSON],
         })  # fmt: skip
         await send({"type": "http.response.body", "body": out})
+
+    @staticmethod
+    def _declared_length(scope: Scope) -> int:
+        for key, value in scope["headers"]:
+            if key.lower() == b"content-length":
+                return int(value)  # a number: see `_plain_length_and_type`
+        return 0
 
     def _plain(
         self, scope: Scope, body: bytes, service: Assessor
