@@ -54,6 +54,16 @@ NEGATION_SCOPE = [
     ("The neck is symmetrical and shows no masses or injuries.", "severe_trauma", U),
     ("Cauda equina syndrome was considered and is unlikely.",
      "suspected_cauda_equina_syndrome", F),
+    # A list whose items each carry their own "no": an item without one is not denied.
+    ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
+    ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
+    ("No saddle anesthesia, no bowel incontinence, new urinary retention since yesterday.",
+     "bladder_dysfunction", T),
+    ("No saddle anesthesia, no bowel incontinence, new urinary retention since yesterday.",
+     "bowel_dysfunction", F),
+    ("Denies fever, no numbness or tingling in the legs, no weakness.", "paresthesia", F),
+    ("Denies fever, no numbness or tingling in the legs, no weakness.", "leg_weakness", F),
+    ("No fever, chills, or night sweats.", "fever", F),
 ]  # fmt: skip
 
 # Absent only from an explicit denial or a normal finding, and only of what it names: generic
