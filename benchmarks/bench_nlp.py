@@ -8,6 +8,8 @@ count of present-or-unknown findings read as absent, on
   - the MTSamples test split, only with --test (aggregates only: no per-note errors),
   - the MTSamples fresh notes, only with --fresh (labelled after the second round of tuning;
     aggregates only),
+  - tests/nlp/written: notes written and labelled by a clinician-labeller who never saw the
+    rules, only with --written (aggregates only),
 and sentence-level assertion (ConText) per class of case, side by side with medspaCy's default
 ConText rules; and, if the NegEx annotated test set is given (--negex FILE), negation on it.
 
@@ -16,7 +18,8 @@ process and on all cores, side by side with medspaCy's default `medspacy.load()`
 carrying the same rules, in the same run; then a run over those notes (no crash, a sample of
 what was flagged).
 
-    python benchmarks/bench_nlp.py [--repeat 3] [--sample 12] [--test] [--fresh] [--negex FILE]
+    python benchmarks/bench_nlp.py [--repeat 3] [--sample 12] [--test] [--fresh] [--written]
+        [--negex FILE]
 """
 
 from __future__ import annotations
@@ -146,6 +149,9 @@ def main() -> None:
     parser.add_argument(
         "--fresh", action="store_true", help="Also score the fresh notes (labelled after tuning)."
     )
+    parser.add_argument(
+        "--written", action="store_true", help="Also score tests/nlp/written (never tuned on)."
+    )
     parser.add_argument("--negex", type=Path, help="The NegEx annotated test set.")
     parser.add_argument("--no-speed", action="store_true")
     args = parser.parse_args()
@@ -176,6 +182,10 @@ def main() -> None:
         # Aggregates only: per-note errors of a held-out set are never printed.
         report_notes(f"MTSamples {name}, {len(notes)} notes ({how})", score_notes(notes, rb),
                      errors=False)  # fmt: skip
+    if args.written:
+        notes = load_labelled(ROOT / "tests" / "nlp" / "written", "notes")
+        report_notes(f"Written notes (tests/nlp/written), {len(notes)} notes (never tuned on)",
+                     score_notes(notes, rb), errors=False)  # fmt: skip
     for split in splits:
         cases = load_labelled(LABELLED, "assertions", split)
         report_assertions(

@@ -300,6 +300,14 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "a body temperature range in a unit of time",
     ),
     (
+        "nlp/settings.yaml",
+        "  injection_signs: [injection_drug_use]\n# A historical",
+        "  injection_signs: [immunocompromised]\n# A historical",
+        "nlp/settings.yaml: present_only.injection_signs: immunocompromised is not fed by that "
+        "category",
+        "a partial category for a finding it does not feed",
+    ),
+    (
         "handout.es.yaml",
         "      findings: [bowel_dysfunction]\n",
         "      findings: [bladder_dysfunction]\n",

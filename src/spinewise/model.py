@@ -647,6 +647,9 @@ class NlpSettings(Frozen):
     places: Mapping[str, NlpPlace] = {}
     procedures: NlpProcedures
     negation_only: tuple[str, ...] = ()
+    #: Category -> findings its mentions can make present but never absent (it names only a
+    #: part of what the finding asks).
+    present_only: Mapping[str, tuple[str, ...]] = {}
     helper_needs: Mapping[str, tuple[str, ...]] = {}
     measurements: tuple[NlpMeasurement, ...] = ()
     #: A number is read as a body temperature only inside this range (else an age, a count).

@@ -735,6 +735,14 @@ def _check_nlp(check: _Checker) -> None:
         [procedures.recent, *procedures.documented, *procedures.planned],
         rb.findings,
     )
+    for category, partial in nlp.settings.present_only.items():
+        check.refs("nlp/settings.yaml: present_only", "helper category", [category], helpers)
+        missing = [fid for fid in partial if fid not in helpers.get(category, ())]
+        if missing:
+            check.errors.append(
+                f"nlp/settings.yaml: present_only.{category}: {', '.join(missing)} is not fed "
+                "by that category"
+            )
     needs = nlp.settings.helper_needs
     check.refs("nlp/settings.yaml: helper_needs", "helper category", list(needs), helpers)
     for helper, cues in needs.items():

@@ -54,6 +54,22 @@ NEGATION_SCOPE = [
     ("The neck is symmetrical and shows no masses or injuries.", "severe_trauma", U),
     ("Cauda equina syndrome was considered and is unlikely.",
      "suspected_cauda_equina_syndrome", F),
+    # A denial of a part is not a denial of the whole: a recent spinal procedure is an
+    # operation or an injection.
+    ("He has had no prior back surgery.", "recent_spinal_procedure", U),
+    ("He has had no prior back surgery.", "prior_lumbar_surgery", F),
+    ("Never had back surgery or injections.", "recent_spinal_procedure", F),
+    ("No prior spine surgery or spinal injections.", "recent_spinal_procedure", F),
+    ("Had a lumbar fusion 2 weeks ago.", "recent_spinal_procedure", T),
+    ("HIV test neg 1/2024.", "immunocompromised", U),
+    ("HIV positive, on antiretrovirals.", "immunocompromised", T),
+    ("No immunosuppression. HIV negative.", "immunocompromised", F),
+    ("EXTREMITIES: No track marks.", "injection_drug_use", U),
+    ("Track marks on both forearms.", "injection_drug_use", T),
+    # "Moves all extremities" is not a graded strength examination; "no accidents" after the
+    # bladder and bowel is about continence.
+    ("Denies numbness or tingling in legs, moving all 4 extremities.", "leg_weakness", U),
+    ("Bladder and bowel OK, no accidents, no trouble passing urine.", "severe_trauma", U),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),

@@ -449,7 +449,19 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
 def _judge(
     category: str, sentence: str, settings: Any, ctx: dict[str, Any], limits: _Limits
 ) -> list[tuple[str, Verdict, str]]:
-    """(finding, verdict, how it was judged) for one mention."""
+    """(finding, verdict, how it was judged) for one mention. A category that names only a
+    part of a finding (`present_only`) can make it present, never absent."""
+    judged = _judge_all(category, sentence, settings, ctx, limits)
+    partial = settings.present_only.get(category, ())
+    return [
+        (fid, (None, "", False) if fid in partial and verdict[0] is False else verdict, note)
+        for fid, verdict, note in judged
+    ]
+
+
+def _judge_all(
+    category: str, sentence: str, settings: Any, ctx: dict[str, Any], limits: _Limits
+) -> list[tuple[str, Verdict, str]]:
     helpers = dict(settings.helpers)
     if category not in helpers:
         return [(category, _verdict(category, ctx, settings), "")]
