@@ -308,6 +308,14 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "a partial category for a finding it does not feed",
     ),
     (
+        "nlp/settings.yaml",
+        "    at_least: {value: 6, unit: wk}",
+        "    at_least: {value: 6, unit: Cel}",
+        "nlp/settings.yaml: durations[0] (symptom duration): at_least.unit: 'Cel' is not a time "
+        "unit of units.yaml",
+        "a symptom duration in degrees",
+    ),
+    (
         "handout.es.yaml",
         "      findings: [bowel_dysfunction]\n",
         "      findings: [bladder_dysfunction]\n",

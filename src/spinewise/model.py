@@ -613,6 +613,28 @@ class NlpMeasurement(Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class NlpQuantity(Frozen):
+    """A value in a unit of units.yaml."""
+
+    value: float
+    unit: str
+
+
+class NlpDuration(Frozen):
+    """How long the symptoms have lasted, told in a note: shorter than `at_least` makes the
+    finding absent, unless the note tells of a longer course anywhere (`longer`)."""
+
+    name: str
+    finding: str
+    patterns: tuple[str, ...] = Field(
+        min_length=1,
+        description="Regular expressions with named groups `value` and `unit` (a time unit).",
+    )
+    longer: str = Field(description="A regular expression: words of a longer or chronic course.")
+    at_least: NlpQuantity
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
 class NlpRange(Frozen):
     """A range of a quantity, in a unit of units.yaml."""
 
@@ -652,6 +674,7 @@ class NlpSettings(Frozen):
     present_only: Mapping[str, tuple[str, ...]] = {}
     helper_needs: Mapping[str, tuple[str, ...]] = {}
     measurements: tuple[NlpMeasurement, ...] = ()
+    durations: tuple[NlpDuration, ...] = ()
     #: A number is read as a body temperature only inside this range (else an age, a count).
     body_temperature: NlpRange
 

@@ -775,6 +775,25 @@ def _check_nlp(check: _Checker) -> None:
                 check.errors.append(f"{where}: pattern has no group named 'value'")
         except re.error as exc:
             check.errors.append(f"{where}: pattern is not a regular expression: {exc}")
+    for i, duration in enumerate(nlp.settings.durations):
+        where = f"nlp/settings.yaml: durations[{i}] ({duration.name})"
+        check.refs(where, "finding", [duration.finding], rb.findings)
+        check.sources(where, duration.sources)
+        if rb.units.kind_of(duration.at_least.unit) != "time":
+            check.errors.append(
+                f"{where}: at_least.unit: {duration.at_least.unit!r} is not a time unit of "
+                "units.yaml"
+            )
+        expressions = [(f"patterns[{j}]", x) for j, x in enumerate(duration.patterns)]
+        for key, expression in [*expressions, ("longer", duration.longer)]:
+            try:
+                groups = set(re.compile(expression).groupindex)
+            except re.error as exc:
+                check.errors.append(f"{where}: {key} is not a regular expression: {exc}")
+                continue
+            lacking = sorted({"value", "unit"} - groups) if key != "longer" else []
+            if lacking:
+                check.errors.append(f"{where}: {key} has no group named {lacking[0]!r}")
     body = nlp.settings.body_temperature
     if rb.units.kind_of(body.unit) != "temperature":
         check.errors.append(

@@ -246,6 +246,31 @@ OTHERS_AND_ELSEWHERE = [
 ]  # fmt: skip
 
 VOCABULARY = [
+    # Six weeks of failed conservative care, told with its duration or its extent.
+    ("He has failed greater than 6 weeks of conservative management.",
+     "symptoms_persisting_6_weeks", T),
+    ("Pain refractory to 8 weeks of physical therapy and medications.",
+     "symptoms_persisting_6_weeks", T),
+    ("Symptoms persistent >6 wks despite PT and NSAID.", "symptoms_persisting_6_weeks", T),
+    ("She failed 3 months of conservative treatment.", "symptoms_persisting_6_weeks", T),
+    ("He failed extensive conservative management.", "symptoms_persisting_6_weeks", T),
+    ("She has failed 2 weeks of conservative care.", "symptoms_persisting_6_weeks", U),
+    # A stated duration under six weeks: the symptoms have not persisted six weeks. Not a
+    # drug's, a new symptom's or a worsening's duration, not in a conditional, and not when a
+    # longer course is told anywhere.
+    ("45 yo M with low back pain for 3 days after lifting.", "symptoms_persisting_6_weeks", F),
+    ("LBP x 2 wks, no radiation.", "symptoms_persisting_6_weeks", F),
+    ("A 3-day history of back pain.", "symptoms_persisting_6_weeks", F),
+    ("The pain began 4 days ago.", "symptoms_persisting_6_weeks", F),
+    ("Back pain for 3 days, a flare of chronic back pain.", "symptoms_persisting_6_weeks", U),
+    ("Low back pain x 5 days. Similar episodes before.", "symptoms_persisting_6_weeks", U),
+    ("Back pain for 2 months.", "symptoms_persisting_6_weeks", U),
+    ("Back pain for 3 days. Back pain for 10 weeks before that.", "symptoms_persisting_6_weeks", U),
+    ("Return if the pain lasts for 2 weeks.", "symptoms_persisting_6_weeks", U),
+    ("He was started on dexamethasone 4 days ago.", "symptoms_persisting_6_weeks", U),
+    ("Back pain and new inability to void for 12 hours.", "symptoms_persisting_6_weeks", U),
+    ("Back pain and leg weakness, worse over the past 2 days.",
+     "symptoms_persisting_6_weeks", U),
     ("Known IVDU.", "injection_drug_use", T),
     ("PWID, last used yesterday.", "injection_drug_use", T),
     ("Injects heroin daily.", "injection_drug_use", T),

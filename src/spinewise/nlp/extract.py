@@ -369,6 +369,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             )
     mentions += _temperatures(doc, original, limits)
     mentions += _measurements(doc, original, settings)
+    mentions += _durations(doc, original, settings, limits)
     return NoteFindings(age=_age(original), findings=_merge(rb, mentions), mentions=mentions)
 
 
@@ -639,6 +640,56 @@ def _measurements(doc: Any, original: str, settings: Any) -> list[Mention]:
                     # a bladder problem (hesitancy, incontinence).
                     counts_as=None if hypothetical else (True if present else None),
                     note=f"measured {value:g} {measure.unit}",
+                    sentence=sentence,
+                    cue=original[match.start() : match.end()],
+                )
+            )
+    return out
+
+
+_CONDITIONAL = re.compile(
+    r"\b(?:if|unless|should|return|call|expect(?:ed)?|usually|typically|within|until)\b",
+    re.IGNORECASE,
+)
+
+
+def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[Mention]:
+    """How long the symptoms have lasted (settings.yaml `durations`): shorter than the
+    finding's duration is a denial of it, unless the note tells of a longer course."""
+    out: list[Mention] = []
+    for duration in settings.durations:
+        at_least = limits.units.canonical(duration.at_least.value, duration.at_least.unit)
+        longer = re.search(duration.longer, original)
+        found = []
+        for pattern in duration.patterns:
+            for match in re.finditer(pattern, original):
+                sentence, before = _sentence_of(doc, original, match.start(), match.end())
+                if _CONDITIONAL.search(before):
+                    continue
+                found.append((match, sentence, limits.days(match["value"], match["unit"])))
+        long_told = longer is not None or any(days >= at_least for _, _, days in found)
+        for match, sentence, days in found:
+            shorter = days < at_least and not long_told
+            why = (
+                f"a longer course is told ({longer.group(0)!r})"
+                if longer is not None
+                else ("shorter" if shorter else "not shorter")
+            )
+            out.append(
+                Mention(
+                    finding=duration.finding,
+                    start=match.start(),
+                    end=match.end(),
+                    text=original[match.start() : match.end()],
+                    rule=f"{duration.name}: {days:g} days (absent below {at_least:g})",
+                    section=None,
+                    negated=shorter,
+                    historical=False,
+                    hypothetical=False,
+                    experiencer="patient",
+                    uncertain=False,
+                    counts_as=False if shorter else None,
+                    note=why,
                     sentence=sentence,
                     cue=original[match.start() : match.end()],
                 )
