@@ -70,6 +70,16 @@ NEGATION_SCOPE = [
     # bladder and bowel is about continence.
     ("Denies numbness or tingling in legs, moving all 4 extremities.", "leg_weakness", U),
     ("Bladder and bowel OK, no accidents, no trouble passing urine.", "severe_trauma", U),
+    # Templated reviews of systems: "is negative for", "General: Negative for", "neg for",
+    # "- nil"; a "+" marks the items that are present.
+    ("He is negative for fever.", "fever", F),
+    ("General: Negative for fever, chills, weight loss, night sweats.", "fever", F),
+    ("General: Negative for fever, chills, weight loss, night sweats.",
+     "unexplained_weight_loss", F),
+    ("ROS: neg for fever, chills, cough, + night sweats, + wt loss.", "fever", F),
+    ("ROS: neg for fever, chills, cough, + night sweats, + wt loss.",
+     "unexplained_weight_loss", T),
+    ("Fever/night sweats - nil.", "fever", F),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
