@@ -80,6 +80,16 @@ NEGATION_SCOPE = [
     ("ROS: neg for fever, chills, cough, + night sweats, + wt loss.",
      "unexplained_weight_loss", T),
     ("Fever/night sweats - nil.", "fever", F),
+    # The pain's course told as improving or steady is not a worsening; what eases it
+    # ("better with rest") is not its course.
+    ("Pain overall better than last week.", "gradually_worsening_pain", F),
+    ("Pain trending down since onset.", "gradually_worsening_pain", F),
+    ("His pain is at baseline.", "gradually_worsening_pain", F),
+    ("Pain is not improving.", "gradually_worsening_pain", U),
+    ("Pain better with rest, worse with standing.", "gradually_worsening_pain", U),
+    ("Pain improving each day but now gradually worsening again.",
+     "gradually_worsening_pain", T),
+    ("Wt stable.", "unexplained_weight_loss", F),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
@@ -93,7 +103,8 @@ NEGATION_SCOPE = [
 ]  # fmt: skip
 
 # Absent only from an explicit denial or a normal finding, and only of what it names: generic
-# words, a provocation test, a better course or a denied normal say nothing.
+# words, a provocation test, a course that improved after a treatment or a denied normal say
+# nothing.
 WEAK_CUES = [
     ("Denies any extremity symptoms or complaints.", "paresthesia", F),
     ("Denies any extremity symptoms or complaints.", "leg_weakness", U),
@@ -103,7 +114,8 @@ WEAK_CUES = [
     ("Injections helped her neck pain, but not the upper extremity symptoms.",
      "paresthesia", U),
     ("The right leg pain is improved.", "gradually_worsening_pain", U),
-    ("Back pain improving.", "gradually_worsening_pain", U),
+    # ... but a course that is improving now is one that is not worsening.
+    ("Back pain improving.", "gradually_worsening_pain", F),
     ("Denies weight gain.", "unexplained_weight_loss", U),
     ("No weight loss or weight gain.", "unexplained_weight_loss", F),
     ("Not afebrile overnight.", "fever", U),
