@@ -90,6 +90,12 @@ NEGATION_SCOPE = [
     ("Pain improving each day but now gradually worsening again.",
      "gradually_worsening_pain", T),
     ("Wt stable.", "unexplained_weight_loss", F),
+    # Progression told with the place between ("progressive L foot weakness") or after
+    # ("the deficits are worsening").
+    ("Progressive L foot weakness over 3 days.", "progressive_neurologic_deficit", T),
+    ("Progressive L foot weakness over 3 days.", "leg_weakness", T),
+    ("The deficits are worsening.", "progressive_neurologic_deficit", T),
+    ("Denies progressive leg numbness.", "progressive_neurologic_deficit", F),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
