@@ -96,6 +96,14 @@ NEGATION_SCOPE = [
     ("Progressive L foot weakness over 3 days.", "leg_weakness", T),
     ("The deficits are worsening.", "progressive_neurologic_deficit", T),
     ("Denies progressive leg numbness.", "progressive_neurologic_deficit", F),
+    # Recent procedures told as a post-operative or post-partum day (a lumbar puncture is not
+    # one of findings.yaml's procedures: the labellers split on it); falls from height told
+    # with "approx" or down a number of stairs.
+    ("Pt: 66 yo M, POD 12 s/p L3-5 laminectomy and fusion.", "recent_spinal_procedure", T),
+    ("31 yo now PPD 6 s/p SVD w/ labor epidural.", "recent_spinal_procedure", T),
+    ("Lumbar puncture with normal pressure.", "recent_spinal_procedure", U),
+    ("He fell approx 12 ft from ladder.", "severe_trauma", T),
+    ("She fell down 5 carpeted stairs at home.", "severe_trauma", T),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),

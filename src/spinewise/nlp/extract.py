@@ -129,7 +129,8 @@ _AGO = re.compile(
 _RECENT = re.compile(
     r"\b(?:yesterday|recent(?:ly)?|last\s+week|this\s+week|earlier\s+this\s+(?:week|month)"
     r"|few\s+days\s+ago|days\s+ago|this\s+morning|today"
-    r"|post[- ]?(?:partum|op(?:erative)?)\s+day\s+\d+|day\s+\d+\s+after)\b",
+    r"|post[- ]?(?:partum|op(?:erative)?)\s+day\s+\d+|day\s+\d+\s+after"
+    r"|(?-i:POD|PPD)\s*#?\s*\d+)\b",  # post-operative, post-partum day N
     re.IGNORECASE,
 )
 
