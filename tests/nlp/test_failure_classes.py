@@ -104,6 +104,20 @@ NEGATION_SCOPE = [
     ("Lumbar puncture with normal pressure.", "recent_spinal_procedure", U),
     ("He fell approx 12 ft from ladder.", "severe_trauma", T),
     ("She fell down 5 carpeted stairs at home.", "severe_trauma", T),
+    # "Header: no a, b, c" denies the whole list; "Item: no," denies the item before it.
+    ("GU: no dysuria, frequency, hematuria, retention.", "bladder_dysfunction", F),
+    ("Saddle anesthesia: no, urinary retention: yes.", "saddle_anesthesia", F),
+    ("Saddle anesthesia: no, urinary retention: yes.", "bladder_dysfunction", T),
+    # An operation recommended, scheduled or due tonight is not one had (it makes a
+    # candidate); a suspicion to be examined stays a suspicion; a clinic's name is no
+    # operation.
+    ("Emergent L4-5 laminectomy and discectomy tonight.", "prior_lumbar_surgery", U),
+    ("Emergent L4-5 laminectomy and discectomy tonight.", "surgery_or_intervention_candidate", T),
+    ("Recommend L4-5 decompression and instrumented fusion (TLIF).", "prior_lumbar_surgery", U),
+    ("She is scheduled for an L4-5 laminectomy.", "prior_lumbar_surgery", U),
+    ("Recommend MRI to evaluate for epidural abscess.", "suspected_spinal_epidural_abscess", T),
+    ("SPINE SURGERY CLINIC - Consultation", "prior_lumbar_surgery", U),
+    ("He had a laminectomy in 2015.", "prior_lumbar_surgery", T),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
