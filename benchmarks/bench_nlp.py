@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -183,9 +185,11 @@ def main() -> None:
         report_notes(f"MTSamples {name}, {len(notes)} notes ({how})", score_notes(notes, rb),
                      errors=False)  # fmt: skip
     if args.written:
-        notes = load_labelled(ROOT / "tests" / "nlp" / "written", "notes")
-        report_notes(f"Written notes (tests/nlp/written), {len(notes)} notes (never tuned on)",
-                     score_notes(notes, rb), errors=False)  # fmt: skip
+        # Each set on its own: each was scored once before any rule was written from it.
+        for path in sorted((ROOT / "tests" / "nlp" / "written").glob("notes_*.yaml")):
+            notes = yaml.safe_load(path.read_text(encoding="utf-8"))
+            report_notes(f"Written notes (tests/nlp/written/{path.name}), {len(notes)} notes",
+                         score_notes(notes, rb), errors=False)  # fmt: skip
     for split in splits:
         cases = load_labelled(LABELLED, "assertions", split)
         report_assertions(

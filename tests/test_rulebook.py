@@ -301,9 +301,9 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
-        "  injection_signs: [injection_drug_use]\n# A historical",
-        "  injection_signs: [immunocompromised]\n# A historical",
-        "nlp/settings.yaml: present_only.injection_signs: immunocompromised is not fed by that "
+        "  malignancy_sign: [suspected_malignancy]\n# A historical",
+        "  malignancy_sign: [immunocompromised]\n# A historical",
+        "nlp/settings.yaml: present_only.malignancy_sign: immunocompromised is not fed by that "
         "category",
         "a partial category for a finding it does not feed",
     ),

@@ -662,6 +662,8 @@ class NlpSettings(Frozen):
     helpers: Mapping[str, tuple[str, ...]]
     history_counts: tuple[str, ...]
     history_counts_when: Mapping[str, tuple[str, ...]] = {}
+    #: ConText categories placing a mention at an earlier encounter: it says nothing of now.
+    earlier_encounter: tuple[str, ...] = ()
     uncertain_counts: tuple[str, ...]
     sections: Mapping[str, Literal["other", "historical", "hypothetical", "procedure"]]
     #: Sections whose header, written inline, covers only the sentence it starts.

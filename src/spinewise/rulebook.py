@@ -760,6 +760,11 @@ def _check_nlp(check: _Checker) -> None:
                     f"nlp/settings.yaml: history_counts_when.{fid}: no ConText rule of "
                     f"category {cue!r}"
                 )
+    for category in nlp.settings.earlier_encounter:
+        if category not in categories:
+            check.errors.append(
+                f"nlp/settings.yaml: earlier_encounter: no ConText rule of category {category!r}"
+            )
     for fid, place in nlp.settings.places.items():
         for category in (*place.elsewhere, *place.here):
             if category not in categories:

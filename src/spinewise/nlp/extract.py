@@ -421,6 +421,10 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
         return None, cues["HYPOTHETICAL"], False
     if ctx["experiencer"] != "patient":
         return None, cues["FAMILY"], False
+    earlier = [c for c in settings.earlier_encounter if c in cues]
+    if earlier and fid not in settings.history_counts:
+        # What an earlier visit found or was told is not now ("denied weakness at last visit").
+        return None, cues[earlier[0]], False
     place = settings.places.get(fid)
     where = [c for c in place.elsewhere if c in cues] if place is not None else []
     if where and not any(c in cues for c in place.here):
