@@ -139,6 +139,7 @@ NEGATION_SCOPE = [
     ("Denies immunosuppression.", "immunocompromised", F),
     ("On tacrolimus after renal transplant.", "immunocompromised", T),
     ("Initially L leg pain a bit better x1 day.", "symptoms_persisting_6_weeks", U),
+    ("Increasing pain over the past several weeks.", "symptoms_persisting_6_weeks", U),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
