@@ -140,6 +140,16 @@ NEGATION_SCOPE = [
     ("On tacrolimus after renal transplant.", "immunocompromised", T),
     ("Initially L leg pain a bit better x1 day.", "symptoms_persisting_6_weeks", U),
     ("Increasing pain over the past several weeks.", "symptoms_persisting_6_weeks", U),
+    # Checkbox and Y/N templates.
+    ("Red flags: Fever N | Wt loss N | Hx CA N | Saddle anesthesia N", "fever", F),
+    ("Red flags: Fever N | Wt loss N | Hx CA N | Saddle anesthesia N", "history_of_cancer", F),
+    ("Red flags: Fever N | Wt loss N | Hx CA N | Saddle anesthesia N |", "saddle_anesthesia", F),
+    ("Fever: N          Chills: N", "fever", F),
+    ("Neg: fever, chills, CP, abd pain, dysuria, saddle numbness.", "saddle_anesthesia", F),
+    ("Fever: Y", "fever", T),
+    ("Urinary retention: yes. Fever: no.", "bladder_dysfunction", T),
+    ("Pt with N/V and fever.", "fever", T),
+    ("Hx CA: breast, 2015.", "history_of_cancer", T),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
