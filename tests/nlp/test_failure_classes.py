@@ -150,6 +150,14 @@ NEGATION_SCOPE = [
     ("Urinary retention: yes. Fever: no.", "bladder_dysfunction", T),
     ("Pt with N/V and fever.", "fever", T),
     ("Hx CA: breast, 2015.", "history_of_cancer", T),
+    # Bowels told in the words of a review or a nursing note.
+    ("BMs ok on senna.", "bowel_dysfunction", F),
+    ("Voiding/BMs nl.", "bladder_dysfunction", F),
+    ("Voiding/BMs nl.", "bowel_dysfunction", F),
+    ("Denies B/B changes.", "bowel_dysfunction", F),
+    ("No bowel accidents.", "bowel_dysfunction", F),
+    ("Bowel accidents x2 today.", "bowel_dysfunction", T),
+    ("No bowel issues.", "bowel_dysfunction", F),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
