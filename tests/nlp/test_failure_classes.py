@@ -158,6 +158,14 @@ NEGATION_SCOPE = [
     ("No bowel accidents.", "bowel_dysfunction", F),
     ("Bowel accidents x2 today.", "bowel_dysfunction", T),
     ("No bowel issues.", "bowel_dysfunction", F),
+    # Where the leg pain goes, or where the pain stops (radiation to the buttock alone is
+    # referred pain, not radicular).
+    ("Pain does not go down his legs.", "radicular_pain", F),
+    ("No pain into legs.", "radicular_pain", F),
+    ("Pain radiates to the buttock, not past the buttock.", "radicular_pain", F),
+    ("Pain stays in the low back, but shoots down the left leg when he coughs.",
+     "radicular_pain", T),
+    ("Pain going down her legs since Monday.", "radicular_pain", T),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
