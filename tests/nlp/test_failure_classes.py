@@ -140,6 +140,12 @@ NEGATION_SCOPE = [
     ("On tacrolimus after renal transplant.", "immunocompromised", T),
     ("Initially L leg pain a bit better x1 day.", "symptoms_persisting_6_weeks", U),
     ("Increasing pain over the past several weeks.", "symptoms_persisting_6_weeks", U),
+    ("LBP x 4 days. PMH: chronic kidney disease, on metformin since 2019.",
+     "symptoms_persisting_6_weeks", F),
+    ("LBP x 4 days, on a background of chronic low back pain.",
+     "symptoms_persisting_6_weeks", U),
+    ("5 days of back pain; a flare of his usual back pain.", "symptoms_persisting_6_weeks", U),
+    ("She had back pain eight years ago for about two weeks.", "symptoms_persisting_6_weeks", U),
     # Checkbox and Y/N templates.
     ("Red flags: Fever N | Wt loss N | Hx CA N | Saddle anesthesia N", "fever", F),
     ("Red flags: Fever N | Wt loss N | Hx CA N | Saddle anesthesia N", "history_of_cancer", F),
