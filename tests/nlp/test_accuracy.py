@@ -102,10 +102,11 @@ WRITTEN = Path(__file__).parent / "written"
 def test_the_written_notes_are_well_formed() -> None:
     rb = default_rulebook()
     notes = load_labelled(WRITTEN, "notes")
-    assert len(notes) >= 120 and len({n["id"] for n in notes}) == len(notes)
+    assert len(notes) >= 170 and len({n["id"] for n in notes}) == len(notes)
     assert {n["style"] for n in notes} == {
         *("ed", "triage", "soap", "spine", "physio", "dictated"),  # notes_5
         *("urgent", "phone", "hp", "followup", "discharge", "occhealth"),  # notes_6
+        *("falls", "hospitalist", "nonnative", "preop", "radiology_request", "sports", "uk_gp"),
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -172,6 +172,17 @@ NEGATION_SCOPE = [
     ("Pain stays in the low back, but shoots down the left leg when he coughs.",
      "radicular_pain", T),
     ("Pain going down her legs since Monday.", "radicular_pain", T),
+    # From the third written set: a consulting service is no operation; a question not asked
+    # is a doubt; a stress injury is not trauma; "features of malignancy" is the suspicion,
+    # not the history; "no immunosuppressive therapy" denies only the drugs.
+    ("- Spine surgery consulted - no surgical intervention recommended at this time",
+     "prior_lumbar_surgery", U),
+    ("Not asked re fevers / weight - pt had to go to work.", "fever", U),
+    ("No features of lumbar radiculopathy or bone stress injury.", "severe_trauma", U),
+    ("Explained no features of malignancy currently.", "history_of_cancer", U),
+    ("Explained no features of malignancy currently.", "suspected_malignancy", F),
+    ("No immunosuppressive therapy.", "immunocompromised", U),
+    ("Fever - no, chills - no.", "fever", F),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
