@@ -183,6 +183,13 @@ NEGATION_SCOPE = [
     ("Explained no features of malignancy currently.", "suspected_malignancy", F),
     ("No immunosuppressive therapy.", "immunocompromised", U),
     ("Fever - no, chills - no.", "fever", F),
+    # Bladder, bowels and durations in British and nursing shorthand.
+    ("LBP 2/52.", "symptoms_persisting_6_weeks", F),
+    ("Back pain x 8/7.", "symptoms_persisting_6_weeks", F),
+    ("Passing urine normally.", "bladder_dysfunction", F),
+    ("BO normal.", "bowel_dysfunction", F),
+    ("Continent of bowel and bladder.", "bowel_dysfunction", F),
+    ("Urine and stool normal.", "bladder_dysfunction", F),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
