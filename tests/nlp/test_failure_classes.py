@@ -109,13 +109,15 @@ NEGATION_SCOPE = [
     ("Saddle anesthesia: no, urinary retention: yes.", "saddle_anesthesia", F),
     ("Saddle anesthesia: no, urinary retention: yes.", "bladder_dysfunction", T),
     # An operation recommended, scheduled or due tonight is not one had (it makes a
-    # candidate); a suspicion to be examined stays a suspicion; a clinic's name is no
-    # operation.
+    # candidate); a clinic's name is no operation.
     ("Emergent L4-5 laminectomy and discectomy tonight.", "prior_lumbar_surgery", U),
     ("Emergent L4-5 laminectomy and discectomy tonight.", "surgery_or_intervention_candidate", T),
     ("Recommend L4-5 decompression and instrumented fusion (TLIF).", "prior_lumbar_surgery", U),
     ("She is scheduled for an L4-5 laminectomy.", "prior_lumbar_surgery", U),
-    ("Recommend MRI to evaluate for epidural abscess.", "suspected_spinal_epidural_abscess", T),
+    # A recommendation is a plan (hypothetical), as advice to return is: the suspicion in it
+    # stays unknown rather than making a red flag of every safety-net ("advised to return if
+    # cauda equina symptoms").
+    ("Recommend MRI to evaluate for epidural abscess.", "suspected_spinal_epidural_abscess", U),
     ("SPINE SURGERY CLINIC - Consultation", "prior_lumbar_surgery", U),
     ("He had a laminectomy in 2015.", "prior_lumbar_surgery", T),
     # A spaced dash ends a clause; the sensation of an urge to void is not the legs'; a
