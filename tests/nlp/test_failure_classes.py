@@ -192,6 +192,11 @@ NEGATION_SCOPE = [
     ("BO normal.", "bowel_dysfunction", F),
     ("Continent of bowel and bladder.", "bowel_dysfunction", F),
     ("Urine and stool normal.", "bladder_dysfunction", F),
+    # A question is not an answer.
+    ("Q: Numbness in groin/buttocks/saddle area? A: No", "saddle_anesthesia", U),
+    ("Do you have any numbness in the saddle area?", "saddle_anesthesia", U),
+    ("Any leg weakness? Yes, left foot drop since Monday.", "leg_weakness", T),
+    ("Is there a history of cancer? Yes - breast cancer 2015.", "history_of_cancer", T),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
