@@ -197,6 +197,10 @@ NEGATION_SCOPE = [
     ("Do you have any numbness in the saddle area?", "saddle_anesthesia", U),
     ("Any leg weakness? Yes, left foot drop since Monday.", "leg_weakness", T),
     ("Is there a history of cancer? Yes - breast cancer 2015.", "history_of_cancer", T),
+    # "Not known" and "unknown" are doubts; "not known to have" is a denial.
+    ("Fever not known.", "fever", U),
+    ("Weight loss: unknown.", "unexplained_weight_loss", U),
+    ("He is not known to have cancer.", "history_of_cancer", F),
     # A list whose items each carry their own "no": an item without one is not denied.
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
     ("No fever, no chills, lumbar epidural injection 5 days ago.", "fever", F),
