@@ -582,25 +582,53 @@ def _temperatures(doc: Any, original: str, limits: _Limits) -> list[Mention]:
         # "return if T > 38", "fever above 38.0": a threshold, not a measurement.
         hypothetical = bool(_THRESHOLD_WORDS.search(before))
         out.append(
-            Mention(
+            _number_mention(
+                original,
+                match,
+                sentence,
                 finding="fever",
-                start=match.start(),
-                end=match.end(),
-                text=original[match.start() : match.end()],
                 rule=f"temperature: {celsius:.1f} °C",
-                section=None,
                 negated=celsius < threshold,
-                historical=False,
                 hypothetical=hypothetical,
-                experiencer="patient",
-                uncertain=False,
                 counts_as=None if hypothetical else celsius >= threshold,
                 note=f"measured {celsius:.1f} °C",
-                sentence=sentence,
-                cue=original[match.start() : match.end()],
             )
         )
     return out
+
+
+def _number_mention(
+    original: str,
+    match: re.Match[str],
+    sentence: str,
+    *,
+    finding: str,
+    rule: str,
+    negated: bool,
+    hypothetical: bool,
+    counts_as: bool | None,
+    note: str,
+) -> Mention:
+    """A mention read from a number in the text (a temperature, a measured volume, a duration):
+    the patient's, in no section; the words themselves are its cue."""
+    words = original[match.start() : match.end()]
+    return Mention(
+        finding=finding,
+        start=match.start(),
+        end=match.end(),
+        text=words,
+        rule=rule,
+        section=None,
+        negated=negated,
+        historical=False,
+        hypothetical=hypothetical,
+        experiencer="patient",
+        uncertain=False,
+        counts_as=counts_as,
+        note=note,
+        sentence=sentence,
+        cue=words,
+    )
 
 
 _THRESHOLD_WORDS = re.compile(r"\b(?:if|above|over|greater than|more than)\b|>", re.IGNORECASE)
@@ -628,25 +656,19 @@ def _measurements(doc: Any, original: str, settings: Any) -> list[Mention]:
             )
             present = value > measure.present_above
             out.append(
-                Mention(
+                _number_mention(
+                    original,
+                    match,
+                    sentence,
                     finding=measure.finding,
-                    start=match.start(),
-                    end=match.end(),
-                    text=original[match.start() : match.end()],
                     rule=f"{measure.name}: {value:g} {measure.unit} "
                     f"(present above {measure.present_above:g})",
-                    section=None,
                     negated=not present,
-                    historical=False,
                     hypothetical=hypothetical,
-                    experiencer="patient",
-                    uncertain=False,
                     # Below the threshold says nothing: a small residual does not rule out
                     # a bladder problem (hesitancy, incontinence).
                     counts_as=None if hypothetical else (True if present else None),
                     note=f"measured {value:g} {measure.unit}",
-                    sentence=sentence,
-                    cue=original[match.start() : match.end()],
                 )
             )
     return out
@@ -681,22 +703,16 @@ def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[
                 else ("shorter" if shorter else "not shorter")
             )
             out.append(
-                Mention(
+                _number_mention(
+                    original,
+                    match,
+                    sentence,
                     finding=duration.finding,
-                    start=match.start(),
-                    end=match.end(),
-                    text=original[match.start() : match.end()],
                     rule=f"{duration.name}: {days:g} days (absent below {at_least:g})",
-                    section=None,
                     negated=shorter,
-                    historical=False,
                     hypothetical=False,
-                    experiencer="patient",
-                    uncertain=False,
                     counts_as=False if shorter else None,
                     note=why,
-                    sentence=sentence,
-                    cue=original[match.start() : match.end()],
                 )
             )
     return out
