@@ -70,11 +70,11 @@ def install(
     max_body_bytes: int,
     max_header_bytes: int,
     cors: bool,
-    unavailable: Callable[[], ASGIApp],
+    unavailable: Callable[[LogError], ASGIApp],
 ) -> Callable[[ASGIApp], ASGIApp] | None:
     """The wrapper that puts the lean path in front of FastAPI's stack, if the REST route
-    still takes exactly the parameters handled here (otherwise None). `unavailable` is the
-    response for a decision log that cannot record (ops.py), the same as the stack's."""
+    still takes exactly the parameters handled here (otherwise None). `unavailable` logs and
+    answers a decision log that cannot record (ops.py), as the stack's handler does."""
     rest = next(
         (r for r in _api_routes(app.router.routes) if r.path == PATH and r.methods == {"POST"}),
         None,
@@ -100,27 +100,11 @@ def install(
             default_policy=default_policy,
             max_reference=max_reference or 0,
             max_body_bytes=max_body_bytes,
-            plain_head=lambda scope: (
-                header_refusal(scope, max_header_bytes) is None and _plain_length_and_type(scope)
-            ),
+            max_header_bytes=max_header_bytes,
             unavailable=unavailable,
         )
 
     return wrap
-
-
-def _plain_length_and_type(scope: Scope) -> bool:
-    """One Content-Type, `application/json` (FastAPI reads the first and the content-type
-    check the last), and at most one Content-Length, a number (the stack refuses one over the
-    limit before reading the body; so does `Lean`, see `__call__`)."""
-    types = [value for key, value in scope["headers"] if key.lower() == b"content-type"]
-    lengths = [value for key, value in scope["headers"] if key.lower() == b"content-length"]
-    return (
-        len(types) == 1
-        and media_type(scope) == "application/json"
-        and len(lengths) <= 1
-        and all(value.isdigit() for value in lengths)
-    )
 
 
 class Lean:
@@ -135,8 +119,8 @@ class Lean:
         default_policy: str,
         max_reference: int,
         max_body_bytes: int,
-        plain_head: Callable[[Scope], bool],
-        unavailable: Callable[[], ASGIApp],
+        max_header_bytes: int,
+        unavailable: Callable[[LogError], ASGIApp],
     ) -> None:
         self.app = app
         self.rest = rest
@@ -144,7 +128,7 @@ class Lean:
         self.default_policy = default_policy
         self.max_reference = max_reference
         self.max_body_bytes = max_body_bytes
-        self.plain_head = plain_head
+        self.max_header_bytes = max_header_bytes
         self.unavailable = unavailable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -152,8 +136,8 @@ class Lean:
             scope["type"] != "http"
             or scope["method"] != "POST"
             or scope["path"] != scope.get("root_path", "") + PATH
-            or not self.plain_head(scope)
-            or self._declared_length(scope) > self.max_body_bytes  # 413 before reading
+            or (declared := self._plain_head(scope)) is None
+            or declared > self.max_body_bytes  # the stack's 413, before reading the body
         ):
             await self.app(scope, receive, send)
             return
@@ -182,9 +166,7 @@ class Lean:
         try:
             result = await service.assess(presentation, policy, channel="api", reference=reference)
         except LogError as exc:
-            # As the stack's handler (ops.py): the log's own words, nothing of the request.
-            logger.error("%s", exc)
-            await self.unavailable()(scope, receive, send)
+            await self.unavailable(exc)(scope, receive, send)  # as the stack's handler
             return
         except Exception:
             # As the stack's ServerErrorMiddleware: a plain 500, and the error goes on to the
@@ -199,12 +181,19 @@ class Lean:
         })  # fmt: skip
         await send({"type": "http.response.body", "body": out})
 
-    @staticmethod
-    def _declared_length(scope: Scope) -> int:
-        for key, value in scope["headers"]:
-            if key.lower() == b"content-length":
-                return int(value)  # a number: see `_plain_length_and_type`
-        return 0
+    def _plain_head(self, scope: Scope) -> int | None:
+        """The declared body length (0 when none) of a request whose head is plain: headers
+        within the limits, one Content-Type, `application/json` (FastAPI reads the first, the
+        content-type check the last), at most one Content-Length, a number. None otherwise."""
+        if header_refusal(scope, self.max_header_bytes) is not None:
+            return None
+        types = [value for key, value in scope["headers"] if key.lower() == b"content-type"]
+        lengths = [value for key, value in scope["headers"] if key.lower() == b"content-length"]
+        if len(types) != 1 or media_type(scope) != "application/json" or len(lengths) > 1:
+            return None
+        if not lengths:
+            return 0
+        return int(lengths[0]) if lengths[0].isdigit() else None
 
     def _plain(
         self, scope: Scope, body: bytes, service: Assessor

@@ -65,8 +65,11 @@ def _router(settings: Settings) -> APIRouter:
     return router
 
 
-def log_unavailable() -> JSONResponse:
-    """The answer when the decision log cannot record an assessment."""
+def log_unavailable(exc: Exception) -> JSONResponse:
+    """Log why the decision log could not record an assessment, and the answer to give."""
+    # The message names the log (a path, or a URL without its password) and the database's
+    # error; nothing of the request.
+    logger.error("%s", exc)
     return JSONResponse(
         {"detail": "the decision log is unavailable: nothing was recorded; try again"},
         status_code=503,
@@ -75,7 +78,4 @@ def log_unavailable() -> JSONResponse:
 
 
 async def _log_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    # The message names the log (a path, or a URL without its password) and the database's
-    # error; nothing of the request.
-    logger.error("%s", exc)
-    return log_unavailable()
+    return log_unavailable(exc)
