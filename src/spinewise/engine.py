@@ -414,8 +414,14 @@ class _Bounds:
     highs: dict[str, bool | None]
     fired_low: tuple[int, ...]
     fired_high: tuple[int, ...]
-    fired_low_set: frozenset[int]
-    fired_high_set: frozenset[int]
+
+    @functools.cached_property
+    def fired_low_set(self) -> frozenset[int]:
+        return frozenset(self.fired_low)
+
+    @functools.cached_property
+    def fired_high_set(self) -> frozenset[int]:
+        return frozenset(self.fired_high)
 
     @property
     def low(self) -> _Core:
@@ -481,16 +487,12 @@ def _bounds(
     for ref in unanswered:
         for flag in prep.flips[ref][0]:
             lows[flag], highs[flag] = False, True
-    fired_low = prep.fired(lows) if fired is None else fired
-    fired_high = prep.fired(highs)
     return _Bounds(
         prep=prep,
         lows=lows,
         highs=highs,
-        fired_low=fired_low,
-        fired_high=fired_high,
-        fired_low_set=frozenset(fired_low),
-        fired_high_set=frozenset(fired_high),
+        fired_low=prep.fired(lows) if fired is None else fired,
+        fired_high=prep.fired(highs),
     )
 
 
