@@ -316,6 +316,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "a symptom duration in degrees",
     ),
     (
+        "nlp/settings.yaml",
+        "(?P<unit>/52|/7)",
+        "(?P<units>/52|/7)",
+        "nlp/settings.yaml: durations[0] (symptom duration): patterns[1] has no group named 'unit'",
+        "a duration pattern without its unit",
+    ),
+    (
         "handout.es.yaml",
         "      findings: [bowel_dysfunction]\n",
         "      findings: [bladder_dysfunction]\n",

@@ -775,11 +775,7 @@ def _check_nlp(check: _Checker) -> None:
         where = f"nlp/settings.yaml: measurements[{i}] ({measure.name})"
         check.refs(where, "finding", [measure.finding], rb.findings)
         check.sources(where, measure.sources)
-        try:
-            if "value" not in re.compile(measure.pattern).groupindex:
-                check.errors.append(f"{where}: pattern has no group named 'value'")
-        except re.error as exc:
-            check.errors.append(f"{where}: pattern is not a regular expression: {exc}")
+        _check_regex(check, f"{where}: pattern", measure.pattern, ("value",))
     for i, duration in enumerate(nlp.settings.durations):
         where = f"nlp/settings.yaml: durations[{i}] ({duration.name})"
         check.refs(where, "finding", [duration.finding], rb.findings)
@@ -789,16 +785,9 @@ def _check_nlp(check: _Checker) -> None:
                 f"{where}: at_least.unit: {duration.at_least.unit!r} is not a time unit of "
                 "units.yaml"
             )
-        expressions = [(f"patterns[{j}]", x) for j, x in enumerate(duration.patterns)]
-        for key, expression in [*expressions, ("longer", duration.longer)]:
-            try:
-                groups = set(re.compile(expression).groupindex)
-            except re.error as exc:
-                check.errors.append(f"{where}: {key} is not a regular expression: {exc}")
-                continue
-            lacking = sorted({"value", "unit"} - groups) if key != "longer" else []
-            if lacking:
-                check.errors.append(f"{where}: {key} has no group named {lacking[0]!r}")
+        for j, pattern in enumerate(duration.patterns):
+            _check_regex(check, f"{where}: patterns[{j}]", pattern, ("value", "unit"))
+        _check_regex(check, f"{where}: longer", duration.longer, ())
     body = nlp.settings.body_temperature
     if rb.units.kind_of(body.unit) != "temperature":
         check.errors.append(
@@ -815,6 +804,18 @@ def _check_nlp(check: _Checker) -> None:
     covered |= {f for h, fs in helpers.items() if h in covered for f in fs}
     for fid in sorted(set(rb.findings) - covered):
         check.errors.append(f"nlp/target_rules.json: no rule finds {fid!r} in a note")
+
+
+def _check_regex(check: _Checker, where: str, expression: str, groups: tuple[str, ...]) -> None:
+    """A regular expression of the knowledge compiles and has the named groups it must."""
+    try:
+        named = re.compile(expression).groupindex
+    except re.error as exc:
+        check.errors.append(f"{where} is not a regular expression: {exc}")
+        return
+    lacking = [group for group in groups if group not in named]
+    if lacking:
+        check.errors.append(f"{where} has no group named {lacking[0]!r}")
 
 
 def _check_policy(check: _Checker, p: Policy) -> None:
