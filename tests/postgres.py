@@ -13,12 +13,13 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tests.serving import free_port
 
 __all__ = ["MISSING", "PostgresMissing", "PostgresServer", "server_binaries", "start"]
 
@@ -109,13 +110,6 @@ def _unprivileged() -> tuple[int, int]:
     raise RuntimeError("no unprivileged user (postgres or nobody) to run PostgreSQL as")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def start() -> PostgresServer:
     """initdb, then pg_ctl start; `PostgresMissing` (saying how to fix it) when there is no
     server to start. Also used by benchmarks/bench_service.py."""
@@ -127,7 +121,7 @@ def start() -> PostgresServer:
         )
     folder = Path(tempfile.mkdtemp(prefix="spinewise-pg-"))
     run_as = _unprivileged() if os.geteuid() == 0 else None
-    server = PostgresServer(folder, bindir, _free_port(), secrets.token_hex(16), run_as)
+    server = PostgresServer(folder, bindir, free_port(), secrets.token_hex(16), run_as)
     try:
         _initdb_and_start(server)
     except BaseException:

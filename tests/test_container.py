@@ -14,7 +14,6 @@ import os
 import shlex
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from tests.serving import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = {"pyspark", "py4j", "duckdb", "pyarrow", "medspacy", "spacy", "sqlglot", "numpy"}
@@ -224,13 +225,6 @@ def test_the_image_installs_only_what_serving_needs(replay: Replay) -> None:
     ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.mark.slow
 def test_the_image_command_serves_as_its_user_and_passes_its_health_check(
     replay: Replay,
@@ -240,7 +234,7 @@ def test_the_image_command_serves_as_its_user_and_passes_its_health_check(
     env = {key: value.replace(image_home, str(replay.home)) for key, value in env.items()}
     env["PATH"] = env["PATH"].replace("/opt/spinewise", str(replay.venv))
     env["HOME"] = str(replay.home)
-    port = _free_port()
+    port = free_port()
     command = json.loads(only("CMD"))
     assert command[-2:] == ["--port", "8000"]
     # On loopback here, on the port the image exposes there.

@@ -8,7 +8,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from typer.testing import CliRunner
 
 from spinewise.cli import app
+from tests.serving import free_port
 
 T = TypeVar("T")
 KEY = "cd" * 32
@@ -61,13 +61,6 @@ def _is_worker(pid: int) -> bool:
     return "multiprocessing.spawn" in _cmdline(pid) and "resource_tracker" not in _cmdline(pid)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def log_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     if request.param == "sqlite":
@@ -79,7 +72,7 @@ def log_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def served(log_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
     """`spinewise serve --workers 2` in a session of its own (so that it can be killed whole)."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **log_env, "SPINEWISE_ACCESS_LOG": "json"}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # serve makes its own
     stdout = tmp_path / "stdout.txt"

@@ -27,6 +27,7 @@ from spinewise.api.fastpath import Lean
 from spinewise.decision_log import DecisionLog
 from spinewise.rulebook import default_rulebook
 from spinewise.settings import Settings
+from tests.serving import free_port, wait_ready
 
 KEY = "ef" * 32
 FINDINGS = sorted(default_rulebook().finding_ids)
@@ -212,13 +213,6 @@ def test_other_methods_still_get_405(clients: tuple[TestClient, TestClient]) -> 
 # --- through a real server: what a client library would not send -------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[bool, int]]:
     """`spinewise serve` with the lean path and without it: port by lean."""
@@ -226,7 +220,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[bool, int
     ports, processes = {}, []
     try:
         for lean in (True, False):
-            ports[lean] = _free_port()
+            ports[lean] = free_port()
             env = {
                 **os.environ,
                 "SPINEWISE_LOG_PATH": str(folder / f"{lean}.sqlite3"),
@@ -237,15 +231,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[bool, int
                 [sys.executable, "-m", "spinewise", "serve", "--port", str(ports[lean])],
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             ))  # fmt: skip
-        deadline = time.monotonic() + 60
-        for port in ports.values():
-            while True:
-                assert time.monotonic() < deadline, "spinewise serve did not start"
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).is_success:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+        for port, process in zip(ports.values(), processes, strict=True):
+            wait_ready(f"http://127.0.0.1:{port}", process, seconds=60)
         yield ports
     finally:
         for process in processes:

@@ -22,6 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from spinewise.api import create_app
 from spinewise.settings import Settings
+from tests.serving import wait_ready
 
 KEY = "ab" * 32
 CANCER = {"age": 62, "findings": {"history_of_cancer": True}}
@@ -228,26 +229,13 @@ def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_ready(url, server)
+            wait_ready(url, server)
             yield url, out
         finally:
             server.terminate()
             server.wait(timeout=30)
             assert server.stderr is not None
             server.stderr.close()
-
-
-def _wait_ready(url: str, server: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "spinewise serve stopped"
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("spinewise serve did not get ready")
 
 
 def test_json_access_log_carries_no_patient_data_or_tokens(served: tuple[str, Path]) -> None:

@@ -16,12 +16,7 @@ import httpx
 import pytest
 
 from tests.cds.conftest import ISSUER, Keys
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.serving import free_port
 
 
 def serve(
