@@ -5,9 +5,11 @@ middle of a burst that loses nothing acknowledged."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -206,6 +208,61 @@ def test_a_kill_mid_burst_loses_nothing_acknowledged(served: Served) -> None:
     assert verified.startswith("log ok:")
     present = {json.loads(line)["entry_id"] for line in _log(served, "export").splitlines()}
     assert served.acknowledged <= present
+
+
+def _established(pid: int, port: int) -> int:
+    """How many established TCP connections on `port` process `pid` holds (from /proc)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = str(fd.readlink())
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            count += int(local.rsplit(":", 1)[1], 16) == port and state == "01" and inode in inodes
+    return count
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("log_env", ["sqlite"], indirect=True)
+def test_new_connections_are_spread_over_the_workers(served: Served) -> None:
+    """32 keep-alive clients connecting at once: each worker holds some of them (each listens
+    on a socket of its own; with one shared socket the first worker to wake took them all)."""
+    port = int(served.url.rsplit(":", 1)[1])
+    clients = []
+    try:
+        # All connected (the kernel completes them before any worker accepts), then served.
+        clients = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(32)]
+        for client in clients:
+            client.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        for client in clients:
+            assert client.recv(4096).startswith(b"HTTP/1.1 200")
+        held = [_established(pid, port) for pid in served.workers()]
+    finally:
+        for client in clients:
+            client.close()
+    # Binomial(32, 1/2) below 4 on either side: about 3 in a million.
+    assert sum(held) == 32 and min(held) >= 4, held
+
+
+def test_an_address_in_use_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another server on the port, even one that shares ports (another `serve --workers`),
+    is refused before any worker starts."""
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = CliRunner().invoke(app, ["serve", "--port", str(port), "--workers", "2"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"spinewise: error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    )
 
 
 # --- a wrong setting stops the start with one line naming it ------------------------------------

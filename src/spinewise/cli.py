@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -642,6 +642,14 @@ def serve(
             where = log.where
     except LogError as exc:
         fail(str(exc))
+    sock = None
+    if workers > 1:
+        from spinewise.api.sockets import supervisor_socket
+
+        try:
+            sock = supervisor_socket(host, port)
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     typer.echo(
         f"spinewise on http://{host}:{port}/ (policy {settings.policy}, decision log {where}, "
         f"{workers} worker{'s' if workers > 1 else ''})",
@@ -651,16 +659,14 @@ def serve(
     # Stop reading a request head past twice the app's header limit (431 before memory); by
     # import path, so that every worker process builds it from the same settings.
     http = "spinewise.api.limits:settings_protocol"
-    if workers == 1:
+    if sock is None:
         uvicorn.run(application, host=host, port=port, access_log=text_log, http=http)
         return
-    # The workers share one listening socket. libuv (under uvloop) accepts every pending
-    # connection at once by default, so the first worker to wake takes a whole burst of new
-    # connections (all of them, at times, in bench_service.py); one at a time spreads them.
-    os.environ.setdefault("UV_TCP_SINGLE_ACCEPT", "1")
+    from uvicorn.supervisors import Multiprocess
+
     with _metrics_dir():
         # Each worker builds its own app from the same environment.
-        uvicorn.run(
+        config = uvicorn.Config(
             "spinewise.api:create_app",
             factory=True,
             workers=workers,
@@ -669,6 +675,8 @@ def serve(
             access_log=text_log,
             http=http,
         )
+        with suppress(KeyboardInterrupt):
+            Multiprocess(config, sockets=[sock]).run()
 
 
 @contextmanager
