@@ -111,8 +111,7 @@ def served(log_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
 async def _burst(server: Served, total: int, concurrency: int, stop: asyncio.Event) -> int:
     """Send up to `total` assessments; keep the ids of those answered 200. Failures (a killed
     worker's connections) are counted, not raised. A new connection for each request, as from
-    many clients: the workers share the listening socket, and a few long-lived connections
-    could all land on one of them."""
+    many clients, so that both workers serve the burst."""
     sent = failed = 0
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=server.url, timeout=10, limits=limits) as client:
