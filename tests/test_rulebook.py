@@ -323,6 +323,20 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "a duration pattern without its unit",
     ),
     (
+        "nlp/settings.yaml",
+        "|(?P<yes>yes|",
+        "|(?P<yeah>yes|",
+        "nlp/settings.yaml: answers.answer has no group named 'yes'",
+        "an answer pattern that cannot say yes",
+    ),
+    (
+        "nlp/settings.yaml",
+        "recent_past: [RECENT]",
+        "recent_past: [LATELY]",
+        "nlp/settings.yaml: recent_past: no ConText rule of category 'LATELY'",
+        "a recent-past category no ConText rule has",
+    ),
+    (
         "handout.es.yaml",
         "      findings: [bowel_dysfunction]\n",
         "      findings: [bladder_dysfunction]\n",

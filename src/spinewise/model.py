@@ -635,6 +635,17 @@ class NlpDuration(Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class NlpAnswers(Frozen):
+    """A question answered in place ("Saddle anaesthesia? No", "Q: Fever? A: yes"): the
+    answer decides what the question asks of, in place of the question's own doubt."""
+
+    answer: str = Field(
+        description="A regular expression matched at the question mark, with named groups "
+        "`no` and `yes` (one of them matches)."
+    )
+    question: str = Field(description="A regular expression: the words that open a question.")
+
+
 class NlpRange(Frozen):
     """A range of a quantity, in a unit of units.yaml."""
 
@@ -664,6 +675,8 @@ class NlpSettings(Frozen):
     history_counts_when: Mapping[str, tuple[str, ...]] = {}
     #: ConText categories placing a mention at an earlier encounter: it says nothing of now.
     earlier_encounter: tuple[str, ...] = ()
+    #: ConText categories bounding a mention to the recent past: denied, no history denied.
+    recent_past: tuple[str, ...] = ()
     uncertain_counts: tuple[str, ...]
     sections: Mapping[str, Literal["other", "historical", "hypothetical", "procedure"]]
     #: Sections whose header, written inline, covers only the sentence it starts.
@@ -677,6 +690,7 @@ class NlpSettings(Frozen):
     helper_needs: Mapping[str, tuple[str, ...]] = {}
     measurements: tuple[NlpMeasurement, ...] = ()
     durations: tuple[NlpDuration, ...] = ()
+    answers: NlpAnswers | None = None
     #: A number is read as a body temperature only inside this range (else an age, a count).
     body_temperature: NlpRange
 

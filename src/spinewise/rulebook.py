@@ -760,11 +760,12 @@ def _check_nlp(check: _Checker) -> None:
                     f"nlp/settings.yaml: history_counts_when.{fid}: no ConText rule of "
                     f"category {cue!r}"
                 )
-    for category in nlp.settings.earlier_encounter:
-        if category not in categories:
-            check.errors.append(
-                f"nlp/settings.yaml: earlier_encounter: no ConText rule of category {category!r}"
-            )
+    for key in ("earlier_encounter", "recent_past"):
+        for category in getattr(nlp.settings, key):
+            if category not in categories:
+                check.errors.append(
+                    f"nlp/settings.yaml: {key}: no ConText rule of category {category!r}"
+                )
     for fid, place in nlp.settings.places.items():
         for category in (*place.elsewhere, *place.here):
             if category not in categories:
@@ -788,6 +789,10 @@ def _check_nlp(check: _Checker) -> None:
         for j, pattern in enumerate(duration.patterns):
             _check_regex(check, f"{where}: patterns[{j}]", pattern, ("value", "unit"))
         _check_regex(check, f"{where}: longer", duration.longer, ())
+    answers = nlp.settings.answers
+    if answers is not None:
+        _check_regex(check, "nlp/settings.yaml: answers.answer", answers.answer, ("no", "yes"))
+        _check_regex(check, "nlp/settings.yaml: answers.question", answers.question, ())
     body = nlp.settings.body_temperature
     if rb.units.kind_of(body.unit) != "temperature":
         check.errors.append(

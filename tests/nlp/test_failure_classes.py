@@ -192,9 +192,29 @@ NEGATION_SCOPE = [
     ("BO normal.", "bowel_dysfunction", F),
     ("Continent of bowel and bladder.", "bowel_dysfunction", F),
     ("Urine and stool normal.", "bladder_dysfunction", F),
-    # A question is not an answer.
-    ("Q: Numbness in groin/buttocks/saddle area? A: No", "saddle_anesthesia", U),
+    # A question is not an answer; an answer in place decides what its question asks of.
     ("Do you have any numbness in the saddle area?", "saddle_anesthesia", U),
+    ("Saddle anaesthesia?", "saddle_anesthesia", U),
+    ("Q: Numbness in groin/buttocks/saddle area? A: No", "saddle_anesthesia", F),
+    ("Saddle anaesthesia? No.", "saddle_anesthesia", F),
+    ("fever? N.", "fever", F),
+    ("Any fever or chills? No.", "fever", F),
+    ("Fever? Yes.", "fever", T),
+    ("Q: Weakness in legs, trouble walking? A: No, walking ok.", "leg_weakness", F),
+    ("Q: Fever? A: No. (has not checked temp)", "fever", F),
+    # ... only an answer that ends its clause, and only back to where the question opens.
+    ("Fever? No red flags on examination.", "fever", U),
+    ("Leg weakness for 2 days, fever? no", "leg_weakness", T),
+    ("Leg weakness for 2 days, fever? no", "fever", F),
+    ("No fever? Yes.", "fever", U),
+    ("Sensation intact? No.", "paresthesia", U),
+    # A denial bounded to the recent past denies no history.
+    ("No recent back surgery.", "prior_lumbar_surgery", U),
+    ("Q: Any injections in the back or back surgery recently? A: No.", "prior_lumbar_surgery", U),
+    ("Denies back surgery in the last 6 months.", "prior_lumbar_surgery", U),
+    ("No active cancer.", "history_of_cancer", U),
+    ("No history of back surgery.", "prior_lumbar_surgery", F),
+    ("No weight loss in the last 6 months.", "unexplained_weight_loss", F),
     ("Any leg weakness? Yes, left foot drop since Monday.", "leg_weakness", T),
     ("Is there a history of cancer? Yes - breast cancer 2015.", "history_of_cancer", T),
     # "Not known" and "unknown" are doubts; "not known to have" is a denial.

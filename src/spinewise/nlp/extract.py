@@ -234,27 +234,75 @@ def _header_at(headers: tuple[tuple[int, int, str, int], ...], offset: int) -> H
     return (start, end, category)
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """A question answered in place (settings.yaml `answers`)."""
+
+    opens: int  # where the question's words begin
+    mark: int  # its question mark
+    yes: bool
+    text: str  # the question mark and the answer, as written
+
+
+#: What a question's own form says (its "?", "Q:", "Any ..."): its answer takes their place.
+_QUESTION_CUES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL"})
+
+
+def _answers(original: str, settings: Any) -> list[_Answer]:
+    """The questions of a note answered in place. A question opens after its "Q:" (or the
+    like), else after the last comma, semicolon or colon, within its line and sentence."""
+    spec = settings.answers
+    if spec is None:
+        return []
+    out = []
+    for match in re.finditer(spec.answer, original):
+        mark = match.start()
+        line = max(original.rfind(c, 0, mark) for c in "\n.?!") + 1
+        opens = [line + q.end() for q in re.finditer(spec.question, original[line:mark])]
+        if not opens:
+            opens = [line, *(original.rfind(c, line, mark) + 1 for c in ",;:")]
+        text = match.group(0).strip()
+        out.append(_Answer(max(opens), mark, match["yes"] is not None, text))
+    return out
+
+
+def _answer_to(answers: list[_Answer], ent: Any) -> _Answer | None:
+    """The answer to the question a mention is asked in, if any."""
+    for answer in answers:
+        if answer.opens <= ent.start_char and ent.end_char <= answer.mark:
+            return answer
+    return None
+
+
 def _context(
     ent: Any,
     original: str,
     roles: Mapping[str, str],
     header: tuple[int, int, str],
     one_sentence: Iterable[str] = (),
+    answer: _Answer | None = None,
 ) -> dict[str, Any]:
-    """What ConText and the section say of one target: flags, and the words behind each."""
+    """What ConText and the section say of one target: flags, and the words behind each. In
+    a question answered in place, the answer speaks instead of the question's form."""
     start, end, section = header
     cues: dict[str, str] = {}
+    asked = _QUESTION_CUES if answer is not None else frozenset()
     for category, cue_start, cue_end in ent._.spinewise_cues:
-        cues.setdefault(category, original[cue_start:cue_end])
+        if category not in asked:
+            cues.setdefault(category, original[cue_start:cue_end])
     # A phrase that itself says "normal" ("afebrile", "weight gain", "5/5 strength") and is
     # denied in turn ("denies weight gain", "does not have intact sensation") says nothing: a
     # denied normal is not an abnormal. A negation that reaches it across a list ("no edema,
     # sensation intact") does not deny it: the list item is an assertion of its own.
     rule = getattr(ent._, "target_rule", None)
     normal = rule is not None and bool((rule.attributes or {}).get("is_negated"))
-    denied_normal = normal and any(
-        category == "NEGATED_EXISTENCE" and _attached(original, ent, cue_start, cue_end)
-        for category, cue_start, cue_end in ent._.spinewise_cues
+    answered_no = answer is not None and not answer.yes
+    denied_normal = normal and (
+        answered_no
+        or any(
+            category == "NEGATED_EXISTENCE" and _attached(original, ent, cue_start, cue_end)
+            for category, cue_start, cue_end in ent._.spinewise_cues
+        )
     )
     if normal and not denied_normal:
         cues["NEGATED_EXISTENCE"] = original[ent.start_char : ent.end_char]  # the phrase says it
@@ -268,8 +316,13 @@ def _context(
         if (
             getattr(ent._, "is_family" if flag == "family" else f"is_{flag}")
             and category not in cues
+            and category not in asked
         ):
             cues[category] = original[ent.start_char : ent.end_char]  # the phrase says it
+    if answered_no and not normal:
+        cues.setdefault("NEGATED_EXISTENCE", answer.text if answer else "")
+    elif answer is not None and answer.yes and "NEGATED_EXISTENCE" in cues:
+        cues["POSSIBLE_EXISTENCE"] = answer.text  # "yes" to a question that denies: unclear
     if role == "historical":
         cues.setdefault("HISTORICAL", said)
     elif role == "hypothetical":
@@ -327,10 +380,12 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     limits = _Limits.of(rb)
     roles = dict(settings.sections)
     headers = doc._.spinewise_headers
+    answers = _answers(original, settings)
     mentions: list[Mention] = []
     for ent in doc.ents:
         header = _header_at(headers, ent.start_char)
-        ctx = _context(ent, original, roles, header, settings.one_sentence_sections)
+        answer = _answer_to(answers, ent)
+        ctx = _context(ent, original, roles, header, settings.one_sentence_sections, answer)
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
         for fid, (counts, cue, elsewhere), note in _judge(
@@ -444,6 +499,10 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
         return None, cues["POSSIBLE_EXISTENCE"], False
     if ctx["denied_normal"]:
         return None, cues["NEGATED_EXISTENCE"], False
+    recent = [c for c in settings.recent_past if c in cues]
+    if ctx["negated"] and recent and fid in settings.history_counts:
+        # "No recent back surgery" denies the recent past, not a history.
+        return None, cues[recent[0]], False
     if ctx["negated"]:
         return False, cues["NEGATED_EXISTENCE"], False
     still = any(c in cues for c in settings.history_counts_when.get(fid, ()))
