@@ -301,8 +301,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
-        "  malignancy_sign: [suspected_malignancy]\n# A historical",
-        "  malignancy_sign: [immunocompromised]\n# A historical",
+        "  malignancy_sign: [suspected_malignancy]\n  # Ejection",
+        "  malignancy_sign: [immunocompromised]\n  # Ejection",
         "nlp/settings.yaml: present_only.malignancy_sign: immunocompromised is not fed by that "
         "category",
         "a partial category for a finding it does not feed",
@@ -328,6 +328,14 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "|(?P<yeah>yes|",
         "nlp/settings.yaml: answers.answer has no group named 'yes'",
         "an answer pattern that cannot say yes",
+    ),
+    (
+        "nlp/settings.yaml",
+        "(?:except|apart[ \\t]+from|",
+        "(?:except|apart[ \\t]+from(|",
+        "nlp/settings.yaml: exceptions is not a regular expression: missing ), unterminated "
+        "subpattern at position 19",
+        "an exception pattern that does not compile",
     ),
     (
         "nlp/settings.yaml",

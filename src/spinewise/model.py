@@ -691,6 +691,18 @@ class NlpSettings(Frozen):
     measurements: tuple[NlpMeasurement, ...] = ()
     durations: tuple[NlpDuration, ...] = ()
     answers: NlpAnswers | None = None
+    exceptions: str | None = Field(
+        default=None,
+        description="A regular expression: words right after a denied mention that make the "
+        "denial partial (the finding is present).",
+    )
+    change_words: str | None = Field(
+        default=None,
+        description="A regular expression: words right before a denied mention that make it "
+        "a denial of a change only.",
+    )
+    #: Findings that are a change: a denial of a change denies them.
+    changes: tuple[str, ...] = ()
     #: A number is read as a body temperature only inside this range (else an age, a count).
     body_temperature: NlpRange
 

@@ -789,6 +789,11 @@ def _check_nlp(check: _Checker) -> None:
         for j, pattern in enumerate(duration.patterns):
             _check_regex(check, f"{where}: patterns[{j}]", pattern, ("value", "unit"))
         _check_regex(check, f"{where}: longer", duration.longer, ())
+    for key in ("exceptions", "change_words"):
+        expression = getattr(nlp.settings, key)
+        if expression is not None:
+            _check_regex(check, f"nlp/settings.yaml: {key}", expression, ())
+    check.refs("nlp/settings.yaml: changes", "finding", nlp.settings.changes, rb.findings)
     answers = nlp.settings.answers
     if answers is not None:
         _check_regex(check, "nlp/settings.yaml: answers.answer", answers.answer, ("no", "yes"))

@@ -107,6 +107,8 @@ def test_the_written_notes_are_well_formed() -> None:
         *("ed", "triage", "soap", "spine", "physio", "dictated"),  # notes_5
         *("urgent", "phone", "hp", "followup", "discharge", "occhealth"),  # notes_6
         *("falls", "hospitalist", "nonnative", "preop", "radiology_request", "sports", "uk_gp"),
+        *("ehr_template", "telehealth", "long_term_care", "oncology_followup", "ems_handover"),
+        *("resident_note", "portal_message", "rheum_id_consult"),  # notes_8
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -215,6 +215,24 @@ NEGATION_SCOPE = [
     ("No active cancer.", "history_of_cancer", U),
     ("No history of back surgery.", "prior_lumbar_surgery", F),
     ("No weight loss in the last 6 months.", "unexplained_weight_loss", F),
+    # A denial with an exception right after it is partial: the finding is there.
+    ("No numbness except the R little toe.", "paresthesia", T),
+    ("No numbness other than over the right lateral foot.", "paresthesia", T),
+    ("No numbness, weakness or bladder problems.", "paresthesia", F),
+    # A denial of a change is not a denial of the finding, only of the change.
+    ("No new numbness, the numb patch on my foot is the same.", "paresthesia", U),
+    ("No new weakness.", "leg_weakness", U),
+    ("No new weakness.", "progressive_neurologic_deficit", F),
+    ("No numbness or weakness.", "leg_weakness", F),
+    # "Unless" is a condition, not a denial.
+    ("Surgery isn't needed unless you develop leg weakness.", "leg_weakness", U),
+    # Abbreviated muscle groups with a grade.
+    ("EHL 5/5 bilat, but R ankle DF 4+/5.", "leg_weakness", T),
+    ("PF 3/5 on the left.", "leg_weakness", T),
+    # "Not ejected" denies one sign of a severe mechanism, not the mechanism.
+    ("Restrained driver, T-boned, not ejected.", "severe_trauma", U),
+    # A change since the last visit is now.
+    ("R ankle DF 4+/5 (new since last visit).", "leg_weakness", T),
     ("Any leg weakness? Yes, left foot drop since Monday.", "leg_weakness", T),
     ("Is there a history of cancer? Yes - breast cancer 2015.", "history_of_cancer", T),
     # "Not known" and "unknown" are doubts; "not known to have" is a denial.

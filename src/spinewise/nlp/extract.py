@@ -281,6 +281,8 @@ def _context(
     header: tuple[int, int, str],
     one_sentence: Iterable[str] = (),
     answer: _Answer | None = None,
+    exceptions: str | None = None,
+    change_words: str | None = None,
 ) -> dict[str, Any]:
     """What ConText and the section say of one target: flags, and the words behind each. In
     a question answered in place, the answer speaks instead of the question's form."""
@@ -323,6 +325,14 @@ def _context(
         cues.setdefault("NEGATED_EXISTENCE", answer.text if answer else "")
     elif answer is not None and answer.yes and "NEGATED_EXISTENCE" in cues:
         cues["POSSIBLE_EXISTENCE"] = answer.text  # "yes" to a question that denies: unclear
+    if "NEGATED_EXISTENCE" in cues and not normal and exceptions:
+        excepted = _excepted(ent, original, exceptions)
+        if excepted:
+            cues["EXCEPTED"] = excepted
+    if "NEGATED_EXISTENCE" in cues and not normal and change_words:
+        changed = _change_only(ent, original, change_words)
+        if changed:
+            cues["CHANGE_ONLY"] = changed
     if role == "historical":
         cues.setdefault("HISTORICAL", said)
     elif role == "hypothetical":
@@ -342,6 +352,37 @@ def _context(
         "normal": normal,
         "cues": cues,
     }
+
+
+def _excepted(ent: Any, original: str, exceptions: str) -> str:
+    """The exception right after a denied mention ("no numbness except the R little toe"),
+    unless what it excepts is a mention of its own ("no bowel or bladder symptoms except
+    urinary hesitancy": the hesitancy is read on its own, and the bowel stays denied)."""
+    excepted = re.match(exceptions, original[ent.end_char : ent.end_char + 40])
+    if excepted is None:
+        return ""
+    start = ent.end_char + excepted.end()
+    ends = [i for i in (original.find(c, start) for c in ".;\n") if i >= 0]
+    end = min(ends, default=len(original))
+    if any(start <= other.start_char < end for other in ent.doc.ents):
+        return ""
+    return excepted.group(0).strip(" \t,")
+
+
+def _change_only(ent: Any, original: str, change_words: str) -> str:
+    """The word that makes a denial one of a change only: the first after the negation
+    ("no new numbness, weakness"), skipping "any", the last before the mention, or the
+    mention's own first word ("new weakness")."""
+    words = [original[ent.start_char : ent.end_char].split()[:1]]
+    words.append(original[max(0, ent.start_char - 20) : ent.start_char].split()[-1:])
+    for category, _, cue_end in ent._.spinewise_cues:
+        if category == "NEGATED_EXISTENCE":
+            after = [w for w in original[cue_end : cue_end + 20].split() if w.lower() != "any"]
+            words.append(after[:1])
+    for word in (w[0].strip(",;:.") for w in words if w):
+        if re.fullmatch(change_words, word):
+            return word
+    return ""
 
 
 #: At most this many words between a negation and the normal phrase it denies.
@@ -385,7 +426,16 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     for ent in doc.ents:
         header = _header_at(headers, ent.start_char)
         answer = _answer_to(answers, ent)
-        ctx = _context(ent, original, roles, header, settings.one_sentence_sections, answer)
+        ctx = _context(
+            ent,
+            original,
+            roles,
+            header,
+            settings.one_sentence_sections,
+            answer,
+            settings.exceptions,
+            settings.change_words,
+        )
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
         for fid, (counts, cue, elsewhere), note in _judge(
@@ -499,6 +549,12 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
         return None, cues["POSSIBLE_EXISTENCE"], False
     if ctx["denied_normal"]:
         return None, cues["NEGATED_EXISTENCE"], False
+    if "EXCEPTED" in cues:
+        # "No numbness except the right little toe": numbness, there.
+        return True, cues["EXCEPTED"], False
+    if ctx["negated"] and "CHANGE_ONLY" in cues and fid not in settings.changes:
+        # "No new numbness" denies a change, not the numbness she has had for years.
+        return None, cues["CHANGE_ONLY"], False
     recent = [c for c in settings.recent_past if c in cues]
     if ctx["negated"] and recent and fid in settings.history_counts:
         # "No recent back surgery" denies the recent past, not a history.
