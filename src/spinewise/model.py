@@ -701,8 +701,8 @@ class NlpSettings(Frozen):
         description="A regular expression: words right before a denied mention that make it "
         "a denial of a change only.",
     )
-    #: Findings that are a change: a denial of a change denies them.
-    changes: tuple[str, ...] = ()
+    #: Findings that are a change, and the words of a change whose denial denies them.
+    changes: Mapping[str, str] = {}
     #: A number is read as a body temperature only inside this range (else an age, a count).
     body_temperature: NlpRange
 

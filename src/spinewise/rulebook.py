@@ -793,7 +793,9 @@ def _check_nlp(check: _Checker) -> None:
         expression = getattr(nlp.settings, key)
         if expression is not None:
             _check_regex(check, f"nlp/settings.yaml: {key}", expression, ())
-    check.refs("nlp/settings.yaml: changes", "finding", nlp.settings.changes, rb.findings)
+    check.refs("nlp/settings.yaml: changes", "finding", list(nlp.settings.changes), rb.findings)
+    for fid, words in nlp.settings.changes.items():
+        _check_regex(check, f"nlp/settings.yaml: changes.{fid}", words, ())
     answers = nlp.settings.answers
     if answers is not None:
         _check_regex(check, "nlp/settings.yaml: answers.answer", answers.answer, ("no", "yes"))

@@ -222,7 +222,8 @@ NEGATION_SCOPE = [
     # A denial of a change is not a denial of the finding, only of the change.
     ("No new numbness, the numb patch on my foot is the same.", "paresthesia", U),
     ("No new weakness.", "leg_weakness", U),
-    ("No new weakness.", "progressive_neurologic_deficit", F),
+    ("No new weakness.", "progressive_neurologic_deficit", U),
+    ("No worsening back pain.", "gradually_worsening_pain", F),
     ("No numbness or weakness.", "leg_weakness", F),
     # "Unless" is a condition, not a denial.
     ("Surgery isn't needed unless you develop leg weakness.", "leg_weakness", U),

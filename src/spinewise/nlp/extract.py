@@ -552,9 +552,10 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
     if "EXCEPTED" in cues:
         # "No numbness except the right little toe": numbness, there.
         return True, cues["EXCEPTED"], False
-    if ctx["negated"] and "CHANGE_ONLY" in cues and fid not in settings.changes:
+    change = cues.get("CHANGE_ONLY")
+    if ctx["negated"] and change and not re.fullmatch(settings.changes.get(fid, "(?!)"), change):
         # "No new numbness" denies a change, not the numbness she has had for years.
-        return None, cues["CHANGE_ONLY"], False
+        return None, change, False
     recent = [c for c in settings.recent_past if c in cues]
     if ctx["negated"] and recent and fid in settings.history_counts:
         # "No recent back surgery" denies the recent past, not a history.
