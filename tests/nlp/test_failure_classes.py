@@ -207,6 +207,9 @@ NEGATION_SCOPE = [
     ("Leg weakness for 2 days, fever? no", "leg_weakness", T),
     ("Leg weakness for 2 days, fever? no", "fever", F),
     ("No fever? Yes.", "fever", U),
+    # ... and its "No" answers its question, not what follows it; its "?" doubts nothing else.
+    ("Fever? No, left foot drop since Monday.", "leg_weakness", T),
+    ("Left foot drop, fever? No.", "leg_weakness", T),
     ("Sensation intact? No.", "paresthesia", U),
     # A denial bounded to the recent past denies no history.
     ("No recent back surgery.", "prior_lumbar_surgery", U),

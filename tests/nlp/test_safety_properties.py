@@ -3,7 +3,9 @@ documents as present is never read as absent, and a doubt about it is never read
 
 Notes are built from clauses: a negated clause about some findings, then (in another clause,
 joined by ";", ". ", " but ", ", however, " or " except ") a present mention, or one carrying an
-uncertainty cue; with distractor clauses around them.
+uncertainty cue; with distractor clauses around them. And a question about other findings
+answered "no" in place, before or after a present mention: the answer denies only what its
+question asks.
 """
 
 from __future__ import annotations
@@ -160,3 +162,27 @@ def test_a_doubt_anywhere_keeps_a_denied_finding_from_absent(
     found = extract(note)
     assert found.findings[target] is not False, (note, [(m.text, m.counts_as, m.keeps_open)
                                                         for m in found.mentions])  # fmt: skip
+
+
+#: A question about a finding, answered "no" in place.
+ANSWERED_NO = ["{}? No", "Any {}? No", "Q: {}? A: No", "{}? N", "{}? neg", "{}? no"]
+#: Ways to join an answered question and another clause.
+ANSWER_JOINS = [". ", "; ", ", ", "\n", " - "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(findings, st.data())
+def test_an_answer_denies_only_what_its_question_asks(target: str, data: st.DataObject) -> None:
+    """A present mention beside a question about other findings answered "no" (before it or
+    after it, in the same sentence or not) stays present; the asked finding is absent."""
+    other = data.draw(st.sampled_from([f for f in PRESENT if f != target]))
+    question = data.draw(st.sampled_from(ANSWERED_NO)).format(
+        data.draw(st.sampled_from(PRESENT[other]))
+    )
+    present = data.draw(st.sampled_from(AFFIRM)).format(data.draw(st.sampled_from(PRESENT[target])))
+    join = data.draw(st.sampled_from(ANSWER_JOINS))
+    parts = [question, present] if data.draw(st.booleans()) else [present, question]
+    note = f"{parts[0][0].upper()}{parts[0][1:]}{join}{parts[1]}."
+    found = extract(note)
+    detail = (note, [(m.text, m.counts_as, m.cue) for m in found.mentions])
+    assert found.findings[target] is True, detail

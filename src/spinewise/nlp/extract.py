@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -240,6 +240,7 @@ class _Answer:
 
     opens: int  # where the question's words begin
     mark: int  # its question mark
+    end: int  # the end of its answer
     yes: bool
     text: str  # the question mark and the answer, as written
 
@@ -248,9 +249,12 @@ class _Answer:
 _QUESTION_CUES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL"})
 
 
+_CLAUSE_BREAKS = (",", ";", ":", "(", " - ", " \u2013 ")
+
+
 def _answers(original: str, settings: Any) -> list[_Answer]:
     """The questions of a note answered in place. A question opens after its "Q:" (or the
-    like), else after the last comma, semicolon or colon, within its line and sentence."""
+    like), else after the last clause break, within its line and sentence."""
     spec = settings.answers
     if spec is None:
         return []
@@ -260,13 +264,15 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
         line = max(original.rfind(c, 0, mark) for c in "\n.?!") + 1
         opens = [line + q.end() for q in re.finditer(spec.question, original[line:mark])]
         if not opens:
-            opens = [line, *(original.rfind(c, line, mark) + 1 for c in ",;:")]
+            # After the last clause break: a comma, semicolon, colon, parenthesis or spaced dash.
+            breaks = [(original.rfind(c, line, mark), len(c)) for c in _CLAUSE_BREAKS]
+            opens = [line, *(at + size for at, size in breaks if at >= 0)]
         text = match.group(0).strip()
-        out.append(_Answer(max(opens), mark, match["yes"] is not None, text))
+        out.append(_Answer(max(opens), mark, match.end(), match["yes"] is not None, text))
     return out
 
 
-def _answer_to(answers: list[_Answer], ent: Any) -> _Answer | None:
+def _answer_to(answers: Sequence[_Answer], ent: Any) -> _Answer | None:
     """The answer to the question a mention is asked in, if any."""
     for answer in answers:
         if answer.opens <= ent.start_char and ent.end_char <= answer.mark:
@@ -280,7 +286,7 @@ def _context(
     roles: Mapping[str, str],
     header: tuple[int, int, str],
     one_sentence: Iterable[str] = (),
-    answer: _Answer | None = None,
+    answers: Sequence[_Answer] = (),
     exceptions: str | None = None,
     change_words: str | None = None,
 ) -> dict[str, Any]:
@@ -288,10 +294,18 @@ def _context(
     a question answered in place, the answer speaks instead of the question's form."""
     start, end, section = header
     cues: dict[str, str] = {}
+    answer = _answer_to(answers, ent)
     asked = _QUESTION_CUES if answer is not None else frozenset()
-    for category, cue_start, cue_end in ent._.spinewise_cues:
-        if category not in asked:
-            cues.setdefault(category, original[cue_start:cue_end])
+    # The "?" and the answer of an answered question are that question's: the "?" doubts, and
+    # the "No" denies, nothing outside it ("Fever? No, left foot drop since Monday").
+    kept, dropped = [], set()
+    for cue in ent._.spinewise_cues:
+        category, cue_start, cue_end = cue
+        if category in asked or any(a.mark <= cue_start < a.end for a in answers):
+            dropped.add(category)
+            continue
+        kept.append(cue)
+        cues.setdefault(category, original[cue_start:cue_end])
     # A phrase that itself says "normal" ("afebrile", "weight gain", "5/5 strength") and is
     # denied in turn ("denies weight gain", "does not have intact sensation") says nothing: a
     # denied normal is not an abnormal. A negation that reaches it across a list ("no edema,
@@ -303,7 +317,7 @@ def _context(
         answered_no
         or any(
             category == "NEGATED_EXISTENCE" and _attached(original, ent, cue_start, cue_end)
-            for category, cue_start, cue_end in ent._.spinewise_cues
+            for category, cue_start, cue_end in kept
         )
     )
     if normal and not denied_normal:
@@ -318,7 +332,7 @@ def _context(
         if (
             getattr(ent._, "is_family" if flag == "family" else f"is_{flag}")
             and category not in cues
-            and category not in asked
+            and category not in dropped
         ):
             cues[category] = original[ent.start_char : ent.end_char]  # the phrase says it
     if answered_no and not normal:
@@ -425,14 +439,13 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     mentions: list[Mention] = []
     for ent in doc.ents:
         header = _header_at(headers, ent.start_char)
-        answer = _answer_to(answers, ent)
         ctx = _context(
             ent,
             original,
             roles,
             header,
             settings.one_sentence_sections,
-            answer,
+            answers,
             settings.exceptions,
             settings.change_words,
         )
