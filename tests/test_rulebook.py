@@ -339,6 +339,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "  neuro_intact: [leg_weakness, paresthesia,",
+        "  neuro_intact: [leg_weakness, paraesthesia,",
+        "nlp/settings.yaml: contradicted_by.neuro_intact: unknown finding 'paraesthesia'",
+        "a contradiction by a finding that does not exist",
+    ),
+    (
+        "nlp/settings.yaml",
         "recent_past: [RECENT]",
         "recent_past: [LATELY]",
         "nlp/settings.yaml: recent_past: no ConText rule of category 'LATELY'",

@@ -691,6 +691,8 @@ class NlpSettings(Frozen):
     measurements: tuple[NlpMeasurement, ...] = ()
     durations: tuple[NlpDuration, ...] = ()
     answers: NlpAnswers | None = None
+    #: Category -> findings whose presence anywhere in the note voids its denials.
+    contradicted_by: Mapping[str, tuple[str, ...]] = {}
     exceptions: str | None = Field(
         default=None,
         description="A regular expression: words right after a denied mention that make the "

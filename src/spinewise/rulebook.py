@@ -794,6 +794,10 @@ def _check_nlp(check: _Checker) -> None:
         if expression is not None:
             _check_regex(check, f"nlp/settings.yaml: {key}", expression, ())
     check.refs("nlp/settings.yaml: changes", "finding", list(nlp.settings.changes), rb.findings)
+    for category, contradicting in nlp.settings.contradicted_by.items():
+        where = f"nlp/settings.yaml: contradicted_by.{category}"
+        check.refs(where, "helper category", [category], helpers)
+        check.refs(where, "finding", contradicting, rb.findings)
     for fid, words in nlp.settings.changes.items():
         _check_regex(check, f"nlp/settings.yaml: changes.{fid}", words, ())
     answers = nlp.settings.answers

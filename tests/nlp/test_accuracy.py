@@ -117,6 +117,20 @@ def test_the_written_notes_are_well_formed() -> None:
             assert all(s in note["text"] for s in spans), note["id"]
 
 
+def test_the_second_reading_is_well_formed() -> None:
+    """A second labeller's independent reading of 40 written notes (benchmarks/
+    bench_agreement.py compares it with the first)."""
+    rb = default_rulebook()
+    texts = {n["id"]: n["text"] for n in load_labelled(WRITTEN, "notes")}
+    second = load_yaml(WRITTEN / "second" / "labels.yaml")
+    assert len(second) == 40 and len({n["id"] for n in second}) == 40
+    for note in second:
+        assert note["id"] in texts and set(note["gold"]) <= set(rb.findings), note["id"]
+        assert set(note["gold"]) == set(note["evidence"]), note["id"]
+        for spans in note["evidence"].values():
+            assert all(" ".join(s.split()) in " ".join(texts[note["id"]].split()) for s in spans)
+
+
 def test_the_written_notes_never_read_a_present_finding_as_absent() -> None:
     """Scored once before any rule was written from them (docs/performance.md); an upper
     bound since. The unknowns still read as absent are counted by bench_nlp.py --written."""

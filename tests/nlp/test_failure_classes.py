@@ -228,6 +228,14 @@ NEGATION_SCOPE = [
     ("No new weakness.", "progressive_neurologic_deficit", U),
     ("No worsening back pain.", "gradually_worsening_pain", F),
     ("No numbness or weakness.", "leg_weakness", F),
+    # "Neurologically intact" denies a progressive deficit, unless the note shows a deficit
+    # (contradicted_by); normal strength and sensation alone leave its course unknown.
+    ("Strength 5/5 throughout, sensation intact.", "progressive_neurologic_deficit", U),
+    ("Neurologically intact.", "progressive_neurologic_deficit", F),
+    ("Nonfocal neuro exam.", "progressive_neurologic_deficit", F),
+    ("Not neurologically intact.", "progressive_neurologic_deficit", U),
+    ("Neuro intact, but a new foot drop since yesterday.", "progressive_neurologic_deficit", U),
+    ("Neuro exam: normal.", "progressive_neurologic_deficit", U),
     # "Unless" is a condition, not a denial.
     ("Surgery isn't needed unless you develop leg weakness.", "leg_weakness", U),
     # Abbreviated muscle groups with a grade.

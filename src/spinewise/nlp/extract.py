@@ -20,7 +20,7 @@ import bisect
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from spinewise.model import Units
@@ -489,7 +489,23 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     mentions += _temperatures(doc, original, limits)
     mentions += _measurements(doc, original, settings)
     mentions += _durations(doc, original, settings, limits)
+    mentions = _uncontradicted(mentions, settings.contradicted_by)
     return NoteFindings(age=_age(original), findings=_merge(rb, mentions), mentions=mentions)
+
+
+def _uncontradicted(
+    mentions: list[Mention], contradicted_by: Mapping[str, tuple[str, ...]]
+) -> list[Mention]:
+    """A denial the note contradicts says nothing (settings.yaml `contradicted_by`):
+    "neurologically intact" in a note with a new foot drop."""
+    present = {m.finding for m in mentions if m.counts_as is True}
+    out = []
+    for m in mentions:
+        against = present & set(contradicted_by.get(m.rule.split(":", 1)[0], ()))
+        if m.counts_as is False and against:
+            m = replace(m, counts_as=None, note=f"contradicted: {', '.join(sorted(against))}")
+        out.append(m)
+    return out
 
 
 def _merge(rb: Rulebook, mentions: list[Mention]) -> dict[str, bool | None]:

@@ -384,6 +384,9 @@ class Targets:
                         for attribute, value in (rule.attributes or {}).items():
                             setattr(span._, attribute, value)
                         spans.append(span)
+        # A target lies within one sentence (ConText reads a sentence at a time): a phrase
+        # that runs across a header's break ("Neuro exam: normal") is not one.
+        spans = [span for span in spans if not any(t.is_sent_start for t in span[1:])]
         # Longest first (filter_spans); for the same words, the later rule of the file first.
         spans.sort(key=lambda span: -int((span._.target_rule.metadata or {}).get("order", 0)))
         doc.ents = filter_spans(spans)
