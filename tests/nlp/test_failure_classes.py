@@ -187,6 +187,15 @@ NEGATION_SCOPE = [
     ("Fever - no, chills - no.", "fever", F),
     # Bladder, bowels and durations in British and nursing shorthand.
     ("LBP 2/52.", "symptoms_persisting_6_weeks", F),
+    # More ways to tell a short duration; a word is not a number ("an" + "d" is not one day).
+    ("Deep back pain past 4 days.", "symptoms_persisting_6_weeks", F),
+    ("Back pain since 5 days.", "symptoms_persisting_6_weeks", F),
+    ("Onset: 1 week.", "symptoms_persisting_6_weeks", F),
+    ("4/7 of increasing pain.", "symptoms_persisting_6_weeks", F),
+    ("LBP radiating down back of L thigh into calf x 10 days.", "symptoms_persisting_6_weeks", F),
+    ("Onset 2 weeks after surgery.", "symptoms_persisting_6_weeks", U),
+    ("Pain in the past and now.", "symptoms_persisting_6_weeks", U),
+    ("Gradual onset and within a month it spread.", "symptoms_persisting_6_weeks", U),
     ("Back pain x 8/7.", "symptoms_persisting_6_weeks", F),
     ("Passing urine normally.", "bladder_dysfunction", F),
     ("BO normal.", "bowel_dysfunction", F),
