@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -642,29 +643,13 @@ def serve(
             where = log.where
     except LogError as exc:
         fail(str(exc))
-    sock = None
-    if workers > 1:
-        from spinewise.api.sockets import supervisor_socket
-
-        try:
-            sock = supervisor_socket(host, port)
-        except OSError as exc:
-            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
-    typer.echo(
-        f"spinewise on http://{host}:{port}/ (policy {settings.policy}, decision log {where}, "
-        f"{workers} worker{'s' if workers > 1 else ''})",
-        err=True,
-    )
     text_log = settings.access_log == "text"
     # Stop reading a request head past twice the app's header limit (431 before memory); by
     # import path, so that every worker process builds it from the same settings.
     http = "spinewise.api.limits:settings_protocol"
-    if sock is None:
-        uvicorn.run(application, host=host, port=port, access_log=text_log, http=http)
-        return
-    from uvicorn.supervisors import Multiprocess
+    if workers > 1:
+        from spinewise.api.sockets import PerWorkerSocket, spreads_connections
 
-    with _metrics_dir():
         # Each worker builds its own app from the same environment.
         config = uvicorn.Config(
             "spinewise.api:create_app",
@@ -675,8 +660,26 @@ def serve(
             access_log=text_log,
             http=http,
         )
-        with suppress(KeyboardInterrupt):
-            Multiprocess(config, sockets=[sock]).run()
+        sock: socket.socket
+        if spreads_connections():
+            try:
+                sock = PerWorkerSocket.bind_to(host, port)
+            except OSError as exc:
+                fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        else:
+            sock = config.bind_socket()
+    typer.echo(
+        f"spinewise on http://{host}:{port}/ (policy {settings.policy}, decision log {where}, "
+        f"{workers} worker{'s' if workers > 1 else ''})",
+        err=True,
+    )
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, access_log=text_log, http=http)
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    with _metrics_dir(), suppress(KeyboardInterrupt):
+        Multiprocess(config, sockets=[sock]).run()
 
 
 @contextmanager

@@ -55,15 +55,7 @@ def _worker_socket(family: int, address: tuple[str, int]) -> socket.socket:
     return sock
 
 
-def supervisor_socket(host: str, port: int) -> socket.socket:
-    """The socket for uvicorn's supervisor to hand its workers: a socket of each worker's own
-    where SO_REUSEPORT spreads connections over listeners (Linux 3.9 and later; elsewhere it
-    means something else or nothing), else one bound socket they share."""
-    if sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT"):
-        return PerWorkerSocket.bind_to(host, port)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.set_inheritable(True)
-    return sock
+def spreads_connections() -> bool:
+    """Does SO_REUSEPORT spread connections over listeners here (Linux 3.9 and later)?
+    Elsewhere it means something else or nothing, and the workers share uvicorn's socket."""
+    return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
