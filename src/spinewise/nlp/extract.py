@@ -339,13 +339,11 @@ def _context(
         cues.setdefault("NEGATED_EXISTENCE", answer.text if answer else "")
     elif answer is not None and answer.yes and "NEGATED_EXISTENCE" in cues:
         cues["POSSIBLE_EXISTENCE"] = answer.text  # "yes" to a question that denies: unclear
-    if "NEGATED_EXISTENCE" in cues and not normal and exceptions:
-        excepted = _excepted(ent, original, exceptions)
-        if excepted:
+    if "NEGATED_EXISTENCE" in cues and not normal:
+        # A denial may be partial: an exception after it, or a change it denies.
+        if exceptions and (excepted := _excepted(ent, original, exceptions)):
             cues["EXCEPTED"] = excepted
-    if "NEGATED_EXISTENCE" in cues and not normal and change_words:
-        changed = _change_only(ent, original, change_words)
-        if changed:
+        if change_words and (changed := _change_only(ent, original, change_words)):
             cues["CHANGE_ONLY"] = changed
     if role == "historical":
         cues.setdefault("HISTORICAL", said)
