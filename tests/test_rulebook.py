@@ -324,6 +324,14 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "${gap}{0,20}?",
+        "${gaps}{0,20}?",
+        "nlp/settings.yaml: durations[0] (symptoms_persisting_6_weeks): patterns[7]: no term "
+        "named 'gaps' (defined before it)",
+        "a duration pattern naming a term that is not there",
+    ),
+    (
+        "nlp/settings.yaml",
         "|(?P<yes>yes|",
         "|(?P<yeah>yes|",
         "nlp/settings.yaml: answers.answer has no group named 'yes'",

@@ -8,6 +8,7 @@ run them. The JSON shapes of `Presentation` and `Assessment` are those of CONTRA
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Annotated, Any, Literal, Protocol, TypeAlias
@@ -620,19 +621,92 @@ class NlpQuantity(Frozen):
     unit: str
 
 
+_TERM = re.compile(r"\$\{(\w+)\}")
+
+
+class NlpFailedCare(Frozen):
+    """Care tried and failed, told in one sentence ("failed 8 weeks of PT", "despite PT x 8
+    wks"): with a course of at least the duration's `at_least`, the finding is present."""
+
+    care: str = Field(description="A regular expression: conservative care.")
+    failed: str = Field(description="A regular expression: it did not help.")
+    span: str = Field(
+        description="A regular expression with named groups `value` and `unit`: a length of "
+        "time (of the care or of the symptoms)."
+    )
+
+
 class NlpDuration(Frozen):
     """How long the symptoms have lasted, told in a note: shorter than `at_least` makes the
-    finding absent, unless the note tells of a longer course anywhere (`longer`)."""
+    finding absent, unless the note tells of a longer course anywhere (`longer`, or `chronic`
+    for a duration not of this episode)."""
 
     name: str
     finding: str
+    terms: dict[str, str] = Field(
+        default_factory=dict,
+        description="Named parts of the expressions below, written `${name}` in them.",
+    )
     patterns: tuple[str, ...] = Field(
         min_length=1,
-        description="Regular expressions with named groups `value` and `unit` (a time unit).",
+        description="Regular expressions with named groups `value` and `unit` (a time unit), "
+        "or `day` (a word of `days_ago`).",
     )
-    longer: str = Field(description="A regular expression: words of a longer or chronic course.")
+    days_ago: dict[str, float] = Field(
+        default_factory=dict,
+        description="Days named without a number ('yesterday', 'this morning'), in lower case "
+        "with single spaces: how many days ago at most.",
+    )
+    longer: str = Field(description="A regular expression: a longer course told in the note.")
+    chronic: str | None = Field(
+        default=None,
+        description="A regular expression: a long-standing condition ('chronic', 'a flare'), "
+        "which leaves a duration open unless it is this episode's (`episode`).",
+    )
+    episode: str | None = Field(
+        default=None,
+        description="A regular expression: words placing a duration in this episode.",
+    )
+    failed_care: NlpFailedCare | None = None
     at_least: NlpQuantity
     sources: tuple[str, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_terms(cls, data: Any) -> Any:
+        """Write each `${name}` of the expressions out as its term (terms may use terms
+        defined before them); a name with no term is an error naming it."""
+        if not isinstance(data, dict) or not isinstance(data.get("terms"), dict):
+            return data
+        terms: dict[str, str] = {}
+
+        def expand(text: Any, where: str) -> Any:
+            if not isinstance(text, str):
+                return text
+
+            def one(match: re.Match[str]) -> str:
+                if match.group(1) not in terms:
+                    raise PydanticCustomError(
+                        "unknown_term",
+                        "{where}: no term named '{name}' (defined before it)",
+                        {"where": where, "name": match.group(1)},
+                    )
+                return terms[match.group(1)]
+
+            return _TERM.sub(one, text)
+
+        for name, text in data["terms"].items():
+            terms[name] = expand(text, f"terms.{name}")
+        out = dict(data, terms=terms)
+        if isinstance(data.get("patterns"), list):
+            out["patterns"] = [expand(p, f"patterns[{i}]") for i, p in enumerate(data["patterns"])]
+        for key in ("longer", "chronic", "episode"):
+            if key in data:
+                out[key] = expand(data[key], key)
+        care = data.get("failed_care")
+        if isinstance(care, dict):
+            out["failed_care"] = {k: expand(v, f"failed_care.{k}") for k, v in care.items()}
+        return out
 
 
 class NlpAnswers(Frozen):

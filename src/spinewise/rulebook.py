@@ -787,8 +787,26 @@ def _check_nlp(check: _Checker) -> None:
                 "units.yaml"
             )
         for j, pattern in enumerate(duration.patterns):
-            _check_regex(check, f"{where}: patterns[{j}]", pattern, ("value", "unit"))
-        _check_regex(check, f"{where}: longer", duration.longer, ())
+            try:
+                named = re.compile(pattern).groupindex
+            except re.error:
+                named = {}
+            wants = ("day",) if "day" in named and "value" not in named else ("value", "unit")
+            _check_regex(check, f"{where}: patterns[{j}]", pattern, wants)
+        for word in duration.days_ago:
+            if word != " ".join(word.lower().split()):
+                check.errors.append(
+                    f"{where}: days_ago: {word!r} is not in lower case with single spaces"
+                )
+        for key in ("longer", "chronic", "episode"):
+            expression = getattr(duration, key)
+            if expression is not None:
+                _check_regex(check, f"{where}: {key}", expression, ())
+        if duration.failed_care is not None:
+            care = duration.failed_care
+            _check_regex(check, f"{where}: failed_care.care", care.care, ())
+            _check_regex(check, f"{where}: failed_care.failed", care.failed, ())
+            _check_regex(check, f"{where}: failed_care.span", care.span, ("value", "unit"))
     for key in ("exceptions", "change_words"):
         expression = getattr(nlp.settings, key)
         if expression is not None:

@@ -162,7 +162,12 @@ class _Limits:
         )
 
     def days(self, quantity: str, unit: str) -> float:
-        count = int(quantity) if quantity.isdigit() else _NUMBERS.get(quantity.lower(), 1)
+        # A range ("3-4 days") is read at its longer end.
+        counts = [
+            int(part) if part.isdigit() else _NUMBERS.get(part.lower(), 1)
+            for part in re.split(r"\s*[-\u2013]\s*|\s+to\s+", quantity.strip())
+        ]
+        count = max(counts)
         known = self.units.time_unit(unit)
         return count * float(known.days) if known is not None else 0.0
 
@@ -711,13 +716,39 @@ def _procedure(
     return out
 
 
+def _temperature_readings(text: str) -> Iterator[tuple[re.Match[str], str, str | None]]:
+    """Each temperature told (its match, its number, its unit), with the readings listed
+    after a "T" in one go ("T 37.4; 38.6 on admission", "Tmax 38.9/39.2"): a listed reading
+    has a decimal point and the unit of the first."""
+    listed_up_to = 0
+    for match in _TEMPERATURE.finditer(text):
+        if match.start() < listed_up_to:
+            continue  # read already, as a listed reading
+        raw = match.group(1) or match.group(3)
+        unit = match.group(2) or match.group(4)
+        yield match, raw, unit
+        if match.group(1) is None:
+            continue
+        end = match.end()
+        while (between := _LISTED_BETWEEN.match(text, end)) and (
+            listed := _LISTED_TEMPERATURE.match(text, between.end())
+        ):
+            yield listed, listed.group(1), listed.group(2) or unit
+            end = listed_up_to = listed.end()
+
+
+_LISTED_BETWEEN = re.compile(r"\s*[;,/]\s*|\s+(?:and|then|to)\s+|\s*(?:->|\u2192)\s*")
+_LISTED_TEMPERATURE = re.compile(
+    r"(\d{2,3}\.\d{1,2})(?!\s*(?:%|mg|kg|mm|cm|mL|ml|L\b|g\b))"
+    r"(?:\s*(?:°|deg(?:rees)?)?\s*([CF])(?![A-Za-z]))?"
+)
+
+
 def _temperatures(doc: Any, original: str, limits: _Limits) -> list[Mention]:
     threshold = limits.fever_celsius
     out: list[Mention] = []
     text = doc.text
-    for match in _TEMPERATURE.finditer(text):
-        raw = match.group(1) or match.group(3)
-        unit = match.group(2) or match.group(4)
+    for match, raw, unit in _temperature_readings(text):
         celsius = _celsius(float(raw), unit, limits)
         if celsius is None:
             continue
@@ -825,24 +856,38 @@ _CONDITIONAL = re.compile(
 
 def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[Mention]:
     """How long the symptoms have lasted (settings.yaml `durations`): shorter than the
-    finding's duration is a denial of it, unless the note tells of a longer course."""
+    finding's duration is a denial of it, unless the note tells of a longer course, or of a
+    long-standing condition and the duration is not this episode's."""
     out: list[Mention] = []
     for duration in settings.durations:
         at_least = limits.units.canonical(duration.at_least.value, duration.at_least.unit)
         longer = re.search(duration.longer, original)
+        chronic = re.search(duration.chronic, original) if duration.chronic else None
         found = []
         for pattern in duration.patterns:
             for match in re.finditer(pattern, original):
                 sentence, before = _sentence_of(doc, original, match.start(), match.end())
                 if _CONDITIONAL.search(before):
                     continue
-                found.append((match, sentence, limits.days(match["value"], match["unit"])))
-        long_told = longer is not None or any(days >= at_least for _, _, days in found)
+                if match.groupdict().get("day"):
+                    days = duration.days_ago.get(" ".join(match["day"].lower().split()))
+                    if days is None:
+                        continue
+                else:
+                    days = limits.days(match["value"], match["unit"])
+                found.append((match, sentence, days))
+        long_told = any(days >= at_least for _, _, days in found)
+        if duration.failed_care is not None:
+            out += _failed_care(
+                doc, original, duration, at_least, limits, longer or chronic, long_told
+            )
         for match, sentence, days in found:
-            shorter = days < at_least and not long_told
+            this_episode = duration.episode is not None and re.search(duration.episode, sentence)
+            held = longer or (None if this_episode else chronic)
+            shorter = days < at_least and not long_told and held is None
             why = (
-                f"a longer course is told ({longer.group(0)!r})"
-                if longer is not None
+                f"a longer course is told ({held.group(0)!r})"
+                if held is not None
                 else ("shorter" if shorter else "not shorter")
             )
             out.append(
@@ -858,6 +903,63 @@ def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[
                     note=why,
                 )
             )
+    return out
+
+
+def _failed_care(
+    doc: Any,
+    original: str,
+    duration: Any,
+    at_least: float,
+    limits: _Limits,
+    course: re.Match[str] | None,
+    long_told: bool,
+) -> list[Mention]:
+    """Care that failed, told in one sentence, over at least `at_least` (settings.yaml
+    `durations[].failed_care`): a span that long in the sentence, or a course that long told
+    in the note. Not in a question or a condition ("if no better after 6 weeks of PT")."""
+    care = duration.failed_care
+    out: list[Mention] = []
+    for sent in doc.sents:
+        text = original[sent.start_char : sent.end_char]
+        failed = re.search(care.failed, text)
+        if failed is None or not re.search(care.care, text) or text.rstrip().endswith("?"):
+            continue
+        if _CONDITIONAL.search(text[: failed.start()]):
+            continue
+        spans = [
+            m
+            for m in re.finditer(care.span, text)
+            if limits.days(m["value"], m["unit"]) >= at_least
+        ]
+        if not spans and course is None and not long_told:
+            continue
+        why = (
+            f"over {spans[0].group(0)!r}"
+            if spans
+            else f"a long course is told ({course.group(0)!r})"
+            if course
+            else "a long course"
+        )
+        out.append(
+            Mention(
+                finding=duration.finding,
+                start=sent.start_char + failed.start(),
+                end=sent.start_char + failed.end(),
+                text=failed.group(0),
+                rule=f"{duration.name}: care failed",
+                section=None,
+                negated=False,
+                historical=False,
+                hypothetical=False,
+                experiencer="patient",
+                uncertain=False,
+                counts_as=True,
+                note=why,
+                sentence=text.strip(),
+                cue=failed.group(0),
+            )
+        )
     return out
 
 

@@ -409,6 +409,11 @@ def _anchors(pattern: list[dict[str, Any]]) -> list[list[str]]:
     return out
 
 
+#: Words that open a note's part even in lower case ("...no listhesis\nassessment lumbar
+#: contusion", a dictation with no punctuation): after a line break, never a wrapped line's.
+_OPENERS = frozenset({"assessment", "impression", "plan", "diagnosis", "diagnoses", "a/p"})
+
+
 @Language.component("spinewise_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A line break before a capital, a digit or a bullet starts a sentence; a wrapped line
@@ -418,7 +423,9 @@ def line_breaks(doc: Doc) -> Doc:
         before = doc[token.i - 1]
         broken = (before.is_space and "\n" in before.text) or "\n" in before.whitespace_
         first = token.text[:1]
-        new_line = broken and (first.isupper() or first.isdigit() or first in "*-\u2022")
+        new_line = broken and (
+            first.isupper() or first.isdigit() or first in "*-\u2022" or token.lower_ in _OPENERS
+        )
         # "Fever? No." asks and answers; "? IV drug use" (a leading "?") doubts what follows.
         asked = before.text == "?" and before.i > 0 and not doc[before.i - 1].whitespace_
         if new_line or (asked and first.isupper()):
