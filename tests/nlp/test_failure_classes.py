@@ -251,7 +251,7 @@ NEGATION_SCOPE = [
     ("EHL 5/5 bilat, but R ankle DF 4+/5.", "leg_weakness", T),
     ("PF 3/5 on the left.", "leg_weakness", T),
     # "Not ejected" denies one sign of a severe mechanism, not the mechanism.
-    ("Restrained driver, T-boned, not ejected.", "severe_trauma", U),
+    ("Restrained driver, not ejected.", "severe_trauma", U),
     # A change since the last visit is now.
     ("R ankle DF 4+/5 (new since last visit).", "leg_weakness", T),
     ("Any leg weakness? Yes, left foot drop since Monday.", "leg_weakness", T),
@@ -507,6 +507,47 @@ VOCABULARY = [
     # "s/p" places in the past only what follows it up to the next comma.
     ("h/o chronic LBP, s/p L5-S1 laminectomy in 2015, c/o LBP radiating down both legs.",
      "radicular_pain", T),
+    # The pain's course: worse over days or weeks, better, or not worse; not a deficit's
+    # course, not what eases it, not an improvement hedged or maybe past.
+    ("Seen for worsening L>R leg pain.", "gradually_worsening_pain", T),
+    ("Back pain, slowly worse over the past week.", "gradually_worsening_pain", T),
+    ("Leg weakness, worse over the past 2 days.", "gradually_worsening_pain", U),
+    ("Back pain dramatically better.", "gradually_worsening_pain", F),
+    ("Pain better with rest, worse with walking.", "gradually_worsening_pain", U),
+    ("Back pain only partly better.", "gradually_worsening_pain", U),
+    ("The leg pain is improved.", "gradually_worsening_pain", U),
+    ("Improving slowly.", "gradually_worsening_pain", F),
+    ("Getting a bit easier.", "gradually_worsening_pain", F),
+    ("Back pain for 2 months, not worsening, no radiation.", "gradually_worsening_pain", F),
+    ("Back pain for 2 months, not worsening, no radiation.", "radicular_pain", F),
+    ("Not getting worse.", "gradually_worsening_pain", F),
+    # A spinal procedure planned: scheduled, on a list, referred or paged for, for an urgent
+    # or elective one, to theatre; ruled out when "not indicated". A decompression or a
+    # stabilisation named alone is a plan's words, never an operation had.
+    ("Booked for elective L4/5 microdiscectomy.", "surgery_or_intervention_candidate", T),
+    ("Schedule L5-S1 RFA.", "surgery_or_intervention_candidate", T),
+    ("L4/5 discectomy on tomorrow's list.", "surgery_or_intervention_candidate", T),
+    ("Spine team paged for emergent decompression.", "surgery_or_intervention_candidate", T),
+    ("Referral to pain clinic for consideration of TFESI.", "surgery_or_intervention_candidate",
+     T),
+    ("Plan: to OR tonight for I&D.", "surgery_or_intervention_candidate", T),
+    ("No surgical stabilization indicated.", "surgery_or_intervention_candidate", F),
+    ("No surgical stabilization indicated.", "prior_lumbar_surgery", U),
+    ("We discussed the decompression of the spinal cord.", "prior_lumbar_surgery", U),
+    ("MRI review shows laminectomies at L3-S1.", "surgery_or_intervention_candidate", U),
+    # "without contrast" denies nothing; an arrow ends a clause.
+    ("MRI without contrast, spine paged for likely emergent decompression.",
+     "surgery_or_intervention_candidate", T),
+    ("L2 fracture without neuro deficit \u2192 candidate for vertebral augmentation.",
+     "surgery_or_intervention_candidate", T),
+    # A cue inside parentheses reaches no further forward than them (backward it may).
+    ("Male, approx 30 y/o (no ID on scene), restrained driver, T-boned at ~45 mph.",
+     "severe_trauma", T),
+    ("Hx of IVDU (heroin, last injected 1 wk ago).", "injection_drug_use", T),
+    ("Denies (per daughter) fever or chills.", "fever", F),
+    # Severe mechanisms in other words.
+    ("Thrown from a horse onto a fence rail.", "severe_trauma", T),
+    ("Fell down approx 8 carpeted stairs.", "severe_trauma", T),
     # An arrow is "decreased"; a rectal examination told under its own label.
     ("Rectal: \u2193 tone, no voluntary squeeze.", "bowel_dysfunction", T),
     ("PR: normal tone.", "bowel_dysfunction", F),

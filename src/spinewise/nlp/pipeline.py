@@ -99,6 +99,27 @@ def _update_scopes(graph: Any) -> None:
                 modifiers[i].limit_scope(modifiers[j])
             if limits(i, j):
                 modifiers[j].limit_scope(modifiers[i])
+    # A cue inside parentheses reaches no further forward than them: in "(no ID on scene),
+    # T-boned at 45 mph" the "no" says nothing of the collision. (Backward it may: "hx of IVDU
+    # (last injected 1 wk ago)" tells of the IVDU.)
+    if modifiers and graph.targets:
+        groups = _parentheses(graph.targets[0].doc)
+        for modifier in modifiers:
+            start, end = modifier.modifier_span
+            inner = [g for g in groups if g[0] < start and end <= g[1]]
+            if inner:
+                modifier._scope_end = min(modifier._scope_end, max(inner)[1])
+
+
+def _parentheses(doc: Doc) -> list[tuple[int, int]]:
+    """(index of "(", index of its ")") of each closed pair of parentheses in `doc`."""
+    out, opened = [], []
+    for token in doc:
+        if token.text == "(":
+            opened.append(token.i)
+        elif token.text == ")" and opened:
+            out.append((opened.pop(), token.i))
+    return out
 
 
 @contextlib.contextmanager
@@ -386,11 +407,29 @@ class Targets:
                         spans.append(span)
         # A target lies within one sentence (ConText reads a sentence at a time): a phrase
         # that runs across a header's break ("Neuro exam: normal") is not one.
-        spans = [span for span in spans if not any(t.is_sent_start for t in span[1:])]
+        spans = [
+            _unpunctuated(span) for span in spans if not any(t.is_sent_start for t in span[1:])
+        ]
         # Longest first (filter_spans); for the same words, the later rule of the file first.
         spans.sort(key=lambda span: -int((span._.target_rule.metadata or {}).get("order", 0)))
         doc.ents = filter_spans(spans)
         return doc
+
+
+def _unpunctuated(span: Span) -> Span:
+    """A rule may end on the punctuation that closes its clause ("not worsening,"): the
+    punctuation is not the target's, and stays free to open the next clause's cue (", no
+    radiation")."""
+    end = span.end
+    while end - span.start > 1 and span.doc[end - 1].is_punct:
+        end -= 1
+    if end == span.end:
+        return span
+    out = Span(span.doc, span.start, end, label=span.label_)
+    for attribute in ("target_rule", *CONTEXT_FLAGS):
+        if span.has_extension(attribute):
+            setattr(out._, attribute, getattr(span._, attribute))
+    return out
 
 
 def _anchors(pattern: list[dict[str, Any]]) -> list[list[str]]:
