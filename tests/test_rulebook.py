@@ -332,8 +332,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
-        "|(?P<yes>yes|",
-        "|(?P<yeah>yes|",
+        "(?P<yes>yes|",
+        "(?P<yeah>yes|",
         "nlp/settings.yaml: answers.answer has no group named 'yes'",
         "an answer pattern that cannot say yes",
     ),

@@ -777,6 +777,16 @@ class NlpSettings(Frozen):
         description="A regular expression: words right before a denied mention that make it "
         "a denial of a change only.",
     )
+    unchecked_denies: str | None = Field(
+        default=None,
+        description="A regular expression: a form's legend saying an unchecked box is a "
+        "denial ('unchecked = pt denies', 'All of the above asked and negative').",
+    )
+    affirmations: str | None = Field(
+        default=None,
+        description="A regular expression: words right after a mention that assert it, over a "
+        "denial that reaches it across a list ('no fever, saddle numbness present').",
+    )
     #: Findings that are a change, and the words of a change whose denial denies them.
     changes: Mapping[str, str] = {}
     #: A number is read as a body temperature only inside this range (else an age, a count).

@@ -540,6 +540,27 @@ VOCABULARY = [
      "surgery_or_intervention_candidate", T),
     ("L2 fracture without neuro deficit \u2192 candidate for vertebral augmentation.",
      "surgery_or_intervention_candidate", T),
+    # Forms: a label answered after its colon, a checked box as the answer, an unchecked box a
+    # doubt unless the form's legend makes it a denial.
+    ("Saddle anaesthesia: [ ] yes [x] no", "saddle_anesthesia", F),
+    ("Saddle anaesthesia: [x] yes [ ] no", "saddle_anesthesia", T),
+    ("Bladder (retention/incontinence): N", "bladder_dysfunction", F),
+    ("Fever: none.", "fever", F),
+    ("[ ] saddle numbness  [x] night pain", "saddle_anesthesia", U),
+    ("[x] saddle numbness", "saddle_anesthesia", T),
+    ("Red flags (unchecked = pt denies):\n[ ] fever  [ ] saddle numbness", "fever", F),
+    ("[ ] fever  [ ] wt loss\nAll of the above asked and NEGATIVE.", "fever", F),
+    # Safety-netting names what to come back for, not what the patient has.
+    ("Go to ED for saddle numbness, urinary retention or leg weakness.",
+     "bladder_dysfunction", U),
+    ("Instructions: call MD for new leg weakness/numbness, urinary retention, fever.",
+     "fever", U),
+    # What a list's "no" reaches is asserted again by its own "present" (not by the list's
+    # closing "noted", nor when the "no" is its own).
+    ("No fever, saddle numbness is present.", "saddle_anesthesia", T),
+    ("Neuro: no focal deficit, saddle numbness present.", "saddle_anesthesia", T),
+    ("No saddle numbness present.", "saddle_anesthesia", F),
+    ("No weakness, numbness or tingling noted.", "paresthesia", F),
     # A cue inside parentheses reaches no further forward than them (backward it may).
     ("Male, approx 30 y/o (no ID on scene), restrained driver, T-boned at ~45 mph.",
      "severe_trauma", T),

@@ -257,6 +257,11 @@ _QUESTION_CUES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL"})
 _CLAUSE_BREAKS = (",", ";", ":", "(", " - ", " \u2013 ")
 
 
+#: An unchecked box ("[ ]"): a doubt (context_rules.json), unless the form's legend makes it
+#: a denial (settings.yaml `unchecked_denies`).
+_UNCHECKED = re.compile(r"\[\s*\]")
+
+
 def _answers(original: str, settings: Any) -> list[_Answer]:
     """The questions of a note answered in place. A question opens after its "Q:" (or the
     like), else after the last clause break, within its line and sentence."""
@@ -294,6 +299,8 @@ def _context(
     answers: Sequence[_Answer] = (),
     exceptions: str | None = None,
     change_words: str | None = None,
+    affirmations: str | None = None,
+    unchecked_denies: bool = False,
 ) -> dict[str, Any]:
     """What ConText and the section say of one target: flags, and the words behind each. In
     a question answered in place, the answer speaks instead of the question's form."""
@@ -306,6 +313,11 @@ def _context(
     kept, dropped = [], set()
     for cue in ent._.spinewise_cues:
         category, cue_start, cue_end = cue
+        if unchecked_denies and _UNCHECKED.fullmatch(original[cue_start:cue_end]):
+            # An unchecked box in a form whose legend makes it a denial.
+            dropped.add(category)
+            category = "NEGATED_EXISTENCE"
+            cue = (category, cue_start, cue_end)
         if category in asked or any(a.mark <= cue_start < a.end for a in answers):
             dropped.add(category)
             continue
@@ -350,6 +362,8 @@ def _context(
             cues["EXCEPTED"] = excepted
         if change_words and (changed := _change_only(ent, original, change_words)):
             cues["CHANGE_ONLY"] = changed
+        if affirmations and (affirmed := _affirmed(ent, original, affirmations, kept)):
+            cues["EXCEPTED"] = affirmed
     if role == "historical":
         cues.setdefault("HISTORICAL", said)
     elif role == "hypothetical":
@@ -384,6 +398,27 @@ def _excepted(ent: Any, original: str, exceptions: str) -> str:
     if any(start <= other.start_char < end for other in ent.doc.ents):
         return ""
     return excepted.group(0).strip(" \t,")
+
+
+def _affirmed(
+    ent: Any, original: str, affirmations: str, cues: Sequence[tuple[str, int, int]]
+) -> str:
+    """Words right after a mention that assert it ("saddle numbness present") over a denial
+    that reaches it across a list ("No fever, saddle numbness present"), not over one
+    attached to it ("no saddle numbness present"), nor at the end of the denied list itself
+    ("No weakness, numbness or tingling noted")."""
+    affirmed = re.match(affirmations, original[ent.end_char : ent.end_char + 30])
+    if affirmed is None:
+        return ""
+    before = original[max(0, ent.start_char - 6) : ent.start_char].split()
+    if before and before[-1].lower() in {"or", "and", "nor", "&", "/"}:
+        return ""
+    if any(
+        category == "NEGATED_EXISTENCE" and _attached(original, ent, start, end)
+        for category, start, end in cues
+    ):
+        return ""
+    return affirmed.group(0).strip(" \t,")
 
 
 def _change_only(ent: Any, original: str, change_words: str) -> str:
@@ -439,6 +474,9 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     roles = dict(settings.sections)
     headers = doc._.spinewise_headers
     answers = _answers(original, settings)
+    unchecked_denies = bool(
+        settings.unchecked_denies and re.search(settings.unchecked_denies, original)
+    )
     mentions: list[Mention] = []
     for ent in doc.ents:
         header = _header_at(headers, ent.start_char)
@@ -451,6 +489,8 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             answers,
             settings.exceptions,
             settings.change_words,
+            settings.affirmations,
+            unchecked_denies,
         )
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
