@@ -540,6 +540,21 @@ VOCABULARY = [
      "surgery_or_intervention_candidate", T),
     ("L2 fracture without neuro deficit \u2192 candidate for vertebral augmentation.",
      "surgery_or_intervention_candidate", T),
+    # Bladder, saddle and strength told normal in other words; the saddle named by wiping.
+    ("Voided in clinic w/o difficulty.", "bladder_dysfunction", F),
+    ("No trouble peeing.", "bladder_dysfunction", F),
+    ("Reports new difficulty urinating.", "bladder_dysfunction", T),
+    ("Bladder fine. Bowels a bit constipated.", "bladder_dysfunction", F),
+    ("Bladder/bowel nil issues.", "bowel_dysfunction", F),
+    ("Urine: normal.", "bladder_dysfunction", U),
+    ("No difficulty with chest pain or memory.", "bladder_dysfunction", U),
+    ("No trouble with bladder or bowel.", "bowel_dysfunction", F),
+    ("SILT BLE incl saddle.", "saddle_anesthesia", F),
+    ("Decreased LT and PP S1-S5 bilat including saddle.", "saddle_anesthesia", T),
+    ("No saddle sx.", "saddle_anesthesia", F),
+    ("Feels numb down there when she wipes.", "saddle_anesthesia", T),
+    ("No numbness when wiping.", "saddle_anesthesia", F),
+    ("LL myotomes 5/5.", "leg_weakness", F),
     # Forms: a label answered after its colon, a checked box as the answer, an unchecked box a
     # doubt unless the form's legend makes it a denial.
     ("Saddle anaesthesia: [ ] yes [x] no", "saddle_anesthesia", F),
