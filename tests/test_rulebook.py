@@ -317,8 +317,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
-        "(?P<unit>/52|/7)",
-        "(?P<units>/52|/7)",
+        "(?P<unit>/52|/7|/12)",
+        "(?P<units>/52|/7|/12)",
         "nlp/settings.yaml: durations[0] (symptom duration): patterns[1] has no group named 'unit'",
         "a duration pattern without its unit",
     ),

@@ -630,6 +630,11 @@ class NlpFailedCare(Frozen):
 
     care: str = Field(description="A regular expression: conservative care.")
     failed: str = Field(description="A regular expression: it did not help.")
+    not_when: str | None = Field(
+        default=None,
+        description="A regular expression: a sentence that tells of a plan, a denial of care, "
+        "another person or a recovery says nothing of failed care.",
+    )
     span: str = Field(
         description="A regular expression with named groups `value` and `unit`: a length of "
         "time (of the care or of the symptoms)."
@@ -676,9 +681,11 @@ class NlpDuration(Frozen):
     def _expand_terms(cls, data: Any) -> Any:
         """Write each `${name}` of the expressions out as its term (terms may use terms
         defined before them); a name with no term is an error naming it."""
-        if not isinstance(data, dict) or not isinstance(data.get("terms"), dict):
+        if not isinstance(data, dict):
             return data
         terms: dict[str, str] = {}
+        if not isinstance(data.get("terms", {}), dict):
+            return data
 
         def expand(text: Any, where: str) -> Any:
             if not isinstance(text, str):
@@ -695,7 +702,7 @@ class NlpDuration(Frozen):
 
             return _TERM.sub(one, text)
 
-        for name, text in data["terms"].items():
+        for name, text in data.get("terms", {}).items():
             terms[name] = expand(text, f"terms.{name}")
         out = dict(data, terms=terms)
         if isinstance(data.get("patterns"), list):
@@ -776,11 +783,6 @@ class NlpSettings(Frozen):
         default=None,
         description="A regular expression: words right before a denied mention that make it "
         "a denial of a change only.",
-    )
-    unchecked_denies: str | None = Field(
-        default=None,
-        description="A regular expression: a form's legend saying an unchecked box is a "
-        "denial ('unchecked = pt denies', 'All of the above asked and negative').",
     )
     affirmations: str | None = Field(
         default=None,

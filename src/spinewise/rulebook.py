@@ -807,7 +807,9 @@ def _check_nlp(check: _Checker) -> None:
             _check_regex(check, f"{where}: failed_care.care", care.care, ())
             _check_regex(check, f"{where}: failed_care.failed", care.failed, ())
             _check_regex(check, f"{where}: failed_care.span", care.span, ("value", "unit"))
-    for key in ("exceptions", "change_words", "affirmations", "unchecked_denies"):
+            if care.not_when is not None:
+                _check_regex(check, f"{where}: failed_care.not_when", care.not_when, ())
+    for key in ("exceptions", "change_words", "affirmations"):
         expression = getattr(nlp.settings, key)
         if expression is not None:
             _check_regex(check, f"nlp/settings.yaml: {key}", expression, ())

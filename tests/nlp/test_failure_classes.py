@@ -555,16 +555,36 @@ VOCABULARY = [
     ("Feels numb down there when she wipes.", "saddle_anesthesia", T),
     ("No numbness when wiping.", "saddle_anesthesia", F),
     ("LL myotomes 5/5.", "leg_weakness", F),
-    # Forms: a label answered after its colon, a checked box as the answer, an unchecked box a
-    # doubt unless the form's legend makes it a denial.
+    # Forms: a label answered after its colon, a checked box as the answer in either order;
+    # "n.k.", "N.A.", "n.t." are no answers; a ticked item among unticked ones is the patient's.
     ("Saddle anaesthesia: [ ] yes [x] no", "saddle_anesthesia", F),
     ("Saddle anaesthesia: [x] yes [ ] no", "saddle_anesthesia", T),
+    ("Saddle anaesthesia: [x] No [ ] Yes", "saddle_anesthesia", F),
+    ("Saddle anaesthesia: [ ] no [x] yes", "saddle_anesthesia", T),
     ("Bladder (retention/incontinence): N", "bladder_dysfunction", F),
     ("Fever: none.", "fever", F),
-    ("[ ] saddle numbness  [x] night pain", "saddle_anesthesia", U),
+    ("Saddle anaesthesia? n.t. (pt too drowsy)", "saddle_anesthesia", U),
+    ("[ ] fever\n[x] saddle anaesthesia\n[ ] urinary retention\nAll other systems negative.",
+     "saddle_anesthesia", T),
     ("[x] saddle numbness", "saddle_anesthesia", T),
-    ("Red flags (unchecked = pt denies):\n[ ] fever  [ ] saddle numbness", "fever", F),
-    ("[ ] fever  [ ] wt loss\nAll of the above asked and NEGATIVE.", "fever", F),
+    # A denial ends at a comma: what did not help is not what the patient has.
+    ("Naproxen didn't help, foot drop on the left.", "leg_weakness", T),
+    ("Analgesia is not helping, urinary retention this am.", "bladder_dysfunction", T),
+    ("Pain doesn't radiate, numbness R foot.", "paresthesia", T),
+    ("Hx from pt (possibly unreliable) no saddle anaesthesia or retention.",
+     "saddle_anesthesia", U),
+    # A plan's words end where an earlier event is told: the operation was had.
+    ("Presents for urgent review 5 days after L4/5 microdiscectomy with fever.",
+     "recent_spinal_procedure", T),
+    ("Returned to theatre for washout 3 days after L4-5 laminectomy.",
+     "recent_spinal_procedure", T),
+    ("ESI yesterday, MRI not indicated.", "recent_spinal_procedure", T),
+    ("Arrange MRI today given lumbar ESI 1/52 ago and new fever.", "recent_spinal_procedure", T),
+    # Safety-netting is an instruction; coming to the ED for a symptom is having it.
+    ("Decided to come to the ED for new urinary retention.", "bladder_dysfunction", T),
+    ("Will call the surgeon for new bilateral foot drop and urinary retention.",
+     "bladder_dysfunction", T),
+    ("Return to the ED if you develop urinary retention.", "bladder_dysfunction", U),
     # Safety-netting names what to come back for, not what the patient has.
     ("Go to ED for saddle numbness, urinary retention or leg weakness.",
      "bladder_dysfunction", U),
@@ -576,6 +596,9 @@ VOCABULARY = [
     ("Neuro: no focal deficit, saddle numbness present.", "saddle_anesthesia", T),
     ("No saddle numbness present.", "saddle_anesthesia", F),
     ("No weakness, numbness or tingling noted.", "paresthesia", F),
+    ("Negative for fever, chills, weight loss reported by daughter.",
+     "unexplained_weight_loss", F),
+    ("Homeless man, without IV drug use per pt.", "injection_drug_use", F),
     # A cue inside parentheses reaches no further forward than them (backward it may).
     ("Male, approx 30 y/o (no ID on scene), restrained driver, T-boned at ~45 mph.",
      "severe_trauma", T),
@@ -605,6 +628,22 @@ VOCABULARY = [
     ("Afebrile today (T 37.4; 38.6 on admission).", "fever", T),
     ("Tmax 100.1/101.4 F overnight.", "fever", T),
     ("T 37.0, 98.2 kg.", "fever", F),
+    # A longer course told as uncounted weeks or in UK months keeps a short one open.
+    ("Constant LBP for >6 wks, new sciatica since yesterday.", "symptoms_persisting_6_weeks", U),
+    ("Sciatica since Monday. Back pain for many weeks.", "symptoms_persisting_6_weeks", U),
+    ("2/7 hx of R sciatica on background of 3/12 LBP.", "symptoms_persisting_6_weeks", U),
+    ("3/7 hx of LBP on a background of 2 yrs of back pain.", "symptoms_persisting_6_weeks", U),
+    ("Back pain onset unclear, came to ED today.", "symptoms_persisting_6_weeks", U),
+    # No failed care: another person, none tried, a recovery, a plan, a short clause of its own.
+    ("Mother has had back pain for 10 years despite physio.", "symptoms_persisting_6_weeks", U),
+    ("No physio or analgesia tried yet, LBP x 8 weeks persisting.",
+     "symptoms_persisting_6_weeks", U),
+    ("Pain for 3 months, now resolved with physio; no persisting symptoms.",
+     "symptoms_persisting_6_weeks", U),
+    ("Naproxen for 3 months for knee OA; back pain 2 days despite paracetamol.",
+     "symptoms_persisting_6_weeks", U),
+    ("Chronic LBP, flare 2 days ago. Started naproxen yesterday, no relief yet.",
+     "symptoms_persisting_6_weeks", U),
     # Care that failed, in one sentence, over six weeks there or in the note's course.
     ("Back pain 3 months. Tried naproxen and a physio programme, no real improvement.",
      "symptoms_persisting_6_weeks", T),

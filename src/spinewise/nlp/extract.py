@@ -165,7 +165,7 @@ class _Limits:
         # A range ("3-4 days") is read at its longer end.
         counts = [
             int(part) if part.isdigit() else _NUMBERS.get(part.lower(), 1)
-            for part in re.split(r"\s*[-\u2013]\s*|\s+to\s+", quantity.strip())
+            for part in re.split(r"\s*[-\u2013]\s*", quantity.strip())
         ]
         count = max(counts)
         known = self.units.time_unit(unit)
@@ -244,7 +244,7 @@ class _Answer:
     """A question answered in place (settings.yaml `answers`)."""
 
     opens: int  # where the question's words begin
-    mark: int  # its question mark
+    mark: int  # its question mark, or the colon of a label answered in a form
     end: int  # the end of its answer
     yes: bool
     text: str  # the question mark and the answer, as written
@@ -255,11 +255,6 @@ _QUESTION_CUES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL"})
 
 
 _CLAUSE_BREAKS = (",", ";", ":", "(", " - ", " \u2013 ")
-
-
-#: An unchecked box ("[ ]"): a doubt (context_rules.json), unless the form's legend makes it
-#: a denial (settings.yaml `unchecked_denies`).
-_UNCHECKED = re.compile(r"\[\s*\]")
 
 
 def _answers(original: str, settings: Any) -> list[_Answer]:
@@ -300,7 +295,6 @@ def _context(
     exceptions: str | None = None,
     change_words: str | None = None,
     affirmations: str | None = None,
-    unchecked_denies: bool = False,
 ) -> dict[str, Any]:
     """What ConText and the section say of one target: flags, and the words behind each. In
     a question answered in place, the answer speaks instead of the question's form."""
@@ -313,11 +307,6 @@ def _context(
     kept, dropped = [], set()
     for cue in ent._.spinewise_cues:
         category, cue_start, cue_end = cue
-        if unchecked_denies and _UNCHECKED.fullmatch(original[cue_start:cue_end]):
-            # An unchecked box in a form whose legend makes it a denial.
-            dropped.add(category)
-            category = "NEGATED_EXISTENCE"
-            cue = (category, cue_start, cue_end)
         if category in asked or any(a.mark <= cue_start < a.end for a in answers):
             dropped.add(category)
             continue
@@ -363,7 +352,7 @@ def _context(
         if change_words and (changed := _change_only(ent, original, change_words)):
             cues["CHANGE_ONLY"] = changed
         if affirmations and (affirmed := _affirmed(ent, original, affirmations, kept)):
-            cues["EXCEPTED"] = affirmed
+            cues["AFFIRMED"] = affirmed
     if role == "historical":
         cues.setdefault("HISTORICAL", said)
     elif role == "hypothetical":
@@ -474,9 +463,6 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     roles = dict(settings.sections)
     headers = doc._.spinewise_headers
     answers = _answers(original, settings)
-    unchecked_denies = bool(
-        settings.unchecked_denies and re.search(settings.unchecked_denies, original)
-    )
     mentions: list[Mention] = []
     for ent in doc.ents:
         header = _header_at(headers, ent.start_char)
@@ -490,7 +476,6 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             settings.exceptions,
             settings.change_words,
             settings.affirmations,
-            unchecked_denies,
         )
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
@@ -624,6 +609,9 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
     if "EXCEPTED" in cues:
         # "No numbness except the right little toe": numbness, there.
         return True, cues["EXCEPTED"], False
+    if "AFFIRMED" in cues:
+        # "No fever, saddle numbness present": the list's "no" does not reach it.
+        return True, cues["AFFIRMED"], False
     change = cues.get("CHANGE_ONLY")
     if ctx["negated"] and change and not re.fullmatch(settings.changes.get(fid, "(?!)"), change):
         # "No new numbness" denies a change, not the numbness she has had for years.
@@ -918,15 +906,18 @@ def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[
                 found.append((match, sentence, days))
         long_told = any(days >= at_least for _, _, days in found)
         if duration.failed_care is not None:
-            out += _failed_care(
-                doc, original, duration, at_least, limits, longer or chronic, long_told
-            )
+            # The course told for the note is a longer one, not a chronic condition: "chronic
+            # LBP, flare 2 days ago, no relief yet" is no six weeks of failed care.
+            short = [m.start() for m, _, days in found if days < at_least]
+            out += _failed_care(doc, original, duration, at_least, limits, longer, long_told, short)
         for match, sentence, days in found:
             this_episode = duration.episode is not None and re.search(duration.episode, sentence)
             held = longer or (None if this_episode else chronic)
             shorter = days < at_least and not long_told and held is None
             why = (
-                f"a longer course is told ({held.group(0)!r})"
+                f"a longer course is told ({longer.group(0)!r})"
+                if longer is not None
+                else f"a long-standing condition is told ({held.group(0)!r})"
                 if held is not None
                 else ("shorter" if shorter else "not shorter")
             )
@@ -954,19 +945,31 @@ def _failed_care(
     limits: _Limits,
     course: re.Match[str] | None,
     long_told: bool,
+    short: Sequence[int] = (),
 ) -> list[Mention]:
-    """Care that failed, told in one sentence, over at least `at_least` (settings.yaml
-    `durations[].failed_care`): a span that long in the sentence, or a course that long told
+    """Care that failed, told in one clause, over at least `at_least` (settings.yaml
+    `durations[].failed_care`): a span that long in the clause, or a course that long told
     in the note. Not in a question or a condition ("if no better after 6 weeks of PT")."""
     care = duration.failed_care
     out: list[Mention] = []
-    for sent in doc.sents:
-        text = original[sent.start_char : sent.end_char]
+    # Each clause of a sentence on its own: "naproxen for 3 months for knee OA; back pain 2 days
+    # despite paracetamol" tells no six weeks of failed care for the back.
+    clauses = [
+        (sent.start_char + m.start(), sent.start_char + m.end())
+        for sent in doc.sents
+        for m in re.finditer(r"[^;]+", original[sent.start_char : sent.end_char])
+    ]
+    for start, end in clauses:
+        text = original[start:end]
         failed = re.search(care.failed, text)
         if failed is None or not re.search(care.care, text) or text.rstrip().endswith("?"):
             continue
         if _CONDITIONAL.search(text[: failed.start()]):
             continue
+        if care.not_when is not None and re.search(care.not_when, text):
+            continue
+        if any(start <= at < end for at in short):
+            continue  # the sentence's own duration is short ("2 days despite paracetamol")
         spans = [
             m
             for m in re.finditer(care.span, text)
@@ -984,8 +987,8 @@ def _failed_care(
         out.append(
             Mention(
                 finding=duration.finding,
-                start=sent.start_char + failed.start(),
-                end=sent.start_char + failed.end(),
+                start=start + failed.start(),
+                end=start + failed.end(),
                 text=failed.group(0),
                 rule=f"{duration.name}: care failed",
                 section=None,

@@ -99,12 +99,15 @@ def _update_scopes(graph: Any) -> None:
                 modifiers[i].limit_scope(modifiers[j])
             if limits(i, j):
                 modifiers[j].limit_scope(modifiers[i])
-    # A cue inside parentheses reaches no further forward than them: in "(no ID on scene),
+    # A denial inside parentheses reaches no further forward than them: in "(no ID on scene),
     # T-boned at 45 mph" the "no" says nothing of the collision. (Backward it may: "hx of IVDU
-    # (last injected 1 wk ago)" tells of the IVDU.)
+    # (last injected 1 wk ago)"; and a doubt may: "(possibly unreliable) no saddle numbness".)
+    # medspaCy 1.3.1 keeps a modifier's scope in `_scope_end`, as its own `limit_scope` does.
     if modifiers and graph.targets:
         groups = _parentheses(graph.targets[0].doc)
         for modifier in modifiers:
+            if modifier.category != "NEGATED_EXISTENCE":
+                continue
             start, end = modifier.modifier_span
             inner = [g for g in groups if g[0] < start and end <= g[1]]
             if inner:
