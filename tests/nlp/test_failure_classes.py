@@ -555,6 +555,20 @@ VOCABULARY = [
     ("Feels numb down there when she wipes.", "saddle_anesthesia", T),
     ("No numbness when wiping.", "saddle_anesthesia", F),
     ("LL myotomes 5/5.", "leg_weakness", F),
+    # From a second attack on this round's rules: what "doesn't" describes rather than denies,
+    # a test's answer in a form is not the earlier finding's, a normal saddle is not "and
+    # saddle ...", another complaint's long course or failed care is not the back's.
+    ("Doesn't feel the toilet paper when wiping.", "saddle_anesthesia", T),
+    ("Didn't notice she had wet herself until her daughter told her.",
+     "bladder_dysfunction", T),
+    ("foot drop noted on exam XR: negative", "leg_weakness", T),
+    ("fevers and rigors at home covid swab: negative", "fever", T),
+    ("SILT in L2-S1 dermatomes and saddle anaesthesia noted.", "saddle_anesthesia", T),
+    ("Leg numbness 2 months, back pain started today.", "symptoms_persisting_6_weeks", U),
+    ("Back pain began yesterday after 8 weeks of intermittent leg tingling.",
+     "symptoms_persisting_6_weeks", U),
+    ("Knee OA: physio 3 months, no improvement. LBP since gardening on Sunday.",
+     "symptoms_persisting_6_weeks", F),
     # Forms: a label answered after its colon, a checked box as the answer in either order;
     # "n.k.", "N.A.", "n.t." are no answers; a ticked item among unticked ones is the patient's.
     ("Saddle anaesthesia: [ ] yes [x] no", "saddle_anesthesia", F),

@@ -255,6 +255,8 @@ _QUESTION_CUES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL"})
 
 
 _CLAUSE_BREAKS = (",", ";", ":", "(", " - ", " \u2013 ")
+#: At most this many words make the label a form's answer belongs to.
+_LABEL_WORDS = 3
 
 
 def _answers(original: str, settings: Any) -> list[_Answer]:
@@ -272,6 +274,11 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
             # After the last clause break: a comma, semicolon, colon, parenthesis or spaced dash.
             breaks = [(original.rfind(c, line, mark), len(c)) for c in _CLAUSE_BREAKS]
             opens = [line, *(at + size for at, size in breaks if at >= 0)]
+        if original[mark] == ":":
+            # A label answered in a form is its last few words ("... on exam XR: negative" is
+            # the X-ray's answer, not the foot drop's).
+            words = list(re.finditer(r"\S+", original[line:mark]))[-_LABEL_WORDS:]
+            opens.append(line + words[0].start() if words else mark)
         text = match.group(0).strip()
         out.append(_Answer(max(opens), mark, match.end(), match["yes"] is not None, text))
     return out
