@@ -681,11 +681,9 @@ class NlpDuration(Frozen):
     def _expand_terms(cls, data: Any) -> Any:
         """Write each `${name}` of the expressions out as its term (terms may use terms
         defined before them); a name with no term is an error naming it."""
-        if not isinstance(data, dict):
-            return data
+        if not isinstance(data, dict) or not isinstance(data.get("terms", {}), dict):
+            return data  # pydantic names the field that is not a mapping
         terms: dict[str, str] = {}
-        if not isinstance(data.get("terms", {}), dict):
-            return data
 
         def expand(text: Any, where: str) -> Any:
             if not isinstance(text, str):

@@ -818,8 +818,9 @@ def _number_mention(
     counts_as: bool | None,
     note: str,
 ) -> Mention:
-    """A mention read from a number in the text (a temperature, a measured volume, a duration):
-    the patient's, in no section; the words themselves are its cue."""
+    """A mention read by a pattern of the settings rather than a target rule (a temperature,
+    a measured volume, a duration, care that failed): the patient's, in no section; the words
+    themselves are its cue."""
     words = original[match.start() : match.end()]
     return Mention(
         finding=finding,
@@ -966,12 +967,13 @@ def _failed_care(
         for sent in doc.sents
         for m in re.finditer(r"[^;]+", original[sent.start_char : sent.end_char])
     ]
+    failed_words = re.compile(care.failed)
     for start, end in clauses:
         text = original[start:end]
-        failed = re.search(care.failed, text)
+        failed = failed_words.search(original, start, end)
         if failed is None or not re.search(care.care, text) or text.rstrip().endswith("?"):
             continue
-        if _CONDITIONAL.search(text[: failed.start()]):
+        if _CONDITIONAL.search(original, start, failed.start()):
             continue
         if care.not_when is not None and re.search(care.not_when, text):
             continue
@@ -992,22 +994,16 @@ def _failed_care(
             else "a long course"
         )
         out.append(
-            Mention(
+            _number_mention(
+                original,
+                failed,
+                text.strip(),
                 finding=duration.finding,
-                start=start + failed.start(),
-                end=start + failed.end(),
-                text=failed.group(0),
                 rule=f"{duration.name}: care failed",
-                section=None,
                 negated=False,
-                historical=False,
                 hypothetical=False,
-                experiencer="patient",
-                uncertain=False,
                 counts_as=True,
                 note=why,
-                sentence=text.strip(),
-                cue=failed.group(0),
             )
         )
     return out
