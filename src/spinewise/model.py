@@ -789,6 +789,9 @@ class NlpSettings(Frozen):
     )
     #: Findings that are a change, and the words of a change whose denial denies them.
     changes: Mapping[str, str] = {}
+    #: Findings that are a history, and the words of a judgement on a diagnosis whose denial
+    #: is no denial of the history ("malignancy unlikely" is no "no history of cancer").
+    judgements: Mapping[str, str] = {}
     #: A number is read as a body temperature only inside this range (else an age, a count).
     body_temperature: NlpRange
 

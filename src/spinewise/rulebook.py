@@ -818,8 +818,11 @@ def _check_nlp(check: _Checker) -> None:
         where = f"nlp/settings.yaml: contradicted_by.{category}"
         check.refs(where, "helper category", [category], helpers)
         check.refs(where, "finding", contradicting, rb.findings)
-    for fid, words in nlp.settings.changes.items():
-        _check_regex(check, f"nlp/settings.yaml: changes.{fid}", words, ())
+    check.refs("nlp/settings.yaml: judgements", "finding", list(nlp.settings.judgements),
+               rb.findings)  # fmt: skip
+    for key, table in (("changes", nlp.settings.changes), ("judgements", nlp.settings.judgements)):
+        for fid, words in table.items():
+            _check_regex(check, f"nlp/settings.yaml: {key}.{fid}", words, ())
     answers = nlp.settings.answers
     if answers is not None:
         _check_regex(check, "nlp/settings.yaml: answers.answer", answers.answer, ("no", "yes"))

@@ -112,6 +112,9 @@ def test_the_written_notes_are_well_formed() -> None:
         *("resident_note", "portal_message", "rheum_id_consult"),  # notes_8
         *("obstetric", "college_health", "referral_letter", "fast_track", "pain_addiction"),
         *("veterans", "scribe_dictation", "inpatient_consult", "world_english"),  # notes_9
+        *("home_health", "hospice_palliative", "renal_dialysis", "correctional", "interpreter"),
+        *("workers_comp_ime", "geriatric_rehab", "street_medicine", "after_hours_gp"),
+        "medication_review",  # notes_10
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -773,6 +773,59 @@ KEPT_OPEN = [
     ("Family history: osteosarcoma in his brother.", "history_of_cancer", U),
     ("She has progressive quadriparesis.", "progressive_neurologic_deficit", T),
     ("The patient was almost quadriparetic.", "leg_weakness", T),
+    # An inline past history ends at the next line's header ("O/E:", "Imp:", "SH:", "S:"):
+    # the examination below it is now, and its bruise is not denied by a seat-belt sign.
+    ("PMH: gout, on allopurinol.\nO/E: abrasions over the lumbar spine. No seat belt bruising.",
+     "contusion_or_abrasion", T),
+    ("PMHx: asthma.\nSH: lives alone.\nWeak left ankle dorsiflexion 3/5.", "leg_weakness", T),
+    ("PMH: HTN.\nP: educated to report any fever or new numbness.", "fever", U),
+    ("Taught to return if she develops saddle numbness.", "saddle_anesthesia", U),
+    # ... but what has already happened is told after "as" or "given", and an instruction's
+    # list runs over its commas.
+    ("His wife told him to call us as he had been incontinent overnight.",
+     "bladder_dysfunction", T),
+    ("Advised to seek urgent review as he has developed numbness in both legs.", "paresthesia",
+     T),
+    ("Counselled to return for fever, worsening pain or new leg weakness.", "leg_weakness", U),
+    # A form's "N/K", "N/A" or "N/T" is no answer.
+    ("Trauma: N/K", "severe_trauma", U),
+    ("Saddle anaesthesia: N/A", "saddle_anesthesia", U),
+    ("Fever: N", "fever", F),
+    # A habit denied reaches only habits; an earlier or a visible injury is not this one.
+    ("He doesn't smoke, hx of prostate cancer.", "history_of_cancer", T),
+    ("Does not drink, history of breast cancer.", "history_of_cancer", T),
+    ("Does not smoke, drink or use IV drugs.", "injection_drug_use", F),
+    ("She does not smoke, drink, or use any illicit drugs.", "injection_drug_use", F),
+    ("He doesn't drink alcohol, injects heroin daily.", "injection_drug_use", T),
+    ("Does not smoke, on prednisolone 20 mg daily for 6 months for PMR.",
+     "prolonged_corticosteroid_use", T),
+    ("No previous back injury.", "severe_trauma", U),
+    ("No visible injuries to the back.", "severe_trauma", U),
+    ("Denies trauma.", "severe_trauma", F),
+    # A lower bound on a short duration ends nothing; a stated short duration still does.
+    ("Lower back pain for >3 days.", "symptoms_persisting_6_weeks", U),
+    ("Back pain for more than 2 weeks.", "symptoms_persisting_6_weeks", U),
+    ("Back pain for at least 10 days.", "symptoms_persisting_6_weeks", U),
+    ("Back pain for 10 days.", "symptoms_persisting_6_weeks", F),
+    # Sensation named absent or normal over the saddle.
+    ("Sensation in the saddle area absent.", "saddle_anesthesia", T),
+    ("Sensation over the perineal region is reduced.", "saddle_anesthesia", T),
+    ("Sensation intact in the saddle area except a small patch over the L buttock.",
+     "saddle_anesthesia", T),
+    ("Sensation preserved in the saddle area on the R, absent on the L.", "saddle_anesthesia", T),
+    # A judgement on a diagnosis denies no history.
+    ("Malignancy unlikely.", "history_of_cancer", U),
+    ("Metastatic disease felt less likely.", "history_of_cancer", U),
+    ("No history of malignancy.", "history_of_cancer", F),
+    # Long-term systemic steroids are immunosuppressive drugs (LABELLING.md); a steroid denied
+    # or stopped says nothing of the other causes; chemotherapy named by its agents.
+    ("On prednisone 20 mg daily for the last 2 years for COPD.", "immunocompromised", T),
+    ("Not on steroids.", "immunocompromised", U),
+    ("Off prednisone since 2019.", "prolonged_corticosteroid_use", U),
+    ("Off prednisone since 2019.", "immunocompromised", U),
+    ("Budesonide inhaler for 10 years.", "immunocompromised", U),
+    ("Currently on FOLFOX for colon cancer.", "immunocompromised", T),
+    ("Not on methotrexate.", "immunocompromised", U),
 ]  # fmt: skip
 
 

@@ -627,6 +627,10 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
     if ctx["negated"] and recent and fid in settings.history_counts:
         # "No recent back surgery" denies the recent past, not a history.
         return None, cues[recent[0]], False
+    judged = settings.judgements.get(fid)
+    if ctx["negated"] and judged and re.fullmatch(judged, cues["NEGATED_EXISTENCE"]):
+        # "Malignancy unlikely" judges a diagnosis; it says nothing of a history of cancer.
+        return None, cues["NEGATED_EXISTENCE"], False
     if ctx["negated"]:
         return False, cues["NEGATED_EXISTENCE"], False
     still = any(c in cues for c in settings.history_counts_when.get(fid, ()))
@@ -664,7 +668,9 @@ def _judge_all(
     if category in settings.procedures.considered:
         return _considered(feeds, ctx)
     if "prolonged_corticosteroid_use" in feeds:
-        return [_steroid(sentence, settings, ctx, limits)]
+        # A long course of a systemic steroid says the same of each finding it feeds.
+        _, verdict, note = _steroid(sentence, settings, ctx, limits)
+        return [(fid, verdict, note) for fid in feeds]
     if settings.procedures.recent in feeds:
         return _procedure(category, feeds, sentence, settings, ctx, limits)
     # Plain helpers: one mention, several findings ("bowel or bladder incontinence").
@@ -913,6 +919,12 @@ def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[
                     days = limits.days(match["value"], match["unit"])
                 found.append((match, sentence, days))
         long_told = any(days >= at_least for _, _, days in found)
+        # A short lower bound (">3 days") tells no end to the course: it denies nothing.
+        found = [
+            (m, sentence, days)
+            for m, sentence, days in found
+            if not (m.groupdict().get("more") and days < at_least)
+        ]
         if duration.failed_care is not None:
             # The course told for the note is a longer one, not a chronic condition: "chronic
             # LBP, flare 2 days ago, no relief yet" is no six weeks of failed care.
