@@ -797,6 +797,11 @@ KEPT_OPEN = [
     ("Does not smoke, drink or use IV drugs.", "injection_drug_use", F),
     ("She does not smoke, drink, or use any illicit drugs.", "injection_drug_use", F),
     ("He doesn't drink alcohol, injects heroin daily.", "injection_drug_use", T),
+    # Using drugs is not injecting them; its denial still denies injecting.
+    ("Uses cocaine at weekends.", "injection_drug_use", U),
+    ("Doesn't use drugs.", "injection_drug_use", F),
+    ("Does not use IV drugs.", "injection_drug_use", F),
+    ("Uses IV heroin daily.", "injection_drug_use", T),
     ("Does not smoke, on prednisolone 20 mg daily for 6 months for PMR.",
      "prolonged_corticosteroid_use", T),
     ("No previous back injury.", "severe_trauma", U),
