@@ -332,6 +332,21 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "judgements:\n  history_of_cancer:",
+        "judgements:\n  history_of_cancr:",
+        "nlp/settings.yaml: judgements: unknown finding 'history_of_cancr'",
+        "a judgement for a finding that is not in the catalogue",
+    ),
+    (
+        "nlp/settings.yaml",
+        "      (?i)^\\s*(?:\\+|or",
+        "      (?i)^\\s*(?:\\+|(or",
+        "nlp/settings.yaml: durations[0] (symptom duration): open_ended is not a regular "
+        "expression: missing ), unterminated subpattern at position 8",
+        "an open-ended duration's words that do not compile",
+    ),
+    (
+        "nlp/settings.yaml",
         "(?P<yes>yes|",
         "(?P<yeah>yes|",
         "nlp/settings.yaml: answers.answer has no group named 'yes'",

@@ -672,6 +672,16 @@ class NlpDuration(Frozen):
         default=None,
         description="A regular expression: words placing a duration in this episode.",
     )
+    other: str | None = Field(
+        default=None,
+        description="A regular expression: another symptom's or place's duration, searched from "
+        "a little before the duration to its end ('knee pain x 5 days').",
+    )
+    open_ended: str | None = Field(
+        default=None,
+        description="A regular expression: words right after a duration that make it a lower "
+        "bound ('3 days or more', '3/7+').",
+    )
     failed_care: NlpFailedCare | None = None
     at_least: NlpQuantity
     sources: tuple[str, ...] = Field(min_length=1)
@@ -705,7 +715,7 @@ class NlpDuration(Frozen):
         out = dict(data, terms=terms)
         if isinstance(data.get("patterns"), list):
             out["patterns"] = [expand(p, f"patterns[{i}]") for i, p in enumerate(data["patterns"])]
-        for key in ("longer", "chronic", "episode"):
+        for key in ("longer", "chronic", "episode", "other", "open_ended"):
             if key in data:
                 out[key] = expand(data[key], key)
         care = data.get("failed_care")

@@ -798,7 +798,7 @@ def _check_nlp(check: _Checker) -> None:
                 check.errors.append(
                     f"{where}: days_ago: {word!r} is not in lower case with single spaces"
                 )
-        for key in ("longer", "chronic", "episode"):
+        for key in ("longer", "chronic", "episode", "other", "open_ended"):
             expression = getattr(duration, key)
             if expression is not None:
                 _check_regex(check, f"{where}: {key}", expression, ())

@@ -812,6 +812,15 @@ KEPT_OPEN = [
     ("Back pain for more than 2 weeks.", "symptoms_persisting_6_weeks", U),
     ("Back pain for at least 10 days.", "symptoms_persisting_6_weeks", U),
     ("Back pain for 10 days.", "symptoms_persisting_6_weeks", F),
+    ("LBP for 3 days or more.", "symptoms_persisting_6_weeks", U),
+    ("LBP 3/7+", "symptoms_persisting_6_weeks", U),
+    # Another symptom's duration is not the back's.
+    ("Back pain, onset unclear. Urinary symptoms x 2 days.", "symptoms_persisting_6_weeks", U),
+    ("Chest pain for 2 days; back pain ongoing.", "symptoms_persisting_6_weeks", U),
+    ("Back pain since spring. Also R knee pain x 5 days after a fall.",
+     "symptoms_persisting_6_weeks", U),
+    ("Neck pain, and low back pain x 3 days.", "symptoms_persisting_6_weeks", F),
+    ("5 days of right-sided low back/flank pain.", "symptoms_persisting_6_weeks", F),
     # Sensation named absent or normal over the saddle.
     ("Sensation in the saddle area absent.", "saddle_anesthesia", T),
     ("Sensation over the perineal region is reduced.", "saddle_anesthesia", T),

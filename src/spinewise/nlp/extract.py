@@ -919,11 +919,12 @@ def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[
                     days = limits.days(match["value"], match["unit"])
                 found.append((match, sentence, days))
         long_told = any(days >= at_least for _, _, days in found)
-        # A short lower bound (">3 days") tells no end to the course: it denies nothing.
+        # A short lower bound (">3 days", "3 days or more") tells no end to the course, and
+        # another symptom's duration ("knee pain x 5 days") is not the back's: neither denies.
         found = [
             (m, sentence, days)
             for m, sentence, days in found
-            if not (m.groupdict().get("more") and days < at_least)
+            if not (days < at_least and _open_or_other(duration, original, m))
         ]
         if duration.failed_care is not None:
             # The course told for the note is a longer one, not a chronic condition: "chronic
@@ -955,6 +956,34 @@ def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[
                 )
             )
     return out
+
+
+#: How far before a duration to look for another symptom or place (`other`), and how long
+#: the duration's own first word may be ("symptoms").
+_OTHER_BEFORE = 30
+_OWN_WORD = 12
+#: ... or how far before it the symptom may end ("knee pain for 5 days after a fall").
+_JOIN = 6
+
+
+def _open_or_other(duration: Any, original: str, match: re.Match[str]) -> bool:
+    """A duration that is a lower bound, or another symptom's (settings.yaml `durations`)."""
+    if match.groupdict().get("more"):
+        return True
+    after = original[match.end() : match.end() + 20]
+    if duration.open_ended is not None and re.match(duration.open_ended, after):
+        return True
+    if duration.other is None:
+        return False
+    # Whose duration: the symptom the duration's own pain word belongs to, at its start ("knee
+    # pain x 5 days"), right before it ("knee pain for 5 days after a fall") or at its end ("5
+    # days of chest pain"); "neck pain, and back pain for 3 weeks" is the back's.
+    begin = max(0, match.start() - _OTHER_BEFORE)
+    return any(
+        match.start() - _JOIN <= begin + other.end() <= match.start() + _OWN_WORD
+        or begin + other.end() == match.end()
+        for other in re.finditer(duration.other, original[begin : match.end()])
+    )
 
 
 def _failed_care(
