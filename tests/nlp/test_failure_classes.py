@@ -831,6 +831,11 @@ KEPT_OPEN = [
     ("Malignancy unlikely.", "history_of_cancer", U),
     ("Metastatic disease felt less likely.", "history_of_cancer", U),
     ("No history of malignancy.", "history_of_cancer", F),
+    # A "?" doubts its own clause, not the known cancer before the comma.
+    ("Known breast ca, ?spinal mets.", "history_of_cancer", T),
+    ("Known breast ca, ?spinal mets.", "suspected_malignancy", T),
+    ("Saddle numbness, ?urinary retention.", "saddle_anesthesia", T),
+    ("Saddle numbness, ?urinary retention.", "bladder_dysfunction", U),
     # Long-term systemic steroids are immunosuppressive drugs (LABELLING.md); a steroid denied
     # or stopped says nothing of the other causes; chemotherapy named by its agents.
     ("On prednisone 20 mg daily for the last 2 years for COPD.", "immunocompromised", T),
