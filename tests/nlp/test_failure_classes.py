@@ -780,6 +780,11 @@ KEPT_OPEN = [
     ("PMHx: asthma.\nSH: lives alone.\nWeak left ankle dorsiflexion 3/5.", "leg_weakness", T),
     ("PMH: HTN.\nP: educated to report any fever or new numbness.", "fever", U),
     ("Taught to return if she develops saddle numbness.", "saddle_anesthesia", U),
+    ("P: safety net: saddle numbness, retention, leg weakness.", "saddle_anesthesia", U),
+    ("Red flag advice given (saddle numbness, retention, weakness).", "bladder_dysfunction", U),
+    ("CES red flags discussed - to attend ED if new weakness.", "suspected_cauda_equina_syndrome",
+     U),
+    ("Red flags: saddle anaesthesia present.", "saddle_anesthesia", T),
     # ... but what has already happened is told after "as" or "given", and an instruction's
     # list runs over its commas.
     ("His wife told him to call us as he had been incontinent overnight.",
