@@ -785,6 +785,9 @@ KEPT_OPEN = [
     ("CES red flags discussed - to attend ED if new weakness.", "suspected_cauda_equina_syndrome",
      U),
     ("Red flags: saddle anaesthesia present.", "saddle_anesthesia", T),
+    ("Red flags reviewed: saddle anaesthesia present.", "saddle_anesthesia", T),
+    ("Pt has saddle numbness and retention, red flags reviewed, sent to ED.",
+     "bladder_dysfunction", T),
     # ... but what has already happened is told after "as" or "given", and an instruction's
     # list runs over its commas.
     ("His wife told him to call us as he had been incontinent overnight.",
@@ -807,6 +810,10 @@ KEPT_OPEN = [
     ("Doesn't use drugs.", "injection_drug_use", F),
     ("Does not use IV drugs.", "injection_drug_use", F),
     ("Uses IV heroin daily.", "injection_drug_use", T),
+    ("Uses heroin (IV).", "injection_drug_use", T),
+    ("Does not smoke or drink, uses IV heroin.", "injection_drug_use", T),
+    ("Does not smoke, drink, uses IV drugs.", "injection_drug_use", T),
+    ("Doesn't use IV drugs anymore.", "injection_drug_use", U),
     ("Does not smoke, on prednisolone 20 mg daily for 6 months for PMR.",
      "prolonged_corticosteroid_use", T),
     ("No previous back injury.", "severe_trauma", U),
@@ -819,6 +826,7 @@ KEPT_OPEN = [
     ("Back pain for 10 days.", "symptoms_persisting_6_weeks", F),
     ("LBP for 3 days or more.", "symptoms_persisting_6_weeks", U),
     ("LBP 3/7+", "symptoms_persisting_6_weeks", U),
+    ("Back pain for 5 days or so.", "symptoms_persisting_6_weeks", F),
     # Another symptom's duration is not the back's.
     ("Back pain, onset unclear. Urinary symptoms x 2 days.", "symptoms_persisting_6_weeks", U),
     ("Chest pain for 2 days; back pain ongoing.", "symptoms_persisting_6_weeks", U),
