@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from spinewise.decision_log import (
     DecisionLog,
     LogError,
     LogKeyError,
+    _Ids,
     canonical,
     chain_key,
     row_hash,
@@ -248,6 +250,42 @@ def test_export_csv_and_jsonl(log: Target) -> None:
     parsed = [json.loads(line) for line in lines.getvalue().splitlines()]
     assert [p["decision"] for p in parsed] == ["image", "incomplete", "image"]
     assert parsed[0]["row_hash"] == rows[0]["row_hash"]
+
+
+def test_ids_are_random_uuid4s_as_the_uuid_module_writes_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The ids are written by hand (for speed); the same random bytes give the same text as
+    `uuid.UUID(bytes=..., version=4)`, including bytes whose version and variant bits are
+    all set or all clear, and a pool used up is drawn again."""
+    drawn: list[bytes] = []
+    real = os.urandom
+
+    def urandom(n: int) -> bytes:
+        pool = bytes([0xFF] * 16 + [0x00] * 16) + real(n - 32)
+        drawn.append(pool)
+        return pool
+
+    monkeypatch.setattr(os, "urandom", urandom)
+    ids = _Ids()
+    made = [ids.next() for _ in range(600)]
+    chunks = [pool[i : i + 16] for pool in drawn for i in range(0, len(pool), 16)]
+    assert len(drawn) == 3
+    assert made == [str(uuid.UUID(bytes=chunk, version=4)) for chunk in chunks[:600]]
+    assert made[:2] == [
+        "ffffffff-ffff-4fff-bfff-ffffffffffff",
+        "00000000-0000-4000-8000-000000000000",
+    ]
+
+
+def test_canonical_json_is_json_dumps_with_sorted_keys_and_no_spaces() -> None:
+    value = {"b": [1, 2.5, None, True], "a": {"é": "ü\n", "c": "\u2028"}, "": {}}
+    expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert (
+        canonical(value)
+        == expected
+        == '{"":{},"a":{"c":"\u2028","é":"ü\\n"},"b":[1,2.5,null,true]}'
+    )
 
 
 def test_feedback_is_found_by_its_key(log: Target) -> None:
