@@ -10,6 +10,7 @@ import io
 import itertools
 import json
 import os
+import queue
 import signal
 import sqlite3
 import subprocess
@@ -138,6 +139,31 @@ def test_group_commit_waits_for_more_rows_only_under_load(
         assert opened.verify().ok and opened.verify().rows == 40
         assert [json.loads(e.inputs or "{}")["i"] for e in opened.entries()] == list(range(40))
     assert entries[-1].seq == 40
+
+
+def test_the_writer_never_waits_on_its_queue_with_a_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before Python 3.13, SimpleQueue.get(timeout=t) can block for good: a thread held up
+    for longer than t inside the call goes on to wait with a negative timeout, which means
+    forever. Under load that left a worker's whole batch unanswered (no new row came to wake
+    the writer), so the writer sleeps through its wait for company and then drains the queue
+    without waiting."""
+    timed: list[float] = []
+
+    class Recording(queue.SimpleQueue):  # type: ignore[type-arg]
+        def get(self, block: bool = True, timeout: float | None = None) -> Any:
+            if block and timeout is not None:
+                timed.append(timeout)
+            return super().get(block, timeout)
+
+    monkeypatch.setattr(queue, "SimpleQueue", Recording)
+    monkeypatch.setattr(DecisionLog, "LINGER", 0.05)  # the wait for company: long enough to see
+    with DecisionLog(tmp_path / "log.sqlite3") as opened:
+        for burst in range(3):
+            rows = [opened.submit(kind="assessment", channel="api") for _ in range(20)]
+            assert [f.result(30).seq for f in rows] == list(range(20 * burst + 1, 20 * burst + 21))
+    assert timed == []
 
 
 @pytest.mark.parametrize(

@@ -648,6 +648,7 @@ class DecisionLog:
         self._pending: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._closed = False
+        self._closing = threading.Event()  # cuts the writer's sleep short (close)
         #: Called by the writer after each commit with the seconds each row waited from
         #: submit to commit (for metrics).
         self.on_commit: Callable[[list[float]], None] | None = None
@@ -668,6 +669,7 @@ class DecisionLog:
             self._closed = True
             writer = self._writer
         if writer is not None:
+            self._closing.set()
             self._pending.put(None)
             writer.join()
         self._store.close()
@@ -797,19 +799,21 @@ class DecisionLog:
             item = self._pending.get()
             if item is None:
                 return
-            batch = [item]
-            stop = False
             # Under load, wait a little for more rows: a commit's fixed cost (lock, flush)
             # is most of a row's cost in small batches (docs/performance.md). One request at
-            # a time never waits.
-            until = time.perf_counter() + self.LINGER if busy else 0.0
+            # a time never waits. The wait is a sleep, then the queue is drained without
+            # waiting: before Python 3.13, SimpleQueue.get(timeout=t) can block for good
+            # when its thread is held up for longer than t inside the call (it goes on to
+            # wait with a negative timeout, which means forever), and a batch whose every
+            # request is waiting for it brings no new row to wake the writer. Seen under load:
+            # a worker stopped answering with its rows stuck in the writer's batch.
+            if busy:
+                self._closing.wait(self.LINGER)
+            batch = [item]
+            stop = False
             while len(batch) < self.BATCH:
                 try:
-                    wait = until - time.perf_counter()
-                    if wait > 0:
-                        more = self._pending.get(timeout=wait)
-                    else:
-                        more = self._pending.get_nowait()
+                    more = self._pending.get_nowait()
                 except queue.Empty:
                     break
                 if more is None:
