@@ -10,11 +10,13 @@ import io
 import itertools
 import json
 import os
+import queue
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,7 @@ from spinewise.decision_log import (
     DecisionLog,
     LogError,
     LogKeyError,
+    _Ids,
     canonical,
     chain_key,
     row_hash,
@@ -136,6 +139,31 @@ def test_group_commit_waits_for_more_rows_only_under_load(
         assert opened.verify().ok and opened.verify().rows == 40
         assert [json.loads(e.inputs or "{}")["i"] for e in opened.entries()] == list(range(40))
     assert entries[-1].seq == 40
+
+
+def test_the_writer_never_waits_on_its_queue_with_a_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before Python 3.13, SimpleQueue.get(timeout=t) can block for good: a thread held up
+    for longer than t inside the call goes on to wait with a negative timeout, which means
+    forever. Under load that left a worker's whole batch unanswered (no new row came to wake
+    the writer), so the writer sleeps through its wait for company and then drains the queue
+    without waiting."""
+    timed: list[float] = []
+
+    class Recording(queue.SimpleQueue):  # type: ignore[type-arg]
+        def get(self, block: bool = True, timeout: float | None = None) -> Any:
+            if block and timeout is not None:
+                timed.append(timeout)
+            return super().get(block, timeout)
+
+    monkeypatch.setattr(queue, "SimpleQueue", Recording)
+    monkeypatch.setattr(DecisionLog, "LINGER", 0.05)  # the wait for company: long enough to see
+    with DecisionLog(tmp_path / "log.sqlite3") as opened:
+        for burst in range(3):
+            rows = [opened.submit(kind="assessment", channel="api") for _ in range(20)]
+            assert [f.result(30).seq for f in rows] == list(range(20 * burst + 1, 20 * burst + 21))
+    assert timed == []
 
 
 @pytest.mark.parametrize(
@@ -248,6 +276,42 @@ def test_export_csv_and_jsonl(log: Target) -> None:
     parsed = [json.loads(line) for line in lines.getvalue().splitlines()]
     assert [p["decision"] for p in parsed] == ["image", "incomplete", "image"]
     assert parsed[0]["row_hash"] == rows[0]["row_hash"]
+
+
+def test_ids_are_random_uuid4s_as_the_uuid_module_writes_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The ids are written by hand (for speed); the same random bytes give the same text as
+    `uuid.UUID(bytes=..., version=4)`, including bytes whose version and variant bits are
+    all set or all clear, and a pool used up is drawn again."""
+    drawn: list[bytes] = []
+    real = os.urandom
+
+    def urandom(n: int) -> bytes:
+        pool = bytes([0xFF] * 16 + [0x00] * 16) + real(n - 32)
+        drawn.append(pool)
+        return pool
+
+    monkeypatch.setattr(os, "urandom", urandom)
+    ids = _Ids()
+    made = [ids.next() for _ in range(600)]
+    chunks = [pool[i : i + 16] for pool in drawn for i in range(0, len(pool), 16)]
+    assert len(drawn) == 3
+    assert made == [str(uuid.UUID(bytes=chunk, version=4)) for chunk in chunks[:600]]
+    assert made[:2] == [
+        "ffffffff-ffff-4fff-bfff-ffffffffffff",
+        "00000000-0000-4000-8000-000000000000",
+    ]
+
+
+def test_canonical_json_is_json_dumps_with_sorted_keys_and_no_spaces() -> None:
+    value = {"b": [1, 2.5, None, True], "a": {"é": "ü\n", "c": "\u2028"}, "": {}}
+    expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert (
+        canonical(value)
+        == expected
+        == '{"":{},"a":{"c":"\u2028","é":"ü\\n"},"b":[1,2.5,null,true]}'
+    )
 
 
 def test_feedback_is_found_by_its_key(log: Target) -> None:

@@ -38,7 +38,6 @@ import secrets
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import suppress
@@ -121,9 +120,14 @@ class LogKeyError(LogError):
     """The key given is not the key the log was written with, or there is none."""
 
 
+#: `json.dumps` with these options builds an encoder on every call, which cost as much as
+#: encoding an assessment's inputs; one encoder serves every call (it keeps no state).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(value: Any) -> str:
     """JSON with sorted keys and no spaces: the same content always hashes the same."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def chain_key(key: bytes) -> bytes:
@@ -237,14 +241,21 @@ class _Ids:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pool = b""
+        self._used = 0
         self._pid = os.getpid()
 
     def next(self) -> str:
         with self._lock:
-            if not self._pool or self._pid != os.getpid():  # a forked child draws its own
-                self._pool, self._pid = os.urandom(16 * 256), os.getpid()
-            chunk, self._pool = self._pool[:16], self._pool[16:]
-        return str(uuid.UUID(bytes=chunk, version=4))
+            if self._used == len(self._pool) or self._pid != os.getpid():  # a forked child
+                self._pool, self._used, self._pid = os.urandom(16 * 256), 0, os.getpid()
+            chunk = bytearray(self._pool[self._used : self._used + 16])
+            self._used += 16
+        # What str(uuid.UUID(bytes=chunk, version=4)) gives, at a third of its cost: the
+        # version (4) and variant (RFC 4122) bits set, then the 8-4-4-4-12 hex groups.
+        chunk[6] = chunk[6] & 0x0F | 0x40
+        chunk[8] = chunk[8] & 0x3F | 0x80
+        h = chunk.hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 _ids = _Ids()
@@ -637,6 +648,7 @@ class DecisionLog:
         self._pending: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._closed = False
+        self._closing = threading.Event()  # cuts the writer's sleep short (close)
         #: Called by the writer after each commit with the seconds each row waited from
         #: submit to commit (for metrics).
         self.on_commit: Callable[[list[float]], None] | None = None
@@ -657,6 +669,7 @@ class DecisionLog:
             self._closed = True
             writer = self._writer
         if writer is not None:
+            self._closing.set()
             self._pending.put(None)
             writer.join()
         self._store.close()
@@ -786,19 +799,21 @@ class DecisionLog:
             item = self._pending.get()
             if item is None:
                 return
-            batch = [item]
-            stop = False
             # Under load, wait a little for more rows: a commit's fixed cost (lock, flush)
             # is most of a row's cost in small batches (docs/performance.md). One request at
-            # a time never waits.
-            until = time.perf_counter() + self.LINGER if busy else 0.0
+            # a time never waits. The wait is a sleep, then the queue is drained without
+            # waiting: before Python 3.13, SimpleQueue.get(timeout=t) can block for good
+            # when its thread is held up for longer than t inside the call (it goes on to
+            # wait with a negative timeout, which means forever), and a batch whose every
+            # request is waiting for it brings no new row to wake the writer. Seen under load:
+            # a worker stopped answering with its rows stuck in the writer's batch.
+            if busy:
+                self._closing.wait(self.LINGER)
+            batch = [item]
+            stop = False
             while len(batch) < self.BATCH:
                 try:
-                    wait = until - time.perf_counter()
-                    if wait > 0:
-                        more = self._pending.get(timeout=wait)
-                    else:
-                        more = self._pending.get_nowait()
+                    more = self._pending.get_nowait()
                 except queue.Empty:
                     break
                 if more is None:

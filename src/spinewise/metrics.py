@@ -9,6 +9,7 @@ workers start) and a scrape of any worker adds them up; with one process they li
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -85,15 +86,29 @@ def _bounded(value: object, allowed: frozenset[str]) -> str:
     return value if isinstance(value, str) and value in allowed else "other"
 
 
+# The series of a label set, looked up once: `labels()` costs more than the update itself
+# (every request pays it). The label values are bounded (see the module docstring), so are
+# these caches; the bound is a guard.
+@functools.lru_cache(maxsize=1024)
+def _request_series(method: str, route: str, status: int) -> tuple[Counter, Histogram]:
+    return REQUESTS.labels(method, route, str(status)), REQUEST_SECONDS.labels(method, route)
+
+
+@functools.lru_cache(maxsize=1024)
+def _decision_series(decision: str, urgency: str | None, policy: str, channel: str) -> Counter:
+    return DECISIONS.labels(decision, urgency or "none", policy, _bounded(channel, CHANNELS))
+
+
 def request(method: str, route: str, status: int, seconds: float) -> None:
     """One HTTP request answered (`route` is the route template, never the raw path)."""
-    REQUESTS.labels(method, route, str(status)).inc()
-    REQUEST_SECONDS.labels(method, route).observe(seconds)
+    count, duration = _request_series(method, route, status)
+    count.inc()
+    duration.observe(seconds)
 
 
 def decision(decision: str, urgency: str | None, policy: str, channel: str) -> None:
     """One assessment committed to the decision log."""
-    DECISIONS.labels(decision, urgency or "none", policy, _bounded(channel, CHANNELS)).inc()
+    _decision_series(decision, urgency, policy, channel).inc()
 
 
 def cds_cards(hook: str, cards: Iterable[Mapping[str, Any]]) -> None:
