@@ -77,6 +77,13 @@ def load(port: int, requests: list[bytes], concurrency: int) -> tuple[float, lis
     return asyncio.run(_load(port, requests, concurrency))
 
 
+async def load_many(ports: list[int], requests: list[bytes], concurrency: int) -> list[float]:
+    """The same requests to each of several servers at once, over `concurrency` connections
+    each: each server's wall time (s)."""
+    done = await asyncio.gather(*(_load(port, requests, concurrency) for port in ports))
+    return [wall for wall, _ in done]
+
+
 def summary(wall: float, latencies: list[float]) -> tuple[float, float, float]:
     """Requests/s, p50 and p99 in milliseconds."""
     ordered = sorted(latencies)
