@@ -347,6 +347,21 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "  immunocompromised: [STOPPED]",
+        "  immunocompromised: [STOPED]",
+        "nlp/settings.yaml: ended_by.immunocompromised: no ConText rule of category 'STOPED'",
+        "an ending cue of a category no rule has",
+    ),
+    (
+        "nlp/context_rules.json",
+        '       "healed",\n       "chronic",\n       "known"\n',
+        '       "healed",\n       "chronic",\n       "prior"\n',
+        "nlp/context_rules.json: 'known fracture' and 'prior' both match 'prior' but read it "
+        "differently",
+        "two ConText rules that read the same words differently (only the later is used)",
+    ),
+    (
+        "nlp/settings.yaml",
         "(?P<yes>yes|",
         "(?P<yeah>yes|",
         "nlp/settings.yaml: answers.answer has no group named 'yes'",

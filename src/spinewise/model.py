@@ -762,6 +762,8 @@ class NlpSettings(Frozen):
     helpers: Mapping[str, tuple[str, ...]]
     history_counts: tuple[str, ...]
     history_counts_when: Mapping[str, tuple[str, ...]] = {}
+    #: ConText categories whose cue says a mention has ended: it says nothing of now.
+    ended_by: Mapping[str, tuple[str, ...]] = {}
     #: ConText categories placing a mention at an earlier encounter: it says nothing of now.
     earlier_encounter: tuple[str, ...] = ()
     #: ConText categories bounding a mention to the recent past: denied, no history denied.

@@ -712,6 +712,62 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+#: A token pattern with at most this many spellings is matched as phrases.
+PHRASES_PER_PATTERN = 3000
+
+
+def pattern_spellings(pattern: Any) -> list[str] | None:
+    """The phrases (lower case, tokens joined by spaces) a token pattern that only lists words
+    can match, or None for any other pattern or one of more than PHRASES_PER_PATTERN."""
+    if not isinstance(pattern, list):
+        return None
+    spellings: list[list[str]] = [[]]
+    for token in pattern:
+        op = token.get("OP")
+        if set(token) - {"OP"} != {"LOWER"} or op not in (None, "?"):
+            return None
+        value = token["LOWER"]
+        if isinstance(value, str):
+            words = [value]
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            words = [str(w) for w in value["IN"]]
+        else:
+            return None
+        options: list[str | None] = [w.lower() for w in words]
+        if op == "?":
+            options.append(None)
+        spellings = [[*s, w] if w is not None else s for s in spellings for w in options]
+        if len(spellings) > PHRASES_PER_PATTERN:
+            return None
+    return sorted({" ".join(s) for s in spellings if s})
+
+
+def _check_context_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) -> None:
+    """Two ConText rules that match the same words must read them alike: only the later one
+    is kept (nlp/pipeline.py), so a narrower later rule silently turns the earlier one off for
+    every other target ("prior" as a surgery's revision had hidden "prior vertebral fracture"
+    from the history cue)."""
+    owner: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    for rule in rules:
+        pattern = rule.get("pattern")
+        phrases = pattern_spellings(pattern) if pattern else [str(rule["literal"]).lower()]
+        reading = (
+            "TERMINATE" if rule.get("direction") == "TERMINATE" else rule.get("category"),
+            rule.get("direction"),
+            tuple(sorted(rule.get("allowed_types") or ())),
+            tuple(sorted(rule.get("excluded_types") or ())),
+        )
+        for phrase in phrases or ():
+            key = " ".join(phrase.split())
+            earlier = owner.get(key)
+            if earlier is not None and earlier[1] != reading:
+                check.errors.append(
+                    f"nlp/context_rules.json: {rule['literal']!r} and {earlier[0]!r} both match "
+                    f"{key!r} but read it differently (only the later is used)"
+                )
+            owner[key] = (str(rule["literal"]), reading)
+
+
 def _check_nlp(check: _Checker) -> None:
     """Every NLP target is traceable to a finding (directly or through a helper category)."""
     rb = check.rb
@@ -723,6 +779,7 @@ def _check_nlp(check: _Checker) -> None:
         check.refs(f"nlp/settings.yaml: {key}", "finding", getattr(nlp.settings, key), rb.findings)
     check.refs("nlp/settings.yaml: places", "finding", list(nlp.settings.places), rb.findings)
     categories = {str(r.get("category")) for r in nlp.context_rules}
+    _check_context_words(check, nlp.context_rules)
     procedures = nlp.settings.procedures
     for key, names in (
         ("procedures.considered", procedures.considered),
@@ -751,15 +808,15 @@ def _check_nlp(check: _Checker) -> None:
                 check.errors.append(
                     f"nlp/settings.yaml: helper_needs.{helper}: no ConText rule of category {cue!r}"
                 )
-    when = nlp.settings.history_counts_when
-    check.refs("nlp/settings.yaml: history_counts_when", "finding", list(when), rb.findings)
-    for fid, cues in when.items():
-        for cue in cues:
-            if cue not in categories:
-                check.errors.append(
-                    f"nlp/settings.yaml: history_counts_when.{fid}: no ConText rule of "
-                    f"category {cue!r}"
-                )
+    for key in ("history_counts_when", "ended_by"):
+        when = getattr(nlp.settings, key)
+        check.refs(f"nlp/settings.yaml: {key}", "finding", list(when), rb.findings)
+        for fid, cues in when.items():
+            for cue in cues:
+                if cue not in categories:
+                    check.errors.append(
+                        f"nlp/settings.yaml: {key}.{fid}: no ConText rule of category {cue!r}"
+                    )
     for key in ("earlier_encounter", "recent_past"):
         for category in getattr(nlp.settings, key):
             if category not in categories:

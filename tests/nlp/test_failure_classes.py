@@ -858,6 +858,41 @@ KEPT_OPEN = [
     ("Budesonide inhaler for 10 years.", "immunocompromised", U),
     ("Currently on FOLFOX for colon cancer.", "immunocompromised", T),
     ("Not on methotrexate.", "immunocompromised", U),
+    # A drug stopped is no immunosuppression now, nor proof against it; a planned one is none yet.
+    ("MMF stopped 2019.", "immunocompromised", U),
+    ("Methotrexate was stopped last year, now on adalimumab.", "immunocompromised", T),
+    ("She is scheduled for chemotherapy next week.", "immunocompromised", U),
+    ("He will have chemotherapy after the scan.", "immunocompromised", U),
+    ("On pred 10mg for 6/12.", "prolonged_corticosteroid_use", T),
+    ("FEV1 80% pred.", "prolonged_corticosteroid_use", U),
+    # A judgement on a diagnosis, "X ruled out", reaches only diagnoses, never the symptom
+    # before its comma; a test's result ends at its clause.
+    ("Urinary retention, CES is ruled out.", "bladder_dysfunction", T),
+    ("Urinary retention, CES was ruled out by MRI.", "suspected_cauda_equina_syndrome", F),
+    ("Urinary retention, urine culture was negative.", "bladder_dysfunction", T),
+    ("Leg weakness, CT non diagnostic.", "leg_weakness", T),
+    ("Foot drop, VTE prophylaxis.", "leg_weakness", T),
+    ("Weight loss of 8 kg, CT chest: unremarkable", "unexplained_weight_loss", T),
+    ("Fever and chills were negative.", "fever", F),
+    ("Malignancy excluded.", "history_of_cancer", U),
+    ("Cancer ruled out on imaging.", "history_of_cancer", U),
+    ("Epidural abscess must be excluded.", "suspected_spinal_epidural_abscess", T),
+    ("He has never had any cancer screening.", "history_of_cancer", U),
+    # Advice about a condition is not the condition.
+    ("Worsening advice - leg weakness, numbness, bladder problems.", "leg_weakness", U),
+    ("Red flag advice - saddle numbness, retention.", "saddle_anesthesia", U),
+    ("CES advice card given.", "suspected_cauda_equina_syndrome", U),
+    ("Cauda equina warning leaflet provided. Has saddle numbness.", "saddle_anesthesia", T),
+    # Fractures as clinicians write them; an old one is not this episode's.
+    ("Crush # L1 on x-ray.", "suspected_vertebral_compression_fracture", T),
+    ("L1 # on CT.", "suspected_vertebral_compression_fracture", T),
+    ("Fx of the wrist, no vertebral fx.", "suspected_vertebral_compression_fracture", F),
+    ("Osteoporosis and prior vertebral fractures, presents after a fall.",
+     "suspected_vertebral_compression_fracture", U),
+    ("Known L2 wedge #, new T12 compression fracture.",
+     "suspected_vertebral_compression_fracture", T),
+    ("?MSCC - urgent MRI.", "suspected_malignancy", T),
+    ("No evidence of MSCC.", "suspected_malignancy", F),
 ]  # fmt: skip
 
 

@@ -115,6 +115,9 @@ _DURATION = re.compile(
     rf"\b(?:for|x|times|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|since)\s+(?:the\s+)?(?:past\s+|last\s+)?{_QUANTITY}\s+{_UNIT}\b",
     re.IGNORECASE,
 )
+# "for 6/12", "x 3/52": UK notation, months of 12, weeks of 52 (units.yaml); not a date
+# ("since 3/12", "6/12/2025").
+_DURATION_SLASH = re.compile(r"\b(?:for|x)\s*(\d{1,2})(/12|/52|/7)\b(?!/)", re.IGNORECASE)
 _LONG_TERM = re.compile(
     r"\b(?:long[- ]term|chronic(?:ally)?|for\s+(?:many\s+)?years|since\s+(?:19|20)\d\d"
     r"|maintenance|daily\s+for\s+years)\b",
@@ -633,6 +636,10 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
         return None, cues["NEGATED_EXISTENCE"], False
     if ctx["negated"]:
         return False, cues["NEGATED_EXISTENCE"], False
+    ended = [c for c in settings.ended_by.get(fid, ()) if c in cues]
+    if ended:
+        # "MMF stopped 2019": what has ended says nothing of now.
+        return None, cues[ended[0]], False
     still = any(c in cues for c in settings.history_counts_when.get(fid, ()))
     if ctx["historical"] and fid not in settings.history_counts and not still:
         return None, cues["HISTORICAL"], False
@@ -705,7 +712,8 @@ def _steroid(
     if base[0] is not True:
         return (fid, base, "steroid mention")
     # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
-    found = [*_DURATION.findall(sentence), *_AGO.findall(sentence)]
+    found = [*_DURATION.findall(sentence), *_DURATION_SLASH.findall(sentence)]
+    found += _AGO.findall(sentence)
     days = [limits.days(q, u) for q, u in found]
     if _LONG_TERM.search(sentence) or any(d >= limits.steroid_days for d in days):
         return (fid, base, "long course")

@@ -25,7 +25,7 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from spinewise.rulebook import Rulebook
+from spinewise.rulebook import Rulebook, pattern_spellings
 
 __all__ = [
     "CONTEXTS",
@@ -280,10 +280,6 @@ def set_cues(ent: Span, doc: Doc, offset: int, modified: Span | None = None) -> 
     ent._.spinewise_cues = tuple(sorted(cues, key=lambda c: c[1]))
 
 
-#: A token pattern with at most this many spellings is matched as phrases.
-PHRASES_PER_PATTERN = 3000
-
-
 def compiled(rules: Any) -> list[dict[str, Any]]:
     """The rules, each token pattern that only lists words ({"LOWER": ...}, optional or not)
     replaced by the phrases it spells: the same matches, found by spaCy's PhraseMatcher
@@ -294,7 +290,7 @@ def compiled(rules: Any) -> list[dict[str, Any]]:
         rule = dict(rule)
         # Where two rules match the same words, the later one in the file wins (see Targets).
         rule["metadata"] = {**dict(rule.get("metadata") or {}), "order": order}
-        phrases = _spellings(rule.get("pattern"))
+        phrases = pattern_spellings(rule.get("pattern"))
         if phrases is None:
             out.append(rule)
             continue
@@ -311,30 +307,6 @@ def compiled(rules: Any) -> list[dict[str, Any]]:
 
 def _phrase_key(rule: dict[str, Any]) -> str:
     return " ".join(str(rule["literal"]).lower().split())
-
-
-def _spellings(pattern: Any) -> list[str] | None:
-    if not isinstance(pattern, list):
-        return None
-    spellings: list[list[str]] = [[]]
-    for token in pattern:
-        op = token.get("OP")
-        if set(token) - {"OP"} != {"LOWER"} or op not in (None, "?"):
-            return None
-        value = token["LOWER"]
-        if isinstance(value, str):
-            words = [value]
-        elif isinstance(value, dict) and set(value) == {"IN"}:
-            words = [str(w) for w in value["IN"]]
-        else:
-            return None
-        options: list[str | None] = [w.lower() for w in words]
-        if op == "?":
-            options.append(None)
-        spellings = [[*s, w] if w is not None else s for s in spellings for w in options]
-        if len(spellings) > PHRASES_PER_PATTERN:
-            return None
-    return sorted({" ".join(s) for s in spellings if s})
 
 
 def _component(pipe: Any) -> Any:
