@@ -354,8 +354,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/context_rules.json",
-        '       "healed",\n       "chronic",\n       "known"\n',
-        '       "healed",\n       "chronic",\n       "prior"\n',
+        '       "healed",\n       "known"\n',
+        '       "healed",\n       "prior"\n',
         "nlp/context_rules.json: 'known fracture' and 'prior' both match 'prior' but read it "
         "differently",
         "two ConText rules that read the same words differently (only the later is used)",

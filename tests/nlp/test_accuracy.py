@@ -115,6 +115,9 @@ def test_the_written_notes_are_well_formed() -> None:
         *("home_health", "hospice_palliative", "renal_dialysis", "correctional", "interpreter"),
         *("workers_comp_ime", "geriatric_rehab", "street_medicine", "after_hours_gp"),
         "medication_review",  # notes_10
+        *("prior_auth", "ipass_signout", "anaesthesia_preop", "icu_stepdown_nursing"),
+        *("copy_forward", "ocr_fax", "student_hp", "haematology", "remote_military"),
+        "continence_clinic",  # notes_11
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

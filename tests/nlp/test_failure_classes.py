@@ -893,6 +893,20 @@ KEPT_OPEN = [
      "suspected_vertebral_compression_fracture", T),
     ("?MSCC - urgent MRI.", "suspected_malignancy", T),
     ("No evidence of MSCC.", "suspected_malignancy", F),
+    # From an attack on the round above: a judgement ends at its comma and a doubt stays one.
+    ("Osteoporosis, fracture excluded on x-ray.", "osteoporosis", T),
+    ("T12 wedge fracture, infection excluded.", "suspected_vertebral_compression_fracture", T),
+    ("Hx of lung ca, recurrence excluded.", "history_of_cancer", T),
+    ("Previous breast cancer, metastases excluded, weight loss.", "unexplained_weight_loss", T),
+    ("Discitis has not been excluded.", "suspected_spinal_infection", T),
+    ("CES hasn't been excluded.", "suspected_cauda_equina_syndrome", T),
+    ("Will have MRI today for new saddle anaesthesia.", "saddle_anesthesia", T),
+    ("No MSCC on MRI, known prostate cancer.", "history_of_cancer", T),
+    # A referral's reason is the patient's; only a procedure or drug it names is planned.
+    ("Referred 6 weeks ago for new faecal incontinence.", "bowel_dysfunction", T),
+    ("Referral to urology for urinary retention.", "bladder_dysfunction", T),
+    ("Referred to ED if saddle numbness develops.", "saddle_anesthesia", U),
+    ("Referred to neurosurgery for L4-5 decompression.", "surgery_or_intervention_candidate", T),
 ]  # fmt: skip
 
 
