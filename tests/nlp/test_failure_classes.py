@@ -907,6 +907,18 @@ KEPT_OPEN = [
     ("Referral to urology for urinary retention.", "bladder_dysfunction", T),
     ("Referred to ED if saddle numbness develops.", "saddle_anesthesia", U),
     ("Referred to neurosurgery for L4-5 decompression.", "surgery_or_intervention_candidate", T),
+    # From a second attack: a referral's own denial stands; a reason ends a denial, a list
+    # joined by "such as" or "as well as" does not.
+    ("Referred with no leg weakness.", "leg_weakness", F),
+    ("Referred without delay for saddle anaesthesia.", "saddle_anesthesia", T),
+    ("Will have no further physio given progressive weakness.",
+     "progressive_neurologic_deficit", T),
+    ("Will have CT without delay given urinary retention.", "bladder_dysfunction", T),
+    ("Will have long-term prednisolone for PMR.", "prolonged_corticosteroid_use", U),
+    ("Epidural abscess not ruled out, IVDU yesterday.", "injection_drug_use", T),
+    ("He has no constitutional complaints such as fevers, chills or sweats.", "fever", F),
+    ("Denies fever, chills, as well as weight loss.", "unexplained_weight_loss", F),
+    ("Urgent referral under cancer pathway if CXR abnormal.", "history_of_cancer", U),
 ]  # fmt: skip
 
 
