@@ -919,6 +919,15 @@ KEPT_OPEN = [
     ("He has no constitutional complaints such as fevers, chills or sweats.", "fever", F),
     ("Denies fever, chills, as well as weight loss.", "unexplained_weight_loss", F),
     ("Urgent referral under cancer pathway if CXR abnormal.", "history_of_cancer", U),
+    # Older absent readings the attacks listed: a clause that starts ", with" or ", ongoing"
+    # is not the denial's; "no longer able to void" is retention.
+    ("Referred without prior imaging, with fever and rigors.", "fever", T),
+    ("No trauma, with no saddle numbness or retention.", "saddle_anesthesia", F),
+    ("Previous physio with no benefit, ongoing leg weakness and numbness.", "leg_weakness", T),
+    ("No fever, persistent leg weakness.", "leg_weakness", T),
+    ("Scheduled for surgery; no longer able to void.", "bladder_dysfunction", T),
+    ("Not able to void - bladder scan 800 mL.", "bladder_dysfunction", T),
+    ("Denies urinary retention, able to void.", "bladder_dysfunction", F),
 ]  # fmt: skip
 
 
