@@ -347,6 +347,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "(?i)\\b(?:unable|cannot",
+        "(?i)\\b(?:unable|(cannot",
+        "nlp/settings.yaml: own_negation is not a regular expression",
+        "a phrase's own negation words that do not compile",
+    ),
+    (
+        "nlp/settings.yaml",
         "  immunocompromised: [STOPPED]",
         "  immunocompromised: [STOPED]",
         "nlp/settings.yaml: ended_by.immunocompromised: no ConText rule of category 'STOPED'",

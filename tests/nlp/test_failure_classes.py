@@ -928,6 +928,16 @@ KEPT_OPEN = [
     ("Scheduled for surgery; no longer able to void.", "bladder_dysfunction", T),
     ("Not able to void - bladder scan 800 mL.", "bladder_dysfunction", T),
     ("Denies urinary retention, able to void.", "bladder_dysfunction", F),
+    # From a third attack: a phrase that says its own negation is not denied by a list's "no"
+    # ("No fever, unable to void" had read retention absent since before this session).
+    ("No fever, unable to void.", "bladder_dysfunction", T),
+    ("Denies fever or chills, not able to void x12h.", "bladder_dysfunction", T),
+    ("No leg weakness and not able to void.", "bladder_dysfunction", T),
+    ("No trauma, unable to heel walk.", "leg_weakness", T),
+    ("Not unable to void.", "bladder_dysfunction", F),
+    ("Denies inability to void.", "bladder_dysfunction", F),
+    ("Not able to pass stool for 4 days, constipated.", "bladder_dysfunction", U),
+    ("Denies fever, able to void, not able to empty completely.", "bladder_dysfunction", T),
 ]  # fmt: skip
 
 

@@ -305,6 +305,7 @@ def _context(
     exceptions: str | None = None,
     change_words: str | None = None,
     affirmations: str | None = None,
+    own_negation: str | None = None,
 ) -> dict[str, Any]:
     """What ConText and the section say of one target: flags, and the words behind each. In
     a question answered in place, the answer speaks instead of the question's form."""
@@ -338,6 +339,20 @@ def _context(
     )
     if normal and not denied_normal:
         cues["NEGATED_EXISTENCE"] = original[ent.start_char : ent.end_char]  # the phrase says it
+    elif (
+        own_negation
+        and "NEGATED_EXISTENCE" in cues
+        and re.search(own_negation, original[ent.start_char : ent.end_char])
+        and not any(
+            # right before it: "not unable", "denies inability"
+            category == "NEGATED_EXISTENCE" and _attached(original, ent, cue_start, cue_end, 0)
+            for category, cue_start, cue_end in kept
+        )
+    ):
+        # "No fever, unable to void": the list's "no" does not reach a phrase that says its
+        # own negation.
+        del cues["NEGATED_EXISTENCE"]
+        dropped.add("NEGATED_EXISTENCE")
     role = roles.get(section)
     if section in one_sentence and original[end : ent.sent.start_char].strip():
         role = None  # an inline header covers only the sentence it starts
@@ -440,15 +455,18 @@ def _change_only(ent: Any, original: str, change_words: str) -> str:
 _ATTACHED_WORDS = 3
 
 
-def _attached(original: str, ent: Any, cue_start: int, cue_end: int) -> bool:
-    """Is a cue attached to the phrase: next to it, with no list separator between?"""
+def _attached(
+    original: str, ent: Any, cue_start: int, cue_end: int, words: int = _ATTACHED_WORDS
+) -> bool:
+    """Is a cue attached to the phrase: next to it (at most `words` words between), with no
+    list separator between?"""
     if cue_end <= ent.start_char:
         gap = original[cue_end : ent.start_char]
     elif cue_start >= ent.end_char:
         gap = original[ent.end_char : cue_start]
     else:
         return False  # the cue is one of the phrase's own words
-    return not any(c in gap for c in ",;:") and len(gap.split()) <= _ATTACHED_WORDS
+    return not any(c in gap for c in ",;:") and len(gap.split()) <= words
 
 
 def _rule_name(ent: Any) -> str:
@@ -486,6 +504,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             settings.exceptions,
             settings.change_words,
             settings.affirmations,
+            settings.own_negation,
         )
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
