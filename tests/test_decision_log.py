@@ -278,30 +278,81 @@ def test_export_csv_and_jsonl(log: Target) -> None:
     assert parsed[0]["row_hash"] == rows[0]["row_hash"]
 
 
-def test_ids_are_random_uuid4s_as_the_uuid_module_writes_them(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The ids are written by hand (for speed); the same random bytes give the same text as
-    `uuid.UUID(bytes=..., version=4)`, including bytes whose version and variant bits are
-    all set or all clear, and a pool used up is drawn again."""
+def _uuid7(ms: int, rand: bytes) -> str:
+    """RFC 9562's layout, through the uuid module: 48 bits of milliseconds, then the random
+    bits with the version (7) and variant (RFC 4122) bits set over them."""
+    n = ms << 80 | int.from_bytes(rand, "big")
+    n = n & ~(0xF << 76) | 7 << 76
+    n = n & ~(0x3 << 62) | 0x2 << 62
+    return str(uuid.UUID(int=n))
+
+
+def test_ids_are_uuid7s_as_the_uuid_module_writes_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ids are written by hand (for speed); the same clock and random bytes give the same
+    text as the uuid module, including bytes whose version and variant bits are all set or
+    all clear, and a pool used up is drawn again."""
     drawn: list[bytes] = []
     real = os.urandom
 
     def urandom(n: int) -> bytes:
-        pool = bytes([0xFF] * 16 + [0x00] * 16) + real(n - 32)
+        pool = bytes([0xFF] * 10 + [0x00] * 10) + real(n - 20)
         drawn.append(pool)
         return pool
 
+    clock = itertools.count(0x0123_4567_89AB * 1_000_000 + 999_999, 1_000_000)
     monkeypatch.setattr(os, "urandom", urandom)
+    monkeypatch.setattr(time, "time_ns", lambda: next(clock))
     ids = _Ids()
     made = [ids.next() for _ in range(600)]
-    chunks = [pool[i : i + 16] for pool in drawn for i in range(0, len(pool), 16)]
+    chunks = [pool[i : i + 10] for pool in drawn for i in range(0, len(pool), 10)]
     assert len(drawn) == 3
-    assert made == [str(uuid.UUID(bytes=chunk, version=4)) for chunk in chunks[:600]]
+    assert made == [_uuid7(0x0123_4567_89AB + i, chunk) for i, chunk in enumerate(chunks[:600])]
     assert made[:2] == [
-        "ffffffff-ffff-4fff-bfff-ffffffffffff",
-        "00000000-0000-4000-8000-000000000000",
+        "01234567-89ab-7fff-bfff-ffffffffffff",
+        "01234567-89ac-7000-8000-000000000000",
     ]
+
+
+def test_ids_are_version_7_time_ordered_and_unique() -> None:
+    """Version 7 with the RFC's variant, the clock's milliseconds in the first 48 bits (so
+    ids from different milliseconds sort as they were made, text and all), 74 random bits
+    (no two alike), and a forked child draws its own random bytes."""
+    ids = _Ids()
+    before = time.time_ns() // 1_000_000
+    made = [ids.next() for _ in range(20_000)]
+    after = time.time_ns() // 1_000_000
+    parsed = [uuid.UUID(i) for i in made]
+    assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in parsed)
+    assert [str(u) for u in parsed] == made
+    stamps = [u.int >> 80 for u in parsed]
+    assert before <= stamps[0] and stamps[-1] <= after
+    assert stamps == sorted(stamps)
+    by_ms: dict[int, list[str]] = {}
+    for stamp, made_id in zip(stamps, made, strict=True):
+        by_ms.setdefault(stamp, []).append(made_id)
+    runs = list(by_ms.values())
+    assert all(max(a) < min(b) for a, b in itertools.pairwise(runs))
+    time.sleep(0.002)
+    later = ids.next()
+    assert later > max(made)
+    assert len(set(made)) == len(made)
+    # 74 random bits: the bits outside the clock, version and variant differ between ids.
+    random_bits = {u.int & ((1 << 80) - 1) & ~(0xF << 76) & ~(0x3 << 62) for u in parsed}
+    assert len(random_bits) == len(parsed)
+    assert {(u.int >> 76) & 0xF for u in parsed} == {7}
+    # A forked child does not reuse the parent's pool: its next id's random bits differ from
+    # the parent's next id's.
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.write(write, ids.next().encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = uuid.UUID(os.read(read, 64).decode())
+    os.close(read)
+    parent = uuid.UUID(ids.next())
+    assert child.int & ((1 << 76) - 1) != parent.int & ((1 << 76) - 1)
 
 
 def test_canonical_json_is_json_dumps_with_sorted_keys_and_no_spaces() -> None:
