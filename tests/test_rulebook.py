@@ -349,7 +349,7 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "nlp/settings.yaml",
         "(?i)\\b(?:unable|cannot",
         "(?i)\\b(?:unable|(cannot",
-        "nlp/settings.yaml: own_negation is not a regular expression",
+        "nlp/settings.yaml: asserts_itself is not a regular expression",
         "a phrase's own negation words that do not compile",
     ),
     (

@@ -799,10 +799,11 @@ class NlpSettings(Frozen):
         description="A regular expression: words right after a mention that assert it, over a "
         "denial that reaches it across a list ('no fever, saddle numbness present').",
     )
-    own_negation: str | None = Field(
+    asserts_itself: str | None = Field(
         default=None,
-        description="A regular expression: a mention holding these words says its own "
-        "negation ('unable to void'); only a denial attached to it denies it.",
+        description="A regular expression: a mention holding these words asserts itself (its "
+        "own negation, 'unable to void'; a low strength grade, '3/5'); only a denial right "
+        "before it denies it.",
     )
     #: Findings that are a change, and the words of a change whose denial denies them.
     changes: Mapping[str, str] = {}

@@ -938,6 +938,10 @@ KEPT_OPEN = [
     ("Denies inability to void.", "bladder_dysfunction", F),
     ("Not able to pass stool for 4 days, constipated.", "bladder_dysfunction", U),
     ("Denies fever, able to void, not able to empty completely.", "bladder_dysfunction", T),
+    # So is a strength graded below normal: an examination, not a list's item.
+    ("No fever, hip flexion 3/5 on the left.", "leg_weakness", T),
+    ("Denies numbness, EHL 4/5 left.", "leg_weakness", T),
+    ("No weakness, 5/5 throughout.", "leg_weakness", F),
 ]  # fmt: skip
 
 

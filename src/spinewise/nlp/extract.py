@@ -305,7 +305,7 @@ def _context(
     exceptions: str | None = None,
     change_words: str | None = None,
     affirmations: str | None = None,
-    own_negation: str | None = None,
+    asserts_itself: str | None = None,
 ) -> dict[str, Any]:
     """What ConText and the section say of one target: flags, and the words behind each. In
     a question answered in place, the answer speaks instead of the question's form."""
@@ -340,17 +340,17 @@ def _context(
     if normal and not denied_normal:
         cues["NEGATED_EXISTENCE"] = original[ent.start_char : ent.end_char]  # the phrase says it
     elif (
-        own_negation
+        asserts_itself
         and "NEGATED_EXISTENCE" in cues
-        and re.search(own_negation, original[ent.start_char : ent.end_char])
+        and re.search(asserts_itself, original[ent.start_char : ent.end_char])
         and not any(
             # right before it: "not unable", "denies inability"
             category == "NEGATED_EXISTENCE" and _attached(original, ent, cue_start, cue_end, 0)
             for category, cue_start, cue_end in kept
         )
     ):
-        # "No fever, unable to void": the list's "no" does not reach a phrase that says its
-        # own negation.
+        # "No fever, unable to void", "Denies numbness, EHL 4/5": the list's denial does not
+        # reach a phrase that asserts itself.
         del cues["NEGATED_EXISTENCE"]
         dropped.add("NEGATED_EXISTENCE")
     role = roles.get(section)
@@ -504,7 +504,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             settings.exceptions,
             settings.change_words,
             settings.affirmations,
-            settings.own_negation,
+            settings.asserts_itself,
         )
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
