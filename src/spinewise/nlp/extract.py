@@ -341,6 +341,7 @@ def _context(
         cues["NEGATED_EXISTENCE"] = original[ent.start_char : ent.end_char]  # the phrase says it
     elif (
         asserts_itself
+        and not normal
         and "NEGATED_EXISTENCE" in cues
         and re.search(asserts_itself, original[ent.start_char : ent.end_char])
         and not any(
