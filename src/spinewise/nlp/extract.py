@@ -17,6 +17,7 @@ the section header, or the phrase itself), so that a reader can check it.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -115,9 +116,6 @@ _DURATION = re.compile(
     rf"\b(?:for|x|times|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|since)\s+(?:the\s+)?(?:past\s+|last\s+)?{_QUANTITY}\s+{_UNIT}\b",
     re.IGNORECASE,
 )
-# "for 6/12", "x 3/52": UK notation, months of 12, weeks of 52 (units.yaml); not a date
-# ("since 3/12", "6/12/2025").
-_DURATION_SLASH = re.compile(r"\b(?:for|x)\s*(\d{1,2})(/12|/52|/7)\b(?!/)", re.IGNORECASE)
 _LONG_TERM = re.compile(
     r"\b(?:long[- ]term|chronic(?:ally)?|for\s+(?:many\s+)?years|since\s+(?:19|20)\d\d"
     r"|maintenance|daily\s+for\s+years)\b",
@@ -173,6 +171,14 @@ class _Limits:
         count = max(counts)
         known = self.units.time_unit(unit)
         return count * float(known.days) if known is not None else 0.0
+
+
+@functools.cache
+def _duration_slash(spellings: tuple[str, ...]) -> re.Pattern[str]:
+    """A course in the UK notation ("for 6/12", "x 3/52"), by the slash spellings of
+    units.yaml (months of 12, weeks of 52); not a date ("since 3/12", "6/12/2025")."""
+    units = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
+    return re.compile(rf"\b(?:for|x)\s*(\d{{1,2}})({units})\b(?!/)", re.IGNORECASE)
 
 
 def _celsius(value: float, unit: str | None, limits: _Limits) -> float | None:
@@ -345,7 +351,7 @@ def _context(
         and "NEGATED_EXISTENCE" in cues
         and re.search(asserts_itself, original[ent.start_char : ent.end_char])
         and not any(
-            # right before it: "not unable", "denies inability"
+            # right before it: "not unable to void"
             category == "NEGATED_EXISTENCE" and _attached(original, ent, cue_start, cue_end, 0)
             for category, cue_start, cue_end in kept
         )
@@ -732,7 +738,8 @@ def _steroid(
     if base[0] is not True:
         return (fid, base, "steroid mention")
     # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
-    found = [*_DURATION.findall(sentence), *_DURATION_SLASH.findall(sentence)]
+    slash = tuple(s for u in limits.units.time for s in u.spellings if s.startswith("/"))
+    found = [*_DURATION.findall(sentence), *_duration_slash(slash).findall(sentence)]
     found += _AGO.findall(sentence)
     days = [limits.days(q, u) for q, u in found]
     if _LONG_TERM.search(sentence) or any(d >= limits.steroid_days for d in days):
