@@ -742,6 +742,11 @@ def pattern_spellings(pattern: Any) -> list[str] | None:
     return sorted({" ".join(s) for s in spellings if s})
 
 
+def phrase_key(phrase: str) -> str:
+    """A rule's phrase as matching compares it: lower case, single spaces."""
+    return " ".join(phrase.lower().split())
+
+
 def _check_context_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) -> None:
     """Two ConText rules that match the same words must read them alike: only the later one
     is kept (nlp/pipeline.py), so a narrower later rule silently turns the earlier one off for
@@ -758,7 +763,7 @@ def _check_context_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) ->
             tuple(sorted(rule.get("excluded_types") or ())),
         )
         for phrase in phrases or ():
-            key = " ".join(phrase.split())
+            key = phrase_key(phrase)
             earlier = owner.get(key)
             if earlier is not None and earlier[1] != reading:
                 check.errors.append(

@@ -147,6 +147,8 @@ class _Limits:
     units: Units
     #: What a number must be to be read as a body temperature (nlp/settings.yaml).
     body_celsius: tuple[float, float]
+    #: A course in the UK notation, by units.yaml's slash spellings ("for 6/12").
+    course_slash: re.Pattern[str]
 
     @classmethod
     def of(cls, rb: Rulebook) -> _Limits:
@@ -160,6 +162,9 @@ class _Limits:
             steroid_days=rb.threshold("prolonged_corticosteroid_use"),
             procedure_days=rb.window_days("recent_spinal_procedure", "Procedure.code"),
             units=rb.units,
+            course_slash=_duration_slash(
+                tuple(s for u in rb.units.time for s in u.spellings if s.startswith("/"))
+            ),
         )
 
     def days(self, quantity: str, unit: str) -> float:
@@ -738,8 +743,7 @@ def _steroid(
     if base[0] is not True:
         return (fid, base, "steroid mention")
     # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
-    slash = tuple(s for u in limits.units.time for s in u.spellings if s.startswith("/"))
-    found = [*_DURATION.findall(sentence), *_duration_slash(slash).findall(sentence)]
+    found = [*_DURATION.findall(sentence), *limits.course_slash.findall(sentence)]
     found += _AGO.findall(sentence)
     days = [limits.days(q, u) for q, u in found]
     if _LONG_TERM.search(sentence) or any(d >= limits.steroid_days for d in days):

@@ -25,7 +25,7 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from spinewise.rulebook import Rulebook, pattern_spellings
+from spinewise.rulebook import Rulebook, pattern_spellings, phrase_key
 
 __all__ = [
     "CONTEXTS",
@@ -306,7 +306,7 @@ def compiled(rules: Any) -> list[dict[str, Any]]:
 
 
 def _phrase_key(rule: dict[str, Any]) -> str:
-    return " ".join(str(rule["literal"]).lower().split())
+    return phrase_key(str(rule["literal"]))
 
 
 def _component(pipe: Any) -> Any:
