@@ -624,6 +624,32 @@ class NlpQuantity(Frozen):
 _TERM = re.compile(r"\$\{(\w+)\}")
 
 
+def _expand_term(text: Any, terms: Mapping[str, str], where: str) -> Any:
+    """`text` with each `${name}` written out as its term; a name with no term is an error
+    naming it."""
+    if not isinstance(text, str):
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) not in terms:
+            raise PydanticCustomError(
+                "unknown_term",
+                "{where}: no term named '{name}' (defined before it)",
+                {"where": where, "name": match.group(1)},
+            )
+        return terms[match.group(1)]
+
+    return _TERM.sub(one, text)
+
+
+def _expanded_terms(raw: Mapping[str, Any]) -> dict[str, str]:
+    """Named terms, each written out (a term may use terms defined before it)."""
+    terms: dict[str, str] = {}
+    for name, text in raw.items():
+        terms[name] = _expand_term(text, terms, f"terms.{name}")
+    return terms
+
+
 class NlpFailedCare(Frozen):
     """Care tried and failed, told in one sentence ("failed 8 weeks of PT", "despite PT x 8
     wks"): with a course of at least the duration's `at_least`, the finding is present."""
@@ -693,25 +719,11 @@ class NlpDuration(Frozen):
         defined before them); a name with no term is an error naming it."""
         if not isinstance(data, dict) or not isinstance(data.get("terms", {}), dict):
             return data  # pydantic names the field that is not a mapping
-        terms: dict[str, str] = {}
+        terms = _expanded_terms(data.get("terms", {}))
 
         def expand(text: Any, where: str) -> Any:
-            if not isinstance(text, str):
-                return text
+            return _expand_term(text, terms, where)
 
-            def one(match: re.Match[str]) -> str:
-                if match.group(1) not in terms:
-                    raise PydanticCustomError(
-                        "unknown_term",
-                        "{where}: no term named '{name}' (defined before it)",
-                        {"where": where, "name": match.group(1)},
-                    )
-                return terms[match.group(1)]
-
-            return _TERM.sub(one, text)
-
-        for name, text in data.get("terms", {}).items():
-            terms[name] = expand(text, f"terms.{name}")
         out = dict(data, terms=terms)
         if isinstance(data.get("patterns"), list):
             out["patterns"] = [expand(p, f"patterns[{i}]") for i, p in enumerate(data["patterns"])]
@@ -759,6 +771,11 @@ class NlpSettings(Frozen):
     """How note mentions become findings (knowledge/nlp/settings.yaml)."""
 
     version: int
+    terms: dict[str, str] = Field(
+        default_factory=dict,
+        description="Named parts of the expressions of `exceptions`, `change_words`, "
+        "`affirmations` and `asserts_itself`, written `${name}` in them.",
+    )
     helpers: Mapping[str, tuple[str, ...]]
     history_counts: tuple[str, ...]
     history_counts_when: Mapping[str, tuple[str, ...]] = {}
@@ -812,6 +829,19 @@ class NlpSettings(Frozen):
     judgements: Mapping[str, str] = {}
     #: A number is read as a body temperature only inside this range (else an age, a count).
     body_temperature: NlpRange
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_terms(cls, data: Any) -> Any:
+        """Write each `${name}` of the word expressions out as its term."""
+        if not isinstance(data, dict) or not isinstance(data.get("terms", {}), dict):
+            return data  # pydantic names the field that is not a mapping
+        terms = _expanded_terms(data.get("terms", {}))
+        out = dict(data, terms=terms)
+        for key in ("exceptions", "change_words", "affirmations", "asserts_itself"):
+            if key in data:
+                out[key] = _expand_term(data[key], terms, key)
+        return out
 
 
 class NlpRules(Frozen):

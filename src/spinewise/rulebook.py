@@ -326,7 +326,9 @@ def _parse(model: type[M], name: str, data: Any) -> M:
                 message = "no source: every entry cites at least one source id"
             else:
                 message = error["msg"]
-            problems.append(f"{where}: {message}")
+            # A term's error names its own key ("asserts_itself: no term named ...").
+            named = not loc and error["type"] == "unknown_term"
+            problems.append(message if named else f"{where}: {message}")
         raise RulebookError(f"{name}: " + "; ".join(dict.fromkeys(problems))) from None
 
 

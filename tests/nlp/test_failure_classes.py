@@ -942,6 +942,19 @@ KEPT_OPEN = [
     ("No fever, hip flexion 3/5 on the left.", "leg_weakness", T),
     ("Denies numbness, EHL 4/5 left.", "leg_weakness", T),
     ("No weakness, 5/5 throughout.", "leg_weakness", F),
+    # ... and so does a grade right after the mention, over a denial across the list.
+    ("Scheduled for MRI without sedation, leg weakness 3/5 on the left.", "leg_weakness", T),
+    ("No fever, leg weakness graded 4/5.", "leg_weakness", T),
+    ("No fever, leg weakness, 4/5 is the pain.", "leg_weakness", F),
+    # A question answered on a line of its own, as in a scripted protocol.
+    ("Any numbness in the saddle area?\nNo.", "saddle_anesthesia", F),
+    ("Any trouble passing urine?\nYes, since yesterday.", "bladder_dysfunction", T),
+    ("Q: Any saddle numbness?\nA: No", "saddle_anesthesia", F),
+    ("Fever?\nNo weakness in the legs.", "fever", U),
+    ("Fever?\nCaller unsure.", "fever", U),
+    # A time ago in any time unit of units.yaml's words: hours too.
+    ("Epidural steroid injection 6 hours ago, now back pain.", "recent_spinal_procedure", T),
+    ("Lumbar epidural injection 2 years ago.", "recent_spinal_procedure", U),
 ]  # fmt: skip
 
 

@@ -111,22 +111,12 @@ _NUMBERS = {
 _QUANTITY = (
     r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)"
 )
-_UNIT = r"(day|week|wk|month|mo|year|yr)s?"
-_DURATION = re.compile(
-    rf"\b(?:for|x|times|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|since)\s+(?:the\s+)?(?:past\s+|last\s+)?{_QUANTITY}\s+{_UNIT}\b",
-    re.IGNORECASE,
-)
 _LONG_TERM = re.compile(
     r"\b(?:long[- ]term|chronic(?:ally)?|for\s+(?:many\s+)?years|since\s+(?:19|20)\d\d"
     r"|maintenance|daily\s+for\s+years)\b",
     re.IGNORECASE,
 )
 _SHORT_COURSE = re.compile(r"\b(?:burst|taper|dose\s?pa?c?k|short\s+course)\b", re.IGNORECASE)
-_AGO = re.compile(
-    rf"\b{_QUANTITY}\s+{_UNIT}(?:\s+and\s+a\s+half)?"
-    r"\s+(?:ago|prior|before|earlier|after|post[- ]?op)\b",
-    re.IGNORECASE,
-)
 _RECENT = re.compile(
     r"\b(?:yesterday|recent(?:ly)?|last\s+week|this\s+week|earlier\s+this\s+(?:week|month)"
     r"|few\s+days\s+ago|days\s+ago|this\s+morning|today"
@@ -149,6 +139,10 @@ class _Limits:
     body_celsius: tuple[float, float]
     #: A course in the UK notation, by units.yaml's slash spellings ("for 6/12").
     course_slash: re.Pattern[str]
+    #: How long a course has run ("for 3 years", "x 6 months"), by units.yaml's words.
+    course: re.Pattern[str]
+    #: How long ago something was ("5 days ago", "2 weeks post-op"), by units.yaml's words.
+    ago: re.Pattern[str]
 
     @classmethod
     def of(cls, rb: Rulebook) -> _Limits:
@@ -165,6 +159,10 @@ class _Limits:
             course_slash=_duration_slash(
                 tuple(s for u in rb.units.time for s in u.spellings if s.startswith("/"))
             ),
+            **_durations_in_words(
+                # Words only: a one-letter code ("d", "a") or a slash is no unit in prose.
+                tuple(s for u in rb.units.time for s in u.spellings if re.fullmatch("[a-z]{2,}", s))
+            ),
         )
 
     def days(self, quantity: str, unit: str) -> float:
@@ -176,6 +174,24 @@ class _Limits:
         count = max(counts)
         known = self.units.time_unit(unit)
         return count * float(known.days) if known is not None else 0.0
+
+
+@functools.cache
+def _durations_in_words(words: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
+    """A course's length and a time ago, with the time units of units.yaml as words."""
+    unit = "(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+    course = (
+        r"\b(?:for|x|times|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|since)\s+"
+        rf"(?:the\s+)?(?:past\s+|last\s+)?{_QUANTITY}\s+{unit}\b"
+    )
+    ago = (
+        rf"\b{_QUANTITY}\s+{unit}(?:\s+and\s+a\s+half)?"
+        r"\s+(?:ago|prior|before|earlier|after|post[- ]?op)\b"
+    )
+    return {
+        "course": re.compile(course, re.IGNORECASE),
+        "ago": re.compile(ago, re.IGNORECASE),
+    }
 
 
 @functools.cache
@@ -293,7 +309,7 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
             # the X-ray's answer, not the foot drop's).
             words = list(re.finditer(r"\S+", original[line:mark]))[-_LABEL_WORDS:]
             opens.append(line + words[0].start() if words else mark)
-        text = match.group(0).strip()
+        text = " ".join(match.group(0).split())  # an answer on the next line: "? No"
         out.append(_Answer(max(opens), mark, match.end(), match["yes"] is not None, text))
     return out
 
@@ -743,8 +759,8 @@ def _steroid(
     if base[0] is not True:
         return (fid, base, "steroid mention")
     # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
-    found = [*_DURATION.findall(sentence), *limits.course_slash.findall(sentence)]
-    found += _AGO.findall(sentence)
+    found = [*limits.course.findall(sentence), *limits.course_slash.findall(sentence)]
+    found += limits.ago.findall(sentence)
     days = [limits.days(q, u) for q, u in found]
     if _LONG_TERM.search(sentence) or any(d >= limits.steroid_days for d in days):
         return (fid, base, "long course")
@@ -785,7 +801,7 @@ def _procedure(
     others = [fid for fid in feeds if fid != procedures.recent]
     for fid in others:
         out.append((fid, _verdict(fid, ctx, settings), ""))
-    ago = [limits.days(q, u) for q, u in _AGO.findall(sentence)]
+    ago = [limits.days(q, u) for q, u in limits.ago.findall(sentence)]
     old = limits.procedure_days is not None and any(d > limits.procedure_days for d in ago)
     recent = not old and (bool(_RECENT.search(sentence)) or bool(ago))
     verdict = _verdict(procedures.recent, {**ctx, "historical": False}, settings)
