@@ -711,6 +711,10 @@ VOCABULARY = [
      "prior_lumbar_surgery", T),
     ("Applied band-aids over the sites.", "immunocompromised", U),
     ("He forgot his hearing aids at home.", "immunocompromised", U),
+    # Blunt-force and penetrating injuries are severe trauma.
+    ("Blunt force traumatic injury with multiple cranial fractures.", "severe_trauma", T),
+    ("GSW to the left flank, L2 fragments on CT.", "severe_trauma", T),
+    ("No GSW or stab wounds.", "severe_trauma", F),
 ]  # fmt: skip
 
 
