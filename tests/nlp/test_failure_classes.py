@@ -270,6 +270,18 @@ NEGATION_SCOPE = [
     ("Denies fever, no numbness or tingling in the legs, no weakness.", "paresthesia", F),
     ("Denies fever, no numbness or tingling in the legs, no weakness.", "leg_weakness", F),
     ("No fever, chills, or night sweats.", "fever", F),
+    # Plus and minus signs: each item its own ("fever (-), numbness (+)" has the numbness).
+    ("fever (-), numbness (+)", "paresthesia", T),
+    ("fever (-), numbness (+)", "fever", F),
+    ("(-) fever, (+) numbness", "paresthesia", T),
+    ("(+) numbness (-) fever", "paresthesia", T),
+    ("(+) numbness (-) fever", "fever", F),
+    ("fever: -, numbness: +", "fever", F),
+    ("fever: -, numbness: +", "paresthesia", T),
+    ("Numbness: - left foot and toes", "paresthesia", T),
+    ("ROS: fever neg, chills neg, saddle anesthesia neg.", "saddle_anesthesia", F),
+    ("ROS: fever neg, saddle anesthesia present.", "saddle_anesthesia", T),
+    ("HIV Ag/Ab negative.", "immunocompromised", U),
 ]  # fmt: skip
 
 # Absent only from an explicit denial or a normal finding, and only of what it names: generic
