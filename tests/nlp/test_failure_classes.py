@@ -402,6 +402,14 @@ UNCERTAINTY = [
     ("Complications such as weakness in the legs were discussed.", "leg_weakness", U),
     ("Not certain if there was fecal incontinence.", "bowel_dysfunction", U),
     ("Patient is unsure whether he has numbness in the groin.", "saddle_anesthesia", U),
+    # Red flags taught, not found: the whole list, commas and all.
+    ("The patient was counseled on red flag symptoms including saddle anesthesia, urinary "
+     "retention, and progressive weakness, and was instructed to present to the ED should any "
+     "of these occur.", "bladder_dysfunction", U),
+    ("Counseled on red flags (saddle anesthesia, urinary retention, progressive weakness).",
+     "leg_weakness", U),
+    ("Reviewed red flags: he has urinary retention.", "bladder_dysfunction", T),
+    ("Red flag symptoms including urinary retention present.", "bladder_dysfunction", T),
 ]  # fmt: skip
 
 OTHERS_AND_ELSEWHERE = [
