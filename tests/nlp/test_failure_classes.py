@@ -378,6 +378,10 @@ EXAMINATION = [
     ("Sensation intact to light touch in both legs. Denies numbness.", "paresthesia", F),
     ("Grip strength 4/5 on the right.", "leg_weakness", U),
     ("Normal rectal tone. Denies bowel incontinence.", "bowel_dysfunction", F),
+    # An examination written as a form: the finding, a colon, its grade.
+    ("Rectal tone: decreased.", "bowel_dysfunction", T),
+    ("Rectal: tone lax, no sensation.", "bowel_dysfunction", T),
+    ("Saddle sensation: reduced", "saddle_anesthesia", T),
 ]  # fmt: skip
 
 UNCERTAINTY = [
