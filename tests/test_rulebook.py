@@ -361,6 +361,14 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "    present_above: 200\n",
+        "    present_above: 200\n    present_at_or_below: 10\n",
+        "nlp/settings.yaml: measurements[0] (bladder_dysfunction): Value error, give one of "
+        "present_above and present_at_or_below",
+        "a measurement with two thresholds",
+    ),
+    (
+        "nlp/settings.yaml",
         "  immunocompromised: [STOPPED]",
         "  immunocompromised: [STOPED]",
         "nlp/settings.yaml: ended_by.immunocompromised: no ConText rule of category 'STOPED'",

@@ -604,14 +604,39 @@ class NlpPlace(Frozen):
 
 
 class NlpMeasurement(Frozen):
-    """A measured value that makes a finding present at or above a threshold."""
+    """A measured value that makes a finding present beyond a threshold: above it
+    (`present_above`, a bladder scan) or at or below it (`present_at_or_below`, a bone
+    density T-score). A value on the other side says nothing."""
 
     name: str
     finding: str
-    pattern: str = Field(description="A regular expression with a named group `value`.")
+    pattern: str = Field(
+        description="A regular expression with a named group `value` (a number, with its "
+        "sign when it has one)."
+    )
     unit: str
-    present_above: float
+    present_above: float | None = None
+    present_at_or_below: float | None = None
     sources: tuple[str, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> NlpMeasurement:
+        if (self.present_above is None) == (self.present_at_or_below is None):
+            raise ValueError("give one of present_above and present_at_or_below")
+        return self
+
+    def present(self, value: float) -> bool:
+        """Is the finding present at this value?"""
+        if self.present_above is not None:
+            return value > self.present_above
+        return self.present_at_or_below is not None and value <= self.present_at_or_below
+
+    @property
+    def threshold(self) -> str:
+        """The threshold, in words ("above 200", "at or below -2.5")."""
+        if self.present_above is not None:
+            return f"above {self.present_above:g}"
+        return f"at or below {self.present_at_or_below:g}"
 
 
 class NlpQuantity(Frozen):

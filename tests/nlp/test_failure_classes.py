@@ -739,6 +739,18 @@ VOCABULARY = [
     ("Blunt force traumatic injury with multiple cranial fractures.", "severe_trauma", T),
     ("GSW to the left flank, L2 fragments on CT.", "severe_trauma", T),
     ("No GSW or stab wounds.", "severe_trauma", F),
+    # Bone density: a T-score at or below -2.5 is osteoporosis (settings.yaml, WHO1994).
+    ("DXA T-score -3.1 at the femoral neck.", "osteoporosis", T),
+    ("Lowest T-score: \u22122.7 (L1-L4).", "osteoporosis", T),
+    ("T-score -1.8, osteopenia.", "osteoporosis", U),
+    ("If the T-score is -2.5 or lower, start alendronate.", "osteoporosis", U),
+    ("Z-score -2.8.", "osteoporosis", U),
+    # Spinal tuberculosis, HIV's abbreviations, a vertebra's lost height.
+    ("Pott's disease is suspected.", "suspected_spinal_infection", T),
+    ("Concern for spinal TB.", "suspected_spinal_infection", T),
+    ("PLWH, well controlled.", "immunocompromised", T),
+    ("L1 vertebral height loss 40% on x-ray.", "suspected_vertebral_compression_fracture", T),
+    ("Loss of disc height at L4-5.", "suspected_vertebral_compression_fracture", U),
 ]  # fmt: skip
 
 

@@ -920,12 +920,13 @@ def _measurements(doc: Any, original: str, settings: Any) -> list[Mention]:
     out: list[Mention] = []
     for measure in settings.measurements:
         for match in re.finditer(measure.pattern, doc.text):
-            value = float(match.group("value"))
+            # A minus sign, an en dash or a spaced sign ("T-score \u2212 2.7") is a sign.
+            value = float(re.sub(r"[\u2212\u2013]", "-", match.group("value")).replace(" ", ""))
             sentence, before = _sentence_of(doc, original, match.start(), match.end())
             hypothetical = bool(
                 _THRESHOLD_WORDS.search(before + original[match.start() : match.end()])
             )
-            present = value > measure.present_above
+            present = measure.present(value)
             out.append(
                 _number_mention(
                     original,
@@ -933,11 +934,12 @@ def _measurements(doc: Any, original: str, settings: Any) -> list[Mention]:
                     sentence,
                     finding=measure.finding,
                     rule=f"{measure.name}: {value:g} {measure.unit} "
-                    f"(present above {measure.present_above:g})",
+                    f"(present {measure.threshold})",
                     negated=not present,
                     hypothetical=hypothetical,
-                    # Below the threshold says nothing: a small residual does not rule out
-                    # a bladder problem (hesitancy, incontinence).
+                    # The other side of the threshold says nothing: a small residual does
+                    # not rule out a bladder problem (hesitancy, incontinence), nor a normal
+                    # bone density a fragility fracture.
                     counts_as=None if hypothetical else (True if present else None),
                     note=f"measured {value:g} {measure.unit}",
                 )
