@@ -118,6 +118,8 @@ def test_the_written_notes_are_well_formed() -> None:
         *("prior_auth", "ipass_signout", "anaesthesia_preop", "icu_stepdown_nursing"),
         *("copy_forward", "ocr_fax", "student_hp", "haematology", "remote_military"),
         "continence_clinic",  # notes_11
+        *("ambient_scribe", "epic_template", "transplant_hiv", "bone_health", "travel_tb"),
+        *("sports_med", "electrodiagnostic", "bilingual", "phone_protocol", "postop_spine"),
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]
