@@ -414,6 +414,18 @@ UNCERTAINTY = [
      "leg_weakness", U),
     ("Reviewed red flags: he has urinary retention.", "bladder_dysfunction", T),
     ("Red flag symptoms including urinary retention present.", "bladder_dysfunction", T),
+    # An earlier visit's normal examination says nothing of now; a finding then still may.
+    ('Not examined today (seen by GP last week: "neuro exam normal").',
+     "progressive_neurologic_deficit", U),
+    ("Seen by GP last week with saddle numbness, now worse.", "saddle_anesthesia", T),
+    # Not asked, a limited examination.
+    ("Tobacco no, alcohol occasional, drug use not asked.", "injection_drug_use", U),
+    ("No visible bruising in the area examined (limited).", "contusion_or_abrasion", U),
+    # A denial of a new symptom asked in a question answered no (LABELLING.md).
+    ("Q: Any new numbness or tingling in your legs or groin? A: No", "paresthesia", U),
+    ("Any numbness or tingling in your legs? No", "paresthesia", F),
+    # A protocol's answer with its speaker's label, on the next line.
+    ("Was he thrown from the motorcycle?\nC: Yes, like twenty feet", "severe_trauma", T),
 ]  # fmt: skip
 
 OTHERS_AND_ELSEWHERE = [
@@ -459,6 +471,21 @@ OTHERS_AND_ELSEWHERE = [
     ("PROCEDURE: No paresthesias were noted on placing the needle.", "paresthesia", U),
     ("The possibility of surgical decompression was raised.",
      "surgery_or_intervention_candidate", T),
+    # Look-alikes: anabolic steroids, a protocol's title, the head's "atraumatic", a pain's
+    # provocation.
+    ("Denies anabolic steroids/supplements.", "prolonged_corticosteroid_use", U),
+    ("Protocol 5: Back Pain (Non-Traumatic or Non-Recent Trauma)", "contusion_or_abrasion", U),
+    ("HEENT: normocephalic, atraumatic.", "contusion_or_abrasion", U),
+    ("Back: atraumatic, no tenderness.", "contusion_or_abrasion", F),
+    ("Pain unchanged with extension.", "gradually_worsening_pain", U),
+    ("Pain unchanged over 3 months.", "gradually_worsening_pain", F),
+    # Weight lost on purpose is no unexplained weight loss; lost without trying is.
+    ("Wt down 4 lb in 6 mo (trying to lose weight per dietitian).", "unexplained_weight_loss", F),
+    ("No weight loss - weight down 4 kg this admission with diuresis (intended).",
+     "unexplained_weight_loss", F),
+    ("Weight down 6 kg since spring, not trying.", "unexplained_weight_loss", T),
+    ("Weight loss, not intentional.", "unexplained_weight_loss", T),
+    ("Lost 10 lb without trying.", "unexplained_weight_loss", T),
 ]  # fmt: skip
 
 VOCABULARY = [
@@ -751,6 +778,26 @@ VOCABULARY = [
     ("PLWH, well controlled.", "immunocompromised", T),
     ("L1 vertebral height loss 40% on x-ray.", "suspected_vertebral_compression_fracture", T),
     ("Loss of disc height at L4-5.", "suspected_vertebral_compression_fracture", U),
+    # Procedures by level, planned or done; a steroid course's hedged length.
+    ("s/p L3-L5 posterior instrumented fusion 12 days ago.", "prior_lumbar_surgery", T),
+    ("s/p L3-L5 posterior instrumented fusion 12 days ago.", "recent_spinal_procedure", T),
+    ("L4-5 fusion 2019.", "prior_lumbar_surgery", T),
+    ("3 weeks s/p C5-6 anterior cervical discectomy and fusion.", "recent_spinal_procedure", T),
+    ("Discectomy planned.", "surgery_or_intervention_candidate", T),
+    ("Discectomy planned.", "prior_lumbar_surgery", U),
+    ("Pt is scheduled for L L4-5/L5-S1 RFA on 6/12.", "surgery_or_intervention_candidate", T),
+    ("Patient is interested in an epidural steroid injection.",
+     "surgery_or_intervention_candidate", T),
+    ("The patient is interested in gastric bypass surgery.",
+     "surgery_or_intervention_candidate", U),
+    ("Prednisone 10 every day for about two years.", "prolonged_corticosteroid_use", T),
+    ("Prednisolone 10 mg daily (continuously since transplant).",
+     "prolonged_corticosteroid_use", T),
+    ("Weight down 6 kg since spring.", "unexplained_weight_loss", T),
+    ("His bottom feels numb, like sitting on ice.", "saddle_anesthesia", T),
+    ("Light touch reduced over R anterior thigh.", "paresthesia", T),
+    ("New quadriceps weakness since last visit.", "progressive_neurologic_deficit", T),
+    ("Rapidly worsening bilateral lower limb deficit.", "progressive_neurologic_deficit", T),
 ]  # fmt: skip
 
 

@@ -113,7 +113,8 @@ _QUANTITY = (
 )
 _LONG_TERM = re.compile(
     r"\b(?:long[- ]term|chronic(?:ally)?|for\s+(?:many\s+)?years|since\s+(?:19|20)\d\d"
-    r"|maintenance|daily\s+for\s+years)\b",
+    r"|maintenance|daily\s+for\s+years"
+    r"|since\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:\w+\s+){0,2}?transplant(?:ation)?)\b",
     re.IGNORECASE,
 )
 _SHORT_COURSE = re.compile(r"\b(?:burst|taper|dose\s?pa?c?k|short\s+course)\b", re.IGNORECASE)
@@ -182,11 +183,13 @@ def _durations_in_words(words: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
     unit = "(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
     course = (
         r"\b(?:for|x|times|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|since)\s+"
-        rf"(?:the\s+)?(?:past\s+|last\s+)?{_QUANTITY}\s+{unit}\b"
+        r"(?:the\s+)?(?:past\s+|last\s+)?"
+        r"(?:about\s+|approx(?:imately|\.)?\s*|nearly\s+|almost\s+|over\s+|more\s+than\s+|~\s*)?"
+        rf"{_QUANTITY}\s+{unit}\b"
     )
     ago = (
         rf"\b{_QUANTITY}\s+{unit}(?:\s+and\s+a\s+half)?"
-        r"\s+(?:ago|prior|before|earlier|after|post[- ]?op)\b"
+        r"\s+(?:ago|prior|before|earlier|after|post[- ]?op|s/p|status\s+post)(?!\w)"
     )
     return {
         "course": re.compile(course, re.IGNORECASE),
@@ -402,7 +405,7 @@ def _context(
         # A denial may be partial: an exception after it, or a change it denies.
         if exceptions and (excepted := _excepted(ent, original, exceptions)):
             cues["EXCEPTED"] = excepted
-        if change_words and (changed := _change_only(ent, original, change_words)):
+        if change_words and (changed := _change_only(ent, original, change_words, answer)):
             cues["CHANGE_ONLY"] = changed
         if affirmations and (affirmed := _affirmed(ent, original, affirmations, kept)):
             cues["AFFIRMED"] = affirmed
@@ -463,16 +466,21 @@ def _affirmed(
     return affirmed.group(0).strip(" \t,")
 
 
-def _change_only(ent: Any, original: str, change_words: str) -> str:
+def _change_only(ent: Any, original: str, change_words: str, answer: _Answer | None = None) -> str:
     """The word that makes a denial one of a change only: the first after the negation
-    ("no new numbness, weakness"), skipping "any", the last before the mention, or the
+    ("no new numbness, weakness"), or after the opening of a question answered no ("Any new
+    numbness or tingling? No"), skipping "any", the last before the mention, or the
     mention's own first word ("new weakness")."""
     words = [original[ent.start_char : ent.end_char].split()[:1]]
     words.append(original[max(0, ent.start_char - 20) : ent.start_char].split()[-1:])
-    for category, _, cue_end in ent._.spinewise_cues:
-        if category == "NEGATED_EXISTENCE":
-            after = [w for w in original[cue_end : cue_end + 20].split() if w.lower() != "any"]
-            words.append(after[:1])
+    opens = [
+        cue_end for category, _, cue_end in ent._.spinewise_cues if category == "NEGATED_EXISTENCE"
+    ]
+    if answer is not None and not answer.yes:
+        opens.append(answer.opens)
+    for start in opens:
+        after = [w for w in original[start : start + 20].split() if w.lower() != "any"]
+        words.append(after[:1])
     for word in (w[0].strip(",;:.") for w in words if w):
         if re.fullmatch(change_words, word):
             return word
@@ -933,8 +941,7 @@ def _measurements(doc: Any, original: str, settings: Any) -> list[Mention]:
                     match,
                     sentence,
                     finding=measure.finding,
-                    rule=f"{measure.name}: {value:g} {measure.unit} "
-                    f"(present {measure.threshold})",
+                    rule=f"{measure.name}: {value:g} {measure.unit} (present {measure.threshold})",
                     negated=not present,
                     hypothetical=hypothetical,
                     # The other side of the threshold says nothing: a small residual does
