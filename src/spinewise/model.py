@@ -770,6 +770,11 @@ class NlpAnswers(Frozen):
         "`no` and `yes` (one of them matches)."
     )
     question: str = Field(description="A regular expression: the words that open a question.")
+    opens: str | None = Field(
+        default=None,
+        description="A regular expression: words after which a question opens within its "
+        "clause ('... and any trouble passing urine?').",
+    )
 
 
 class NlpRange(Frozen):

@@ -282,6 +282,23 @@ NEGATION_SCOPE = [
     ("ROS: fever neg, chills neg, saddle anesthesia neg.", "saddle_anesthesia", F),
     ("ROS: fever neg, saddle anesthesia present.", "saddle_anesthesia", T),
     ("HIV Ag/Ab negative.", "immunocompromised", U),
+    # A sign or "neg" after a test reaches back to the test, not across "and"/"with" (an
+    # attack on round 12).
+    ("L foot drop and Babinski (-).", "leg_weakness", T),
+    ("Saddle numbness with anal wink (-).", "saddle_anesthesia", T),
+    ("Fevers with blood cultures negative.", "fever", T),
+    ("Urinary retention and UA negative.", "bladder_dysfunction", T),
+    ("Prostate cancer with PSA negative.", "history_of_cancer", T),
+    ("Fever (-) and leg weakness (+).", "leg_weakness", T),
+    ("Fever (-) and leg weakness (+).", "fever", F),
+    ("No fever, leg weakness (+), no saddle numbness.", "leg_weakness", T),
+    ("Fever neg and chills neg.", "fever", F),
+    # A clause with its own verb, a comparison with a visit, an amount: not a list's item.
+    ("No fever, bum feels numb since Sunday.", "saddle_anesthesia", T),
+    ("Denies weakness, more weakness in R leg since last review on exam.",
+     "progressive_neurologic_deficit", T),
+    ("Denies dieting, weight loss 6 kg since summer.", "unexplained_weight_loss", T),
+    ("No weight loss of 5 kg.", "unexplained_weight_loss", F),
 ]  # fmt: skip
 
 # Absent only from an explicit denial or a normal finding, and only of what it names: generic
@@ -426,6 +443,19 @@ UNCERTAINTY = [
     ("Any numbness or tingling in your legs? No", "paresthesia", F),
     # A protocol's answer with its speaker's label, on the next line.
     ("Was he thrown from the motorcycle?\nC: Yes, like twenty feet", "severe_trauma", T),
+    # A question opens after "and any": the answer is not the clause's before it.
+    ("Reports numb bottom since Monday and any trouble passing urine?\nC: no",
+     "saddle_anesthesia", T),
+    ("Reports numb bottom since Monday and any trouble passing urine?\nC: no",
+     "bladder_dysfunction", F),
+    ("Possible saddle numbness?\nN. Jones, RN", "saddle_anesthesia", U),
+    ("Any numbness, new weakness or bladder problems? No.", "bladder_dysfunction", F),
+    ("Patient was not asked about IV drug use.", "injection_drug_use", U),
+    ("L foot drop 3/5, saddle sensation not asked.", "leg_weakness", T),
+    ("Examined at the bedside earlier: no motor or sensory deficit.", "leg_weakness", F),
+    ("Treat when T-score <= -2.5 per guideline; DXA pending.", "osteoporosis", U),
+    ("Given red flag symptoms of saddle anaesthesia and urinary retention, sent to ED.",
+     "bladder_dysfunction", T),
 ]  # fmt: skip
 
 OTHERS_AND_ELSEWHERE = [
@@ -486,6 +516,18 @@ OTHERS_AND_ELSEWHERE = [
     ("Weight down 6 kg since spring, not trying.", "unexplained_weight_loss", T),
     ("Weight loss, not intentional.", "unexplained_weight_loss", T),
     ("Lost 10 lb without trying.", "unexplained_weight_loss", T),
+    # Weight lost on purpose, said after the loss; not a denied or past diet, not a drug.
+    ("Lost 8 kg without trying to lose weight.", "unexplained_weight_loss", T),
+    ("Has lost 8 kg in 3 months, not trying to lose weight.", "unexplained_weight_loss", T),
+    ("Lost 8 kg over 3 months, no dieting or change in appetite.", "unexplained_weight_loss", T),
+    ("8 kg weight loss over 3 months, not on semaglutide.", "unexplained_weight_loss", T),
+    ("Intended to see GP about 9 kg weight loss over 3 months.", "unexplained_weight_loss", T),
+    ("Minor blunt trauma to back from bumping into a door frame.", "severe_trauma", U),
+    # A plan after a procedure done is not the procedure's.
+    ("L4-5 microdiscectomy last week with physio planned.", "recent_spinal_procedure", T),
+    ("Prior L4-5 laminectomy with revision now scheduled.", "prior_lumbar_surgery", T),
+    ("Hoping to get back to running following microdiscectomy 2 weeks ago.",
+     "recent_spinal_procedure", T),
 ]  # fmt: skip
 
 VOCABULARY = [

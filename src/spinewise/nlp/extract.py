@@ -277,6 +277,7 @@ class _Answer:
     """A question answered in place (settings.yaml `answers`)."""
 
     opens: int  # where the question's words begin
+    first: int  # where its line or its "Q:" begins (a clause of a list may open it later)
     mark: int  # its question mark, or the colon of a label answered in a form
     end: int  # the end of its answer
     yes: bool
@@ -303,17 +304,20 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
         mark = match.start()
         line = max(original.rfind(c, 0, mark) for c in "\n.?!") + 1
         opens = [line + q.end() for q in re.finditer(spec.question, original[line:mark])]
+        first = max(opens, default=line)
         if not opens:
             # After the last clause break: a comma, semicolon, colon, parenthesis or spaced dash.
             breaks = [(original.rfind(c, line, mark), len(c)) for c in _CLAUSE_BREAKS]
             opens = [line, *(at + size for at, size in breaks if at >= 0)]
+        if spec.opens is not None:
+            opens += [line + q.end() for q in re.finditer(spec.opens, original[line:mark])]
         if original[mark] == ":":
             # A label answered in a form is its last few words ("... on exam XR: negative" is
             # the X-ray's answer, not the foot drop's).
             words = list(re.finditer(r"\S+", original[line:mark]))[-_LABEL_WORDS:]
             opens.append(line + words[0].start() if words else mark)
         text = " ".join(match.group(0).split())  # an answer on the next line: "? No"
-        out.append(_Answer(max(opens), mark, match.end(), match["yes"] is not None, text))
+        out.append(_Answer(max(opens), first, mark, match.end(), match["yes"] is not None, text))
     return out
 
 
@@ -455,6 +459,8 @@ def _affirmed(
     affirmed = re.match(affirmations, original[ent.end_char : ent.end_char + 30])
     if affirmed is None:
         return ""
+    if affirmed.groupdict().get("sign"):
+        return affirmed.group("sign")  # the item's own sign: "fever (-) and weakness (+)"
     before = original[max(0, ent.start_char - 6) : ent.start_char].split()
     if before and before[-1].lower() in {"or", "and", "nor", "&", "/"}:
         return ""
@@ -477,7 +483,7 @@ def _change_only(ent: Any, original: str, change_words: str, answer: _Answer | N
         cue_end for category, _, cue_end in ent._.spinewise_cues if category == "NEGATED_EXISTENCE"
     ]
     if answer is not None and not answer.yes:
-        opens.append(answer.opens)
+        opens.append(answer.first)
     for start in opens:
         after = [w for w in original[start : start + 20].split() if w.lower() != "any"]
         words.append(after[:1])
@@ -910,7 +916,11 @@ def _number_mention(
     )
 
 
-_THRESHOLD_WORDS = re.compile(r"\b(?:if|above|over|greater than|more than)\b|>", re.IGNORECASE)
+_THRESHOLD_WORDS = re.compile(
+    r"\b(?:if|above|over|below|under|greater than|more than|less than|threshold)\b"
+    r"|[<>\u2264\u2265]",
+    re.IGNORECASE,
+)
 
 
 def _sentence_of(doc: Any, original: str, start: int, end: int) -> tuple[str, str]:
