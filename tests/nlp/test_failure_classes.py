@@ -299,6 +299,23 @@ NEGATION_SCOPE = [
      "progressive_neurologic_deficit", T),
     ("Denies dieting, weight loss 6 kg since summer.", "unexplained_weight_loss", T),
     ("No weight loss of 5 kg.", "unexplained_weight_loss", F),
+    # A second attack: a test's result denies the test, not the finding before it.
+    ("Acute leg weakness CT neg, MRI ordered.", "leg_weakness", T),
+    ("Foot drop XR neg.", "leg_weakness", T),
+    ("Fever BCx (-) and UA (-).", "fever", T),
+    ("Saddle numbness neg or pos - pt unsure.", "saddle_anesthesia", T),
+    ("ROS: fever neg\nsaddle anesthesia neg\nchills neg", "saddle_anesthesia", F),
+    ("fever (-)\nnumbness (+)", "fever", F),
+    # An attached denial still denies a phrase that asserts itself; a joined one does not.
+    ("Pt denies her bottom feels numb.", "saddle_anesthesia", F),
+    ("Denies the pain is getting worse.", "gradually_worsening_pain", F),
+    ("No fever and unable to void.", "bladder_dysfunction", T),
+    # "+" joining a list, a threshold or none is no assertion.
+    ("Denies fever + chills.", "fever", F),
+    ("Denies numbness (+) SLR left at 45 degrees.", "paresthesia", F),
+    ("No fever, leg weakness (+) on L.", "leg_weakness", T),
+    ("Denies fevers, chills, weight loss of 10 lbs or more.", "unexplained_weight_loss", F),
+    ("No fever, chills, weight loss 0 kg.", "unexplained_weight_loss", F),
 ]  # fmt: skip
 
 # Absent only from an explicit denial or a normal finding, and only of what it names: generic
@@ -528,6 +545,14 @@ OTHERS_AND_ELSEWHERE = [
     ("Prior L4-5 laminectomy with revision now scheduled.", "prior_lumbar_surgery", T),
     ("Hoping to get back to running following microdiscectomy 2 weeks ago.",
      "recent_spinal_procedure", T),
+    ("Lost 12 lbs and wasn't trying to lose weight.", "unexplained_weight_loss", T),
+    ("Weight loss 7 kg initially intentional but now continuing despite eating well.",
+     "unexplained_weight_loss", T),
+    ("Did not ask about IVDU or steroid use.", "injection_drug_use", U),
+    ("No trouble controlling his bowels or bladder.", "bladder_dysfunction", F),
+    ("Pt has no problems with bowels.", "bowel_dysfunction", F),
+    ("Problems with bowels: constipated on codeine.", "bowel_dysfunction", U),
+    ("Voided under supervision, PVR 450 mL.", "bladder_dysfunction", T),
 ]  # fmt: skip
 
 VOCABULARY = [

@@ -380,7 +380,7 @@ def _context(
         and re.search(asserts_itself, original[ent.start_char : ent.end_char])
         and not any(
             # right before it: "not unable to void"
-            category == "NEGATED_EXISTENCE" and _attached(original, ent, cue_start, cue_end, 0)
+            category == "NEGATED_EXISTENCE" and _denies_itself(original, ent, cue_start, cue_end)
             for category, cue_start, cue_end in kept
         )
     ):
@@ -509,6 +509,24 @@ def _attached(
     else:
         return False  # the cue is one of the phrase's own words
     return not any(c in gap for c in ",;:") and len(gap.split()) <= words
+
+
+#: Words that join one item of a list to the next: a denial across them is the list's.
+_JOINS = frozenset({"and", "or", "nor", "but", "&", "plus", "with", "+"})
+
+
+def _denies_itself(original: str, ent: Any, cue_start: int, cue_end: int) -> bool:
+    """Is a denial a phrase's own, though it asserts itself: attached to it ("denies that
+    her bottom feels numb") with no other mention and no joining word between ("no fever
+    and unable to void" is a list's denial)?"""
+    if not _attached(original, ent, cue_start, cue_end):
+        return False
+    start, end = (
+        (cue_end, ent.start_char) if cue_end <= ent.start_char else (ent.end_char, cue_start)
+    )
+    if any(w.lower() in _JOINS for w in original[start:end].split()):
+        return False
+    return not any(start <= other.start_char < end for other in ent.doc.ents)
 
 
 def _rule_name(ent: Any) -> str:
@@ -917,7 +935,7 @@ def _number_mention(
 
 
 _THRESHOLD_WORDS = re.compile(
-    r"\b(?:if|above|over|below|under|greater than|more than|less than|threshold)\b"
+    r"\b(?:if|above|over|greater than|more than|less than|threshold)\b"
     r"|[<>\u2264\u2265]",
     re.IGNORECASE,
 )
