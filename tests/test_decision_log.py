@@ -3,7 +3,9 @@ write the database, exportable, no identifiers; on SQLite and on a real PostgreS
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import dataclasses
 import hashlib
 import hmac
 import io
@@ -19,6 +21,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +32,10 @@ from spinewise.cli import app
 from spinewise.decision_log import (
     HASHED,
     DecisionLog,
+    LogEntry,
     LogError,
     LogKeyError,
+    _Clock,
     _Ids,
     canonical,
     chain_key,
@@ -552,3 +557,43 @@ def test_a_kill_mid_burst_loses_nothing_acknowledged(log: Target) -> None:
         present = {e.entry_id for e in opened.entries()}
     assert len(acknowledged[0]) >= 200 and len(acknowledged[1]) >= 200
     assert acknowledged[0] | acknowledged[1] <= present
+
+
+def test_what_append_returns_is_the_row_stored(log: Target) -> None:
+    """The entry handed back once a row is committed (built without the frozen dataclass's
+    `__init__`, for speed) is the row as stored, field for field, from a thread or a
+    coroutine."""
+    with log.open() as opened:
+        entries = [
+            opened.append(kind="assessment", channel="api", inputs={"age": 40}),
+            asyncio.run(opened.append_async(kind="feedback", channel="cds-hooks", details={})),
+        ]
+        for entry in entries:
+            assert type(entry) is LogEntry
+            assert opened.get(entry.entry_id) == entry
+            assert entry.as_dict() == opened.get(entry.entry_id).as_dict()  # type: ignore[union-attr]
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                entry.decision = "image"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "ns",
+    [
+        1_764_700_000_000_000_000,  # on a second
+        1_764_700_000_999_999_999,  # the last nanosecond of a second
+        1_764_700_001_000_000_999,  # the next second, a few nanoseconds into it
+        1_764_700_000_123_456_789,
+        1_767_225_599_999_999_000,  # the last microsecond of 2025
+    ],
+)
+def test_recorded_at_is_what_datetime_writes(monkeypatch: pytest.MonkeyPatch, ns: int) -> None:
+    """The record time is formatted by hand, the date and time of day once a second (for
+    speed): the text datetime's isoformat writes for the same microsecond, across second and
+    year boundaries, from a clock that has seen another second first."""
+    clock = _Clock()
+    monkeypatch.setattr(time, "time_ns", lambda: ns - 7_000_000_000)
+    clock.now()
+    for at in (ns, ns + 1_000):  # a new second, then the same second from the cache
+        monkeypatch.setattr(time, "time_ns", lambda at=at: at)
+        expected = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=at // 1000)
+        assert clock.now() == expected.isoformat(timespec="microseconds")

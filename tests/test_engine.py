@@ -4,13 +4,14 @@ the interactive questions follow (proved by enumeration in test_asking_rule.py).
 
 from __future__ import annotations
 
+import random
 from itertools import product
 
 import pytest
 
 from spinewise import assess, default_rulebook
 from spinewise.engine import actionable, next_question, settled, truth
-from spinewise.model import AllOf, AnyOf
+from spinewise.model import AllOf, AnyOf, Presentation
 
 TRI = [True, False, None]
 
@@ -288,3 +289,37 @@ def test_settled_only_when_nothing_actionable_can_change() -> None:
     assert actionable(result) == actionable(filled)
     assert not settled({"age": 40, "findings": {}})
     assert settled({"age": 40, "findings": ALL_NO})  # nothing left to ask
+
+
+@pytest.mark.parametrize("policy", ["seed", "acr"])
+def test_a_what_if_fires_the_rules_a_fresh_evaluation_fires(policy: str) -> None:
+    """The asking rule's what-ifs re-test only the rules a question touches, on the bounds'
+    values changed in place and put back (engine._Bounds): white-box, because the proof by
+    enumeration (test_asking_rule.py) sees only their outcome. For every unanswered question,
+    the age (several flags at once) included, a "yes" from the low bound and a "no" from the
+    high bound fire exactly what evaluating every rule afresh fires."""
+    from spinewise import engine
+
+    rb = default_rulebook()
+    prep = engine._prepare(rb, policy)
+    rng = random.Random(15)
+    flipped = 0
+    for _ in range(400):
+        findings = {
+            f: rng.choice([True, False, False, None]) for f in rb.findings if rng.random() < 0.5
+        }
+        age = rng.choice([None, 30, 55, 70, 80])
+        pres = Presentation.model_validate({"age": age, "findings": findings})
+        values = engine.flag_values(pres, rb)
+        unanswered = engine._unanswered(prep.policy, pres, values)
+        bounds = engine._bounds(prep, values, unanswered)
+        lows, highs = dict(bounds.lows), dict(bounds.highs)
+        for ref in unanswered:
+            for start, to in ((lows, True), (highs, False)):
+                fresh = {**start, **dict.fromkeys(prep.flips[ref][0], to)}
+                got = bounds.yes_alone(ref) if to else bounds.no_alone(ref)
+                want = engine._core(prep, prep.fired(fresh), False)
+                assert (got.strong, got.weak) == (want.strong, want.weak), (pres, ref, to)
+                flipped += 1
+        assert (bounds.lows, bounds.highs) == (lows, highs)  # put back
+    assert flipped > 2000

@@ -193,6 +193,15 @@ class LogEntry:
         return {c: getattr(self, c) for c in COLUMNS}
 
 
+def _entry(row: dict[str, Any]) -> LogEntry:
+    """`LogEntry(**row)` for a row that holds exactly its fields (a committed row), without
+    the frozen dataclass's `__init__`: one `object.__setattr__` per field cost 3.5 us, as much
+    per row as the writer spends on the row's metrics."""
+    entry = object.__new__(LogEntry)
+    entry.__dict__.update(row)
+    return entry
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
@@ -266,6 +275,26 @@ class _Ids:
 
 
 _ids = _Ids()
+
+
+class _Clock:
+    """The time a row is recorded, as `datetime.now(UTC).isoformat(timespec="microseconds")`
+    writes it ('2026-12-02T19:30:00.123456+00:00'), with the date and time of day formatted
+    once a second rather than once a row (a third of the cost of a row's fields)."""
+
+    def __init__(self) -> None:
+        self._last: tuple[int, str] = (-1, "")  # one object: threads read both or neither
+
+    def now(self) -> str:
+        second, fraction = divmod(time.time_ns() // 1000, 1_000_000)
+        last_second, prefix = self._last
+        if second != last_second:
+            prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._last = (second, prefix)
+        return f"{prefix}.{fraction:06d}+00:00"
+
+
+_clock = _Clock()
 
 
 # --- the stores ---------------------------------------------------------------------------------
@@ -777,7 +806,7 @@ class DecisionLog:
         self._keys()  # a missing or wrong key fails here, before anything is queued
         return {
             "entry_id": entry_id or _ids.next(),
-            "recorded_at": datetime.now(UTC).isoformat(timespec="microseconds"),
+            "recorded_at": _clock.now(),
             "kind": kind,
             "channel": channel,
             "policy": policy,
@@ -843,7 +872,7 @@ class DecisionLog:
         if self.on_commit is not None:
             with suppress(Exception):  # metrics never fail an append
                 self.on_commit([done - start for _, _, start in batch])
-        _resolve([(waiter, LogEntry(**row)) for row, waiter, _ in batch])
+        _resolve([(waiter, _entry(row)) for row, waiter, _ in batch])
 
     def check_writable(self) -> None:
         """Raise `LogError` unless an append could be committed now (for readiness checks)."""

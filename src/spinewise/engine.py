@@ -155,10 +155,16 @@ class _Prepared:
     by_ref: Mapping[str, tuple[int, ...]]  # finding or age-flag id -> the rules that use it
     # question (a finding id, or "age") -> the flags its answer sets and the rules using them
     flips: Mapping[str, tuple[tuple[str, ...], frozenset[int]]]
+    labels: Mapping[str, str]  # question (a finding id, or "age") -> its label (Rulebook.label)
+
+    @functools.cached_property
+    def tests(self) -> tuple[Callable[[Values], bool | None], ...]:
+        """Each rule's compiled test, by rule index."""
+        return tuple(test for _, _, test in self.rules)
 
     def fired(self, values: Values) -> tuple[int, ...]:
         """The indices of the rules that are true for these values."""
-        return tuple(i for i, (_, _, test) in enumerate(self.rules) if test(values))
+        return tuple(i for i, test in enumerate(self.tests) if test(values))
 
 
 @functools.cache
@@ -197,6 +203,7 @@ def _prepare(rb: Rulebook, policy_id: str) -> _Prepared:
             for ref in [*rb.findings, "age"]
             for flags in [_refs(rb, ref)]
         },
+        labels={ref: rb.label(ref) for ref in pol.required},
     )
 
 
@@ -446,19 +453,28 @@ class _Bounds:
         candidates = touched - fired_set if to else touched & fired_set
         if not candidates:
             return fired
-        was = [values[flag] for flag in flags]  # every flag of an unanswered question is set
-        for flag in flags:
+        tests = self.prep.tests
+        if len(flags) == 1:  # a finding (an unanswered age sets every age flag)
+            flag = flags[0]
+            was = values[flag]  # every flag of an unanswered question is set
             values[flag] = to
-        try:
-            rules = self.prep.rules
-            changed = [i for i in candidates if bool(rules[i][2](values)) is to]
-        finally:
-            for flag, value in zip(flags, was, strict=True):
-                values[flag] = value
+            try:
+                changed = [i for i in candidates if bool(tests[i](values)) is to]
+            finally:
+                values[flag] = was
+        else:
+            before = [values[flag] for flag in flags]
+            for flag in flags:
+                values[flag] = to
+            try:
+                changed = [i for i in candidates if bool(tests[i](values)) is to]
+            finally:
+                for flag, value in zip(flags, before, strict=True):
+                    values[flag] = value
         if not changed:
             return fired
         if to:
-            return tuple(sorted(fired_set.union(changed)))
+            return tuple(sorted((*fired, *changed)))  # `changed` holds no rule already fired
         return tuple(i for i in fired if i not in changed)
 
     def yes_alone(self, ref: str) -> _Core:
@@ -664,7 +680,7 @@ def _assess(prep: _Prepared, pres: Presentation, *, compare: bool) -> Assessment
         if compare:
             compared = _compared(_prepare(rb, pol.age_alone.compare_with), pres, values)
     outcome = getattr(pol.outcomes, core.decision)
-    plan = _plan(rb, core, outcome.plan, next_steps, unanswered)
+    plan = _plan(prep, core, outcome.plan, next_steps, unanswered)
     cited = {*pol.sources, *outcome.sources}
     for rule in rules:
         cited.update(rule.sources)
@@ -836,7 +852,7 @@ def _suspected_condition(
 
 
 def _plan(
-    rb: Rulebook,
+    prep: _Prepared,
     core: _Core,
     outcome_plan: Iterable[str],
     next_steps: list[PlannedStep],
@@ -853,8 +869,9 @@ def _plan(
             plan.append(f"If MRI is contraindicated: {imaging.if_mri_contraindicated}.")
         plan.extend(f"Refer ({r.urgency}): {r.to}." for r in core.referrals)
     elif unanswered:
-        plan.append("Still to ask: " + "; ".join(rb.label(ref) for ref in unanswered) + ".")
-    plan.extend(rb.steps[step].text for step in core.steps)
+        plan.append("Still to ask: " + "; ".join([prep.labels[ref] for ref in unanswered]) + ".")
+    steps = prep.rb.steps
+    plan.extend(steps[step].text for step in core.steps)
     plan.extend(outcome_plan)
     plan.extend(f"Planned: {step.action}, {step.when}." for step in next_steps)
     return list(dict.fromkeys(plan))

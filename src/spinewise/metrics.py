@@ -9,6 +9,7 @@ workers start) and a scrape of any worker adds them up; with one process they li
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 from collections.abc import Iterable, Mapping
@@ -125,8 +126,21 @@ def cds_feedback(outcome: str) -> None:
 def log_committed(waits: list[float]) -> None:
     """One decision log commit: how long each of its rows waited from submission."""
     LOG_COMMIT_ROWS.observe(len(waits))
-    for wait in waits:
-        LOG_APPEND_SECONDS.observe(wait)
+    _observe_each(LOG_APPEND_SECONDS, waits)
+
+
+def _observe_each(histogram: Histogram, values: list[float]) -> None:
+    """`histogram.observe(v)` for each value, with one update of its sum and one of each
+    bucket that gains: with several workers every update is a write to a shared file, and a
+    commit of 16 rows made 32 of them (the log's writer spent as long on them as on building
+    the rows' entries). A test holds it to `observe`, value for value."""
+    counts: dict[int, int] = {}
+    for value in values:  # the first bound at or above the value, as `observe` finds it
+        bucket = bisect.bisect_left(histogram._upper_bounds, value)
+        counts[bucket] = counts.get(bucket, 0) + 1
+    for bucket, count in counts.items():
+        histogram._buckets[bucket].inc(count)
+    histogram._sum.inc(sum(values))
 
 
 def exposition() -> bytes:
