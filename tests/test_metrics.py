@@ -40,3 +40,10 @@ def test_observe_each_is_observe_value_for_value(values: list[float]) -> None:
         ]
 
     assert samples(batch) == samples(one)
+
+
+def test_the_batched_path_is_the_one_taken() -> None:
+    """The fields `_observe_each` reads are there (else it falls back to `observe` one value
+    at a time, correct but slower): a new prometheus-client that renames them fails here."""
+    histogram = Histogram("h", "h", buckets=BOUNDS, registry=CollectorRegistry())
+    assert all(hasattr(histogram, a) for a in ("_upper_bounds", "_buckets", "_sum"))

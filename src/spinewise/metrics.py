@@ -134,6 +134,10 @@ def _observe_each(histogram: Histogram, values: list[float]) -> None:
     bucket that gains: with several workers every update is a write to a shared file, and a
     commit of 16 rows made 32 of them (the log's writer spent as long on them as on building
     the rows' entries). A test holds it to `observe`, value for value."""
+    if not all(hasattr(histogram, a) for a in ("_upper_bounds", "_buckets", "_sum")):
+        for value in values:  # another prometheus-client: its own way, one at a time
+            histogram.observe(value)
+        return
     counts: dict[int, int] = {}
     for value in values:  # the first bound at or above the value, as `observe` finds it
         bucket = bisect.bisect_left(histogram._upper_bounds, value)
