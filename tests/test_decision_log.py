@@ -20,6 +20,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -563,10 +564,13 @@ def test_what_append_returns_is_the_row_stored(log: Target) -> None:
     """The entry handed back once a row is committed (built without the frozen dataclass's
     `__init__`, for speed) is the row as stored, field for field, from a thread or a
     coroutine."""
-    with log.open() as opened:
+    with log.open() as opened, ThreadPoolExecutor(1) as pool:
+        # The coroutine runs on a loop of its own thread: an earlier test of the suite may
+        # leave a loop running in this one (asyncio.run would refuse it).
+        coroutine = opened.append_async(kind="feedback", channel="cds-hooks", details={})
         entries = [
             opened.append(kind="assessment", channel="api", inputs={"age": 40}),
-            asyncio.run(opened.append_async(kind="feedback", channel="cds-hooks", details={})),
+            pool.submit(asyncio.run, coroutine).result(timeout=60),
         ]
         for entry in entries:
             assert type(entry) is LogEntry
