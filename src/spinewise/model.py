@@ -852,6 +852,12 @@ class NlpSettings(Frozen):
         "own negation, 'unable to void'; a low strength grade, '3/5'); only a denial right "
         "before it denies it.",
     )
+    doubts_of_normal: str | None = Field(
+        default=None,
+        description="A regular expression: the words of a doubt (a POSSIBLE_EXISTENCE cue) "
+        "that question a normal phrase itself ('unsure if she has urinated'): such a doubt "
+        "keeps the finding from absent.",
+    )
     #: Findings that are a change, and the words of a change whose denial denies them.
     changes: Mapping[str, str] = {}
     #: Findings that are a history, and the words of a judgement on a diagnosis whose denial

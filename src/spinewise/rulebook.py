@@ -873,7 +873,7 @@ def _check_nlp(check: _Checker) -> None:
             _check_regex(check, f"{where}: failed_care.span", care.span, ("value", "unit"))
             if care.not_when is not None:
                 _check_regex(check, f"{where}: failed_care.not_when", care.not_when, ())
-    for key in ("exceptions", "change_words", "affirmations", "asserts_itself"):
+    for key in ("exceptions", "change_words", "affirmations", "asserts_itself", "doubts_of_normal"):
         expression = getattr(nlp.settings, key)
         if expression is not None:
             _check_regex(check, f"nlp/settings.yaml: {key}", expression, ())

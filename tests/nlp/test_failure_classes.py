@@ -1109,6 +1109,29 @@ KEPT_OPEN = [
     # A time ago in any time unit of units.yaml's words: hours too.
     ("Epidural steroid injection 6 hours ago, now back pain.", "recent_spinal_procedure", T),
     ("Lumbar epidural injection 2 years ago.", "recent_spinal_procedure", U),
+    # A doubt that questions a normal phrase itself keeps the finding open; a reasoning that
+    # only stands on a normal does not (settings.yaml doubts_of_normal).
+    ("Denies bowel/bladder incontinence, unsure if she has urinated today.",
+     "bladder_dysfunction", U),
+    ("Denies urinary incontinence. Not sure whether he is able to void.",
+     "bladder_dysfunction", U),
+    ("No saddle numbness. ? normal rectal tone.", "bowel_dysfunction", U),
+    ("Denies incontinence. She has voided twice since admission.", "bladder_dysfunction", F),
+    ("Low suspicion for infection given afebrile, normal CRP. No fever.", "fever", F),
+    ("Low suspicion for spinal infection given afebrile.", "suspected_spinal_infection", F),
+    ("Low clinical suspicion for cauda equina syndrome.", "suspected_cauda_equina_syndrome", F),
+    ("Suspicion for spinal infection is high.", "suspected_spinal_infection", T),
+    # A leading "?" after a full stop doubts what follows it, not the sentence before; a "?"
+    # inside an examination phrase doubts the phrase.
+    ("Fever. ? normal rectal tone.", "fever", T),
+    ("Denies bowel incontinence. Rectal tone ?reduced.", "bowel_dysfunction", U),
+    ("Denies numbness. Sensation ?intact in the feet.", "paresthesia", U),
+    ("Saddle sensation ?reduced. No saddle numbness reported.", "saddle_anesthesia", U),
+    ("Anal tone normal.", "bowel_dysfunction", F),
+    ("PR: anal tone ? reduced", "bowel_dysfunction", U),
+    ("Strength 5/5 in both legs, hip flexion limited by pain initially.", "leg_weakness", U),
+    ("Strength 5/5 in both legs, hip flexion limited by pain. Denies weakness.",
+     "leg_weakness", F),
 ]  # fmt: skip
 
 

@@ -371,6 +371,10 @@ def _context(
             for category, cue_start, cue_end in kept
         )
     )
+    if any(t.text == "?" for t in ent[1:]):
+        # A doubt inside the phrase ("rectal tone ?reduced", "sensation ? intact") is its own:
+        # ConText lets no cue modify a target it overlaps.
+        cues.setdefault("POSSIBLE_EXISTENCE", "?")
     if normal and not denied_normal:
         cues["NEGATED_EXISTENCE"] = original[ent.start_char : ent.end_char]  # the phrase says it
     elif (
@@ -572,20 +576,35 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             ent.label_, sentence, settings, ctx, limits
         ):
             # A mention of the patient now that says nothing may still keep the finding from
-            # "absent" (see _merge); a normal phrase ("vital signs stable") never does.
+            # "absent" (see _merge). A normal phrase ("vital signs stable") does only when the
+            # doubt questions the normal itself (settings.yaml `doubts_of_normal`: "unsure if
+            # she has urinated today"), not a reasoning it stands in ("low suspicion for
+            # infection given afebrile").
             ours = (
                 counts is None
                 and not elsewhere
                 and not ctx["hypothetical"]
-                and not ctx["normal"]
                 and ctx["experiencer"] == "patient"
                 and ctx["role"] != "procedure"
             )
             generic = ent.label_ in settings.helpers
             keeps_open = ""
-            if ours and ctx["uncertain"]:
+            doubted = ctx["uncertain"] and (
+                not ctx["normal"]
+                or re.search(
+                    settings.doubts_of_normal or "(?!)",
+                    ctx["cues"].get("POSSIBLE_EXISTENCE", ""),
+                )
+            )
+            if ours and doubted:
                 keeps_open = "doubt of a kind" if generic else "doubt"
-            elif ours and not generic and not ctx["negated"] and not ctx["denied_normal"]:
+            elif (
+                ours
+                and not ctx["normal"]
+                and not generic
+                and not ctx["negated"]
+                and not ctx["denied_normal"]
+            ):
                 keeps_open = "mention"
             mentions.append(
                 Mention(

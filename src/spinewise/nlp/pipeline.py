@@ -442,7 +442,12 @@ def line_breaks(doc: Doc) -> Doc:
         )
         # "Fever? No." asks and answers; "? IV drug use" (a leading "?") doubts what follows.
         asked = before.text == "?" and before.i > 0 and not doc[before.i - 1].whitespace_
-        if new_line or (asked and first.isupper()):
+        # "Fever. ? normal rectal tone": a leading "?" after a full stop opens the next
+        # sentence (spaCy's sentencizer keeps trailing punctuation with the sentence before).
+        leading = token.text == "?" and before.text in (".", "!") and bool(before.whitespace_)
+        if leading and token.i + 1 < len(doc) and "\n" not in token.whitespace_:
+            doc[token.i + 1].is_sent_start = False  # "?reduced": one sentence, not two
+        if new_line or leading or (asked and first.isupper()):
             token.is_sent_start = True
     return doc
 
