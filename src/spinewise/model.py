@@ -775,6 +775,18 @@ class NlpAnswers(Frozen):
         description="A regular expression: words after which a question opens within its "
         "clause ('... and any trouble passing urine?').",
     )
+    table_yes: str | None = Field(
+        default=None,
+        description="A regular expression: the heading of a form table's yes column "
+        "('| Question | Y | N |').",
+    )
+    table_no: str | None = Field(
+        default=None, description="A regular expression: the heading of its no column."
+    )
+    table_mark: str = Field(
+        default=r"[xX\u2713\u2714\u2612\u2611*]",
+        description="A regular expression: a cell that marks its column.",
+    )
 
 
 class NlpRange(Frozen):
@@ -815,6 +827,9 @@ class NlpSettings(Frozen):
     earlier_encounter: tuple[str, ...] = ()
     #: ConText categories bounding a mention to the recent past: denied, no history denied.
     recent_past: tuple[str, ...] = ()
+    #: ConText categories making a denial one of a record ("no fever was documented"): it
+    #: says nothing of the patient.
+    record_only: tuple[str, ...] = ()
     uncertain_counts: tuple[str, ...]
     sections: Mapping[str, Literal["other", "historical", "hypothetical", "procedure"]]
     #: Sections whose header, written inline, covers only the sentence it starts.

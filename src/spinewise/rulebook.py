@@ -824,7 +824,7 @@ def _check_nlp(check: _Checker) -> None:
                     check.errors.append(
                         f"nlp/settings.yaml: {key}.{fid}: no ConText rule of category {cue!r}"
                     )
-    for key in ("earlier_encounter", "recent_past"):
+    for key in ("earlier_encounter", "recent_past", "record_only"):
         for category in getattr(nlp.settings, key):
             if category not in categories:
                 check.errors.append(
@@ -891,6 +891,9 @@ def _check_nlp(check: _Checker) -> None:
     if answers is not None:
         _check_regex(check, "nlp/settings.yaml: answers.answer", answers.answer, ("no", "yes"))
         _check_regex(check, "nlp/settings.yaml: answers.question", answers.question, ())
+        for key in ("opens", "table_yes", "table_no", "table_mark"):
+            if getattr(answers, key) is not None:
+                _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature
     if rb.units.kind_of(body.unit) != "temperature":
         check.errors.append(

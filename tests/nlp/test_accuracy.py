@@ -120,6 +120,8 @@ def test_the_written_notes_are_well_formed() -> None:
         "continence_clinic",  # notes_11
         *("ambient_scribe", "epic_template", "transplant_hiv", "bone_health", "travel_tb"),
         *("sports_med", "electrodiagnostic", "bilingual", "phone_protocol", "postop_spine"),
+        *("trauma_survey", "pmr_consult", "econsult", "intake_form", "sbar_handover"),
+        *("integrative", "driver_exam", "problem_list", "endocrine", "case_review"),  # notes_13
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

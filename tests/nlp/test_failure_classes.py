@@ -1129,6 +1129,46 @@ KEPT_OPEN = [
     ("Saddle sensation ?reduced. No saddle numbness reported.", "saddle_anesthesia", U),
     ("Anal tone normal.", "bowel_dysfunction", F),
     ("PR: anal tone ? reduced", "bowel_dysfunction", U),
+    # A form's table with yes and no columns: the column marked answers the row; a row left
+    # blank is a question unanswered.
+    ("| Question | Y | N |\n| Fever or chills | | X |\n| Weakness in legs | X | |",
+     "fever", F),
+    ("| Question | Y | N |\n| Fever or chills | | X |\n| Weakness in legs | X | |",
+     "leg_weakness", T),
+    ("| Question | Y | N |\n| Loss of control of bowels | | |\n| Bowel problems | | X |",
+     "bowel_dysfunction", U),
+    # An answer after a dash; a question holding an aside in brackets.
+    ("Have you felt feverish or unwell? \u2014 No", "fever", F),
+    ("Weakness in your legs or feet (e.g. tripping)? \u2014 No", "leg_weakness", F),
+    ("Weakness in your legs or feet (e.g. tripping)? \u2014 Yes", "leg_weakness", T),
+    # "on the R." ends its sentence: the "cannot" before it does not deny what follows.
+    ("Today he cannot rise from a squat on the R. Numb patch over the medial shin.",
+     "paresthesia", T),
+    ("Strength deteriorated from normal to 3/5 in 4 days.", "progressive_neurologic_deficit", T),
+    ("Bruising over the lower back resolved within 2 weeks.", "contusion_or_abrasion", T),
+    ("Fever resolved.", "fever", F),
+    # A strength that could not be graded keeps the finding open.
+    ("Hip flexion at least 4/5, ankle DF/PF 5/5 bilaterally.", "leg_weakness", U),
+    ("Hip and knee 5/5; ankle and toe movements not testable (splint).", "leg_weakness", U),
+    ("No saddle paraesthesia, voiding normally.", "saddle_anesthesia", F),
+    ("No saddle paraesthesia, voiding normally.", "paresthesia", U),
+    # A procedure "needed" or "meanwhile" is a plan: it says nothing of one done recently.
+    ("No spinal injections needed.", "recent_spinal_procedure", U),
+    ("No spinal injection or manipulation meanwhile.", "recent_spinal_procedure", U),
+    ("Red flags were not re-documented at the second visit.", "fever", U),
+    # A list denied after a dash, a label with an aside, a history table's "none".
+    ("- Numbness, tingling, weakness in legs \u2014 none reported.", "paresthesia", F),
+    ("Cancer (current or past): no", "history_of_cancer", F),
+    ("| Item | Response |\n| Cancer | none |", "history_of_cancer", F),
+    ("No other red flags besides the foot drop.", "leg_weakness", T),
+    # What a record lacks is not what the patient lacks.
+    ("No fever was recorded at triage (temperature not taken).", "fever", U),
+    ("No documentation of IVDU status.", "injection_drug_use", U),
+    ("The reviewer wrote that no red flags such as fever or cancer history were documented.",
+     "history_of_cancer", U),
+    ("Fever of 39.2 was recorded at triage.", "fever", T),
+    ("Denies fever. Rigors overnight.", "fever", T),
+    ("Rigor mortis is fully developed.", "fever", U),
     ("Strength 5/5 in both legs, hip flexion limited by pain initially.", "leg_weakness", U),
     ("Strength 5/5 in both legs, hip flexion limited by pain. Denies weakness.",
      "leg_weakness", F),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -280,7 +281,7 @@ class _Answer:
     first: int  # where its line or its "Q:" begins (a clause of a list may open it later)
     mark: int  # its question mark, or the colon of a label answered in a form
     end: int  # the end of its answer
-    yes: bool
+    yes: bool | None  # None: a form's question left unanswered (a row with no column marked)
     text: str  # the question mark and the answer, as written
 
 
@@ -302,22 +303,81 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
     out = []
     for match in re.finditer(spec.answer, original):
         mark = match.start()
-        line = max(original.rfind(c, 0, mark) for c in "\n.?!") + 1
+        line = _line_start(original, mark)
         opens = [line + q.end() for q in re.finditer(spec.question, original[line:mark])]
         first = max(opens, default=line)
         if not opens:
             # After the last clause break: a comma, semicolon, colon, parenthesis or spaced dash.
             breaks = [(original.rfind(c, line, mark), len(c)) for c in _CLAUSE_BREAKS]
-            opens = [line, *(at + size for at, size in breaks if at >= 0)]
+            # A parenthesis closed before the mark is an aside, not where the question opens
+            # ("Weakness in your legs (e.g. tripping)? No").
+            opens = [
+                line,
+                *(
+                    at + size
+                    for at, size in breaks
+                    if at >= 0 and not (original[at] == "(" and ")" in original[at:mark])
+                ),
+            ]
         if spec.opens is not None:
             opens += [line + q.end() for q in re.finditer(spec.opens, original[line:mark])]
         if original[mark] == ":":
             # A label answered in a form is its last few words ("... on exam XR: negative" is
             # the X-ray's answer, not the foot drop's).
-            words = list(re.finditer(r"\S+", original[line:mark]))[-_LABEL_WORDS:]
+            label = original[line:mark]
+            if label.rstrip().endswith(")") and "(" in label:
+                label = label[: label.rfind("(")]  # "Cancer (current or past): no"
+            words = list(re.finditer(r"\S+", label))[-_LABEL_WORDS:]
             opens.append(line + words[0].start() if words else mark)
         text = " ".join(match.group(0).split())  # an answer on the next line: "? No"
         out.append(_Answer(max(opens), first, mark, match.end(), match["yes"] is not None, text))
+    return out + _table_answers(original, spec)
+
+
+#: Where a sentence ends: a line break, "?" or "!", or a full stop before a space that does not
+#: end a one-letter abbreviation ("e.g.", "R.").
+_SENTENCE_END = re.compile(r"\n|[?!]|(?<!\b[A-Za-z])\.(?=\s)")
+
+
+def _line_start(original: str, mark: int) -> int:
+    """Where the line or sentence holding a question's mark begins."""
+    ends = list(_SENTENCE_END.finditer(original, max(0, mark - 400), mark))
+    return ends[-1].end() if ends else max(0, original.rfind("\n", 0, mark) + 1)
+
+
+def _table_answers(original: str, spec: Any) -> list[_Answer]:
+    """The rows of a form's table with yes and no columns ("| Fever | | X |" under
+    "| Question | Y | N |"): the column marked answers the row's question; a row with
+    neither (or both) marked is a question left unanswered."""
+    if spec.table_yes is None or spec.table_no is None or "|" not in original:
+        return []
+    out: list[_Answer] = []
+    columns: tuple[int, int] | None = None
+    heads: list[str] = []
+    start = 0
+    for line in original.splitlines(keepends=True):
+        at, start = start, start + len(line)
+        bars = [at + m.start() for m in re.finditer(r"\|", line)]
+        if len(bars) < 3:
+            columns = None
+            continue
+        cells = [original[a + 1 : b].strip() for a, b in itertools.pairwise(bars)]
+        yes = [i for i, c in enumerate(cells) if re.fullmatch(spec.table_yes, c)]
+        no = [i for i, c in enumerate(cells) if re.fullmatch(spec.table_no, c)]
+        if yes and no:
+            columns, heads = (yes[0], no[0]), cells
+            continue
+        if columns is None or len(cells) <= max(columns) or min(columns) == 0:
+            continue
+        marked = [bool(re.fullmatch(spec.table_mark, cells[i])) for i in columns]
+        answer = marked[0] if marked[0] != marked[1] else None
+        # The answer as the form gives it: the marked column's heading and mark ("N: X").
+        text = (
+            f"{heads[columns[0 if answer else 1]]}: {cells[columns[0 if answer else 1]]}"
+            if answer is not None
+            else "(left unanswered)"
+        )
+        out.append(_Answer(bars[0] + 1, bars[0] + 1, bars[min(columns)], bars[-1], answer, text))
     return out
 
 
@@ -363,7 +423,7 @@ def _context(
     # sensation intact") does not deny it: the list item is an assertion of its own.
     rule = getattr(ent._, "target_rule", None)
     normal = rule is not None and bool((rule.attributes or {}).get("is_negated"))
-    answered_no = answer is not None and not answer.yes
+    answered_no = answer is not None and answer.yes is False
     denied_normal = normal and (
         answered_no
         or any(
@@ -409,6 +469,8 @@ def _context(
         cues.setdefault("NEGATED_EXISTENCE", answer.text if answer else "")
     elif answer is not None and answer.yes and "NEGATED_EXISTENCE" in cues:
         cues["POSSIBLE_EXISTENCE"] = answer.text  # "yes" to a question that denies: unclear
+    elif answer is not None and answer.yes is None:
+        cues["POSSIBLE_EXISTENCE"] = answer.text  # a form's question left unanswered
     if "NEGATED_EXISTENCE" in cues and not normal:
         # A denial may be partial: an exception after it, or a change it denies.
         if exceptions and (excepted := _excepted(ent, original, exceptions)):
@@ -486,7 +548,7 @@ def _change_only(ent: Any, original: str, change_words: str, answer: _Answer | N
     opens = [
         cue_end for category, _, cue_end in ent._.spinewise_cues if category == "NEGATED_EXISTENCE"
     ]
-    if answer is not None and not answer.yes:
+    if answer is not None and answer.yes is False:
         opens.append(answer.first)
     for start in opens:
         after = [w for w in original[start : start + 20].split() if w.lower() != "any"]
@@ -724,6 +786,10 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
     if ctx["negated"] and change and not re.fullmatch(settings.changes.get(fid, "(?!)"), change):
         # "No new numbness" denies a change, not the numbness she has had for years.
         return None, change, False
+    record = [c for c in settings.record_only if c in cues]
+    if ctx["negated"] and record:
+        # "No red flags such as fever were documented": the record is silent, not the patient.
+        return None, cues[record[0]], False
     recent = [c for c in settings.recent_past if c in cues]
     if ctx["negated"] and recent and fid in settings.history_counts:
         # "No recent back surgery" denies the recent past, not a history.

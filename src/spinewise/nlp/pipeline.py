@@ -426,6 +426,8 @@ def _anchors(pattern: list[dict[str, Any]]) -> list[list[str]]:
 #: Words that open a note's part even in lower case ("...no listhesis\nassessment lumbar
 #: contusion", a dictation with no punctuation): after a line break, never a wrapped line's.
 _OPENERS = frozenset({"assessment", "impression", "plan", "diagnosis", "diagnoses", "a/p"})
+_SIDES = frozenset({"R.", "L.", "Rt.", "Lt.", "B."})
+_BEFORE_SIDE = frozenset({"the", "on", "at", "to", "of", "in", "and", "both"})
 
 
 @Language.component("spinewise_line_breaks")
@@ -447,7 +449,15 @@ def line_breaks(doc: Doc) -> Doc:
         leading = token.text == "?" and before.text in (".", "!") and bool(before.whitespace_)
         if leading and token.i + 1 < len(doc) and "\n" not in token.whitespace_:
             doc[token.i + 1].is_sent_start = False  # "?reduced": one sentence, not two
-        if new_line or leading or (asked and first.isupper()):
+        # "on the R. Numb patch": a side's letter and its full stop end the sentence (spaCy
+        # keeps "R." whole, as an initial); "Dr. J. Smith" has no "the" before its initial.
+        side = (
+            before.text in _SIDES
+            and before.i > 0
+            and doc[before.i - 1].lower_ in _BEFORE_SIDE
+            and first.isupper()
+        )
+        if new_line or leading or side or (asked and first.isupper()):
             token.is_sent_start = True
     return doc
 
