@@ -775,6 +775,11 @@ class NlpAnswers(Frozen):
         description="A regular expression: words after which a question opens within its "
         "clause ('... and any trouble passing urine?').",
     )
+    inline: str | None = Field(
+        default=None,
+        description="A regular expression, matched at the space before it: a form's bare "
+        "answer after its label ('Fever N / Ca hx Y'), with named groups `no` and `yes`.",
+    )
     table_yes: str | None = Field(
         default=None,
         description="A regular expression: the heading of a form table's yes column "

@@ -891,7 +891,7 @@ def _check_nlp(check: _Checker) -> None:
     if answers is not None:
         _check_regex(check, "nlp/settings.yaml: answers.answer", answers.answer, ("no", "yes"))
         _check_regex(check, "nlp/settings.yaml: answers.question", answers.question, ())
-        for key in ("opens", "table_yes", "table_no", "table_mark"):
+        for key in ("opens", "inline", "table_yes", "table_no", "table_mark"):
             if getattr(answers, key) is not None:
                 _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature

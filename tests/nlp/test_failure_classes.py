@@ -1199,6 +1199,10 @@ KEPT_OPEN = [
     ("Dry MM, no guarding.", "history_of_cancer", U),
     ("Graze over L1 spinous process.", "contusion_or_abrasion", T),
     ("Pain unrelenting and worsening daily despite rest.", "gradually_worsening_pain", T),
+    # A form's bare answers after their labels.
+    ("Fever N / Wt loss N / Numbness Y (L foot)", "fever", F),
+    ("Fever N / Wt loss N / Numbness Y (L foot)", "paresthesia", T),
+    ("Numbness Y, weakness N", "leg_weakness", F),
     ("Strength 5/5 in both legs, hip flexion limited by pain initially.", "leg_weakness", U),
     ("Strength 5/5 in both legs, hip flexion limited by pain. Denies weakness.",
      "leg_weakness", F),

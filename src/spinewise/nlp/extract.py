@@ -301,7 +301,10 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
     if spec is None:
         return []
     out = []
-    for match in re.finditer(spec.answer, original):
+    matches = list(re.finditer(spec.answer, original))
+    if spec.inline is not None:
+        matches += re.finditer(spec.inline, original)
+    for match in matches:
         mark = match.start()
         line = _line_start(original, mark)
         opens = [line + q.end() for q in re.finditer(spec.question, original[line:mark])]
@@ -321,9 +324,9 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
             ]
         if spec.opens is not None:
             opens += [line + q.end() for q in re.finditer(spec.opens, original[line:mark])]
-        if original[mark] == ":":
+        if original[mark] in ": \t":
             # A label answered in a form is its last few words ("... on exam XR: negative" is
-            # the X-ray's answer, not the foot drop's).
+            # the X-ray's answer, not the foot drop's; "Wt loss N / Ca hx Y": the cancer's).
             label = original[line:mark]
             if label.rstrip().endswith(")") and "(" in label:
                 label = label[: label.rfind("(")]  # "Cancer (current or past): no"
