@@ -1199,6 +1199,14 @@ KEPT_OPEN = [
     ("Dry MM, no guarding.", "history_of_cancer", U),
     ("Graze over L1 spinous process.", "contusion_or_abrasion", T),
     ("Pain unrelenting and worsening daily despite rest.", "gradually_worsening_pain", T),
+    # A deficit and the words of its course, a few words apart.
+    ("The foot drop has been worse each day this week.", "progressive_neurologic_deficit", T),
+    ("The numbness has crept up from the toes to the shins.", "progressive_neurologic_deficit", T),
+    ("Motor deficit worsening since triage.", "progressive_neurologic_deficit", T),
+    ("Sensory level ascended to L2 on R.", "progressive_neurologic_deficit", T),
+    ("A R ankle dorsiflexion deficit that has worsened since June.",
+     "progressive_neurologic_deficit", T),
+    ("Weakness is not progressing.", "progressive_neurologic_deficit", U),
     # A form's bare answers after their labels.
     ("Fever N / Wt loss N / Numbness Y (L foot)", "fever", F),
     ("Fever N / Wt loss N / Numbness Y (L foot)", "paresthesia", T),
