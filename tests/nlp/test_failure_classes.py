@@ -1220,6 +1220,13 @@ KEPT_OPEN = [
     ("He denies loss of feeling in the legs.", "paresthesia", F),
     ("Baseline mild stress leakage since prostatectomy, unchanged. Denies retention.",
      "bladder_dysfunction", F),
+    # A denial the note itself calls unreliable says nothing.
+    ("Denies bladder symptoms, though history unreliable (GCS 13).", "bladder_dysfunction", U),
+    ("No obvious saddle numbness but sensation testing limited by body habitus.",
+     "saddle_anesthesia", U),
+    ("Denies bowel/bladder sx but hard to assess as pt confused.", "bowel_dysfunction", U),
+    ("Denies fever but patient is confused.", "fever", U),
+    ("No weakness, but exam is normal.", "leg_weakness", F),
     # A form's bare answers after their labels.
     ("Fever N / Wt loss N / Numbness Y (L foot)", "fever", F),
     ("Fever N / Wt loss N / Numbness Y (L foot)", "paresthesia", T),
