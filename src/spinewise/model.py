@@ -872,6 +872,14 @@ class NlpSettings(Frozen):
         "own negation, 'unable to void'; a low strength grade, '3/5'); only a denial right "
         "before it denies it.",
     )
+    #: A history finding -> the suspicion its work-up now makes present ("r/o metastatic
+    #: disease": suspected malignancy), when its doubt holds `suspicion_words`.
+    suspected_when_doubted: Mapping[str, str] = {}
+    suspicion_words: str | None = Field(
+        default=None,
+        description="A regular expression: the words of a doubt (a POSSIBLE_EXISTENCE cue) "
+        "that work a diagnosis up ('r/o', 'cannot exclude', 'in the differential').",
+    )
     doubts_of_normal: str | None = Field(
         default=None,
         description="A regular expression: the words of a doubt (a POSSIBLE_EXISTENCE cue) "

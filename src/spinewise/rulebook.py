@@ -873,11 +873,23 @@ def _check_nlp(check: _Checker) -> None:
             _check_regex(check, f"{where}: failed_care.span", care.span, ("value", "unit"))
             if care.not_when is not None:
                 _check_regex(check, f"{where}: failed_care.not_when", care.not_when, ())
-    for key in ("exceptions", "change_words", "affirmations", "asserts_itself", "doubts_of_normal"):
+    for key in (
+        "exceptions",
+        "change_words",
+        "affirmations",
+        "asserts_itself",
+        "doubts_of_normal",
+        "suspicion_words",
+    ):
         expression = getattr(nlp.settings, key)
         if expression is not None:
             _check_regex(check, f"nlp/settings.yaml: {key}", expression, ())
     check.refs("nlp/settings.yaml: changes", "finding", list(nlp.settings.changes), rb.findings)
+    for key, value in nlp.settings.suspected_when_doubted.items():
+        where = "nlp/settings.yaml: suspected_when_doubted"
+        check.refs(where, "finding", [key, value], rb.findings)
+        if value not in nlp.settings.uncertain_counts:
+            check.errors.append(f"{where}.{key}: {value!r} is not one of uncertain_counts")
     for category, contradicting in nlp.settings.contradicted_by.items():
         where = f"nlp/settings.yaml: contradicted_by.{category}"
         check.refs(where, "helper category", [category], helpers)

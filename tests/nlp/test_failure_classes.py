@@ -1227,6 +1227,15 @@ KEPT_OPEN = [
     ("Denies bowel/bladder sx but hard to assess as pt confused.", "bowel_dysfunction", U),
     ("Denies fever but patient is confused.", "fever", U),
     ("No weakness, but exam is normal.", "leg_weakness", F),
+    # A history worked up now is a suspicion of it; the history stays unknown.
+    ("This is metastatic disease until proven otherwise.", "suspected_malignancy", T),
+    ("MRI to r/o metastatic disease.", "suspected_malignancy", T),
+    ("MRI to r/o metastatic disease.", "history_of_cancer", U),
+    ("Keep malignancy (myeloma) in the differential.", "suspected_malignancy", T),
+    ("DD: pyogenic, malignancy less likely.", "suspected_malignancy", U),
+    ("Unsure if she had cancer.", "suspected_malignancy", U),
+    ("Mother: ?breast cancer.", "suspected_malignancy", U),
+    ("Return if weight loss, possible cancer.", "suspected_malignancy", U),
     # A form's bare answers after their labels.
     ("Fever N / Wt loss N / Numbness Y (L foot)", "fever", F),
     ("Fever N / Wt loss N / Numbness Y (L foot)", "paresthesia", T),

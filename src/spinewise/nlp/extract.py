@@ -820,10 +820,27 @@ def _judge(
     part of a finding (`present_only`) can make it present, never absent."""
     judged = _judge_all(category, sentence, settings, ctx, limits)
     partial = settings.present_only.get(category, ())
-    return [
+    out = [
         (fid, (None, "", False) if fid in partial and verdict[0] is False else verdict, note)
         for fid, verdict, note in judged
     ]
+    # A history worked up now ("r/o metastatic disease", "cannot exclude myeloma") is a
+    # suspicion of it (settings.yaml `suspected_when_doubted`).
+    doubt = ctx["cues"].get("POSSIBLE_EXISTENCE", "")
+    for fid, verdict, _ in judged:
+        suspected = settings.suspected_when_doubted.get(fid)
+        if (
+            suspected
+            and verdict[0] is None
+            and ctx["uncertain"]
+            and not ctx["negated"]
+            and not ctx["hypothetical"]
+            and ctx["experiencer"] == "patient"
+            and ctx["role"] != "procedure"
+            and re.search(settings.suspicion_words or "(?!)", doubt)
+        ):
+            out.append((suspected, (True, doubt, False), f"a {fid} worked up"))
+    return out
 
 
 def _judge_all(
