@@ -1236,6 +1236,9 @@ KEPT_OPEN = [
     ("Unsure if she had cancer.", "suspected_malignancy", U),
     ("Mother: ?breast cancer.", "suspected_malignancy", U),
     ("Return if weight loss, possible cancer.", "suspected_malignancy", U),
+    ("?Chance fracture L2", "suspected_vertebral_compression_fracture", T),
+    ("T12 wedge compression.", "suspected_vertebral_compression_fracture", T),
+    ("MRI: mass compressing the cauda equina.", "suspected_cauda_equina_syndrome", T),
     # A form's bare answers after their labels.
     ("Fever N / Wt loss N / Numbness Y (L foot)", "fever", F),
     ("Fever N / Wt loss N / Numbness Y (L foot)", "paresthesia", T),
