@@ -1239,6 +1239,11 @@ KEPT_OPEN = [
     ("?Chance fracture L2", "suspected_vertebral_compression_fracture", T),
     ("T12 wedge compression.", "suspected_vertebral_compression_fracture", T),
     ("MRI: mass compressing the cauda equina.", "suspected_cauda_equina_syndrome", T),
+    # Collateral history beside the patient's denial; a time "back" as Indian English says ago.
+    ("Denies fever (wife says he was burning up and shaking last night).", "fever", T),
+    ("Denies fever. Wife says no fever at home.", "fever", F),
+    ("Wife says his father had prostate cancer.", "history_of_cancer", U),
+    ("ESI at L4-5 2 weeks back.", "recent_spinal_procedure", T),
     # A form's bare answers after their labels.
     ("Fever N / Wt loss N / Numbness Y (L foot)", "fever", F),
     ("Fever N / Wt loss N / Numbness Y (L foot)", "paresthesia", T),

@@ -163,7 +163,10 @@ class _Limits:
             ),
             **_durations_in_words(
                 # Words only: a one-letter code ("d", "a") or a slash is no unit in prose.
-                tuple(s for u in rb.units.time for s in u.spellings if re.fullmatch("[a-z]{2,}", s))
+                tuple(
+                    s for u in rb.units.time for s in u.spellings if re.fullmatch("[a-z]{2,}", s)
+                ),
+                rb.nlp.settings.terms[TIME_BEFORE],
             ),
         )
 
@@ -178,9 +181,15 @@ class _Limits:
         return count * float(known.days) if known is not None else 0.0
 
 
+#: The settings.yaml term of the words that place a time before the note (the loader checks
+#: it is there).
+TIME_BEFORE = "time_before"
+
+
 @functools.cache
-def _durations_in_words(words: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
-    """A course's length and a time ago, with the time units of units.yaml as words."""
+def _durations_in_words(words: tuple[str, ...], before: str) -> dict[str, re.Pattern[str]]:
+    """A course's length and a time ago, with the time units of units.yaml as words and the
+    words after a time that place it before the note (settings.yaml `terms.time_before`)."""
     unit = "(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
     course = (
         r"\b(?:for|x|times|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|since)\s+"
@@ -188,10 +197,7 @@ def _durations_in_words(words: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
         r"(?:about\s+|approx(?:imately|\.)?\s*|nearly\s+|almost\s+|over\s+|more\s+than\s+|~\s*)?"
         rf"{_QUANTITY}\s+{unit}\b"
     )
-    ago = (
-        rf"\b{_QUANTITY}\s+{unit}(?:\s+and\s+a\s+half)?"
-        r"\s+(?:ago|prior|before|earlier|after|post[- ]?op|s/p|status\s+post)(?!\w)"
-    )
+    ago = rf"\b{_QUANTITY}\s+{unit}(?:\s+and\s+a\s+half)?\s+{before}"
     return {
         "course": re.compile(course, re.IGNORECASE),
         "ago": re.compile(ago, re.IGNORECASE),
