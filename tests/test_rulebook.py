@@ -391,6 +391,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "(?P<yes>Y|Yes|YES)",
+        "(?:Y|Yes|YES)",
+        "nlp/settings.yaml: answers.inline has no group named 'yes'",
+        "a form's bare answer that cannot say yes",
+    ),
+    (
+        "nlp/settings.yaml",
         "(?:except|apart[ \\t]+from|",
         "(?:except|apart[ \\t]+from(|",
         "nlp/settings.yaml: exceptions is not a regular expression: missing ), unterminated "

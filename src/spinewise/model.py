@@ -788,9 +788,8 @@ class NlpAnswers(Frozen):
     table_no: str | None = Field(
         default=None, description="A regular expression: the heading of its no column."
     )
-    table_mark: str = Field(
-        default=r"[xX\u2713\u2714\u2612\u2611*]",
-        description="A regular expression: a cell that marks its column.",
+    table_mark: str | None = Field(
+        default=None, description="A regular expression: a cell that marks its column."
     )
 
 

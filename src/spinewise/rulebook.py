@@ -911,7 +911,10 @@ def _check_nlp(check: _Checker) -> None:
     if answers is not None:
         _check_regex(check, "nlp/settings.yaml: answers.answer", answers.answer, ("no", "yes"))
         _check_regex(check, "nlp/settings.yaml: answers.question", answers.question, ())
-        for key in ("opens", "inline", "table_yes", "table_no", "table_mark"):
+        if answers.inline is not None:
+            # Read as the answer is: its named groups say which way it answers.
+            _check_regex(check, "nlp/settings.yaml: answers.inline", answers.inline, ("no", "yes"))
+        for key in ("opens", "table_yes", "table_no", "table_mark"):
             if getattr(answers, key) is not None:
                 _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature

@@ -358,7 +358,7 @@ def _table_answers(original: str, spec: Any) -> list[_Answer]:
     """The rows of a form's table with yes and no columns ("| Fever | | X |" under
     "| Question | Y | N |"): the column marked answers the row's question; a row with
     neither (or both) marked is a question left unanswered."""
-    if spec.table_yes is None or spec.table_no is None or "|" not in original:
+    if None in (spec.table_yes, spec.table_no, spec.table_mark) or "|" not in original:
         return []
     out: list[_Answer] = []
     columns: tuple[int, int] | None = None
@@ -381,11 +381,10 @@ def _table_answers(original: str, spec: Any) -> list[_Answer]:
         marked = [bool(re.fullmatch(spec.table_mark, cells[i])) for i in columns]
         answer = marked[0] if marked[0] != marked[1] else None
         # The answer as the form gives it: the marked column's heading and mark ("N: X").
-        text = (
-            f"{heads[columns[0 if answer else 1]]}: {cells[columns[0 if answer else 1]]}"
-            if answer is not None
-            else "(left unanswered)"
-        )
+        text = "(left unanswered)"
+        if answer is not None:
+            column = columns[0] if answer else columns[1]
+            text = f"{heads[column]}: {cells[column]}"
         out.append(_Answer(bars[0] + 1, bars[0] + 1, bars[min(columns)], bars[-1], answer, text))
     return out
 
@@ -643,14 +642,21 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
         )
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
+        # A doubt keeps a finding open. Of a normal phrase ("vital signs stable") only a doubt
+        # of the normal itself does (settings.yaml `doubts_of_normal`: "unsure if she has
+        # urinated today"), not a reasoning it stands in ("low suspicion for infection given
+        # afebrile").
+        doubted = ctx["uncertain"] and (
+            not ctx["normal"]
+            or re.search(
+                settings.doubts_of_normal or "(?!)", ctx["cues"].get("POSSIBLE_EXISTENCE", "")
+            )
+        )
         for fid, (counts, cue, elsewhere), note in _judge(
             ent.label_, sentence, settings, ctx, limits
         ):
             # A mention of the patient now that says nothing may still keep the finding from
-            # "absent" (see _merge). A normal phrase ("vital signs stable") does only when the
-            # doubt questions the normal itself (settings.yaml `doubts_of_normal`: "unsure if
-            # she has urinated today"), not a reasoning it stands in ("low suspicion for
-            # infection given afebrile").
+            # "absent" (see _merge).
             ours = (
                 counts is None
                 and not elsewhere
@@ -660,13 +666,6 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             )
             generic = ent.label_ in settings.helpers
             keeps_open = ""
-            doubted = ctx["uncertain"] and (
-                not ctx["normal"]
-                or re.search(
-                    settings.doubts_of_normal or "(?!)",
-                    ctx["cues"].get("POSSIBLE_EXISTENCE", ""),
-                )
-            )
             if ours and doubted:
                 keeps_open = "doubt of a kind" if generic else "doubt"
             elif (
