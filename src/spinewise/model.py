@@ -118,10 +118,22 @@ class TemperatureUnit(Frozen):
         return _fraction(value)
 
 
+class VolumeUnit(Frozen):
+    ucum: str
+    millilitres: Fraction
+    spellings: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("millilitres", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Fraction:
+        return _fraction(value)
+
+
 class Units(Frozen):
     version: int
     time: tuple[TimeUnit, ...] = Field(min_length=1)
     temperature: tuple[TemperatureUnit, ...] = Field(min_length=1)
+    volume: tuple[VolumeUnit, ...] = ()
 
     def time_unit(self, spelling: str) -> TimeUnit | None:
         """The time unit a record's unit text means (UCUM code or a usual spelling)."""
@@ -134,11 +146,17 @@ class Units(Frozen):
             (u for u in self.temperature if text in u.spellings or text == u.ucum.lower()), None
         )
 
-    def kind_of(self, ucum: str) -> Literal["time", "temperature"] | None:
+    def volume_unit(self, spelling: str) -> VolumeUnit | None:
+        text = spelling.strip().lower()
+        return next((u for u in self.volume if text in u.spellings or text == u.ucum.lower()), None)
+
+    def kind_of(self, ucum: str) -> Literal["time", "temperature", "volume"] | None:
         if any(u.ucum == ucum for u in self.time):
             return "time"
         if any(u.ucum == ucum for u in self.temperature):
             return "temperature"
+        if any(u.ucum == ucum for u in self.volume):
+            return "volume"
         return None
 
     def canonical(self, value: float, ucum: str) -> float:
@@ -149,6 +167,9 @@ class Units(Frozen):
         for c in self.temperature:
             if c.ucum == ucum:
                 return float((Fraction(str(value)) - c.minus) * c.times)
+        for v in self.volume:
+            if v.ucum == ucum:
+                return float(Fraction(str(value)) * v.millilitres)
         raise KeyError(ucum)
 
 
@@ -610,9 +631,11 @@ class NlpMeasurement(Frozen):
 
     name: str
     finding: str
-    pattern: str = Field(
-        description="A regular expression with a named group `value` (a number, with its "
-        "sign when it has one)."
+    patterns: tuple[str, ...] = Field(
+        min_length=1,
+        description="Regular expressions with a named group `value` (a number, with its "
+        "sign when it has one) and, when the note may write the unit, a group `unit` (a "
+        "spelling of a units.yaml unit of the kind of `unit`).",
     )
     unit: str
     present_above: float | None = None
@@ -626,7 +649,7 @@ class NlpMeasurement(Frozen):
         return self
 
     def present(self, value: float) -> bool:
-        """Is the finding present at this value?"""
+        """Is the finding present at this value (in `unit`)?"""
         if self.present_above is not None:
             return value > self.present_above
         return self.present_at_or_below is not None and value <= self.present_at_or_below
@@ -780,6 +803,17 @@ class NlpAnswers(Frozen):
         description="A regular expression, matched at the space before it: a form's bare "
         "answer after its label ('Fever N / Ca hx Y'), with named groups `no` and `yes`.",
     )
+    boxes: str | None = Field(
+        default=None,
+        description="A regular expression, matched at the space before it: a form's ticked "
+        "box or bracketed answer after its label ('Saddle anaesthesia \u2610 Yes \u2611 No', "
+        "'urinary retention [No]'), with named groups `no` and `yes`.",
+    )
+    table_unanswered: str | None = Field(
+        default=None,
+        description="A regular expression: the answer cell of a two-column form table "
+        "('| Saddle anaesthesia | Not assessed |') that leaves its question unanswered.",
+    )
     table_yes: str | None = Field(
         default=None,
         description="A regular expression: the heading of a form table's yes column "
@@ -878,6 +912,12 @@ class NlpSettings(Frozen):
         default=None,
         description="A regular expression: the words of a doubt (a POSSIBLE_EXISTENCE cue) "
         "that work a diagnosis up ('r/o', 'cannot exclude', 'in the differential').",
+    )
+    conditions: str | None = Field(
+        default=None,
+        description="A regular expression: the words that open a condition ('until', "
+        "'unless'): a denial after a mention in such a clause ('until cauda equina compression "
+        "has been excluded') says nothing yet.",
     )
     doubts_of_normal: str | None = Field(
         default=None,

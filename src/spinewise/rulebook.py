@@ -7,6 +7,7 @@ The rulebook's version is a content hash of every knowledge file, echoed by ever
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import hashlib
@@ -840,7 +841,16 @@ def _check_nlp(check: _Checker) -> None:
         where = f"nlp/settings.yaml: measurements[{i}] ({measure.name})"
         check.refs(where, "finding", [measure.finding], rb.findings)
         check.sources(where, measure.sources)
-        _check_regex(check, f"{where}: pattern", measure.pattern, ("value",))
+        for j, pattern in enumerate(measure.patterns):
+            _check_regex(check, f"{where}: patterns[{j}]", pattern, ("value",))
+            with contextlib.suppress(re.error):
+                if "unit" in re.compile(pattern).groupindex and (
+                    rb.units.kind_of(measure.unit) != "volume"
+                ):
+                    check.errors.append(
+                        f"{where}: patterns[{j}] reads a unit, but unit {measure.unit!r} is "
+                        "not a volume unit of units.yaml"
+                    )
     for i, duration in enumerate(nlp.settings.durations):
         where = f"nlp/settings.yaml: durations[{i}] ({duration.name})"
         check.refs(where, "finding", [duration.finding], rb.findings)
@@ -880,6 +890,7 @@ def _check_nlp(check: _Checker) -> None:
         "asserts_itself",
         "doubts_of_normal",
         "suspicion_words",
+        "conditions",
     ):
         expression = getattr(nlp.settings, key)
         if expression is not None:
@@ -911,10 +922,13 @@ def _check_nlp(check: _Checker) -> None:
     if answers is not None:
         _check_regex(check, "nlp/settings.yaml: answers.answer", answers.answer, ("no", "yes"))
         _check_regex(check, "nlp/settings.yaml: answers.question", answers.question, ())
-        if answers.inline is not None:
-            # Read as the answer is: its named groups say which way it answers.
-            _check_regex(check, "nlp/settings.yaml: answers.inline", answers.inline, ("no", "yes"))
-        for key in ("opens", "table_yes", "table_no", "table_mark"):
+        for key in ("inline", "boxes"):
+            if getattr(answers, key) is not None:
+                # Read as the answer is: its named groups say which way it answers.
+                _check_regex(
+                    check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ("no", "yes")
+                )
+        for key in ("opens", "table_yes", "table_no", "table_mark", "table_unanswered"):
             if getattr(answers, key) is not None:
                 _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature

@@ -122,6 +122,9 @@ def test_the_written_notes_are_well_formed() -> None:
         *("sports_med", "electrodiagnostic", "bilingual", "phone_protocol", "postop_spine"),
         *("trauma_survey", "pmr_consult", "econsult", "intake_form", "sbar_handover"),
         *("integrative", "driver_exam", "problem_list", "endocrine", "case_review"),  # notes_13
+        *("radiology_report", "sms_chat", "indian_opd", "australian_gp", "urology_consult"),
+        *("neurosurgery_letter", "ed_physio", "pharmacist_review", "medicolegal_report"),
+        "speech_recognition",  # notes_14
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -1254,14 +1254,91 @@ KEPT_OPEN = [
 ]  # fmt: skip
 
 
+# Round 14 (a blind attack, tests/nlp/written set 14): forms answered by side, by box, by
+# bracket or in a two-column table; "nil" as a denial; volumes in litres and before their
+# name; readings listed after an arrow; UK-notation times before the note; vocabulary.
+ROUND_14 = [
+    ("Numbness: R foot - no; L foot - yes.", "paresthesia", True),
+    ("Numbness  R: N   L: Y", "paresthesia", True),
+    ("Leg weakness: R - yes; L - no", "leg_weakness", True),
+    ("Numbness: R foot - no; L foot - no.", "paresthesia", False),
+    ("Fever: no; R leg - yes", "fever", False),
+    ("Saddle anaesthesia \u2610 Yes \u2611 No", "saddle_anesthesia", False),
+    ("Saddle anaesthesia \u2611 Yes \u2610 No", "saddle_anesthesia", True),
+    ("CES screen: saddle anaesthesia [Yes], urinary retention [No]", "bladder_dysfunction", False),
+    ("CES screen: saddle anaesthesia [Yes], urinary retention [No]", "saddle_anesthesia", True),
+    ("| Bowel dysfunction | No |", "bowel_dysfunction", False),
+    ("| Fever | Yes |", "fever", True),
+    ("| Saddle anaesthesia | Not assessed |", "saddle_anesthesia", None),
+    ("Fever (-)", "fever", False),
+    ("Fever: (-)", "fever", False),
+    (
+        "Red flags: nil saddle anaesthesia, nil B/B change, nil fevers/sweats.",
+        "saddle_anesthesia",
+        False,
+    ),
+    ("Red flags: nil saddle anaesthesia, nil B/B change, nil fevers/sweats.", "fever", False),
+    ("Nil wt loss. Nil prev back surgery.", "prior_lumbar_surgery", False),
+    ("Fever: nil, saddle numbness present.", "saddle_anesthesia", True),
+    ("Kept nil by mouth for possible decompression.", "surgery_or_intervention_candidate", True),
+    (
+        "Denies retention, voiding OK per patient. In-out catheter: 950 mL residual.",
+        "bladder_dysfunction",
+        True,
+    ),
+    ("Passing urine normally per pt. Bladder palpable, scan 1100 mL.", "bladder_dysfunction", True),
+    ("Catheterised in ED - residual 1.2 L.", "bladder_dysfunction", True),
+    ("Bladder scan >999 mL.", "bladder_dysfunction", True),
+    ("Catheterise if PVR >200 mL.", "bladder_dysfunction", None),
+    ("Bladder scan 250 mL pre-void, 15 mL post-void.", "bladder_dysfunction", None),
+    ("Residual urine ~500 mL/day, unchanged.", "bladder_dysfunction", None),
+    ("T: 37.2 -> 38.6 at 04:00", "fever", True),
+    ("No fevers per patient; wife reports temps of 38.5 at night.", "fever", True),
+    ("Temp 37.2 then 38.6 overnight.", "fever", True),
+    ("Return if T >38.", "fever", None),
+    ("L5/S1 ESI 2/52 ago.", "recent_spinal_procedure", True),
+    ("ESI on 3/12 after failed PT.", "recent_spinal_procedure", None),
+    ("No fever, last injected heroin yesterday.", "injection_drug_use", True),
+    ("The patient has never used recreational or injected drugs.", "injection_drug_use", False),
+    ("Not eating and losing weight without trying.", "unexplained_weight_loss", True),
+    ("Lost 6 kg deliberately with Slimming World.", "unexplained_weight_loss", False),
+    ("No feeling when wiping.", "saddle_anesthesia", True),
+    ("Normal feeling when wiping.", "saddle_anesthesia", None),
+    ("She can feel normally when wiping.", "saddle_anesthesia", None),
+    (
+        "no ivdu\n[21:24] Priya: ok need MRI tonight to r/o CES.",
+        "suspected_cauda_equina_syndrome",
+        True,
+    ),
+    ("R/o cauda equina - bladder scan ordered.", "suspected_cauda_equina_syndrome", True),
+    ("Low clinical suspicion for cauda equina syndrome.", "suspected_cauda_equina_syndrome", False),
+    (
+        "Assume neurogenic retention until cauda equina compression has been excluded.",
+        "suspected_cauda_equina_syndrome",
+        None,
+    ),
+    ("Cauda equina compression has been excluded.", "suspected_cauda_equina_syndrome", False),
+    ("Left plantar flexion is four over five.", "leg_weakness", True),
+    ("Hip flexion is five over five.", "leg_weakness", None),
+    ("No signs of cauda equina syndrome.", "suspected_cauda_equina_syndrome", False),
+    ("Can't dorsiflex R foot.", "leg_weakness", True),
+    ("Unable to stand on heels on the R.", "leg_weakness", True),
+    ("P&N both soles.", "paresthesia", True),
+    ("Parasthesias bilat LE.", "paresthesia", True),
+    ("Has been peeing himself since yesterday.", "bladder_dysfunction", True),
+    ("Pooed herself without realising.", "bowel_dysfunction", True),
+    ("Came off his motorbike at 80 k's on Saturday.", "severe_trauma", True),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "finding", "expected"),
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
-    + VOCABULARY + KEPT_OPEN,
+    + VOCABULARY + KEPT_OPEN + ROUND_14,
     ids=[
         _case_id(c)
         for c in NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY
-        + OTHERS_AND_ELSEWHERE + VOCABULARY + KEPT_OPEN
+        + OTHERS_AND_ELSEWHERE + VOCABULARY + KEPT_OPEN + ROUND_14
     ],
 )  # fmt: skip
 def test_failure_class(text: str, finding: str, expected: bool | None) -> None:

@@ -99,7 +99,7 @@ _AGE = re.compile(
     r"|(?<![\d.])(\d{1,3})[MF](?![A-Za-z]))",
 )
 _TEMPERATURE = re.compile(
-    r"\b(?:T|Temp|Temperature|Tmax|T[\s-]?max|temp\.|spik(?:ed|es|ing)(?:\s+a\s+(?:fever|temp(?:erature)?))?(?:\s+up)?\s+to)\s*(?:of|:|;|=|was|is|at|reached)?\s*"
+    r"\b(?:T|Temps?|Temperatures?|Tmax|T[\s-]?max|temp\.|spik(?:ed|es|ing)(?:\s+a\s+(?:fever|temp(?:erature)?))?(?:\s+up)?\s+to)\s*(?:of|:|;|=|was|were|is|are|at|reached|(?:of\s+)?(?:up\s+to|as\s+high\s+as))?\s*"
     r"(\d{2,3}(?:\.\d{1,2})?)\s*(?:°|deg(?:rees)?)?\s*([CF])?\b"
     r"|\b(\d{2,3}(?:\.\d{1,2})?)\s*(?:°|deg(?:rees)?)?\s*(F|C)\b(?!\w)",
     re.IGNORECASE,
@@ -145,10 +145,14 @@ class _Limits:
     course: re.Pattern[str]
     #: How long ago something was ("5 days ago", "2 weeks post-op"), by units.yaml's words.
     ago: re.Pattern[str]
+    #: How long ago, in the UK notation ("ESI 2/52 ago"), by units.yaml's slash spellings.
+    ago_slash: re.Pattern[str]
 
     @classmethod
     def of(cls, rb: Rulebook) -> _Limits:
         body = rb.nlp.settings.body_temperature
+        slashes = tuple(s for u in rb.units.time for s in u.spellings if s.startswith("/"))
+        before = rb.nlp.settings.terms[TIME_BEFORE]
         return cls(
             body_celsius=(
                 rb.units.canonical(body.low, body.unit),
@@ -158,17 +162,21 @@ class _Limits:
             steroid_days=rb.threshold("prolonged_corticosteroid_use"),
             procedure_days=rb.window_days("recent_spinal_procedure", "Procedure.code"),
             units=rb.units,
-            course_slash=_duration_slash(
-                tuple(s for u in rb.units.time for s in u.spellings if s.startswith("/"))
-            ),
+            course_slash=_duration_slash(slashes),
+            ago_slash=_ago_slash(slashes, before),
             **_durations_in_words(
                 # Words only: a one-letter code ("d", "a") or a slash is no unit in prose.
                 tuple(
                     s for u in rb.units.time for s in u.spellings if re.fullmatch("[a-z]{2,}", s)
                 ),
-                rb.nlp.settings.terms[TIME_BEFORE],
+                before,
             ),
         )
+
+    def ago_days(self, sentence: str) -> list[float]:
+        """How long ago each time before the note in a sentence was, in days."""
+        found = [*self.ago.findall(sentence), *self.ago_slash.findall(sentence)]
+        return [self.days(q, u) for q, u in found]
 
     def days(self, quantity: str, unit: str) -> float:
         # A range ("3-4 days") is read at its longer end.
@@ -210,6 +218,17 @@ def _duration_slash(spellings: tuple[str, ...]) -> re.Pattern[str]:
     units.yaml (months of 12, weeks of 52); not a date ("since 3/12", "6/12/2025")."""
     units = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
     return re.compile(rf"\b(?:for|x)\s*(\d{{1,2}})({units})\b(?!/)", re.IGNORECASE)
+
+
+@functools.cache
+def _ago_slash(spellings: tuple[str, ...], before: str) -> re.Pattern[str]:
+    """A time before the note in the UK notation ("2/52 ago", "3/7 back"), by the slash
+    spellings of units.yaml and settings.yaml `terms.time_before`; not a date ("3/12/2025",
+    "on 3/12 after physio")."""
+    units = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
+    # "on 3/12 after physio" is a date: the words that put a date before it rule it out.
+    date = r"(?<!\bon\s)(?<!\bsince\s)(?<!\bfrom\s)(?<!\bdated\s)(?<!\buntil\s)"
+    return re.compile(rf"{date}\b(\d{{1,2}})({units})(?!/)\s*{before}", re.IGNORECASE)
 
 
 def _celsius(value: float, unit: str | None, limits: _Limits) -> float | None:
@@ -291,6 +310,9 @@ class _Answer:
     text: str  # the question mark and the answer, as written
 
 
+#: The word before a denied alternative ("never used recreational or injected drugs").
+_ALTERNATIVE = (["or"], ["nor"])
+
 #: What a question's own form says (its "?", "Q:", "Any ..."): its answer takes their place.
 _QUESTION_CUES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL"})
 
@@ -308,8 +330,9 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
         return []
     out = []
     matches = list(re.finditer(spec.answer, original))
-    if spec.inline is not None:
-        matches += re.finditer(spec.inline, original)
+    for label_answer in (spec.inline, spec.boxes):
+        if label_answer is not None:
+            matches += re.finditer(label_answer, original)
     for match in matches:
         mark = match.start()
         line = _line_start(original, mark)
@@ -376,6 +399,21 @@ def _table_answers(original: str, spec: Any) -> list[_Answer]:
         if yes and no:
             columns, heads = (yes[0], no[0]), cells
             continue
+        if columns is None and len(cells) == 2 and cells[0]:
+            # A question and its answer: "| Bowel dysfunction | No |".
+            said = cells[1]
+            answered = (
+                False
+                if re.fullmatch(spec.table_no, said)
+                else True
+                if re.fullmatch(spec.table_yes, said)
+                else None
+                if spec.table_unanswered and re.fullmatch(spec.table_unanswered, said)
+                else ...
+            )
+            if answered is not ...:
+                out.append(_Answer(bars[0] + 1, bars[0] + 1, bars[1], bars[2], answered, said))
+            continue
         if columns is None or len(cells) <= max(columns) or min(columns) == 0:
             continue
         marked = [bool(re.fullmatch(spec.table_mark, cells[i])) for i in columns]
@@ -408,6 +446,7 @@ def _context(
     change_words: str | None = None,
     affirmations: str | None = None,
     asserts_itself: str | None = None,
+    conditions: str | None = None,
 ) -> dict[str, Any]:
     """What ConText and the section say of one target: flags, and the words behind each. In
     a question answered in place, the answer speaks instead of the question's form."""
@@ -450,6 +489,8 @@ def _context(
         and not normal
         and "NEGATED_EXISTENCE" in cues
         and re.search(asserts_itself, original[ent.start_char : ent.end_char])
+        # one of the denied alternatives: "has never used recreational or injected drugs"
+        and original[max(0, ent.start_char - 5) : ent.start_char].split()[-1:] not in _ALTERNATIVE
         and not any(
             # right before it: "not unable to void"
             category == "NEGATED_EXISTENCE" and _denies_itself(original, ent, cue_start, cue_end)
@@ -487,6 +528,14 @@ def _context(
             cues["CHANGE_ONLY"] = changed
         if affirmations and (affirmed := _affirmed(ent, original, affirmations, kept)):
             cues["AFFIRMED"] = affirmed
+        clause = re.split(r"[,;:]", original[ent.sent.start_char : ent.start_char])[-1]
+        condition = re.search(conditions, clause) if conditions else None
+        if condition and any(
+            category == "NEGATED_EXISTENCE" and cue_start >= ent.end_char
+            for category, cue_start, _ in kept
+        ):
+            # "... until cauda equina compression has been excluded": not yet excluded.
+            cues["HYPOTHETICAL"] = condition.group(0)
     if role == "historical":
         cues.setdefault("HISTORICAL", said)
     elif role == "hypothetical":
@@ -639,6 +688,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             settings.change_words,
             settings.affirmations,
             settings.asserts_itself,
+            settings.conditions,
         )
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
@@ -693,7 +743,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                 )
             )
     mentions += _temperatures(doc, original, limits)
-    mentions += _measurements(doc, original, settings)
+    mentions += _measurements(doc, original, settings, rb.units)
     mentions += _durations(doc, original, settings, limits)
     mentions = _uncontradicted(mentions, settings.contradicted_by)
     return NoteFindings(age=_age(original), findings=_merge(rb, mentions), mentions=mentions)
@@ -902,8 +952,7 @@ def _steroid(
         return (fid, base, "steroid mention")
     # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
     found = [*limits.course.findall(sentence), *limits.course_slash.findall(sentence)]
-    found += limits.ago.findall(sentence)
-    days = [limits.days(q, u) for q, u in found]
+    days = [limits.days(q, u) for q, u in found] + limits.ago_days(sentence)
     if _LONG_TERM.search(sentence) or any(d >= limits.steroid_days for d in days):
         return (fid, base, "long course")
     if days or _SHORT_COURSE.search(sentence):
@@ -943,7 +992,7 @@ def _procedure(
     others = [fid for fid in feeds if fid != procedures.recent]
     for fid in others:
         out.append((fid, _verdict(fid, ctx, settings), ""))
-    ago = [limits.days(q, u) for q, u in limits.ago.findall(sentence)]
+    ago = limits.ago_days(sentence)
     old = limits.procedure_days is not None and any(d > limits.procedure_days for d in ago)
     recent = not old and (bool(_RECENT.search(sentence)) or bool(ago))
     verdict = _verdict(procedures.recent, {**ctx, "historical": False}, settings)
@@ -975,7 +1024,7 @@ def _temperature_readings(text: str) -> Iterator[tuple[re.Match[str], str, str |
             end = listed_up_to = listed.end()
 
 
-_LISTED_BETWEEN = re.compile(r"\s*[;,/]\s*|\s+(?:and|then|to)\s+|\s*(?:->|\u2192)\s*")
+_LISTED_BETWEEN = re.compile(r"\s*[;,/]\s*|\s*\b(?:and|then|to)\s+|\s*(?:->|\u2192)\s*")
 _LISTED_TEMPERATURE = re.compile(
     r"(\d{2,3}\.\d{1,2})(?!\s*(?:%|mg|kg|mm|cm|mL|ml|L\b|g\b))"
     r"(?:\s*(?:°|deg(?:rees)?)?\s*([CF])(?![A-Za-z]))?"
@@ -992,7 +1041,7 @@ def _temperatures(doc: Any, original: str, limits: _Limits) -> list[Mention]:
             continue
         sentence, before = _sentence_of(doc, original, match.start(), match.end())
         # "return if T > 38", "fever above 38.0": a threshold, not a measurement.
-        hypothetical = bool(_THRESHOLD_WORDS.search(before))
+        hypothetical = bool(_THRESHOLD_WORDS.search(before) or _THRESHOLD_SIGNS.search(before))
         out.append(
             _number_mention(
                 original,
@@ -1045,10 +1094,16 @@ def _number_mention(
 
 
 _THRESHOLD_WORDS = re.compile(
-    r"\b(?:if|above|over|greater than|more than|less than|threshold)\b"
-    r"|[<>\u2264\u2265]",
+    r"\b(?:if|above|over|greater than|more than|less than|threshold)\b", re.IGNORECASE
+)
+#: A sign before a number is a threshold in a rule ("catheterise if PVR >200"), or the bound of
+#: a reading ("bladder scan >999 mL", the scanner's top): a rule's sentence says when.
+_RULE_WORDS = re.compile(
+    r"\b(?:if|unless|when|whenever|should|return|call|expect(?:ed)?|until|treat|consider|per"
+    r"|guidelines?|criteria|threshold|target|aim)\b",
     re.IGNORECASE,
 )
+_THRESHOLD_SIGNS = re.compile(r"(?<![-=])>|<(?!-)|[\u2264\u2265]")  # not an arrow
 
 
 def _sentence_of(doc: Any, original: str, start: int, end: int) -> tuple[str, str]:
@@ -1060,17 +1115,27 @@ def _sentence_of(doc: Any, original: str, start: int, end: int) -> tuple[str, st
     return original[sent.start_char : sent.end_char].strip(), original[sent.start_char : start]
 
 
-def _measurements(doc: Any, original: str, settings: Any) -> list[Mention]:
+def _measurements(doc: Any, original: str, settings: Any, units: Units) -> list[Mention]:
     """Measured values with a threshold (settings.yaml `measurements`): a bladder scan of
-    450 mL is retention; one of 50 mL is not."""
+    450 mL is retention; one of 50 mL is not; one of 1.1 L is (units.yaml)."""
     out: list[Mention] = []
     for measure in settings.measurements:
-        for match in re.finditer(measure.pattern, doc.text):
+        matches = (m for pattern in measure.patterns for m in re.finditer(pattern, doc.text))
+        seen: set[int] = set()
+        for match in sorted(matches, key=lambda m: m.start()):
+            if match.start("value") in seen:
+                continue  # two patterns that read the same number
+            seen.add(match.start("value"))
             # A minus sign, an en dash or a spaced sign ("T-score \u2212 2.7") is a sign.
             value = float(re.sub(r"[\u2212\u2013]", "-", match.group("value")).replace(" ", ""))
+            written = match.groupdict().get("unit")
+            spelled = units.volume_unit(written) if written else None
+            if spelled is not None:
+                value = float(value * spelled.millilitres) / units.canonical(1, measure.unit)
             sentence, before = _sentence_of(doc, original, match.start(), match.end())
-            hypothetical = bool(
-                _THRESHOLD_WORDS.search(before + original[match.start() : match.end()])
+            said = before + original[match.start() : match.end()]
+            hypothetical = bool(_THRESHOLD_WORDS.search(said)) or bool(
+                _THRESHOLD_SIGNS.search(said) and _RULE_WORDS.search(sentence)
             )
             present = measure.present(value)
             out.append(

@@ -432,15 +432,16 @@ _BEFORE_SIDE = frozenset({"the", "on", "at", "to", "of", "in", "and", "both"})
 
 @Language.component("spinewise_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break before a capital, a digit or a bullet starts a sentence; a wrapped line
-    (a break before a lower-case word) does not, so a negation's scope is not cut short.
-    (The text itself is not changed: offsets stay those of the note.)"""
+    """A line break before a capital, a digit, a bullet, a "[" (a chat's time, a box) or a
+    table's "|" starts a sentence; a wrapped line (a break before a lower-case word) does not,
+    so a negation's scope is not cut short. (The text itself is not changed: offsets stay
+    those of the note.)"""
     for token in doc[1:]:
         before = doc[token.i - 1]
         broken = (before.is_space and "\n" in before.text) or "\n" in before.whitespace_
         first = token.text[:1]
         new_line = broken and (
-            first.isupper() or first.isdigit() or first in "*-\u2022" or token.lower_ in _OPENERS
+            first.isupper() or first.isdigit() or first in "*-\u2022[|" or token.lower_ in _OPENERS
         )
         # "Fever? No." asks and answers; "? IV drug use" (a leading "?") doubts what follows.
         asked = before.text == "?" and before.i > 0 and not doc[before.i - 1].whitespace_
@@ -508,5 +509,7 @@ def prepare_text(text: str) -> str:
     """Dictated transcriptions write headers as "PAST MEDICAL HISTORY:, He has ...": the comma
     goes (replaced by a space), and a comma that runs the text into a header ("Anesthesia,
     PROCEDURE:") becomes a line break. Every character keeps its place, so every span offset is
-    an offset into the original note."""
-    return _RUN_ON_HEADER.sub("\n", _HEADER.sub(" ", text))
+    an offset into the original note. A line break ends the text, as it ends every other line:
+    a form's last answer ("Fever (-)") is read as any other line's."""
+    prepared = _RUN_ON_HEADER.sub("\n", _HEADER.sub(" ", text))
+    return prepared if prepared.endswith("\n") else prepared + "\n"
