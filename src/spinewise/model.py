@@ -129,11 +129,23 @@ class VolumeUnit(Frozen):
         return _fraction(value)
 
 
+class MassUnit(Frozen):
+    ucum: str
+    kilograms: Fraction
+    spellings: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("kilograms", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Fraction:
+        return _fraction(value)
+
+
 class Units(Frozen):
     version: int
     time: tuple[TimeUnit, ...] = Field(min_length=1)
     temperature: tuple[TemperatureUnit, ...] = Field(min_length=1)
     volume: tuple[VolumeUnit, ...] = ()
+    mass: tuple[MassUnit, ...] = ()
 
     def time_unit(self, spelling: str) -> TimeUnit | None:
         """The time unit a record's unit text means (UCUM code or a usual spelling)."""
@@ -150,13 +162,19 @@ class Units(Frozen):
         text = spelling.strip().lower()
         return next((u for u in self.volume if text in u.spellings or text == u.ucum.lower()), None)
 
-    def kind_of(self, ucum: str) -> Literal["time", "temperature", "volume"] | None:
+    def mass_unit(self, spelling: str) -> MassUnit | None:
+        text = spelling.strip().lower()
+        return next((u for u in self.mass if text in u.spellings or text == u.ucum.lower()), None)
+
+    def kind_of(self, ucum: str) -> Literal["time", "temperature", "volume", "mass"] | None:
         if any(u.ucum == ucum for u in self.time):
             return "time"
         if any(u.ucum == ucum for u in self.temperature):
             return "temperature"
         if any(u.ucum == ucum for u in self.volume):
             return "volume"
+        if any(u.ucum == ucum for u in self.mass):
+            return "mass"
         return None
 
     def canonical(self, value: float, ucum: str) -> float:
@@ -170,6 +188,9 @@ class Units(Frozen):
         for v in self.volume:
             if v.ucum == ucum:
                 return float(Fraction(str(value)) * v.millilitres)
+        for m in self.mass:
+            if m.ucum == ucum:
+                return float(Fraction(str(value)) * m.kilograms)
         raise KeyError(ucum)
 
 
@@ -798,6 +819,12 @@ class NlpAnswers(Frozen):
         description="A regular expression: words after which a question opens within its "
         "clause ('... and any trouble passing urine?').",
     )
+    asks: str | None = Field(
+        default=None,
+        description="A regular expression matched at a line's start, with a named group "
+        "`asks`: a line that is one question, answered whole ('Any numbness around your "
+        "bottom, or any change peeing? pt: no').",
+    )
     inline: str | None = Field(
         default=None,
         description="A regular expression, matched at the space before it: a form's bare "
@@ -845,6 +872,43 @@ class NlpProcedures(Frozen):
     #: Helper categories that only say whether an intervention is planned or ruled out
     #: ("surgical intervention", "surgical indication").
     considered: tuple[str, ...] = ()
+    #: A regular expression: the words of a denial that decides against an intervention ("she
+    #: declines surgery", "surgery not advised"): not a candidate, planned or not.
+    refused: str | None = None
+
+
+class NlpWeightChange(Frozen):
+    """Two weights a note tells a time apart: a loss of more than `lost_over` or
+    `lost_over_percent` of the earlier weight is a weight loss; a weight kept or gained denies
+    it; a smaller loss says nothing."""
+
+    finding: str
+    sentence: str = Field(description="A regular expression: the words of a weight.")
+    quantity: str = Field(
+        description="A regular expression with named groups `value` and `unit` (a spelling of "
+        "a units.yaml mass unit)."
+    )
+    earlier: str = Field(
+        description="A regular expression: the words that place a weight before the other "
+        "('was', 'ago', 'in January', 'on admission'), right before it or after it."
+    )
+    order: str = Field(
+        description="A regular expression: what between two weights puts the first one earlier "
+        "('->', 'down to', 'to')."
+    )
+    explained: str | None = Field(
+        default=None,
+        description="A regular expression: a sentence's words that explain a loss; it then "
+        "says nothing.",
+    )
+    too_long: str | None = Field(
+        default=None,
+        description="A regular expression: a sentence's words that put a loss over a longer "
+        "time than the finding's; it then says nothing.",
+    )
+    lost_over: NlpQuantity
+    lost_over_percent: float
+    sources: tuple[str, ...] = Field(min_length=1)
 
 
 class NlpSettings(Frozen):
@@ -880,6 +944,7 @@ class NlpSettings(Frozen):
     present_only: Mapping[str, tuple[str, ...]] = {}
     helper_needs: Mapping[str, tuple[str, ...]] = {}
     measurements: tuple[NlpMeasurement, ...] = ()
+    weight_change: NlpWeightChange | None = None
     durations: tuple[NlpDuration, ...] = ()
     answers: NlpAnswers | None = None
     #: Category -> findings whose presence anywhere in the note voids its denials.

@@ -851,6 +851,24 @@ def _check_nlp(check: _Checker) -> None:
                         f"{where}: patterns[{j}] reads a unit, but unit {measure.unit!r} is "
                         "not a volume unit of units.yaml"
                     )
+    if nlp.settings.procedures.refused is not None:
+        _check_regex(
+            check, "nlp/settings.yaml: procedures.refused", nlp.settings.procedures.refused, ()
+        )
+    weight = nlp.settings.weight_change
+    if weight is not None:
+        where = "nlp/settings.yaml: weight_change"
+        check.refs(where, "finding", [weight.finding], rb.findings)
+        check.sources(where, weight.sources)
+        _check_regex(check, f"{where}: quantity", weight.quantity, ("value", "unit"))
+        for key in ("sentence", "earlier", "order", "explained", "too_long"):
+            if getattr(weight, key) is not None:
+                _check_regex(check, f"{where}: {key}", getattr(weight, key), ())
+        if rb.units.kind_of(weight.lost_over.unit) != "mass":
+            check.errors.append(
+                f"{where}: lost_over.unit: {weight.lost_over.unit!r} is not a mass unit of "
+                "units.yaml"
+            )
     for i, duration in enumerate(nlp.settings.durations):
         where = f"nlp/settings.yaml: durations[{i}] ({duration.name})"
         check.refs(where, "finding", [duration.finding], rb.findings)
@@ -922,6 +940,8 @@ def _check_nlp(check: _Checker) -> None:
     if answers is not None:
         _check_regex(check, "nlp/settings.yaml: answers.answer", answers.answer, ("no", "yes"))
         _check_regex(check, "nlp/settings.yaml: answers.question", answers.question, ())
+        if answers.asks is not None:
+            _check_regex(check, "nlp/settings.yaml: answers.asks", answers.asks, ("asks",))
         for key in ("inline", "boxes"):
             if getattr(answers, key) is not None:
                 # Read as the answer is: its named groups say which way it answers.

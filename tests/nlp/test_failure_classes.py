@@ -1328,6 +1328,64 @@ ROUND_14 = [
     ("Has been peeing himself since yesterday.", "bladder_dysfunction", True),
     ("Pooed herself without realising.", "bowel_dysfunction", True),
     ("Came off his motorbike at 80 k's on Saturday.", "severe_trauma", True),
+    # two weights told a time apart (settings.yaml weight_change)
+    (
+        "Denies weight loss, but weight today 61 kg vs 69 kg in clinic 3 months ago.",
+        "unexplained_weight_loss",
+        True,
+    ),
+    ("Weight 78 kg (Jan) -> 71 kg (today).", "unexplained_weight_loss", True),
+    ("Wt 64 kg, was 72 kg 4 months ago.", "unexplained_weight_loss", True),
+    ("Her weight has gone up from 68 to 76 kg.", "unexplained_weight_loss", False),
+    ("Weight 84 kg (84 kg in January).", "unexplained_weight_loss", False),
+    ("Weight is 186 pounds, was 184 in March.", "unexplained_weight_loss", False),
+    ("Weight 82 kg (was 84 kg in June).", "unexplained_weight_loss", None),
+    (
+        "Weight 58.2 kg today, was 62 kg at booking - loss due to vomiting.",
+        "unexplained_weight_loss",
+        None,
+    ),
+    (
+        "Lost weight from 200 pounds to 180 pounds over the last two or three years.",
+        "unexplained_weight_loss",
+        None,
+    ),
+    ("Aim to reduce weight from 100 to 90 kg.", "unexplained_weight_loss", None),
+    ("Weight 70 kg, BMI 24, BP 140/90.", "unexplained_weight_loss", None),
+    # set 14's words
+    ("Nil hx ca.", "history_of_cancer", False),
+    ("Hx ca prostate 2019.", "history_of_cancer", True),
+    ("[21:21] any ca hx? fevers?", "suspected_malignancy", None),
+    ("Myotomes L2-S1 5/5 b/l.", "leg_weakness", False),
+    ("Power is full in both legs.", "leg_weakness", False),
+    ("Power R 5/5. L ankle DF 3/5.", "leg_weakness", True),
+    ("Power/sensation normal LL.", "paresthesia", False),
+    ("saddle sensation - normal", "saddle_anesthesia", False),
+    ("No saddle and aesthesia.", "saddle_anesthesia", False),
+    ("Saddle and aesthesia since Monday.", "saddle_anesthesia", True),
+    (
+        "physio: Any numbness in your legs?\npt: no\nphysio: Any numbness around your bottom, or "
+        "any change peeing or pooing?\npt: no nothing like that.",
+        "paresthesia",
+        False,
+    ),
+    ("Has urinary retention; saddle anaesthesia? No.", "bladder_dysfunction", True),
+    ("Mr Reeve declined; surgery not advised.", "surgery_or_intervention_candidate", False),
+    ("Patient declines any injection or surgery.", "surgery_or_intervention_candidate", False),
+    ("Pt not keen on injections or surgery.", "surgery_or_intervention_candidate", False),
+    ("She is keen to avoid surgery.", "surgery_or_intervention_candidate", False),
+    ("Surgery is indicated.", "surgery_or_intervention_candidate", True),
+    ("Foot drop in 2010, fully recovered; today power 5/5 throughout.", "leg_weakness", False),
+    (
+        "Reports numb bottom since Monday and any trouble passing urine? C: no",
+        "saddle_anesthesia",
+        True,
+    ),
+    (
+        "Counsel: seek urgent help for leg weakness, numbness or bladder problems.",
+        "paresthesia",
+        None,
+    ),
 ]
 
 

@@ -351,7 +351,12 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
                     if at >= 0 and not (original[at] == "(" and ")" in original[at:mark])
                 ),
             ]
-        if spec.opens is not None:
+        asks = re.match(spec.asks, original[line:mark]) if spec.asks is not None else None
+        if asks is not None and not re.search(spec.question, original[line:mark]):
+            # A line that is all one question ("Any numbness around your bottom, or any
+            # change peeing? pt: no"): the answer is the whole line's.
+            opens = [line + asks.start("asks")]
+        elif spec.opens is not None:
             opens += [line + q.end() for q in re.finditer(spec.opens, original[line:mark])]
         if original[mark] in ": \t":
             # A label answered in a form is its last few words ("... on exam XR: negative" is
@@ -551,6 +556,13 @@ def _context(
         "hypothetical": "HYPOTHETICAL" in cues,
         "experiencer": "other" if "FAMILY" in cues else "patient",
         "uncertain": "POSSIBLE_EXISTENCE" in cues,
+        # a question about it ("any ca hx?"), not a doubt that works it up ("? metastases")
+        "asked": any(
+            category == "POSSIBLE_EXISTENCE"
+            and cue_start >= ent.end_char
+            and original[cue_start:cue_end].strip() == "?"
+            for category, cue_start, cue_end in kept
+        ),
         "denied_normal": denied_normal,
         "normal": normal,
         "cues": cues,
@@ -744,6 +756,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             )
     mentions += _temperatures(doc, original, limits)
     mentions += _measurements(doc, original, settings, rb.units)
+    mentions += _weight_changes(doc, original, settings, rb.units)
     mentions += _durations(doc, original, settings, limits)
     mentions = _uncontradicted(mentions, settings.contradicted_by)
     return NoteFindings(age=_age(original), findings=_merge(rb, mentions), mentions=mentions)
@@ -892,6 +905,7 @@ def _judge(
             and not ctx["hypothetical"]
             and ctx["experiencer"] == "patient"
             and ctx["role"] != "procedure"
+            and not ctx["asked"]
             and re.search(settings.suspicion_words or "(?!)", doubt)
         ):
             out.append((suspected, (True, doubt, False), f"a {fid} worked up"))
@@ -912,7 +926,7 @@ def _judge_all(
         # injecting; "weakness" with no place is not leg weakness, but "denies weakness" is.
         return [(fid, _absent_only(_verdict(fid, ctx, settings)), "") for fid in feeds]
     if category in settings.procedures.considered:
-        return _considered(feeds, ctx)
+        return _considered(feeds, ctx, settings.procedures.refused)
     if "prolonged_corticosteroid_use" in feeds:
         # A long course of a systemic steroid says the same of each finding it feeds.
         _, verdict, note = _steroid(sentence, settings, ctx, limits)
@@ -927,9 +941,21 @@ def _absent_only(verdict: Verdict) -> Verdict:
     return verdict if verdict[0] is False else (None, "", False)
 
 
-def _considered(feeds: tuple[str, ...], ctx: dict[str, Any]) -> list[tuple[str, Verdict, str]]:
-    """An intervention planned or considered is a candidacy; one ruled out is not."""
+def _considered(
+    feeds: tuple[str, ...], ctx: dict[str, Any], refused: str | None = None
+) -> list[tuple[str, Verdict, str]]:
+    """An intervention planned or considered is a candidacy; one ruled out is not, nor one
+    the patient declines (settings.yaml `procedures.refused`)."""
     cues = ctx["cues"]
+    denial = cues.get("NEGATED_EXISTENCE", "")
+    if (
+        refused
+        and ctx["negated"]
+        and ctx["experiencer"] == "patient"
+        and not ctx["historical"]
+        and re.search(refused, denial)
+    ):
+        return [(fid, (False, denial, False), "declined or ruled out") for fid in feeds]
     if ctx["experiencer"] != "patient" or not ctx["hypothetical"] or ctx["historical"]:
         # "No injections" in the past, or a consultation a month ago, is not a decision about
         # the future; a plan in doubt ("possibly will have surgery") is still being considered.
@@ -1091,6 +1117,94 @@ def _number_mention(
         sentence=sentence,
         cue=words,
     )
+
+
+#: What parts two weights told together: the words up to it go with the first ("Wt 64 kg,
+#: was 72 kg"), unless the first's own bracket holds them ("78 kg (Jan) -> 71 kg").
+_WEIGHT_PARTS = re.compile(r"[,;(]|\s(?:vs\.?|versus|and|to|from)\s|->|\u2192|=>|/", re.IGNORECASE)
+#: A number without a unit is a weight only right after these words ("was 184 in March").
+_WEIGHT_LEAD = re.compile(r"(?:\b(?:was|from|vs\.?|versus|to)|->|\u2192)\s*$", re.IGNORECASE)
+
+
+def _weight_changes(doc: Any, original: str, settings: Any, units: Units) -> list[Mention]:
+    """Two weights a sentence tells a time apart (settings.yaml `weight_change`): "61 kg vs 69
+    kg 3 months ago" is a loss; "84 kg (84 kg in January)" denies one."""
+    spec = settings.weight_change
+    if spec is None:
+        return []
+    out: list[Mention] = []
+    for sent in doc.sents:
+        start, text = sent.start_char, original[sent.start_char : sent.end_char]
+        if not re.search(spec.sentence, text):
+            continue
+        found = list(re.finditer(spec.quantity, text))
+        weights: list[tuple[re.Match[str], float | None]] = []
+        for i, match in enumerate(found):
+            unit = units.mass_unit(match["unit"]) if match["unit"] else None
+            if unit is not None:
+                weights.append((match, float(float(match["value"]) * unit.kilograms)))
+            elif _WEIGHT_LEAD.search(text[max(0, match.start() - 12) : match.start()]) or (
+                i + 1 < len(found)
+                and found[i + 1]["unit"]
+                and re.fullmatch(spec.order, text[match.end() : found[i + 1].start()].strip())
+            ):
+                weights.append((match, None))  # its unit is the other weight's
+        for (first, known1), (second, known2) in itertools.pairwise(weights):
+            if known1 is None and known2 is None:
+                continue
+            # A number without a unit has the other's: "from 68 to 76 kg".
+            per = (known1 or known2 or 0.0) / float((first if known1 else second)["value"])
+            kg1 = known1 if known1 is not None else float(first["value"]) * per
+            kg2 = known2 if known2 is not None else float(second["value"]) * per
+            between = text[first.end() : second.start()]
+            if between.lstrip().startswith("(") and ")" in between:
+                cut = between.index(")") + 1
+            else:
+                part = _WEIGHT_PARTS.search(between)
+                cut = part.start() if part else 0
+            own_first = text[max(0, first.start() - 15) : first.start()] + between[:cut]
+            tail = re.split(r"[,;)]", text[second.end() : second.end() + 40])[0]
+            own_second = between[cut:] + tail
+            before_first = bool(re.search(spec.earlier, own_first))
+            before_second = bool(re.search(spec.earlier, own_second))
+            ordered = bool(re.search(spec.order, between))
+            if before_first != before_second:
+                earlier, now = (kg1, kg2) if before_first else (kg2, kg1)
+            elif ordered:
+                earlier, now = kg1, kg2
+            else:
+                continue  # which came first is not told
+            limit = units.canonical(spec.lost_over.value, spec.lost_over.unit)
+            lost = earlier - now
+            present = lost > limit or lost > earlier * spec.lost_over_percent / 100
+            hypothetical = bool(_RULE_WORDS.search(text))
+            open_ = any(re.search(w, text) for w in (spec.explained, spec.too_long) if w)
+            counts = (
+                None
+                if hypothetical or (open_ and lost > 0)
+                else (True if present else (False if lost <= 0 else None))
+            )
+            said = re.compile(re.escape(text[first.start() : second.end()]))
+            both = said.match(original, start + first.start())
+            if both is None:  # pragma: no cover - the span is the text's own
+                continue
+            out.append(
+                _number_mention(
+                    original,
+                    both,
+                    text.strip(),
+                    finding=spec.finding,
+                    rule=(
+                        f"weight change: {earlier:.1f} kg then {now:.1f} kg (present: lost over "
+                        f"{limit:g} kg or {spec.lost_over_percent:g}%)"
+                    ),
+                    negated=counts is False,
+                    hypothetical=hypothetical,
+                    counts_as=counts,
+                    note=f"weight {'lost' if lost > 0 else 'kept or gained'} {abs(lost):.1f} kg",
+                )
+            )
+    return out
 
 
 _THRESHOLD_WORDS = re.compile(

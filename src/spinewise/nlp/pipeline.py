@@ -432,16 +432,22 @@ _BEFORE_SIDE = frozenset({"the", "on", "at", "to", "of", "in", "and", "both"})
 
 @Language.component("spinewise_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break before a capital, a digit, a bullet, a "[" (a chat's time, a box) or a
-    table's "|" starts a sentence; a wrapped line (a break before a lower-case word) does not,
-    so a negation's scope is not cut short. (The text itself is not changed: offsets stay
-    those of the note.)"""
+    """A line break before a capital, a digit, a bullet, a "[" (a chat's time, a box), a
+    table's "|" or a label ("pt:") starts a sentence; a wrapped line (a break before a
+    lower-case word) does not, so a negation's scope is not cut short. (The text itself is not
+    changed: offsets stay those of the note.)"""
     for token in doc[1:]:
         before = doc[token.i - 1]
         broken = (before.is_space and "\n" in before.text) or "\n" in before.whitespace_
         first = token.text[:1]
+        # A chat's speaker or a form's label opens its line even in lower case ("pt: no").
+        label = token.is_alpha and token.i + 1 < len(doc) and doc[token.i + 1].text == ":"
         new_line = broken and (
-            first.isupper() or first.isdigit() or first in "*-\u2022[|" or token.lower_ in _OPENERS
+            first.isupper()
+            or first.isdigit()
+            or first in "*-\u2022[|"
+            or token.lower_ in _OPENERS
+            or label
         )
         # "Fever? No." asks and answers; "? IV drug use" (a leading "?") doubts what follows.
         asked = before.text == "?" and before.i > 0 and not doc[before.i - 1].whitespace_
