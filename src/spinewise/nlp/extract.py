@@ -395,6 +395,11 @@ def _table_answers(original: str, spec: Any) -> list[_Answer]:
     for line in original.splitlines(keepends=True):
         at, start = start, start + len(line)
         bars = [at + m.start() for m in re.finditer(r"\|", line)]
+        text = line.rstrip("\r\n")
+        if bars and not text.lstrip().startswith("|"):
+            bars.insert(0, at - 1)  # a row without its outer bars: "Fever | | X"
+        if bars and not text.rstrip().endswith("|"):
+            bars.append(at + len(text))
         if len(bars) < 3:
             columns = None
             continue
