@@ -1386,6 +1386,13 @@ ROUND_14 = [
     ("Symptom | Y | N\nFever | | X\nWeight loss | X |", "fever", False),
     ("Symptom | Y | N\nFever | | X\nWeight loss | X |", "unexplained_weight_loss", True),
     ("Fever | no", "fever", False),
+    (
+        "| Red flag | Present | Absent |\n| Weight loss | | X |\n| Fever | X | |",
+        "unexplained_weight_loss",
+        False,
+    ),
+    ("| Red flag | Present | Absent |\n| Weight loss | | X |\n| Fever | X | |", "fever", True),
+    ("| Saddle anaesthesia | Absent |", "saddle_anesthesia", False),
     ("Mr Reeve declined; surgery not advised.", "surgery_or_intervention_candidate", False),
     ("Patient declines any injection or surgery.", "surgery_or_intervention_candidate", False),
     ("Pt not keen on injections or surgery.", "surgery_or_intervention_candidate", False),
