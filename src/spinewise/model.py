@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
-from typing import Annotated, Any, Literal, Protocol, TypeAlias
+from typing import Annotated, Any, Literal, Protocol, TypeAlias, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -140,6 +140,15 @@ class MassUnit(Frozen):
         return _fraction(value)
 
 
+_U = TypeVar("_U", TimeUnit, TemperatureUnit, VolumeUnit, MassUnit)
+
+
+def _spelled(units: tuple[_U, ...], spelling: str) -> _U | None:
+    """The unit of `units` a text means (its UCUM code or a usual spelling, any case)."""
+    text = spelling.strip().lower()
+    return next((u for u in units if text in u.spellings or text == u.ucum.lower()), None)
+
+
 class Units(Frozen):
     version: int
     time: tuple[TimeUnit, ...] = Field(min_length=1)
@@ -149,22 +158,16 @@ class Units(Frozen):
 
     def time_unit(self, spelling: str) -> TimeUnit | None:
         """The time unit a record's unit text means (UCUM code or a usual spelling)."""
-        text = spelling.strip().lower()
-        return next((u for u in self.time if text in u.spellings or text == u.ucum.lower()), None)
+        return _spelled(self.time, spelling)
 
     def temperature_unit(self, spelling: str) -> TemperatureUnit | None:
-        text = spelling.strip().lower()
-        return next(
-            (u for u in self.temperature if text in u.spellings or text == u.ucum.lower()), None
-        )
+        return _spelled(self.temperature, spelling)
 
     def volume_unit(self, spelling: str) -> VolumeUnit | None:
-        text = spelling.strip().lower()
-        return next((u for u in self.volume if text in u.spellings or text == u.ucum.lower()), None)
+        return _spelled(self.volume, spelling)
 
     def mass_unit(self, spelling: str) -> MassUnit | None:
-        text = spelling.strip().lower()
-        return next((u for u in self.mass if text in u.spellings or text == u.ucum.lower()), None)
+        return _spelled(self.mass, spelling)
 
     def kind_of(self, ucum: str) -> Literal["time", "temperature", "volume", "mass"] | None:
         if any(u.ucum == ucum for u in self.time):
