@@ -453,6 +453,41 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "handout.es.yaml: warnings.emergency[3].findings: must be the English ids",
         "a translation that changes which warning a present finding removes",
     ),
+    (
+        "nlp/settings.yaml",
+        "  signs: (?<![-=])>|<(?!-)|",
+        "  signs: (?<![-=])>|<(?!-|",
+        "nlp/settings.yaml: thresholds.signs is not a regular expression",
+        "a threshold's signs that do not compile",
+    ),
+    (
+        "nlp/settings.yaml",
+        "body_weight: {low: 20, high: 350, unit: kg}",
+        "body_weight: {low: 20, high: 350, unit: Cel}",
+        "nlp/settings.yaml: weight_change: body_weight.unit: 'Cel' is not a mass unit",
+        "a body weight range in degrees",
+    ),
+    (
+        "nlp/settings.yaml",
+        "(?P<more_unit>${mass_unit})",
+        "(?P<other_unit>${mass_unit})",
+        "nlp/settings.yaml: weight_change: quantity: give both groups 'more' and 'more_unit'",
+        "a weight's second part without its unit",
+    ),
+    (
+        "nlp/settings.yaml",
+        "terms:\n",
+        "terms:\n  mass_unit: (?:kg|lb)\n",
+        "terms.mass_unit: this term is written from units.yaml's spellings",
+        "a unit term written again in the settings",
+    ),
+    (
+        "nlp/settings.yaml",
+        "(?P<unit>${volume_unit})",
+        "(?P<unit>${volume_units})",
+        "measurements[0].patterns[0]: no term named 'volume_units'",
+        "a measurement pattern naming a unit term that is not there",
+    ),
 ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from fractions import Fraction
 from typing import Annotated, Any, Literal, Protocol, TypeAlias, TypeVar
 
@@ -714,12 +714,36 @@ def _expand_term(text: Any, terms: Mapping[str, str], where: str) -> Any:
     return _TERM.sub(one, text)
 
 
-def _expanded_terms(raw: Mapping[str, Any]) -> dict[str, str]:
-    """Named terms, each written out (a term may use terms defined before it)."""
-    terms: dict[str, str] = {}
+def _expanded_terms(
+    raw: Mapping[str, Any], given: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Named terms, each written out (a term may use terms defined before it, and the
+    `given` ones, which it may not redefine)."""
+    given = given or {}
+    terms: dict[str, str] = dict(given)
     for name, text in raw.items():
+        if name in given:
+            raise PydanticCustomError(
+                "given_term",
+                "terms.{name}: this term is written from units.yaml's spellings",
+                {"name": name},
+            )
         terms[name] = _expand_term(text, terms, f"terms.{name}")
     return terms
+
+
+def unit_terms(units: Units) -> dict[str, str]:
+    """The terms `${volume_unit}` and `${mass_unit}`: every spelling of a unit of that kind in
+    units.yaml (and each UCUM code that is a word), longest first, so that a note's unit is
+    read by the one list that converts it."""
+
+    def spelled(kind: Iterable[VolumeUnit | MassUnit]) -> str:
+        words = {s for u in kind for s in u.spellings}
+        words |= {u.ucum for u in kind if re.fullmatch(r"\w+", u.ucum)}
+        longest_first = sorted(words, key=lambda w: (-len(w), w))
+        return "(?:" + "|".join(re.escape(w) for w in longest_first) + ")"
+
+    return {"volume_unit": spelled(units.volume), "mass_unit": spelled(units.mass)}
 
 
 class NlpFailedCare(Frozen):
@@ -909,9 +933,40 @@ class NlpWeightChange(Frozen):
         description="A regular expression: a sentence's words that put a loss over a longer "
         "time than the finding's; it then says nothing.",
     )
+    parts: str = Field(
+        description="A regular expression: what parts two weights told together; the words "
+        "before it go with the first ('Wt 64 kg, was 72 kg')."
+    )
+    lead: str = Field(
+        description="A regular expression matched at the end of the words before a number "
+        "without a unit: the number is a weight ('was 184 in March')."
+    )
+    body_weight: NlpRange = Field(
+        description="A number is read as a body weight only inside this range (else a change "
+        "of weight or a count)."
+    )
     lost_over: NlpQuantity
     lost_over_percent: float
     sources: tuple[str, ...] = Field(min_length=1)
+
+
+class NlpThresholds(Frozen):
+    """What makes a number a rule's threshold rather than a reading of the patient ("return
+    if T > 38", "catheterise if PVR >200"): it then says nothing."""
+
+    words: str = Field(
+        description="A regular expression: words before a number in its sentence that make it "
+        "a threshold ('if', 'above')."
+    )
+    signs: str = Field(
+        description="A regular expression: signs before a number ('>', '≤') that make it a "
+        "threshold in a sentence holding `rule_words` (alone, a reading's bound: 'scan "
+        ">999 mL')."
+    )
+    rule_words: str = Field(
+        description="A regular expression: the words of a sentence that states a rule "
+        "('if', 'should', 'criteria')."
+    )
 
 
 class NlpSettings(Frozen):
@@ -947,6 +1002,7 @@ class NlpSettings(Frozen):
     present_only: Mapping[str, tuple[str, ...]] = {}
     helper_needs: Mapping[str, tuple[str, ...]] = {}
     measurements: tuple[NlpMeasurement, ...] = ()
+    thresholds: NlpThresholds
     weight_change: NlpWeightChange | None = None
     durations: tuple[NlpDuration, ...] = ()
     answers: NlpAnswers | None = None
@@ -1003,15 +1059,29 @@ class NlpSettings(Frozen):
 
     @model_validator(mode="before")
     @classmethod
-    def _expand_terms(cls, data: Any) -> Any:
-        """Write each `${name}` of the word expressions out as its term."""
+    def _expand_terms(cls, data: Any, info: ValidationInfo) -> Any:
+        """Write each `${name}` of the word expressions out as its term (with the unit terms
+        the rulebook gives, `unit_terms`)."""
         if not isinstance(data, dict) or not isinstance(data.get("terms", {}), dict):
             return data  # pydantic names the field that is not a mapping
-        terms = _expanded_terms(data.get("terms", {}))
-        out = dict(data, terms=terms)
+        given = (info.context or {}).get("terms", {})
+        terms = _expanded_terms(data.get("terms", {}), given)
+        out = dict(data, terms={k: v for k, v in terms.items() if k not in given})
         for key in ("exceptions", "change_words", "affirmations", "asserts_itself"):
             if key in data:
                 out[key] = _expand_term(data[key], terms, key)
+        if isinstance(data.get("measurements"), list):
+            out["measurements"] = [
+                dict(m, patterns=[
+                    _expand_term(p, terms, f"measurements[{i}].patterns[{j}]")
+                    for j, p in enumerate(m["patterns"])
+                ])
+                if isinstance(m, dict) and isinstance(m.get("patterns"), list) else m
+                for i, m in enumerate(data["measurements"])
+            ]  # fmt: skip
+        for key in ("weight_change", "thresholds"):
+            if isinstance(data.get(key), dict):
+                out[key] = {k: _expand_term(v, terms, f"{key}.{k}") for k, v in data[key].items()}
         return out
 
 

@@ -56,6 +56,7 @@ from spinewise.model import (
     Units,
     ValueSet,
     register_default_catalogue,
+    unit_terms,
     when_ids,
 )
 
@@ -302,9 +303,9 @@ def _entry_label(data: Any, loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _parse(model: type[M], name: str, data: Any) -> M:
+def _parse(model: type[M], name: str, data: Any, context: dict[str, Any] | None = None) -> M:
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         problems = []
         errors = exc.errors()
@@ -401,8 +402,14 @@ def load_rulebook(
     steps = _index(_parse(StepsFile, "steps.yaml", need("steps.yaml")).steps, "steps.yaml", "step")
     notices = _parse(Notices, "notices.yaml", need("notices.yaml"))
     handouts = {"en": _parse(Handout, "handout.yaml", need("handout.yaml"))}
+    units = _parse(Units, "units.yaml", need("units.yaml"))
     nlp = NlpRules(
-        settings=_parse(NlpSettings, "nlp/settings.yaml", need("nlp/settings.yaml")),
+        settings=_parse(
+            NlpSettings,
+            "nlp/settings.yaml",
+            need("nlp/settings.yaml"),
+            {"terms": unit_terms(units)},
+        ),
         target_rules=tuple(need("nlp/target_rules.json").get("target_rules", [])),
         context_rules=tuple(need("nlp/context_rules.json").get("context_rules", [])),
         section_rules=tuple(need("nlp/section_rules.json").get("section_rules", [])),
@@ -427,7 +434,6 @@ def load_rulebook(
             handouts[match.group(1)] = _parse(Handout, name, data)
         elif name not in TOP_LEVEL_FILES:
             raise RulebookError(f"{name}: unexpected file in the knowledge directory")
-    units = _parse(Units, "units.yaml", need("units.yaml"))
     code_systems = _parse(CodeSystems, "code_systems.yaml", need("code_systems.yaml"))
     record = _parse(RecordRules, "record_rules.yaml", need("record_rules.yaml"))
     record_rules: dict[str, RecordRule] = {}
@@ -861,9 +867,20 @@ def _check_nlp(check: _Checker) -> None:
         check.refs(where, "finding", [weight.finding], rb.findings)
         check.sources(where, weight.sources)
         _check_regex(check, f"{where}: quantity", weight.quantity, ("value", "unit"))
-        for key in ("sentence", "earlier", "order", "explained", "too_long"):
+        with contextlib.suppress(re.error):
+            groups = re.compile(weight.quantity).groupindex
+            if ("more" in groups) != ("more_unit" in groups):
+                check.errors.append(f"{where}: quantity: give both groups 'more' and 'more_unit'")
+        for key in ("sentence", "earlier", "order", "explained", "too_long", "parts", "lead"):
             if getattr(weight, key) is not None:
                 _check_regex(check, f"{where}: {key}", getattr(weight, key), ())
+        body = weight.body_weight
+        if rb.units.kind_of(body.unit) != "mass":
+            check.errors.append(
+                f"{where}: body_weight.unit: {body.unit!r} is not a mass unit of units.yaml"
+            )
+        elif body.low >= body.high:
+            check.errors.append(f"{where}: body_weight: low must be below high")
         if rb.units.kind_of(weight.lost_over.unit) != "mass":
             check.errors.append(
                 f"{where}: lost_over.unit: {weight.lost_over.unit!r} is not a mass unit of "
@@ -901,6 +918,10 @@ def _check_nlp(check: _Checker) -> None:
             _check_regex(check, f"{where}: failed_care.span", care.span, ("value", "unit"))
             if care.not_when is not None:
                 _check_regex(check, f"{where}: failed_care.not_when", care.not_when, ())
+    for key in ("words", "signs", "rule_words"):
+        _check_regex(
+            check, f"nlp/settings.yaml: thresholds.{key}", getattr(nlp.settings.thresholds, key), ()
+        )
     for key in (
         "exceptions",
         "change_words",

@@ -1338,6 +1338,12 @@ ROUND_14 = [
     ("Wt 64 kg, was 72 kg 4 months ago.", "unexplained_weight_loss", True),
     ("Her weight has gone up from 68 to 76 kg.", "unexplained_weight_loss", False),
     ("Weight 84 kg (84 kg in January).", "unexplained_weight_loss", False),
+    # weights in stones and pounds (units.yaml), not a day of the month
+    ("Weight 9st 2lb, was 10st 6lb in March.", "unexplained_weight_loss", True),
+    ("Wt 11 st today (11 st 2 lb at Christmas).", "unexplained_weight_loss", None),
+    ("Weight 12 st 4 lb, was 12 st 2 lb in March.", "unexplained_weight_loss", False),
+    ("Reviewed 21st March: weight 70 kg, was 71 kg in January.", "unexplained_weight_loss", None),
+    ("Weight 70 kg -> down 3 kg since March.", "unexplained_weight_loss", None),
     ("Weight is 186 pounds, was 184 in March.", "unexplained_weight_loss", False),
     ("Weight 82 kg (was 84 kg in June).", "unexplained_weight_loss", None),
     (

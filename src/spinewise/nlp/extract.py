@@ -759,7 +759,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                     **_flags(ctx),
                 )
             )
-    mentions += _temperatures(doc, original, limits)
+    mentions += _temperatures(doc, original, settings.thresholds, limits)
     mentions += _measurements(doc, original, settings, rb.units)
     mentions += _weight_changes(doc, original, settings, rb.units)
     mentions += _durations(doc, original, settings, limits)
@@ -1062,7 +1062,26 @@ _LISTED_TEMPERATURE = re.compile(
 )
 
 
-def _temperatures(doc: Any, original: str, limits: _Limits) -> list[Mention]:
+def _threshold(spec: Any, said: str, sentence: str = "", *, rule: bool = False) -> bool:
+    """Is the number at the end of `said` a rule's threshold (settings.yaml `thresholds`)?"""
+    if re.search(spec.words, said):
+        return True
+    return bool(re.search(spec.signs, said) and (rule or re.search(spec.rule_words, sentence)))
+
+
+def _kilograms(match: re.Match[str], units: Units) -> float | None:
+    """A weight's kilograms, with its second part ("9st 2lb"); None without a known unit."""
+    unit = units.mass_unit(match["unit"]) if match["unit"] else None
+    if unit is None:
+        return None
+    kg = float(match["value"]) * float(unit.kilograms)
+    more = units.mass_unit(match["more_unit"]) if match.groupdict().get("more_unit") else None
+    if more is not None:
+        kg += float(match["more"]) * float(more.kilograms)
+    return kg
+
+
+def _temperatures(doc: Any, original: str, thresholds: Any, limits: _Limits) -> list[Mention]:
     threshold = limits.fever_celsius
     out: list[Mention] = []
     text = doc.text
@@ -1071,8 +1090,9 @@ def _temperatures(doc: Any, original: str, limits: _Limits) -> list[Mention]:
         if celsius is None:
             continue
         sentence, before = _sentence_of(doc, original, match.start(), match.end())
-        # "return if T > 38", "fever above 38.0": a threshold, not a measurement.
-        hypothetical = bool(_THRESHOLD_WORDS.search(before) or _THRESHOLD_SIGNS.search(before))
+        # "return if T > 38", "fever above 38.0": a threshold, not a measurement (a sign
+        # before a temperature is a rule's, whatever the sentence).
+        hypothetical = _threshold(thresholds, before, rule=True)
         out.append(
             _number_mention(
                 original,
@@ -1124,13 +1144,6 @@ def _number_mention(
     )
 
 
-#: What parts two weights told together: the words up to it go with the first ("Wt 64 kg,
-#: was 72 kg"), unless the first's own bracket holds them ("78 kg (Jan) -> 71 kg").
-_WEIGHT_PARTS = re.compile(r"[,;(]|\s(?:vs\.?|versus|and|to|from)\s|->|\u2192|=>|/", re.IGNORECASE)
-#: A number without a unit is a weight only right after these words ("was 184 in March").
-_WEIGHT_LEAD = re.compile(r"(?:\b(?:was|from|vs\.?|versus|to)|->|\u2192)\s*$", re.IGNORECASE)
-
-
 def _weight_changes(doc: Any, original: str, settings: Any, units: Units) -> list[Mention]:
     """Two weights a sentence tells a time apart (settings.yaml `weight_change`): "61 kg vs 69
     kg 3 months ago" is a loss; "84 kg (84 kg in January)" denies one."""
@@ -1138,6 +1151,8 @@ def _weight_changes(doc: Any, original: str, settings: Any, units: Units) -> lis
     if spec is None:
         return []
     out: list[Mention] = []
+    body = spec.body_weight
+    low, high = units.canonical(body.low, body.unit), units.canonical(body.high, body.unit)
     for sent in doc.sents:
         start, text = sent.start_char, original[sent.start_char : sent.end_char]
         if not re.search(spec.sentence, text):
@@ -1145,10 +1160,11 @@ def _weight_changes(doc: Any, original: str, settings: Any, units: Units) -> lis
         found = list(re.finditer(spec.quantity, text))
         weights: list[tuple[re.Match[str], float | None]] = []
         for i, match in enumerate(found):
-            unit = units.mass_unit(match["unit"]) if match["unit"] else None
-            if unit is not None:
-                weights.append((match, float(float(match["value"]) * unit.kilograms)))
-            elif _WEIGHT_LEAD.search(text[max(0, match.start() - 12) : match.start()]) or (
+            kg = _kilograms(match, units)
+            if kg is not None:
+                if low <= kg <= high:
+                    weights.append((match, kg))
+            elif re.search(spec.lead, text[max(0, match.start() - 12) : match.start()]) or (
                 i + 1 < len(found)
                 and found[i + 1]["unit"]
                 and re.fullmatch(spec.order, text[match.end() : found[i + 1].start()].strip())
@@ -1165,7 +1181,7 @@ def _weight_changes(doc: Any, original: str, settings: Any, units: Units) -> lis
             if between.lstrip().startswith("(") and ")" in between:
                 cut = between.index(")") + 1
             else:
-                part = _WEIGHT_PARTS.search(between)
+                part = re.search(spec.parts, between)
                 cut = part.start() if part else 0
             own_first = text[max(0, first.start() - 15) : first.start()] + between[:cut]
             tail = re.split(r"[,;)]", text[second.end() : second.end() + 40])[0]
@@ -1182,7 +1198,7 @@ def _weight_changes(doc: Any, original: str, settings: Any, units: Units) -> lis
             limit = units.canonical(spec.lost_over.value, spec.lost_over.unit)
             lost = earlier - now
             present = lost > limit or lost > earlier * spec.lost_over_percent / 100
-            hypothetical = bool(_RULE_WORDS.search(text))
+            hypothetical = bool(re.search(settings.thresholds.rule_words, text))
             open_ = any(re.search(w, text) for w in (spec.explained, spec.too_long) if w)
             counts = (
                 None
@@ -1210,19 +1226,6 @@ def _weight_changes(doc: Any, original: str, settings: Any, units: Units) -> lis
                 )
             )
     return out
-
-
-_THRESHOLD_WORDS = re.compile(
-    r"\b(?:if|above|over|greater than|more than|less than|threshold)\b", re.IGNORECASE
-)
-#: A sign before a number is a threshold in a rule ("catheterise if PVR >200"), or the bound of
-#: a reading ("bladder scan >999 mL", the scanner's top): a rule's sentence says when.
-_RULE_WORDS = re.compile(
-    r"\b(?:if|unless|when|whenever|should|return|call|expect(?:ed)?|until|treat|consider|per"
-    r"|guidelines?|criteria|threshold|target|aim)\b",
-    re.IGNORECASE,
-)
-_THRESHOLD_SIGNS = re.compile(r"(?<![-=])>|<(?!-)|[\u2264\u2265]")  # not an arrow
 
 
 def _sentence_of(doc: Any, original: str, start: int, end: int) -> tuple[str, str]:
@@ -1253,9 +1256,7 @@ def _measurements(doc: Any, original: str, settings: Any, units: Units) -> list[
                 value = float(value * spelled.millilitres) / units.canonical(1, measure.unit)
             sentence, before = _sentence_of(doc, original, match.start(), match.end())
             said = before + original[match.start() : match.end()]
-            hypothetical = bool(_THRESHOLD_WORDS.search(said)) or bool(
-                _THRESHOLD_SIGNS.search(said) and _RULE_WORDS.search(sentence)
-            )
+            hypothetical = _threshold(settings.thresholds, said, sentence)
             present = measure.present(value)
             out.append(
                 _number_mention(
