@@ -462,6 +462,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "|pertinent[ \\t]+negatives?)",
+        "|pertinent[ \\t]+negatives?",
+        "nlp/settings.yaml: denied_lists.heading is not a regular expression",
+        "a denying heading that does not compile",
+    ),
+    (
+        "nlp/settings.yaml",
         "body_weight: {low: 20, high: 350, unit: kg}",
         "body_weight: {low: 20, high: 350, unit: Cel}",
         "nlp/settings.yaml: weight_change: body_weight.unit: 'Cel' is not a mass unit",

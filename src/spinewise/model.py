@@ -950,6 +950,19 @@ class NlpWeightChange(Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class NlpDeniedLists(Frozen):
+    """A heading that denies what its bullet list names ("Denies:" over "- fever", "- weight
+    loss"): the list is read as one sentence after it."""
+
+    heading: str = Field(
+        description="A regular expression (multi-line): a denying heading, to its line's end."
+    )
+    bullet: str = Field(
+        description="A regular expression matched at a line's start: a bullet that continues "
+        "the list."
+    )
+
+
 class NlpThresholds(Frozen):
     """What makes a number a rule's threshold rather than a reading of the patient ("return
     if T > 38", "catheterise if PVR >200"): it then says nothing."""
@@ -1003,6 +1016,7 @@ class NlpSettings(Frozen):
     helper_needs: Mapping[str, tuple[str, ...]] = {}
     measurements: tuple[NlpMeasurement, ...] = ()
     thresholds: NlpThresholds
+    denied_lists: NlpDeniedLists | None = None
     weight_change: NlpWeightChange | None = None
     durations: tuple[NlpDuration, ...] = ()
     answers: NlpAnswers | None = None

@@ -918,6 +918,14 @@ def _check_nlp(check: _Checker) -> None:
             _check_regex(check, f"{where}: failed_care.span", care.span, ("value", "unit"))
             if care.not_when is not None:
                 _check_regex(check, f"{where}: failed_care.not_when", care.not_when, ())
+    if nlp.settings.denied_lists is not None:
+        for key in ("heading", "bullet"):
+            _check_regex(
+                check,
+                f"nlp/settings.yaml: denied_lists.{key}",
+                getattr(nlp.settings.denied_lists, key),
+                (),
+            )
     for key in ("words", "signs", "rule_words"):
         _check_regex(
             check, f"nlp/settings.yaml: thresholds.{key}", getattr(nlp.settings.thresholds, key), ()

@@ -1417,15 +1417,89 @@ ROUND_14 = [
     ),
 ]
 
+#: Round 15, from a third blind attack (docs/performance.md): a denying heading over a bullet
+#: list, a new finding after a stale denial, doubts after a denial, volumes with a thousands
+#: separator.
+ROUND_15 = [
+    # a heading's denial reaches its bullet list (settings.yaml denied_lists), up to the first
+    # line that is no bullet, or a "+" item
+    (
+        "Denies:\n- fever\n- weight loss\n- night sweats\nReports:\n- saddle numbness",
+        "fever",
+        False,
+    ),
+    (
+        "Denies:\n- fever\n- weight loss\n- night sweats\nReports:\n- saddle numbness",
+        "saddle_anesthesia",
+        True,
+    ),
+    (
+        "Denies:\n  * urinary incontinence\n  * faecal incontinence\n\nOn questioning:\n  * "
+        "reduced sensation when wiping",
+        "bowel_dysfunction",
+        False,
+    ),
+    ("Denies:\n- fever\n+ saddle numbness", "saddle_anesthesia", True),
+    ("Denies: fever\n+ saddle numbness", "saddle_anesthesia", True),
+    (
+        "Pertinent negatives:\n1. fever\n2. IVDU\nCancer hx: breast 2016",
+        "injection_drug_use",
+        False,
+    ),
+    ("Red flags:\n- no fever\n- saddle numbness since Monday", "saddle_anesthesia", True),
+    (
+        "Screened for saddle anaesthesia, fever and weight loss: all negative apart from new "
+        "urinary hesitancy.",
+        "saddle_anesthesia",
+        False,
+    ),
+    (
+        "Screened for saddle anaesthesia, fever and weight loss: all negative apart from new "
+        "urinary hesitancy.",
+        "bladder_dysfunction",
+        True,
+    ),
+    # a later examination's words for saddle numbness, after an earlier denial
+    (
+        "No saddle numbness reported at 11:00.\nAddendum: reduced pinprick sensation in the "
+        "perianal region bilaterally.",
+        "saddle_anesthesia",
+        True,
+    ),
+    (
+        "Saddle sensation normal at 09:00.\nRe-examined: saddle sensation now reduced on the left.",
+        "saddle_anesthesia",
+        True,
+    ),
+    ("Perianal sensation patchy.", "saddle_anesthesia", True),
+    ("Sensation map: L L5 reduced; perianal markedly reduced.", "saddle_anesthesia", True),
+    ("Denies red flags. Later phoned: numb 'down below' on the toilet.", "saddle_anesthesia", True),
+    # a symptom that came back; a doubt after a denial
+    ("Numbness in L foot resolved in 2021 but has returned today.", "paresthesia", True),
+    ("Numbness in L foot resolved in 2021.", "paresthesia", False),
+    ("CES unlikely but not excluded.", "suspected_cauda_equina_syndrome", True),
+    ("Saddle numbness unlikely but not excluded.", "saddle_anesthesia", None),
+    ("No saddle anaesthesia - pt unable to say, very drowsy.", "saddle_anesthesia", None),
+    ("No saddle anaesthesia, patient unable to answer.", "saddle_anesthesia", None),
+    # volumes: a thousands separator, a volume before voiding
+    ("Denies incontinence; however, bladder scan 1,100 ml.", "bladder_dysfunction", True),
+    ("PVR 1,250", "bladder_dysfunction", True),
+    ("Bladder scan pre-void 320 ml, post-void 20 ml.", "bladder_dysfunction", None),
+    # "not a known case of"; a loss intended
+    ("Patient is k/c/o DM, HTN. Not k/c/o malignancy.", "history_of_cancer", False),
+    ("She has intentionally lost 10 kg on a slimming programme.", "unexplained_weight_loss", False),
+    ("She has lost 10 kg, not intentionally.", "unexplained_weight_loss", True),
+]
+
 
 @pytest.mark.parametrize(
     ("text", "finding", "expected"),
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
-    + VOCABULARY + KEPT_OPEN + ROUND_14,
+    + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15,
     ids=[
         _case_id(c)
         for c in NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY
-        + OTHERS_AND_ELSEWHERE + VOCABULARY + KEPT_OPEN + ROUND_14
+        + OTHERS_AND_ELSEWHERE + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15
     ],
 )  # fmt: skip
 def test_failure_class(text: str, finding: str, expected: bool | None) -> None:

@@ -254,7 +254,7 @@ def extract(text: str, *, rulebook: Rulebook | None = None) -> NoteFindings:
     """Age and findings of one note."""
     rb = rulebook or default_rulebook()
     nlp = pipeline_for(rb)
-    return _read(run(nlp, prepare_text(text)), text, rb)
+    return _read(run(nlp, prepare_text(text, rb.nlp.settings.denied_lists)), text, rb)
 
 
 def extract_many(
@@ -268,7 +268,7 @@ def extract_many(
     def prepared() -> Iterator[str]:
         for text in texts:
             originals.append(text)
-            yield prepare_text(text)
+            yield prepare_text(text, rb.nlp.settings.denied_lists)
 
     for i, doc in enumerate(run_many(nlp, prepared(), batch_size=batch_size)):
         yield _read(doc, originals[i], rb)
@@ -1249,7 +1249,12 @@ def _measurements(doc: Any, original: str, settings: Any, units: Units) -> list[
                 continue  # two patterns that read the same number
             seen.add(match.start("value"))
             # A minus sign, an en dash or a spaced sign ("T-score \u2212 2.7") is a sign.
-            value = float(re.sub(r"[\u2212\u2013]", "-", match.group("value")).replace(" ", ""))
+            # A thousands separator goes ("1,100 ml").
+            value = float(
+                re.sub(r"[\u2212\u2013]", "-", match.group("value"))
+                .replace(" ", "")
+                .replace(",", "")
+            )
             written = match.groupdict().get("unit")
             spelled = units.volume_unit(written) if written else None
             if spelled is not None:
@@ -1471,7 +1476,7 @@ def assertion(
 
     rb = rulebook or default_rulebook()
     nlp = medspacy_default() if default else pipeline_for(rb)
-    prepared = text if default else prepare_text(text)
+    prepared = text if default else prepare_text(text, rb.nlp.settings.denied_lists)
     doc = nlp.make_doc(prepared)
     with fixed_medspacy(not default):
         for name, proc in nlp.pipeline:

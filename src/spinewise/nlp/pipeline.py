@@ -432,7 +432,7 @@ _BEFORE_SIDE = frozenset({"the", "on", "at", "to", "of", "in", "and", "both"})
 
 @Language.component("spinewise_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break before a capital, a digit, a bullet, a "[" (a chat's time, a box), a
+    """A line break before a capital, a digit, a bullet (a "+" too), a "[" (a chat's time, a box), a
     table's "|" or a label ("pt:") starts a sentence; a wrapped line (a break before a
     lower-case word) does not, so a negation's scope is not cut short. (The text itself is not
     changed: offsets stay those of the note.)"""
@@ -445,7 +445,7 @@ def line_breaks(doc: Doc) -> Doc:
         new_line = broken and (
             first.isupper()
             or first.isdigit()
-            or first in "*-\u2022[|"
+            or first in "*-+\u2022[|"
             or token.lower_ in _OPENERS
             or label
         )
@@ -511,11 +511,34 @@ def _header_matcher(doc: Doc) -> tuple[Matcher, dict[str, tuple[str, int, int | 
     return SECTION_MATCHERS[id(doc.vocab)]
 
 
-def prepare_text(text: str) -> str:
+def prepare_text(text: str, lists: Any = None) -> str:
     """Dictated transcriptions write headers as "PAST MEDICAL HISTORY:, He has ...": the comma
     goes (replaced by a space), and a comma that runs the text into a header ("Anesthesia,
-    PROCEDURE:") becomes a line break. Every character keeps its place, so every span offset is
-    an offset into the original note. A line break ends the text, as it ends every other line:
-    a form's last answer ("Fever (-)") is read as any other line's."""
+    PROCEDURE:") becomes a line break. A denying heading's bullet list (settings.yaml
+    `denied_lists`) becomes one sentence. Every character keeps its place, so every span offset
+    is an offset into the original note. A line break ends the text, as it ends every other
+    line: a form's last answer ("Fever (-)") is read as any other line's."""
     prepared = _RUN_ON_HEADER.sub("\n", _HEADER.sub(" ", text))
+    if lists is not None:
+        prepared = _join_denied_lists(prepared, lists)
     return prepared if prepared.endswith("\n") else prepared + "\n"
+
+
+def _join_denied_lists(text: str, lists: Any) -> str:
+    """ "Denies:\n- fever\n- weight loss" read as "Denies:   fever,  weight loss": the heading's
+    denial then reaches every item, as in a written list. The list ends at the first line that
+    is not a bullet of `lists.bullet` (a "+" item is none: it is asserted)."""
+    out = list(text)
+    for heading in re.finditer(lists.heading, text):
+        at, first = heading.end(), True
+        while at < len(text) and text[at] == "\n":
+            bullet = re.match(lists.bullet, text[at + 1 :])
+            if bullet is None:
+                break
+            out[at] = " " if first else ","
+            for i in range(at + 1, at + 1 + bullet.end()):
+                out[i] = " "
+            first = False
+            line_end = text.find("\n", at + 1)
+            at = len(text) if line_end < 0 else line_end
+    return "".join(out)
