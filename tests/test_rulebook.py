@@ -469,6 +469,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "spelling:\n  min_length: 6",
+        "spelling:\n  min_length: 2",
+        "nlp/settings.yaml: spelling.min_length",
+        "misspellings corrected to words of two letters",
+    ),
+    (
+        "nlp/settings.yaml",
         "body_weight: {low: 20, high: 350, unit: kg}",
         "body_weight: {low: 20, high: 350, unit: Cel}",
         "nlp/settings.yaml: weight_change: body_weight.unit: 'Cel' is not a mass unit",

@@ -950,6 +950,16 @@ class NlpWeightChange(Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class NlpSpelling(Frozen):
+    """Misspelt words of the target rules read as the words they miss (nlp/spelling.py)."""
+
+    min_length: int = Field(
+        ge=4,
+        description="Only words of the target rules this long or longer are corrected to "
+        "(a shorter word has too many real words one edit away).",
+    )
+
+
 class NlpDeniedLists(Frozen):
     """A heading that denies what its bullet list names ("Denies:" over "- fever", "- weight
     loss"): the list is read as one sentence after it."""
@@ -1017,6 +1027,7 @@ class NlpSettings(Frozen):
     measurements: tuple[NlpMeasurement, ...] = ()
     thresholds: NlpThresholds
     denied_lists: NlpDeniedLists | None = None
+    spelling: NlpSpelling | None = None
     weight_change: NlpWeightChange | None = None
     durations: tuple[NlpDuration, ...] = ()
     answers: NlpAnswers | None = None

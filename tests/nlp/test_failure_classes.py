@@ -1489,6 +1489,35 @@ ROUND_15 = [
     ("Patient is k/c/o DM, HTN. Not k/c/o malignancy.", "history_of_cancer", False),
     ("She has intentionally lost 10 kg on a slimming programme.", "unexplained_weight_loss", False),
     ("She has lost 10 kg, not intentionally.", "unexplained_weight_loss", True),
+    # misspelt words of the rules (settings.yaml spelling, nlp/spelling.py); never a word of
+    # English, nor a name
+    ("new urinary incontinance since yday", "bladder_dysfunction", True),
+    ("sadle anaesthesia +", "saddle_anesthesia", True),
+    ("Pt on predisolone 20mg for 6 months", "prolonged_corticosteroid_use", True),
+    ("osteoperosis on alendronate", "osteoporosis", True),
+    ("prev lumbar discetomy 2012", "prior_lumbar_surgery", True),
+    ("lost contol of bowels this morning", "bowel_dysfunction", True),
+    ("wekness L leg", "leg_weakness", True),
+    ("Denies numbnes or tingling.", "paresthesia", False),
+    ("He has had fewer falls this year.", "fever", None),
+    ("Vetted by: Dr R. Imran, Consultant Radiologist.", "immunocompromised", None),
+    # a patient's own words
+    ('Patient states: "I can\'t feel my bottom when I sit on the loo."', "saddle_anesthesia", True),
+    ("cant feel my bum n cant wee properly", "saddle_anesthesia", True),
+    ("cant feel my bum n cant wee properly", "bladder_dysfunction", True),
+    ("He can feel his bottom normally.", "saddle_anesthesia", None),
+    ("my private part is feeling no sensation", "saddle_anesthesia", True),
+    ("urine is not coming properly", "bladder_dysfunction", True),
+    ("I had an accident with my bowels this morning", "bowel_dysfunction", True),
+    ("stool passed in clothes", "bowel_dysfunction", True),
+    ("my legs gave way on the stairs", "leg_weakness", True),
+    ("the legs are going weak since yesterday", "leg_weakness", True),
+    ("Legs not giving way.", "leg_weakness", None),
+    ("my feet feel like they're full of pins", "paresthesia", True),
+    # radiation is no improvement: "going down my leg"
+    ("the pain is going down my leg into my big toe", "radicular_pain", True),
+    ("the pain is going down my leg into my big toe", "gradually_worsening_pain", None),
+    ("Pain is going down now, 3/10.", "gradually_worsening_pain", False),
 ]
 
 

@@ -25,6 +25,7 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from spinewise.nlp.spelling import Spelling
 from spinewise.rulebook import Rulebook, pattern_spellings, phrase_key
 
 __all__ = [
@@ -203,7 +204,17 @@ def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
     patterns = [t for t in targets if t.pattern is not None]
     matcher = TargetMatcher(nlp, result_type=None)
     matcher.add(phrases)
-    TARGETS[id(nlp)] = Targets(nlp, matcher, patterns)
+    spelling = None
+    if rulebook.nlp.settings.spelling is not None:
+        target_words = _rule_words(rulebook.nlp.target_rules)
+        spelling = Spelling(
+            target_words,
+            target_words
+            | _rule_words(rulebook.nlp.context_rules)
+            | _rule_words(rulebook.nlp.section_rules),
+            rulebook.nlp.settings.spelling.min_length,
+        )
+    TARGETS[id(nlp)] = Targets(nlp, matcher, patterns, spelling)
     # All ConText rules are ours (medspaCy's defaults, reviewed and amended, are in the file).
     context = _component(nlp.add_pipe("medspacy_context", config={"rules": None}))
     context.add(context_rules)
@@ -339,8 +350,11 @@ class Targets:
     Overlapping matches are resolved as medspaCy does, the longest wins; two rules matching
     the same words, the later in target_rules.json (a refinement) wins."""
 
-    def __init__(self, nlp: Language, phrases: Any, rules: list[Any]) -> None:
+    def __init__(
+        self, nlp: Language, phrases: Any, rules: list[Any], spelling: Spelling | None = None
+    ) -> None:
         self.phrases = phrases
+        self.spelling = spelling
         self.patterns: list[tuple[Any, Matcher, list[Any]]] = []
         strings = nlp.vocab.strings
         for rule in rules:
@@ -350,12 +364,18 @@ class Targets:
             self.patterns.append((rule, matcher, gates))
 
     def __call__(self, doc: Doc) -> Doc:
+        # The rules read the note's words, misspelt ones corrected (spelling.py): a twin Doc
+        # of the same tokens, whose matches are the note's own tokens.
+        twin = self.spelling.twin(doc) if self.spelling is not None else None
+        source = twin if twin is not None else doc
         with warnings.catch_warnings():
             # medspaCy's token Matcher inside is empty (only phrases): spaCy's W036.
             warnings.filterwarnings("ignore", message=r"\[W036\]")
-            spans = list(self.phrases(doc))
+            spans = list(self.phrases(source))
+        if twin is not None:
+            spans = [_rule_span(doc, s.start, s.end, s._.target_rule) for s in spans]
         if self.patterns:
-            present = doc.count_by(LOWER)
+            present = source.count_by(LOWER)
             words = None
             sentences: list[Span] | None = None
             for rule, matcher, gates in self.patterns:
@@ -363,7 +383,7 @@ class Targets:
                 if not all(counts):
                     continue  # a required word is missing from the note
                 if words is None:
-                    words = doc.to_array(LOWER)
+                    words = source.to_array(LOWER)
                 if gates:
                     # The sentences holding the rarest of the pattern's required words.
                     rarest = gates[counts.index(min(counts))]
@@ -371,15 +391,11 @@ class Targets:
                 else:
                     hits = numpy.arange(len(doc))
                 if sentences is None:
-                    sentences = list(doc.sents)
+                    sentences = list(source.sents)
                     starts = [sent.start for sent in sentences]
                 for index in sorted({bisect.bisect_right(starts, int(i)) - 1 for i in hits}):
                     for span in matcher(sentences[index], as_spans=True):
-                        span = Span(doc, span.start, span.end, label=rule.category)
-                        span._.target_rule = rule
-                        for attribute, value in (rule.attributes or {}).items():
-                            setattr(span._, attribute, value)
-                        spans.append(span)
+                        spans.append(_rule_span(doc, span.start, span.end, rule))
         # A target lies within one sentence (ConText reads a sentence at a time): a phrase
         # that runs across a header's break ("Neuro exam: normal") is not one.
         spans = [
@@ -389,6 +405,33 @@ class Targets:
         spans.sort(key=lambda span: -int((span._.target_rule.metadata or {}).get("order", 0)))
         doc.ents = filter_spans(spans)
         return doc
+
+
+def _rule_span(doc: Doc, start: int, end: int, rule: Any) -> Span:
+    """A target of `doc` found by `rule`, with the attributes the rule sets."""
+    span = Span(doc, start, end, label=rule.category)
+    span._.target_rule = rule
+    for attribute, value in (rule.attributes or {}).items():
+        setattr(span._, attribute, value)
+    return span
+
+
+def _rule_words(rules: Any) -> set[str]:
+    """Every word the rules spell (their literals and the words their patterns list), in lower
+    case."""
+    words: set[str] = set()
+    for rule in rules:
+        words.update(re.findall(r"[a-z]+", str(rule.get("literal", "")).lower()))
+        for token in rule.get("pattern") or []:
+            if not isinstance(token, dict):
+                continue
+            for key in ("LOWER", "TEXT", "ORTH", "NORM"):
+                value = token.get(key)
+                listed = value.get("IN", []) if isinstance(value, dict) else [value]
+                for item in listed:
+                    if isinstance(item, str):
+                        words.update(re.findall(r"[a-z]+", item.lower()))
+    return words
 
 
 def _unpunctuated(span: Span) -> Span:
