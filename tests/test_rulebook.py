@@ -469,6 +469,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "(?:\\s+a\\s+(?:fever|temp(?:erature)?))?(?:\\s+up)?\\s+to)\\s*(?:of|:|;|=|was|were|is|are|at|reached|(?:of\\s+)?(?:up\\s+to|as\\s+high\\s+as))?\\s*(?P<value>",
+        "(?:\\s+a\\s+(?:fever|temp(?:erature)?))?(?:\\s+up)?\\s+to)\\s*(?:of|:|;|=|was|were|is|are|at|reached|(?:of\\s+)?(?:up\\s+to|as\\s+high\\s+as))?\\s*(?P<reading>",
+        "nlp/settings.yaml: temperatures.labelled has no group named 'value'",
+        "a labelled temperature without its value",
+    ),
+    (
+        "nlp/settings.yaml",
         "spelling:\n  min_length: 6",
         "spelling:\n  min_length: 2",
         "nlp/settings.yaml: spelling.min_length",

@@ -950,6 +950,19 @@ class NlpWeightChange(Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class NlpTemperatures(Frozen):
+    """Temperatures told in a note (groups `value` and `unit` in each pattern)."""
+
+    labelled: str = Field(description="A regular expression: a reading after its label.")
+    unlabelled: str = Field(
+        description="A regular expression: a reading told by its unit or its instrument."
+    )
+    listed_between: str = Field(
+        description="A regular expression: what parts readings listed after a labelled one."
+    )
+    listed: str = Field(description="A regular expression: a reading listed after another.")
+
+
 class NlpSpelling(Frozen):
     """Misspelt words of the target rules read as the words they miss (nlp/spelling.py)."""
 
@@ -1081,6 +1094,7 @@ class NlpSettings(Frozen):
     judgements: Mapping[str, str] = {}
     #: A number is read as a body temperature only inside this range (else an age, a count).
     body_temperature: NlpRange
+    temperatures: NlpTemperatures
 
     @model_validator(mode="before")
     @classmethod

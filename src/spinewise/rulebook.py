@@ -926,6 +926,17 @@ def _check_nlp(check: _Checker) -> None:
                 getattr(nlp.settings.denied_lists, key),
                 (),
             )
+    temperatures = nlp.settings.temperatures
+    for key in ("labelled", "unlabelled", "listed"):
+        _check_regex(
+            check,
+            f"nlp/settings.yaml: temperatures.{key}",
+            getattr(temperatures, key),
+            ("value", "unit"),
+        )
+    _check_regex(
+        check, "nlp/settings.yaml: temperatures.listed_between", temperatures.listed_between, ()
+    )
     for key in ("words", "signs", "rule_words"):
         _check_regex(
             check, f"nlp/settings.yaml: thresholds.{key}", getattr(nlp.settings.thresholds, key), ()

@@ -1518,6 +1518,9 @@ ROUND_15 = [
     ("the pain is going down my leg into my big toe", "radicular_pain", True),
     ("the pain is going down my leg into my big toe", "gradually_worsening_pain", None),
     ("Pain is going down now, 3/10.", "gradually_worsening_pain", False),
+    # a temperature read on a thermometer (settings.yaml temperatures)
+    ("Denies fever but wife says he was hot last night, 38.4 on the thermometer.", "fever", True),
+    ("36.9 on the home thermometer this morning.", "fever", False),
 ]
 
 

@@ -98,12 +98,6 @@ _AGE = re.compile(
     # "62M", "57F": age and sex run together, capital letter only (not "5 mg", "38.5 F").
     r"|(?<![\d.])(\d{1,3})[MF](?![A-Za-z]))",
 )
-_TEMPERATURE = re.compile(
-    r"\b(?:T|Temps?|Temperatures?|Tmax|T[\s-]?max|temp\.|spik(?:ed|es|ing)(?:\s+a\s+(?:fever|temp(?:erature)?))?(?:\s+up)?\s+to)\s*(?:of|:|;|=|was|were|is|are|at|reached|(?:of\s+)?(?:up\s+to|as\s+high\s+as))?\s*"
-    r"(\d{2,3}(?:\.\d{1,2})?)\s*(?:°|deg(?:rees)?)?\s*([CF])?\b"
-    r"|\b(\d{2,3}(?:\.\d{1,2})?)\s*(?:°|deg(?:rees)?)?\s*(F|C)\b(?!\w)",
-    re.IGNORECASE,
-)
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3,
@@ -759,7 +753,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                     **_flags(ctx),
                 )
             )
-    mentions += _temperatures(doc, original, settings.thresholds, limits)
+    mentions += _temperatures(doc, original, settings.thresholds, settings.temperatures, limits)
     mentions += _measurements(doc, original, settings, rb.units)
     mentions += _weight_changes(doc, original, settings, rb.units)
     mentions += _durations(doc, original, settings, limits)
@@ -1034,32 +1028,29 @@ def _procedure(
     return out
 
 
-def _temperature_readings(text: str) -> Iterator[tuple[re.Match[str], str, str | None]]:
-    """Each temperature told (its match, its number, its unit), with the readings listed
-    after a "T" in one go ("T 37.4; 38.6 on admission", "Tmax 38.9/39.2"): a listed reading
-    has a decimal point and the unit of the first."""
-    listed_up_to = 0
-    for match in _TEMPERATURE.finditer(text):
-        if match.start() < listed_up_to:
-            continue  # read already, as a listed reading
-        raw = match.group(1) or match.group(3)
-        unit = match.group(2) or match.group(4)
-        yield match, raw, unit
-        if match.group(1) is None:
+def _temperature_readings(text: str, spec: Any) -> Iterator[tuple[re.Match[str], str, str | None]]:
+    """Each temperature told (its match, its number, its unit; settings.yaml `temperatures`),
+    with the readings listed after a label in one go ("T 37.4; 38.6 on admission", "Tmax
+    38.9/39.2"): a listed reading has the unit of the first unless it writes its own."""
+    found = sorted(
+        [(m.start(), 0, m) for m in re.finditer(spec.labelled, text)]
+        + [(m.start(), 1, m) for m in re.finditer(spec.unlabelled, text)],
+        key=lambda item: item[:2],
+    )
+    read_up_to = 0
+    for start, kind, match in found:
+        if start < read_up_to:
+            continue  # read already (a listed reading, or inside a labelled one)
+        unit = match.group("unit")
+        yield match, match.group("value"), unit
+        read_up_to = end = match.end()
+        if kind == 1:
             continue
-        end = match.end()
-        while (between := _LISTED_BETWEEN.match(text, end)) and (
-            listed := _LISTED_TEMPERATURE.match(text, between.end())
+        while (between := re.compile(spec.listed_between).match(text, end)) and (
+            listed := re.compile(spec.listed).match(text, between.end())
         ):
-            yield listed, listed.group(1), listed.group(2) or unit
-            end = listed_up_to = listed.end()
-
-
-_LISTED_BETWEEN = re.compile(r"\s*[;,/]\s*|\s*\b(?:and|then|to)\s+|\s*(?:->|\u2192)\s*")
-_LISTED_TEMPERATURE = re.compile(
-    r"(\d{2,3}\.\d{1,2})(?!\s*(?:%|mg|kg|mm|cm|mL|ml|L\b|g\b))"
-    r"(?:\s*(?:°|deg(?:rees)?)?\s*([CF])(?![A-Za-z]))?"
-)
+            yield listed, listed.group("value"), listed.group("unit") or unit
+            end = read_up_to = listed.end()
 
 
 def _threshold(spec: Any, said: str, sentence: str = "", *, rule: bool = False) -> bool:
@@ -1081,11 +1072,13 @@ def _kilograms(match: re.Match[str], units: Units) -> float | None:
     return kg
 
 
-def _temperatures(doc: Any, original: str, thresholds: Any, limits: _Limits) -> list[Mention]:
+def _temperatures(
+    doc: Any, original: str, thresholds: Any, temperatures: Any, limits: _Limits
+) -> list[Mention]:
     threshold = limits.fever_celsius
     out: list[Mention] = []
     text = doc.text
-    for match, raw, unit in _temperature_readings(text):
+    for match, raw, unit in _temperature_readings(text, temperatures):
         celsius = _celsius(float(raw), unit, limits)
         if celsius is None:
             continue
