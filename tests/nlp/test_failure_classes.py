@@ -1521,6 +1521,23 @@ ROUND_15 = [
     # a temperature read on a thermometer (settings.yaml temperatures)
     ("Denies fever but wife says he was hot last night, 38.4 on the thermometer.", "fever", True),
     ("36.9 on the home thermometer this morning.", "fever", False),
+    # a vertebra named by its level; metastases at a level; a referral's request is no "if"
+    ("?fracture L1 - await CT", "suspected_vertebral_compression_fracture", True),
+    (
+        "MRI: collapse of L1 consistent with osteoporotic fracture.",
+        "suspected_vertebral_compression_fracture",
+        True,
+    ),
+    ("XR: VCF T12, ~25% height loss", "suspected_vertebral_compression_fracture", True),
+    ("XR L-spine: 30% anterior wedge of L1", "suspected_vertebral_compression_fracture", True),
+    ("No fracture of L1 seen.", "suspected_vertebral_compression_fracture", False),
+    ("Bone scan: ?mets L2, L4", "suspected_malignancy", True),
+    ("I would be grateful if you could consider metastatic disease.", "suspected_malignancy", True),
+    (
+        "I would be grateful if you could see him; he has left sciatica to the ankle.",
+        "radicular_pain",
+        True,
+    ),
 ]
 
 
