@@ -846,6 +846,12 @@ class NlpAnswers(Frozen):
         description="A regular expression: words after which a question opens within its "
         "clause ('... and any trouble passing urine?').",
     )
+    continues: str | None = Field(
+        default=None,
+        description="A regular expression matched at a question's last clause: with a "
+        "speaker's answer (group `speaker` of `answer`), the question is the whole line "
+        "('..., or around the back passage? A: No').",
+    )
     asks: str | None = Field(
         default=None,
         description="A regular expression matched at a line's start, with a named group "

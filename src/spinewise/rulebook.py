@@ -982,6 +982,8 @@ def _check_nlp(check: _Checker) -> None:
         _check_regex(check, "nlp/settings.yaml: answers.question", answers.question, ())
         if answers.asks is not None:
             _check_regex(check, "nlp/settings.yaml: answers.asks", answers.asks, ("asks",))
+        if answers.continues is not None:
+            _check_regex(check, "nlp/settings.yaml: answers.continues", answers.continues, ())
         for key in ("inline", "boxes"):
             if getattr(answers, key) is not None:
                 # Read as the answer is: its named groups say which way it answers.

@@ -125,6 +125,9 @@ def test_the_written_notes_are_well_formed() -> None:
         *("radiology_report", "sms_chat", "indian_opd", "australian_gp", "urology_consult"),
         *("neurosurgery_letter", "ed_physio", "pharmacist_review", "medicolegal_report"),
         "speech_recognition",  # notes_14
+        *("nhs_111_transcript", "chiropractic", "occupational_therapy", "night_float_crosscover"),
+        *("canadian_er", "nigerian_gp", "irish_gp", "acupuncture_clinic"),
+        *("paediatric_to_adult_transition", "nursing_home_gp_round"),  # notes_15
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -1538,6 +1538,22 @@ ROUND_15 = [
         "radicular_pain",
         True,
     ),
+    # an examination's pinprick and anal tone
+    ("decreased PP from ~T12 down both legs", "paresthesia", True),
+    ("PR: reduced resting tone, weak voluntary squeeze.", "bowel_dysfunction", True),
+    ("Weak tone in both legs.", "bowel_dysfunction", None),
+    ("Good voluntary squeeze.", "bowel_dysfunction", None),
+    # a form's "- No" at the line's end; a speaker's answer to alternatives
+    ("Numbness/tingling legs - No\nFever - no", "paresthesia", False),
+    ("Saddle numbness - yes\nFever - no", "saddle_anesthesia", True),
+    ("Numbness in legs, or around the back passage? A: 'No, none.'", "paresthesia", False),
+    ("Saddle numbness since Monday, any fever? A: no", "saddle_anesthesia", True),
+    ("Leg weakness, fever? A: no", "leg_weakness", True),
+    # radiation and operations denied in other words
+    ("no pain below the knees", "radicular_pain", False),
+    ("Pain never into the leg.", "radicular_pain", False),
+    ("No back op before.", "prior_lumbar_surgery", False),
+    ("Had a back op in 2015.", "prior_lumbar_surgery", True),
 ]
 
 

@@ -345,6 +345,14 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
                     if at >= 0 and not (original[at] == "(" and ")" in original[at:mark])
                 ),
             ]
+            if (
+                match.groupdict().get("speaker")
+                and spec.continues is not None
+                and re.match(spec.continues, original[max(opens) : mark])
+            ):
+                # A speaker's answer to alternatives: "Numbness in legs, or around the back
+                # passage? A: No" answers the whole line.
+                opens = [line]
         asks = re.match(spec.asks, original[line:mark]) if spec.asks is not None else None
         if asks is not None and not re.search(spec.question, original[line:mark]):
             # A line that is all one question ("Any numbness around your bottom, or any
