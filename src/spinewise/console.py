@@ -178,7 +178,7 @@ def render_note(text: str, result: Any, rb: Rulebook) -> RenderableType:
             continue  # not mentioned
         for m in _unique_sentences(deciding + overruled):
             why = describe_mention(m)
-            if m.counts_as is False:
+            if m.counts_as is False and value is None:
                 why = f"{why}, but kept open by another mention"
             elif overruled and m.keeps_open:
                 why = f"{why} (keeps it from absent)"

@@ -101,8 +101,12 @@ def test_cli_extract_json_and_text(tmp_path: Path) -> None:
         and data["findings"]["history_of_cancer"] is True
     )
     assert {"finding", "start", "end", "text", "negated", "rule"} <= set(data["mentions"][0])
-    text = CliRunner().invoke(app, ["extract", "-"], input="T 39.1, denies saddle anesthesia")
+    text = CliRunner(env={"COLUMNS": "200"}).invoke(
+        app, ["extract", "-"], input="T 39.1, denies saddle anesthesia"
+    )
     assert "fever" in text.stdout and "saddle anesthesia" in text.stdout
+    # A plain denial is absent, and nothing kept it open.
+    assert 'absent: "denies"' in text.stdout and "kept open" not in text.stdout
     # A denial kept open by a doubt: the JSON says which mention kept it, the text shows both.
     doubted = "Denies saddle anesthesia. Possible saddle anesthesia on exam."
     data = json.loads(
