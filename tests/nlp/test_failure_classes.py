@@ -1554,6 +1554,17 @@ ROUND_15 = [
     ("Pain never into the leg.", "radicular_pain", False),
     ("No back op before.", "prior_lumbar_surgery", False),
     ("Had a back op in 2015.", "prior_lumbar_surgery", True),
+    # a finding entered on the wrong patient; a doubt stops at a spaced dash
+    ("Epidural abscess not ruled out - IVDU yesterday.", "injection_drug_use", True),
+    ("No fever - pt unable to say, saddle numbness present.", "saddle_anesthesia", True),
+    ("Pt unable to say whether any saddle numbness.", "saddle_anesthesia", None),
+    ("He can't say if his bladder is emptying.", "bladder_dysfunction", None),
+    (
+        "Correction: previously documented 'L foot drop' was entered on the wrong patient. Power "
+        "5/5 throughout.",
+        "leg_weakness",
+        False,
+    ),
 ]
 
 
