@@ -46,7 +46,7 @@ def test_misspellings_are_read_as_the_rules_words(spelling: Spelling) -> None:
 
 @pytest.fixture(scope="module")
 def english(spelling: Spelling) -> list[str]:
-    return sorted(w for w in spelling.english.word_frequency.dictionary if w.isalpha())
+    return sorted(w for w in spelling.english if w.isalpha())
 
 
 @settings(max_examples=300, deadline=None)

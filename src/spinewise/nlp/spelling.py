@@ -46,7 +46,8 @@ class Spelling:
     def __init__(self, targets: Iterable[str], vocabulary: Iterable[str], min_length: int) -> None:
         from spellchecker import SpellChecker
 
-        self.english = SpellChecker(language="en", distance=1)
+        #: The English words (pyspellchecker's list), as a plain set: a lookup per word.
+        self.english = frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
         self.vocabulary = frozenset(vocabulary)
         self.min_length = min_length
         # A word with one letter left out -> the target words it comes from (the words
