@@ -1242,8 +1242,9 @@ def _measurements(doc: Any, original: str, settings: Any, units: Units) -> list[
     """Measured values with a threshold (settings.yaml `measurements`): a bladder scan of
     450 mL is retention; one of 50 mL is not; one of 1.1 L is (units.yaml)."""
     out: list[Mention] = []
+    text = doc.text  # built from the tokens at each call
     for measure in settings.measurements:
-        matches = (m for pattern in measure.patterns for m in re.finditer(pattern, doc.text))
+        matches = (m for pattern in measure.patterns for m in re.finditer(pattern, text))
         seen: set[int] = set()
         for match in sorted(matches, key=lambda m: m.start()):
             if match.start("value") in seen:

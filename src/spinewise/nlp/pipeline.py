@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy
 import spacy
-from spacy.attrs import LOWER  # type: ignore[import-not-found]
+from spacy.attrs import IS_SPACE, LOWER, ORTH, SENT_START  # type: ignore[import-not-found]
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer
@@ -218,8 +218,45 @@ def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
     # All ConText rules are ours (medspaCy's defaults, reviewed and amended, are in the file).
     context = _component(nlp.add_pipe("medspacy_context", config={"rules": None}))
     context.add(context_rules)
+    _gate_context(nlp, context)
     CONTEXTS[id(nlp)] = context
     return nlp
+
+
+class _GatedPatterns:
+    """A stand-in for spaCy's token Matcher inside medspaCy's ConText matcher: each token-
+    pattern rule runs only on a sentence holding a word of each of its required tokens (see
+    `_anchors`). spaCy's Matcher tries every pattern at every token; ConText runs on each
+    sentence holding a target, and most of its ~80 patterns cannot match there."""
+
+    def __init__(self, nlp: Language, rules: list[Any]) -> None:
+        strings = nlp.vocab.strings
+        self.patterns: list[tuple[Matcher, list[frozenset[int]], int]] = []
+        for rule in rules:
+            matcher = Matcher(nlp.vocab)
+            matcher.add(rule._rule_id, [rule.pattern], on_match=rule.on_match)
+            gates = [frozenset(strings.add(w) for w in words) for words in _anchors(rule.pattern)]
+            order = int((rule.metadata or {}).get("order", 0))
+            self.patterns.append((matcher, gates, order))
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        present = set(doc.count_by(LOWER))
+        found: list[tuple[int, int, int, int]] = []
+        for matcher, gates, order in self.patterns:
+            if all(not present.isdisjoint(gate) for gate in gates):
+                found += [(start, end, order, key) for key, start, end in matcher(doc)]
+        # medspaCy keeps the first of two matches of the same words: the later rule of the
+        # file, as for targets.
+        found.sort()
+        return [(key, start, end) for start, end, _, key in found]
+
+
+def _gate_context(nlp: Language, context: Any) -> None:
+    """Put `_GatedPatterns` in place of the token Matcher of `context`'s MedspacyMatcher
+    (medspaCy 1.3.1 keeps both in name-mangled attributes; its phrase matcher is kept)."""
+    inner = context._ConText__matcher
+    rules = [r for r in inner.rules if isinstance(r.pattern, list)]
+    inner._MedspacyMatcher__matcher = _GatedPatterns(nlp, rules)
 
 
 #: The ConText component of each built pipeline (run sentence by sentence, see below).
@@ -355,12 +392,12 @@ class Targets:
     ) -> None:
         self.phrases = phrases
         self.spelling = spelling
-        self.patterns: list[tuple[Any, Matcher, list[Any]]] = []
+        self.patterns: list[tuple[Any, Matcher, list[frozenset[int]]]] = []
         strings = nlp.vocab.strings
         for rule in rules:
             matcher = Matcher(nlp.vocab)
             matcher.add("rule", [rule.pattern])
-            gates = [sorted({strings.add(w) for w in words}) for words in _anchors(rule.pattern)]
+            gates = [frozenset(strings.add(w) for w in words) for words in _anchors(rule.pattern)]
             self.patterns.append((rule, matcher, gates))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -376,17 +413,18 @@ class Targets:
             spans = [_rule_span(doc, s.start, s.end, s._.target_rule) for s in spans]
         if self.patterns:
             present = source.count_by(LOWER)
+            held = set(present)
             words = None
             sentences: list[Span] | None = None
             for rule, matcher, gates in self.patterns:
-                counts = [sum(present.get(h, 0) for h in gate) for gate in gates]
-                if not all(counts):
+                if not all(not gate.isdisjoint(held) for gate in gates):
                     continue  # a required word is missing from the note
                 if words is None:
                     words = source.to_array(LOWER)
                 if gates:
                     # The sentences holding the rarest of the pattern's required words.
-                    rarest = gates[counts.index(min(counts))]
+                    counts = [sum(present.get(h, 0) for h in gate) for gate in gates]
+                    rarest = list(gates[counts.index(min(counts))])
                     hits = numpy.flatnonzero(numpy.isin(words, rarest))
                 else:
                     hits = numpy.arange(len(doc))
@@ -455,7 +493,7 @@ def _anchors(pattern: list[dict[str, Any]]) -> list[list[str]]:
     a note can match only if it holds one word of each list."""
     out: list[list[str]] = []
     for token in pattern:
-        if token.get("OP") not in (None, "!", "1"):
+        if token.get("OP") not in (None, "1"):  # "!" asks for the word to be absent
             continue
         for key in ("LOWER", "TEXT", "ORTH"):
             value = token.get(key)
@@ -479,8 +517,13 @@ def line_breaks(doc: Doc) -> Doc:
     table's "|" or a label ("pt:") starts a sentence; a wrapped line (a break before a
     lower-case word) does not, so a negation's scope is not cut short. (The text itself is not
     changed: offsets stay those of the note.)"""
-    for token in doc[1:]:
-        before = doc[token.i - 1]
+    return _break_lines(doc, _break_candidates(doc))
+
+
+def _break_lines(doc: Doc, indices: Any) -> Doc:
+    """`line_breaks` on the tokens at `indices` (in order)."""
+    for i in indices:
+        token, before = doc[i], doc[i - 1]
         broken = (before.is_space and "\n" in before.text) or "\n" in before.whitespace_
         first = token.text[:1]
         # A chat's speaker or a form's label opens its line even in lower case ("pt: no").
@@ -512,6 +555,24 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+def _break_candidates(doc: Doc) -> list[int]:
+    """The tokens `line_breaks` may change: those after a space token (a line break is one:
+    spaCy keeps only a plain space as a token's trailing whitespace), a "?", its next token,
+    and the token after a side's letter. Checking only these is the same as checking all."""
+    orth = doc.to_array(ORTH)
+    strings = doc.vocab.strings
+    asked = numpy.flatnonzero(orth == strings["?"])
+    after = numpy.concatenate(
+        (
+            numpy.flatnonzero(doc.to_array(IS_SPACE)),
+            asked,
+            numpy.flatnonzero(numpy.isin(orth, [strings[s] for s in _SIDES])),
+        )
+    )
+    found = set((after + 1).tolist()) | set(asked.tolist())
+    return sorted(i for i in found if 0 < i < len(doc))
+
+
 #: The longest header, in tokens ("PREOPERATIVE DIAGNOSIS (ES):").
 HEADER_TOKENS = 12
 
@@ -524,14 +585,12 @@ def headers(doc: Doc) -> Doc:
     matcher, rules = _header_matcher(doc)
     best: dict[int, tuple[int, int, tuple[str, int, int | None, bool]]] = {}
     # Headers start sentences: the matcher runs on the first words of each (spaCy's Matcher
-    # on the whole note tried every rule at every token).
-    for sent in doc.sents:
-        window = doc[sent.start : min(sent.end, sent.start + HEADER_TOKENS)]
-        if not any(token.text == ":" for token in window):
-            continue  # every header ends with a colon
-        for key, start, end in matcher(window):
+    # on the whole note tried every rule at every token), and only of a sentence with a colon
+    # among them: every header ends with one.
+    for first, stop in _header_windows(doc).items():
+        for key, start, end in matcher(doc[first:stop]):
             rule = rules[doc.vocab.strings[key]]
-            start, end = start + sent.start, end + sent.start
+            start, end = start + first, end + first
             # Where two rules match at one place, the one earlier in section_rules.json wins.
             if start not in best or rule[1] < best[start][2][1]:
                 best[start] = (start, end, rule)
@@ -547,6 +606,21 @@ def headers(doc: Doc) -> Doc:
         found.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), category, limit))
     doc._.spinewise_headers = tuple(sorted(found))
     return doc
+
+
+def _header_windows(doc: Doc) -> dict[int, int]:
+    """{first token: end} of the first `HEADER_TOKENS` words of each sentence that hold a
+    colon."""
+    starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
+    colons = numpy.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings[":"]).tolist()
+    windows: dict[int, int] = {}
+    for colon in colons:
+        at = bisect.bisect_right(starts, colon) - 1
+        first = starts[at] if at >= 0 else 0
+        if colon - first < HEADER_TOKENS:
+            last = starts[at + 1] if at + 1 < len(starts) else len(doc)
+            windows[first] = min(last, first + HEADER_TOKENS)
+    return windows
 
 
 def _header_matcher(doc: Doc) -> tuple[Matcher, dict[str, tuple[str, int, int | None, bool]]]:

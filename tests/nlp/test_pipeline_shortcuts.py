@@ -1,0 +1,96 @@
+"""The pipeline's shortcuts give what the long way gives: ConText's token patterns run only on
+sentences holding their required words, line breaks are looked for only where one can change a
+sentence, headers only in sentences with a colon among their first words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.matcher import Matcher
+
+from spinewise import default_rulebook
+from spinewise.nlp import extract
+from spinewise.nlp.pipeline import (
+    CONTEXTS,
+    HEADER_TOKENS,
+    _break_candidates,
+    _break_lines,
+    _header_windows,
+    pipeline_for,
+    prepare_text,
+)
+
+HERE = Path(__file__).parent
+
+
+def _notes() -> list[str]:
+    texts = []
+    for path in sorted(HERE.glob("corpus_*.yaml")) + sorted((HERE / "written").glob("*.yaml")):
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts += [i["text"] for i in items if isinstance(i, dict) and "text" in i]
+    return texts
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    return pipeline_for(default_rulebook())
+
+
+def test_gated_context_patterns_find_what_the_matcher_finds(nlp: Any) -> None:
+    inner = CONTEXTS[id(nlp)]._ConText__matcher
+    gated = inner._MedspacyMatcher__matcher
+    full = Matcher(nlp.vocab)
+    for rule in inner.rules:
+        if isinstance(rule.pattern, list):
+            full.add(rule._rule_id, [rule.pattern])
+    sentences = 0
+    for text in _notes()[:400]:
+        for sent in nlp(prepare_text(text)).sents:
+            doc = sent.as_doc()
+            assert sorted(gated(doc)) == sorted(full(doc)), sent.text
+            sentences += 1
+    assert sentences > 2000
+
+
+def test_two_context_rules_on_the_same_words_the_earlier_in_the_file_wins() -> None:
+    # "— none" is both "— none reported" (backward over a list) and "- nil" (stopped by a
+    # comma), which came first depended on spaCy's matcher's inner order.
+    found = extract("- Fevers, night sweats, unintended weight loss \u2014 none.")
+    assert found.findings["fever"] is False
+    found = extract("Neg: fever, chills, CP, dysuria, saddle numbness.")
+    assert found.findings["saddle_anesthesia"] is False
+
+
+_PIECES = ["\n", "\n\n", " ", "?", ".", "!", "R.", "the", "on", "Numb", "numb", "- ", "pt", ":",
+           "Fever", "3", "[", "plan", "no", "(", ")", "\u2022", "+", "|", "Dr."]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40))
+def test_line_breaks_on_candidates_equal_line_breaks_everywhere(pieces: list[str]) -> None:
+    nlp = pipeline_for(default_rulebook())
+    text = " ".join(pieces)
+    with nlp.select_pipes(disable=["spinewise_line_breaks", "spinewise_headers"]):
+        short, long = nlp(text), nlp(text)
+    _break_lines(short, _break_candidates(short))
+    _break_lines(long, range(1, len(long)))
+    assert [t.is_sent_start for t in short] == [t.is_sent_start for t in long]
+
+
+def test_header_windows_are_the_sentences_with_a_colon_in_their_first_words(nlp: Any) -> None:
+    for text in _notes()[:200]:
+        with nlp.select_pipes(disable=["spinewise_headers"]):
+            doc = nlp(prepare_text(text))
+        expected = {
+            sent.start: min(sent.end, sent.start + HEADER_TOKENS)
+            for sent in doc.sents
+            if any(
+                t.text == ":" for t in doc[sent.start : min(sent.end, sent.start + HEADER_TOKENS)]
+            )
+        }
+        assert _header_windows(doc) == expected
