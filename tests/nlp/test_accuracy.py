@@ -128,6 +128,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("nhs_111_transcript", "chiropractic", "occupational_therapy", "night_float_crosscover"),
         *("canadian_er", "nigerian_gp", "irish_gp", "acupuncture_clinic"),
         *("paediatric_to_adult_transition", "nursing_home_gp_round"),  # notes_15
+        *("sdec_ambulatory_emergency", "spinal_mdt_minutes", "gastro_ibd_clinic"),
+        *("vascular_surgery_consult", "retail_clinic_np", "singapore_polyclinic"),
+        *("caribbean_gp", "podiatry_clinic", "pain_psychology_intake"),
+        "bariatric_weight_management",  # notes_16
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

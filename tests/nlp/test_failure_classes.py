@@ -1568,14 +1568,46 @@ ROUND_15 = [
 ]
 
 
+ROUND_16 = [
+    # a weak grade written after a normal side's ("DF 5/5 R, 4/5 L."), and the side's full
+    # stop ends the sentence: the next one's "not examined" is not about it
+    (
+        "Strength: hip flexion/knee ext 5/5, ankle DF 5/5 R, 4/5 L. Perineal sensation not "
+        "examined.",
+        "leg_weakness",
+        True,
+    ),
+    ("EHL 5/5 left, 3/5 right.", "leg_weakness", True),
+    ("EHL 5/5 left, 5/5 right.", "leg_weakness", False),
+    # "incontinence" with no organ named: the bladder's, unless its sentence is the bowels'
+    (
+        "Bowels: stool frequency 3-4 per day, Bristol 5-6, some urgency on bad days, no "
+        "incontinence.",
+        "bladder_dysfunction",
+        None,
+    ),
+    ("Denies incontinence.", "bladder_dysfunction", False),
+    ("No difficulty passing urine, no incontinence.", "bladder_dysfunction", False),
+    ("New incontinence since yesterday.", "bladder_dysfunction", True),
+    ("GU: (-) incontinence.", "bladder_dysfunction", False),
+    # a template's ticked "neg" box denies its item; a ticked item alone is asserted
+    ("Constitutional: [x] neg fever [x] neg chills", "fever", False),
+    ("Neuro: [x] neg numbness/tingling [x] saddle numbness", "saddle_anesthesia", True),
+    ("Neuro: [x] neg numbness/tingling [x] saddle numbness", "paresthesia", False),
+    # a form's label of alternatives is answered whole
+    ("Bowel/bladder incontinence or retention: No", "bowel_dysfunction", False),
+    ("Leg weakness on exam XR: negative", "leg_weakness", True),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "finding", "expected"),
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
-    + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15,
+    + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16,
     ids=[
         _case_id(c)
         for c in NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY
-        + OTHERS_AND_ELSEWHERE + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15
+        + OTHERS_AND_ELSEWHERE + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16
     ],
 )  # fmt: skip
 def test_failure_class(text: str, finding: str, expected: bool | None) -> None:
@@ -1596,3 +1628,12 @@ def test_every_mention_says_its_sentence_and_cue() -> None:
     cancer = by_finding["history_of_cancer"]
     assert cancer.counts_as is None and cancer.experiencer == "other"
     assert cancer.cue in {"FAMILY HISTORY:", "Mother"}
+
+
+def test_a_place_does_not_drop_another_cue() -> None:
+    # "Bowel" (a place, SITE_BOWEL) beside "Bowel:" and ": no" made medspaCy's pair-by-pair
+    # pruning keep "Bowel:" and drop ": no": the denial was lost and the incontinence read
+    # present.
+    found = extract("Bowel: no incontinence.")
+    assert found.findings["bladder_dysfunction"] is not True, found.mentions
+    assert any(m.negated for m in found.mentions if m.text == "incontinence")

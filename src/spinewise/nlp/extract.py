@@ -366,7 +366,12 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
             label = original[line:mark]
             if label.rstrip().endswith(")") and "(" in label:
                 label = label[: label.rfind("(")]  # "Cancer (current or past): no"
-            words = list(re.finditer(r"\S+", label))[-_LABEL_WORDS:]
+            words = list(re.finditer(r"\S+", label))
+            last = words[-_LABEL_WORDS:]
+            if any(w.group(0).lower() in ("or", "nor") for w in last[1:]):
+                # Alternatives are one label: "Bowel/bladder incontinence or retention: No".
+                last = words[-2 * _LABEL_WORDS :]
+            words = last
             opens.append(line + words[0].start() if words else mark)
         text = " ".join(match.group(0).split())  # an answer on the next line: "? No"
         out.append(_Answer(max(opens), first, mark, match.end(), match["yes"] is not None, text))

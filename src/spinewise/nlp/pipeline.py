@@ -257,6 +257,41 @@ def _gate_context(nlp: Language, context: Any) -> None:
     inner = context._ConText__matcher
     rules = [r for r in inner.rules if isinstance(r.pattern, list)]
     inner._MedspacyMatcher__matcher = _GatedPatterns(nlp, rules)
+    from medspacy.common.medspacy_matcher import MedspacyMatcher
+
+    inner.__class__ = _places_apart(MedspacyMatcher)
+
+
+@functools.cache
+def _places_apart(base: type) -> type:
+    """medspaCy's matcher (`base`), with the cues that place a mention (settings.yaml
+    `places`: SITE_* categories) pruned apart from the others. medspaCy 1.3.1 prunes
+    overlapping cues pair by pair from the left, so one more cue changed which of two others
+    survived: "Bowel" as a place dropped ": no" in "Bowel: no incontinence", and with it the
+    denial. A place longer than every cue it overlaps wins over them ("this area" over
+    "this"); otherwise it goes."""
+    from medspacy.common.util import prune_overlapping_matches as prune
+
+    class PlacesApart(base):  # type: ignore[misc]
+        def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+            matches = [
+                *self._MedspacyMatcher__matcher(doc),
+                *self._MedspacyMatcher__phrase_matcher(doc),
+            ]
+            places: list[tuple[int, int, int]] = []
+            others: list[tuple[int, int, int]] = []
+            for match in matches:
+                rule = self._rule_map[doc.vocab.strings[match[0]]]
+                (places if rule.category.startswith("SITE_") else others).append(match)
+            kept = prune(others) if others else []
+            for place in prune(places) if places else []:
+                _, start, end = place
+                over = [k for k in kept if k[1] < end and start < k[2]]
+                if all(end - start > k[2] - k[1] for k in over):
+                    kept = [k for k in kept if k not in over] + [place]
+            return sorted(kept, key=lambda m: (m[1], m[2]))
+
+    return PlacesApart
 
 
 #: The ConText component of each built pipeline (run sentence by sentence, see below).
@@ -542,12 +577,16 @@ def _break_lines(doc: Doc, indices: Any) -> Doc:
         leading = token.text == "?" and before.text in (".", "!") and bool(before.whitespace_)
         if leading and token.i + 1 < len(doc) and "\n" not in token.whitespace_:
             doc[token.i + 1].is_sent_start = False  # "?reduced": one sentence, not two
-        # "on the R. Numb patch": a side's letter and its full stop end the sentence (spaCy
-        # keeps "R." whole, as an initial); "Dr. J. Smith" has no "the" before its initial.
+        # "on the R. Numb patch", "DF 5/5 R, 4/5 L. Perineal ...": a side's letter and its
+        # full stop end the sentence (spaCy keeps "R." whole, as an initial); "Dr. J. Smith"
+        # has no "the" or grade before its initial.
         side = (
             before.text in _SIDES
             and before.i > 0
-            and doc[before.i - 1].lower_ in _BEFORE_SIDE
+            and (
+                doc[before.i - 1].lower_ in _BEFORE_SIDE
+                or any(c.isdigit() for c in doc[before.i - 1].text)
+            )
             and first.isupper()
         )
         if new_line or leading or side or (asked and first.isupper()):
