@@ -375,6 +375,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "(?i)^[ \\t]*(?:c/o|complain",
+        "(?i)^[ \\t]*(?:c/o|(complain",
+        "nlp/settings.yaml: section_ends is not a regular expression",
+        "a complaint's opening words that do not compile",
+    ),
+    (
+        "nlp/settings.yaml",
         "(?:(?P<yes>yes|y)|(?P<no>no|n))\\b(?:[ \\t]*\\]",
         "(?:(?P<yes>yes|y)|(?:no|n))\\b(?:[ \\t]*\\]",
         "nlp/settings.yaml: answers.boxes",

@@ -1087,6 +1087,12 @@ class NlpSettings(Frozen):
         "'unless'): a denial after a mention in such a clause ('until cauda equina compression "
         "has been excluded') says nothing yet.",
     )
+    section_ends: str | None = Field(
+        default=None,
+        description="A regular expression, matched at a line's start: the words that open the "
+        "patient's own complaint ('c/o LBP x 1/52') end the section before it (a 'PMHx:' line "
+        "does not make the next line's complaint a history).",
+    )
     doubts_of_normal: str | None = Field(
         default=None,
         description="A regular expression: the words of a doubt (a POSSIBLE_EXISTENCE cue) "

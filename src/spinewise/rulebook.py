@@ -949,6 +949,7 @@ def _check_nlp(check: _Checker) -> None:
         "doubts_of_normal",
         "suspicion_words",
         "conditions",
+        "section_ends",
     ):
         expression = getattr(nlp.settings, key)
         if expression is not None:

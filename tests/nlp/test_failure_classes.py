@@ -1597,6 +1597,23 @@ ROUND_16 = [
     # a form's label of alternatives is answered whole
     ("Bowel/bladder incontinence or retention: No", "bowel_dysfunction", False),
     ("Leg weakness on exam XR: negative", "leg_weakness", True),
+    # a line that opens with the complaint ends the history section before it
+    (
+        "PMHx: DM on insulin, HTN, L knee OA.\nc/o LBP x 1/52, getting worse every day",
+        "gradually_worsening_pain",
+        True,
+    ),
+    (
+        "PMHx: DM on insulin, HTN, sciatica 2019.\nWorse every day.",
+        "gradually_worsening_pain",
+        None,
+    ),
+    ("Pain worse week on week.", "gradually_worsening_pain", True),
+    ("Back strain after a high-speed road traffic accident.", "severe_trauma", True),
+    ("High speed RTA yesterday.", "severe_trauma", True),
+    # a sensory level is lost sensation; "no sensory level" denies only the level
+    ("Sensory level approx T12 to pinprick.", "paresthesia", True),
+    ("No sensory level.", "paresthesia", None),
 ]
 
 

@@ -696,7 +696,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     settings = rb.nlp.settings
     limits = _Limits.of(rb)
     roles = dict(settings.sections)
-    headers = doc._.spinewise_headers
+    headers = _ended(doc._.spinewise_headers, original, settings.section_ends)
     answers = _answers(original, settings)
     mentions: list[Mention] = []
     for ent in doc.ents:
@@ -772,6 +772,25 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     mentions += _durations(doc, original, settings, limits)
     mentions = _uncontradicted(mentions, settings.contradicted_by)
     return NoteFindings(age=_age(original), findings=_merge(rb, mentions), mentions=mentions)
+
+
+def _ended(
+    headers: tuple[tuple[int, int, str, int], ...], original: str, ends: str | None
+) -> tuple[tuple[int, int, str, int], ...]:
+    """Each header's section, ended at the first line after it that opens with the patient's
+    complaint (settings.yaml `section_ends`)."""
+    if ends is None or not headers:
+        return headers
+    starts = [m.start() for m in re.finditer(ends, original, re.MULTILINE)]
+    if not starts:
+        return headers
+    out = []
+    for start, end, category, limit in headers:
+        at = bisect.bisect_left(starts, end)
+        if at < len(starts) and (limit < 0 or starts[at] < limit):
+            limit = starts[at]
+        out.append((start, end, category, limit))
+    return tuple(out)
 
 
 def _uncontradicted(
