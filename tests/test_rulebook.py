@@ -375,6 +375,20 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "places: {SITE_BOWEL: [bowel_dysfunction],",
+        "places: {SITE_BOWELS: [bowel_dysfunction],",
+        "nlp/settings.yaml: placed_helpers.incontinence: no ConText rule of category 'SITE_BOWELS'",
+        "an organ's place that no ConText rule finds",
+    ),
+    (
+        "nlp/settings.yaml",
+        "places: {SITE_BOWEL: [bowel_dysfunction],",
+        "places: {SITE_BOWEL: [fever],",
+        "nlp/settings.yaml: placed_helpers.incontinence: fever is not fed by that helper",
+        "a place that feeds a finding its helper does not",
+    ),
+    (
+        "nlp/settings.yaml",
         "(?i)^[ \\t]*(?:c/o|complain",
         "(?i)^[ \\t]*(?:c/o|(complain",
         "nlp/settings.yaml: section_ends is not a regular expression",

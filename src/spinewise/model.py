@@ -648,6 +648,15 @@ class NlpPlace(Frozen):
     here: tuple[str, ...] = ()
 
 
+class NlpPlacedHelper(Frozen):
+    """A helper whose findings depend on where its mention is placed (ConText categories):
+    denied, it denies the findings of the places found (`unplaced` when none is); present,
+    it makes those and `unplaced` present (a present red flag is never placed away)."""
+
+    unplaced: tuple[str, ...] = Field(min_length=1)
+    places: Mapping[str, tuple[str, ...]] = Field(min_length=1)
+
+
 class NlpMeasurement(Frozen):
     """A measured value that makes a finding present beyond a threshold: above it
     (`present_above`, a bladder scan) or at or below it (`present_at_or_below`, a bone
@@ -1037,6 +1046,7 @@ class NlpSettings(Frozen):
     #: Sections whose header, written inline, covers only the sentence it starts.
     one_sentence_sections: tuple[str, ...] = ()
     places: Mapping[str, NlpPlace] = {}
+    placed_helpers: Mapping[str, NlpPlacedHelper] = {}
     procedures: NlpProcedures
     negation_only: tuple[str, ...] = ()
     #: Category -> findings its mentions can make present but never absent (it names only a

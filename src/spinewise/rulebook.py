@@ -843,6 +843,16 @@ def _check_nlp(check: _Checker) -> None:
                 check.errors.append(
                     f"nlp/settings.yaml: places.{fid}: no ConText rule of category {category!r}"
                 )
+    for category, placed in nlp.settings.placed_helpers.items():
+        where = f"nlp/settings.yaml: placed_helpers.{category}"
+        check.refs(where, "helper category", [category], helpers)
+        fed = set(helpers.get(category, ()))
+        for cue, findings in placed.places.items():
+            if cue not in categories:
+                check.errors.append(f"{where}: no ConText rule of category {cue!r}")
+            for fid in (*findings, *placed.unplaced):
+                if fid not in fed:
+                    check.errors.append(f"{where}: {fid} is not fed by that helper")
     for i, measure in enumerate(nlp.settings.measurements):
         where = f"nlp/settings.yaml: measurements[{i}] ({measure.name})"
         check.refs(where, "finding", [measure.finding], rb.findings)

@@ -1590,12 +1590,28 @@ ROUND_16 = [
     ("No difficulty passing urine, no incontinence.", "bladder_dysfunction", False),
     ("New incontinence since yesterday.", "bladder_dysfunction", True),
     ("GU: (-) incontinence.", "bladder_dysfunction", False),
-    # a template's ticked "neg" box denies its item; a ticked item alone is asserted
-    ("Constitutional: [x] neg fever [x] neg chills", "fever", False),
-    ("Neuro: [x] neg numbness/tingling [x] saddle numbness", "saddle_anesthesia", True),
-    ("Neuro: [x] neg numbness/tingling [x] saddle numbness", "paresthesia", False),
+    (
+        "Bowels: stool frequency 3-4 per day, Bristol 5-6, no incontinence.",
+        "bowel_dysfunction",
+        False,
+    ),
+    # ... and present, it counts for the bladder wherever it is, and for the bowels there
+    ("Bowels: incontinent x2 today.", "bowel_dysfunction", True),
+    ("Bowels: incontinent x2 today.", "bladder_dysfunction", True),
+    ("Diarrhoea for a week and now incontinence.", "bowel_dysfunction", True),
+    ("New incontinence, no bowel problems.", "bladder_dysfunction", True),
+    # a ticked "neg" box written after its item does not deny the next item (a rule that read
+    # "[x] neg" as a forward denial was tried and dropped: it ran into the next item)
+    ("Chills [x] neg  Saddle numbness [x] pos", "saddle_anesthesia", True),
+    ("Fever [x] neg  Urinary retention +", "bladder_dysfunction", True),
     # a form's label of alternatives is answered whole
     ("Bowel/bladder incontinence or retention: No", "bowel_dysfunction", False),
+    # ... but not past another item's answer or a column's gap
+    ("Saddle numbness yes    Bladder or bowel: no", "saddle_anesthesia", True),
+    ("Saddle numbness Y  Bladder or bowel: N", "saddle_anesthesia", True),
+    ("Leg weakness yes numbness or tingling: no", "leg_weakness", True),
+    ("Saddle anaesthesia yes\tBladder or bowel: no", "saddle_anesthesia", True),
+    ("DF 5/5 R. 4/5 L.", "leg_weakness", True),
     ("Leg weakness on exam XR: negative", "leg_weakness", True),
     # a line that opens with the complaint ends the history section before it
     (

@@ -67,7 +67,8 @@ def test_two_context_rules_on_the_same_words_the_earlier_in_the_file_wins() -> N
 
 
 _PIECES = ["\n", "\n\n", " ", "?", ".", "!", "R.", "the", "on", "Numb", "numb", "- ", "pt", ":",
-           "Fever", "3", "[", "plan", "no", "(", ")", "\u2022", "+", "|", "Dr."]  # fmt: skip
+           "Fever", "3", "[", "plan", "no", "(", ")", "\u2022", "+", "|", "Dr.", "L.", "4/5",
+           "\t", "Rt."]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None)
@@ -94,3 +95,26 @@ def test_header_windows_are_the_sentences_with_a_colon_in_their_first_words(nlp:
             )
         }
         assert _header_windows(doc) == expected
+
+
+def test_matches_without_places_are_medspacys_own(nlp: Any) -> None:
+    """Where no place cue (SITE_*) is found, the matcher gives what medspaCy's own pruning
+    gives (pyproject.toml pins medspaCy: its internals are used)."""
+    from medspacy.common.util import prune_overlapping_matches
+
+    inner = CONTEXTS[id(nlp)]._ConText__matcher
+    compared = 0
+    for text in _notes()[:300]:
+        for sent in nlp(prepare_text(text)).sents:
+            doc = sent.as_doc()
+            raw = [
+                *inner._MedspacyMatcher__matcher(doc),
+                *inner._MedspacyMatcher__phrase_matcher(doc),
+            ]
+            categories = {inner.rule_map[doc.vocab.strings[m[0]]].category for m in raw}
+            if not raw or any(c.startswith("SITE_") for c in categories):
+                continue
+            expected = sorted(prune_overlapping_matches(raw), key=lambda m: (m[1], m[2]))
+            assert inner(doc) == expected, sent.text
+            compared += 1
+    assert compared > 1000

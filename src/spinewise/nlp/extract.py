@@ -314,6 +314,9 @@ _QUESTION_CUES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL"})
 _CLAUSE_BREAKS = (",", ";", ":", "(", " - ", " \u2013 ")
 #: At most this many words make the label a form's answer belongs to.
 _LABEL_WORDS = 3
+#: An item's answer, or a gap between a form's columns: where a label of alternatives begins.
+_ANSWER_WORD = re.compile(r"(?i)(?:yes|no|y|n|\+|-|present|positive|negative|neg|nil|none)[.,;]?")
+_GAP = re.compile(r"\t| {2,}")
 
 
 def _answers(original: str, settings: Any) -> list[_Answer]:
@@ -369,8 +372,18 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
             words = list(re.finditer(r"\S+", label))
             last = words[-_LABEL_WORDS:]
             if any(w.group(0).lower() in ("or", "nor") for w in last[1:]):
-                # Alternatives are one label: "Bowel/bladder incontinence or retention: No".
-                last = words[-2 * _LABEL_WORDS :]
+                # Alternatives are one label: "Bowel/bladder incontinence or retention: No";
+                # not past another item's answer or a gap ("Saddle numbness yes    Bladder or
+                # bowel: no").
+                at = len(words) - len(last)
+                while (
+                    at > 0
+                    and len(words) - at < 2 * _LABEL_WORDS
+                    and not _ANSWER_WORD.fullmatch(words[at - 1].group(0))
+                    and not _GAP.search(label, words[at - 1].end(), words[at].start())
+                ):
+                    at -= 1
+                last = words[at:]
             words = last
             opens.append(line + words[0].start() if words else mark)
         text = " ".join(match.group(0).split())  # an answer on the next line: "? No"
@@ -964,8 +977,29 @@ def _judge_all(
         return [(fid, verdict, note) for fid in feeds]
     if settings.procedures.recent in feeds:
         return _procedure(category, feeds, sentence, settings, ctx, limits)
+    placed = settings.placed_helpers.get(category)
+    if placed is not None:
+        return _placed(feeds, placed, ctx, settings)
     # Plain helpers: one mention, several findings ("bowel or bladder incontinence").
     return [(fid, _verdict(fid, ctx, settings), "") for fid in feeds]
+
+
+def _placed(
+    feeds: tuple[str, ...], placed: Any, ctx: dict[str, Any], settings: Any
+) -> list[tuple[str, Verdict, str]]:
+    """A helper placed by its sentence (settings.yaml `placed_helpers`): a denial denies the
+    findings of the places found (`unplaced` when none is); a present mention counts for
+    those and for `unplaced`."""
+    here = [fid for cue, fids in placed.places.items() if cue in ctx["cues"] for fid in fids]
+    denied = set(here or placed.unplaced)
+    out = []
+    for fid in feeds:
+        verdict = _verdict(fid, ctx, settings)
+        if fid in denied or (verdict[0] is True and fid in (*here, *placed.unplaced)):
+            out.append((fid, verdict, "placed"))
+        else:
+            out.append((fid, (None, "", False), "placed elsewhere"))
+    return out
 
 
 def _absent_only(verdict: Verdict) -> Verdict:

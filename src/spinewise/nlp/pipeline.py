@@ -245,16 +245,24 @@ class _GatedPatterns:
         for matcher, gates, order in self.patterns:
             if all(not present.isdisjoint(gate) for gate in gates):
                 found += [(start, end, order, key) for key, start, end in matcher(doc)]
-        # medspaCy keeps the first of two matches of the same words: the later rule of the
-        # file, as for targets.
+        # Of two token patterns matching the same words, medspaCy's pruning keeps the first
+        # listed: here the earlier rule of the file (spaCy's Matcher listed them in an order
+        # of its own). A token pattern still comes before a phrase on the same words (medspaCy
+        # lists token matches first), and of two rules with one phrase `compiled` keeps the
+        # later.
         found.sort()
         return [(key, start, end) for start, end, _, key in found]
 
 
 def _gate_context(nlp: Language, context: Any) -> None:
     """Put `_GatedPatterns` in place of the token Matcher of `context`'s MedspacyMatcher
-    (medspaCy 1.3.1 keeps both in name-mangled attributes; its phrase matcher is kept)."""
+    (medspaCy 1.3.1 keeps both in name-mangled attributes; its phrase matcher is kept), and
+    make the matcher a `_places_apart` one (its class swapped). pyproject.toml pins medspaCy:
+    tests/nlp/test_pipeline_shortcuts.py checks both against medspaCy's own."""
     inner = context._ConText__matcher
+    if any(isinstance(r.pattern, str) for r in inner.rules):
+        # medspaCy's regex matcher is not called by `_places_apart`'s matcher.
+        raise ValueError("nlp/context_rules.json: a ConText rule's pattern is a regex string")
     rules = [r for r in inner.rules if isinstance(r.pattern, list)]
     inner._MedspacyMatcher__matcher = _GatedPatterns(nlp, rules)
     from medspacy.common.medspacy_matcher import MedspacyMatcher
