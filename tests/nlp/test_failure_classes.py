@@ -1612,6 +1612,24 @@ ROUND_16 = [
     ("Leg weakness yes numbness or tingling: no", "leg_weakness", True),
     ("Saddle anaesthesia yes\tBladder or bowel: no", "saddle_anesthesia", True),
     ("DF 5/5 R. 4/5 L.", "leg_weakness", True),
+    # six weeks of care that did not help, in other words
+    (
+        "Had 8 weeks of physio, helped a bit then plateaued; pain still most days.",
+        "symptoms_persisting_6_weeks",
+        True,
+    ),
+    (
+        "Paracetamol and ibuprofen for 6 weeks have not touched it.",
+        "symptoms_persisting_6_weeks",
+        True,
+    ),
+    (
+        "8 weeks of physio and ibuprofen - nothing has shifted it.",
+        "symptoms_persisting_6_weeks",
+        True,
+    ),
+    ("6 weeks of physio and naproxen - leg pain unchanged.", "symptoms_persisting_6_weeks", True),
+    ("Physio for 2 weeks, pain unchanged.", "symptoms_persisting_6_weeks", None),
     ("Leg weakness on exam XR: negative", "leg_weakness", True),
     # a line that opens with the complaint ends the history section before it
     (
