@@ -1630,6 +1630,13 @@ ROUND_16 = [
     ),
     ("6 weeks of physio and naproxen - leg pain unchanged.", "symptoms_persisting_6_weeks", True),
     ("Physio for 2 weeks, pain unchanged.", "symptoms_persisting_6_weeks", None),
+    # radiation through a list of places to below the knee; a referrer's history is this one
+    ("Pain L lower back radiating to L buttock, post thigh and calf.", "radicular_pain", True),
+    (
+        "Referrer's history: known L4/5 disc prolapse, 3 weeks of L sciatica.",
+        "radicular_pain",
+        True,
+    ),
     ("Leg weakness on exam XR: negative", "leg_weakness", True),
     # a line that opens with the complaint ends the history section before it
     (
