@@ -11,6 +11,7 @@ import contextlib
 import difflib
 import functools
 import hashlib
+import itertools
 import json
 import re
 import string
@@ -847,12 +848,12 @@ def _check_nlp(check: _Checker) -> None:
         where = f"nlp/settings.yaml: placed_helpers.{category}"
         check.refs(where, "helper category", [category], helpers)
         fed = set(helpers.get(category, ()))
-        for cue, findings in placed.places.items():
+        for cue in placed.places:
             if cue not in categories:
                 check.errors.append(f"{where}: no ConText rule of category {cue!r}")
-            for fid in (*findings, *placed.unplaced):
-                if fid not in fed:
-                    check.errors.append(f"{where}: {fid} is not fed by that helper")
+        for fid in dict.fromkeys((*placed.unplaced, *itertools.chain(*placed.places.values()))):
+            if fid not in fed:
+                check.errors.append(f"{where}: {fid} is not fed by that helper")
     for i, measure in enumerate(nlp.settings.measurements):
         where = f"nlp/settings.yaml: measurements[{i}] ({measure.name})"
         check.refs(where, "finding", [measure.finding], rb.findings)

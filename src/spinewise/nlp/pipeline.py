@@ -235,7 +235,7 @@ class _GatedPatterns:
         for rule in rules:
             matcher = Matcher(nlp.vocab)
             matcher.add(rule._rule_id, [rule.pattern], on_match=rule.on_match)
-            gates = [frozenset(strings.add(w) for w in words) for words in _anchors(rule.pattern)]
+            gates = _gates(strings, rule.pattern)
             order = int((rule.metadata or {}).get("order", 0))
             self.patterns.append((matcher, gates, order))
 
@@ -243,7 +243,7 @@ class _GatedPatterns:
         present = set(doc.count_by(LOWER))
         found: list[tuple[int, int, int, int]] = []
         for matcher, gates, order in self.patterns:
-            if all(not present.isdisjoint(gate) for gate in gates):
+            if _passes(gates, present):
                 found += [(start, end, order, key) for key, start, end in matcher(doc)]
         # Of two token patterns matching the same words, medspaCy's pruning keeps the first
         # listed: here the earlier rule of the file (spaCy's Matcher listed them in an order
@@ -440,8 +440,7 @@ class Targets:
         for rule in rules:
             matcher = Matcher(nlp.vocab)
             matcher.add("rule", [rule.pattern])
-            gates = [frozenset(strings.add(w) for w in words) for words in _anchors(rule.pattern)]
-            self.patterns.append((rule, matcher, gates))
+            self.patterns.append((rule, matcher, _gates(strings, rule.pattern)))
 
     def __call__(self, doc: Doc) -> Doc:
         # The rules read the note's words, misspelt ones corrected (spelling.py): a twin Doc
@@ -460,7 +459,7 @@ class Targets:
             words = None
             sentences: list[Span] | None = None
             for rule, matcher, gates in self.patterns:
-                if not all(not gate.isdisjoint(held) for gate in gates):
+                if not _passes(gates, held):
                     continue  # a required word is missing from the note
                 if words is None:
                     words = source.to_array(LOWER)
@@ -529,6 +528,16 @@ def _unpunctuated(span: Span) -> Span:
         if span.has_extension(attribute):
             setattr(out._, attribute, getattr(span._, attribute))
     return out
+
+
+def _gates(strings: Any, pattern: list[dict[str, Any]]) -> list[frozenset[int]]:
+    """The hashes of each required token's words (`_anchors`) of a token pattern."""
+    return [frozenset(strings.add(w) for w in words) for words in _anchors(pattern)]
+
+
+def _passes(gates: list[frozenset[int]], present: set[int]) -> bool:
+    """Do the words `present` (hashes of lower-cased words) hold one of each gate?"""
+    return all(not gate.isdisjoint(present) for gate in gates)
 
 
 def _anchors(pattern: list[dict[str, Any]]) -> list[list[str]]:
