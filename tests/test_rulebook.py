@@ -432,6 +432,22 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "two ConText rules that read the same words differently (only the later is used)",
     ),
     (
+        "nlp/context_rules.json",
+        '"lookbehind": 1,',
+        '"lookbehind": 2,',
+        'nlp/context_rules.json: "a gap between a form\'s columns, after a word": '
+        "metadata.lookbehind must be a count of the token pattern's first tokens",
+        "a lookbehind that leaves no token of the cue",
+    ),
+    (
+        "nlp/context_rules.json",
+        '"ends": "forward"',
+        '"ends": "backward"',
+        'nlp/context_rules.json: "a gap between a form\'s columns, after a word": '
+        "metadata.ends is 'forward'",
+        "a terminator that ends a direction other than forward",
+    ),
+    (
         "nlp/settings.yaml",
         "(?P<yes>yes|",
         "(?P<yeah>yes|",

@@ -783,6 +783,36 @@ def _check_context_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) ->
             owner[key] = (str(rule["literal"]), reading)
 
 
+def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]]) -> None:
+    """`metadata.lookbehind` (n): the first n tokens of a token pattern are a condition, not
+    the cue, so they must be plain tokens (no "OP") and leave at least one token of cue;
+    `metadata.ends: forward` is for terminators, which then end only scopes reaching forward
+    (nlp/pipeline.py)."""
+    for rule in rules:
+        metadata = rule.get("metadata") or {}
+        where = f"nlp/context_rules.json: {rule.get('literal')!r}"
+        unknown = set(metadata) - {"lookbehind", "ends"}
+        if unknown:
+            check.errors.append(f"{where}: unknown metadata {sorted(unknown)}")
+        if "lookbehind" in metadata:
+            behind, pattern = metadata["lookbehind"], rule.get("pattern")
+            if (
+                not isinstance(behind, int)
+                or isinstance(behind, bool)
+                or not isinstance(pattern, list)
+                or not 1 <= behind < len(pattern)
+                or any("OP" in token for token in pattern[:behind])
+            ):
+                check.errors.append(
+                    f"{where}: metadata.lookbehind must be a count of the token pattern's "
+                    "first tokens, without 'OP', leaving at least one"
+                )
+        if "ends" in metadata and (
+            metadata["ends"] != "forward" or rule.get("direction") != "TERMINATE"
+        ):
+            check.errors.append(f"{where}: metadata.ends is 'forward', on a TERMINATE rule")
+
+
 def _check_nlp(check: _Checker) -> None:
     """Every NLP target is traceable to a finding (directly or through a helper category)."""
     rb = check.rb
@@ -795,6 +825,7 @@ def _check_nlp(check: _Checker) -> None:
     check.refs("nlp/settings.yaml: places", "finding", list(nlp.settings.places), rb.findings)
     categories = {str(r.get("category")) for r in nlp.context_rules}
     _check_context_words(check, nlp.context_rules)
+    _check_context_metadata(check, nlp.context_rules)
     procedures = nlp.settings.procedures
     for key, names in (
         ("procedures.considered", procedures.considered),

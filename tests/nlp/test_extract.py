@@ -237,6 +237,23 @@ def test_cli_and_api_show_a_denied_normal_saying_nothing(
     assert client.post("/api/v1/extract", json={"text": text}).json() == data
 
 
+def test_cli_and_api_end_a_denial_at_a_gap_between_columns(
+    tmp_path: Path, client: TestClient
+) -> None:
+    """A form's columns, run onto one line with spaces: the denial of the first column does not
+    reach the red flag in the next."""
+    text = "ROS: no fever     Saddle numbness yes\nDenies:\n- chills\n- night sweats\n"
+    note = tmp_path / "note.txt"
+    note.write_text(text)
+    result = CliRunner().invoke(app, ["extract", str(note), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["findings"]["saddle_anesthesia"] is True
+    assert data["findings"]["fever"] is False
+    saddle = next(m for m in data["mentions"] if m["finding"] == "saddle_anesthesia")
+    assert saddle["negated"] is False and saddle["cue"] != "no"
+    assert client.post("/api/v1/extract", json={"text": text}).json() == data
+
 def test_page_shows_why_a_mentioned_finding_stays_unknown(client: TestClient) -> None:
     html = client.post("/note", data={"note": "? saddle anesthesia. Denies fever."}).text
     assert re.search(r'name="saddle_anesthesia" value="unknown" checked', html)

@@ -1657,15 +1657,30 @@ ROUND_16 = [
     ("No sensory level.", "paresthesia", None),
 ]
 
+ROUND_17 = [
+    # a gap between a form's columns, after a word, ends a denial reaching forward
+    ("no fever  Saddle numbness present.", "saddle_anesthesia", True),
+    ("no fever  Saddle numbness present.", "fever", False),
+    ("Denies fever  Saddle numbness yes", "saddle_anesthesia", True),
+    ("denies fever  leg weakness 4/5 on the left", "leg_weakness", True),
+    ("no fever\tSaddle numbness present", "saddle_anesthesia", True),
+    ("No fever     possible saddle numbness", "saddle_anesthesia", None),
+    # ... not one after a comma or a colon: a denied list joined onto its heading still is
+    ("Denies fever, chills,  night sweats", "fever", False),
+    ("Denies:\n- fever\n- saddle numbness\nBladder: normal", "saddle_anesthesia", False),
+    # ... nor a column's answer, reaching back to its item
+    ("Saddle numbness   No     Fever   Yes", "saddle_anesthesia", False),
+]
+
 
 @pytest.mark.parametrize(
     ("text", "finding", "expected"),
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
-    + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16,
+    + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17,
     ids=[
         _case_id(c)
         for c in NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY
-        + OTHERS_AND_ELSEWHERE + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16
+        + OTHERS_AND_ELSEWHERE + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17
     ],
 )  # fmt: skip
 def test_failure_class(text: str, finding: str, expected: bool | None) -> None:

@@ -45,16 +45,20 @@ def test_gated_context_patterns_find_what_the_matcher_finds(nlp: Any) -> None:
     inner = CONTEXTS[id(nlp)]._ConText__matcher
     gated = inner._MedspacyMatcher__matcher
     full = Matcher(nlp.vocab)
+    behind: dict[int, int] = {}  # a rule's metadata.lookbehind: tokens before its cue
     for rule in inner.rules:
         if isinstance(rule.pattern, list):
             full.add(rule._rule_id, [rule.pattern])
-    sentences = 0
+            behind[nlp.vocab.strings[rule._rule_id]] = (rule.metadata or {}).get("lookbehind", 0)
+    sentences = looked_behind = 0
     for text in _notes()[:400]:
         for sent in nlp(prepare_text(text)).sents:
             doc = sent.as_doc()
-            assert sorted(gated(doc)) == sorted(full(doc)), sent.text
+            expected = [(key, start + behind[key], end) for key, start, end in full(doc)]
+            assert sorted(gated(doc)) == sorted(expected), sent.text
             sentences += 1
-    assert sentences > 2000
+            looked_behind += sum(behind[key] > 0 for key, _, _ in expected)
+    assert sentences > 2000 and looked_behind > 0
 
 
 def test_two_context_rules_on_the_same_words_the_earlier_in_the_file_wins() -> None:

@@ -2,10 +2,10 @@
 documents as present is never read as absent, and a doubt about it is never read as absent.
 
 Notes are built from clauses: a negated clause about some findings, then (in another clause,
-joined by ";", ". ", " but ", ", however, " or " except ") a present mention, or one carrying an
-uncertainty cue; with distractor clauses around them. And a question about other findings
-answered "no" in place, before or after a present mention: the answer denies only what its
-question asks.
+joined by ";", ". ", " but ", ", however, ", " except " or a gap of spaces) a present mention,
+or one carrying an uncertainty cue; with distractor clauses around them. And a question about
+other findings answered "no" in place, before or after a present mention: the answer denies
+only what its question asks.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ NEGATIONS = ["Denies {}", "No {}", "Negative for {}", "Patient denies any {}", "
 JOINS = ["; ", ". ", " but ", ", however, ", ", but ", ". However, ", " except ",
          # a new subject starts a new clause
          ", she has ", ", he reports ", " and he now has ", ", the patient has ", ", and has ",
-         ", just "]  # fmt: skip
+         ", just ",
+         # a gap between a form's columns, written without punctuation
+         "  ", "     "]  # fmt: skip
 #: Ways to state a present finding after the join.
 AFFIRM = [
     "{}",

@@ -89,17 +89,32 @@ def _update_scopes(graph: Any) -> None:
     targets = [(t.start, t.end) for t in graph.targets]
     inside = [any(_overlaps(t, m.modifier_span) for t in targets) for m in graph.modifiers]
     modifiers = graph.modifiers
+    # A terminator whose rule says `metadata.ends: forward` ends only the scopes that reach
+    # forward to it: a gap between a form's columns ends "no fever  Saddle numbness", not
+    # "Saddle numbness   denied" (the column's answer).
+    forward_only = [
+        str((m.rule.metadata or {}).get("ends", "")).upper() == "FORWARD" for m in modifiers
+    ]
 
     def limits(other: int, cue: int) -> bool:
         a, b = modifiers[other], modifiers[cue]
         return not (inside[other] and a.category == b.category and a.direction != "TERMINATE")
 
+    def limit(cue: int, other: int) -> None:
+        modifier = modifiers[cue]
+        if not forward_only[other]:
+            modifier.limit_scope(modifiers[other])
+        elif modifier.direction.upper() in ("FORWARD", "BIDIRECTIONAL"):
+            start = modifier._scope_start  # medspaCy 1.3.1's field, as below
+            modifier.limit_scope(modifiers[other])
+            modifier._scope_start = start
+
     for i in range(len(modifiers) - 1):
         for j in range(i + 1, len(modifiers)):
             if limits(j, i):
-                modifiers[i].limit_scope(modifiers[j])
+                limit(i, j)
             if limits(i, j):
-                modifiers[j].limit_scope(modifiers[i])
+                limit(j, i)
     # A denial inside parentheses reaches no further forward than them: in "(no ID on scene),
     # T-boned at 45 mph" the "no" says nothing of the collision. (Backward it may: "hx of IVDU
     # (last injected 1 wk ago)"; and a doubt may: "(possibly unreliable) no saddle numbness".)
@@ -227,24 +242,28 @@ class _GatedPatterns:
     """A stand-in for spaCy's token Matcher inside medspaCy's ConText matcher: each token-
     pattern rule runs only on a sentence holding a word of each of its required tokens (see
     `_anchors`). spaCy's Matcher tries every pattern at every token; ConText runs on each
-    sentence holding a target, and most of its ~80 patterns cannot match there."""
+    sentence holding a target, and most of its ~80 patterns cannot match there.
+
+    A rule's `metadata.lookbehind` (n) makes its first n tokens a condition, not a part of the
+    cue: the cue begins after them (a gap that follows a word, not a comma)."""
 
     def __init__(self, nlp: Language, rules: list[Any]) -> None:
         strings = nlp.vocab.strings
-        self.patterns: list[tuple[Matcher, list[frozenset[int]], int]] = []
+        self.patterns: list[tuple[Matcher, list[frozenset[int]], int, int]] = []
         for rule in rules:
             matcher = Matcher(nlp.vocab)
             matcher.add(rule._rule_id, [rule.pattern], on_match=rule.on_match)
             gates = _gates(strings, rule.pattern)
-            order = int((rule.metadata or {}).get("order", 0))
-            self.patterns.append((matcher, gates, order))
+            metadata = rule.metadata or {}
+            order = int(metadata.get("order", 0))
+            self.patterns.append((matcher, gates, order, int(metadata.get("lookbehind", 0))))
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         present = set(doc.count_by(LOWER))
         found: list[tuple[int, int, int, int]] = []
-        for matcher, gates, order in self.patterns:
+        for matcher, gates, order, behind in self.patterns:
             if _passes(gates, present):
-                found += [(start, end, order, key) for key, start, end in matcher(doc)]
+                found += [(start + behind, end, order, key) for key, start, end in matcher(doc)]
         # Of two token patterns matching the same words, medspaCy's pruning keeps the first
         # listed: here the earlier rule of the file (spaCy's Matcher listed them in an order
         # of its own). A token pattern still comes before a phrase on the same words (medspaCy
