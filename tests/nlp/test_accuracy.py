@@ -132,6 +132,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("vascular_surgery_consult", "retail_clinic_np", "singapore_polyclinic"),
         *("caribbean_gp", "podiatry_clinic", "pain_psychology_intake"),
         "bariatric_weight_management",  # notes_16
+        *("practice_nurse_chronic_disease_review", "virtual_ward_round", "kenyan_outpatient"),
+        *("quebec_bilingual_clinic", "spinal_cord_injury_unit", "oral_maxillofacial_dental"),
+        *("community_pharmacy_consultation", "cruise_ship_medical_centre"),
+        *("sexual_health_clinic", "psychiatric_ward_physical_health"),  # notes_17
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -33,7 +33,9 @@ from spinewise.nlp import assertion, extract
         ("History of prostate cancer.", "history_of_cancer", True),
         ("Mother had breast cancer.", "history_of_cancer", None),
         ("Denies saddle anesthesia.", "saddle_anesthesia", False),
-        ("No bowel or bladder incontinence.", "bladder_dysfunction", False),
+        ("No bowel or bladder incontinence.", "bladder_dysfunction", None),  # retention unasked
+        ("No bowel or bladder incontinence.", "bowel_dysfunction", False),
+        ("No urinary retention or incontinence.", "bladder_dysfunction", False),
         ("Concern for cauda equina syndrome.", "suspected_cauda_equina_syndrome", True),
         ("No evidence of cauda equina syndrome.", "suspected_cauda_equina_syndrome", False),
         ("h/o breast CA", "history_of_cancer", True),
@@ -253,6 +255,7 @@ def test_cli_and_api_end_a_denial_at_a_gap_between_columns(
     saddle = next(m for m in data["mentions"] if m["finding"] == "saddle_anesthesia")
     assert saddle["negated"] is False and saddle["cue"] != "no"
     assert client.post("/api/v1/extract", json={"text": text}).json() == data
+
 
 def test_page_shows_why_a_mentioned_finding_stays_unknown(client: TestClient) -> None:
     html = client.post("/note", data={"note": "? saddle anesthesia. Denies fever."}).text

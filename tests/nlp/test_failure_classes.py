@@ -358,7 +358,9 @@ WEAK_CUES = [
     ("I do not think his weakness is due to the disc. Left EHL 4/5.", "leg_weakness", T),
     ("He denies, however, any bowel or bladder problems.", "bladder_dysfunction", F),
     ("No fever, however, she has new urinary retention.", "bladder_dysfunction", T),
-    ("Denies urinary stress incontinence or fecal incontinence.", "bladder_dysfunction", F),
+    # a denial of continence only leaves the bladder unknown (retention was not asked) ...
+    ("Denies urinary stress incontinence or fecal incontinence.", "bladder_dysfunction", U),
+    ("Denies urinary stress incontinence or fecal incontinence.", "bowel_dysfunction", F),
     ("She has stress incontinence.", "bladder_dysfunction", U),
     ("Sensory: No deficit to LT/PP/VIB/PROP.", "paresthesia", F),
     ("No recent change in either the severity or the distribution of his pain.",
@@ -549,7 +551,8 @@ OTHERS_AND_ELSEWHERE = [
     ("Weight loss 7 kg initially intentional but now continuing despite eating well.",
      "unexplained_weight_loss", T),
     ("Did not ask about IVDU or steroid use.", "injection_drug_use", U),
-    ("No trouble controlling his bowels or bladder.", "bladder_dysfunction", F),
+    ("No trouble controlling his bowels or bladder.", "bladder_dysfunction", U),
+    ("No trouble controlling his bowels or bladder.", "bowel_dysfunction", F),
     ("Pt has no problems with bowels.", "bowel_dysfunction", F),
     ("Problems with bowels: constipated on codeine.", "bowel_dysfunction", U),
     ("Voided under supervision, PVR 450 mL.", "bladder_dysfunction", T),
@@ -1586,10 +1589,10 @@ ROUND_16 = [
         "bladder_dysfunction",
         None,
     ),
-    ("Denies incontinence.", "bladder_dysfunction", False),
+    ("Denies incontinence.", "bladder_dysfunction", None),  # continence only: unknown
     ("No difficulty passing urine, no incontinence.", "bladder_dysfunction", False),
     ("New incontinence since yesterday.", "bladder_dysfunction", True),
-    ("GU: (-) incontinence.", "bladder_dysfunction", False),
+    ("GU: (-) incontinence.", "bladder_dysfunction", None),
     (
         "Bowels: stool frequency 3-4 per day, Bristol 5-6, no incontinence.",
         "bowel_dysfunction",
@@ -1670,6 +1673,22 @@ ROUND_17 = [
     ("Denies:\n- fever\n- saddle numbness\nBladder: normal", "saddle_anesthesia", False),
     # ... nor a column's answer, reaching back to its item
     ("Saddle numbness   No     Fever   Yes", "saddle_anesthesia", False),
+    # a denial of continence only leaves the bladder unknown; one of retention denies it
+    ("Continent of urine and faeces.", "bladder_dysfunction", None),
+    ("Continent of urine and faeces.", "bowel_dysfunction", False),
+    ("Denies loss of bowel or bladder control.", "bladder_dysfunction", None),
+    ("Denies loss of bowel or bladder control.", "bowel_dysfunction", False),
+    ("Bladder and bowels normal.", "bladder_dysfunction", False),
+    ("No saddle anaesthesia, no bladder or bowel dysfunction.", "bladder_dysfunction", False),
+    ("Passing urine normally.", "bladder_dysfunction", False),
+    ("New urinary incontinence.", "bladder_dysfunction", True),
+    # set 17: a grade in a table's column, French-English grades, a sensory level absent
+    ("L ankle PF        2/5               3/5", "leg_weakness", True),
+    ("Hip flexion     5/5", "leg_weakness", False),
+    ("Force: flexion plantaire G 4/5, D 5/5; dorsiflexion 5/5 bilat.", "leg_weakness", True),
+    ("Dorsiflexion cheville D 4/5", "leg_weakness", True),
+    ("Sensory below T10 absent.", "paresthesia", True),
+    ("No sacral sparing: S4-5 light touch and pinprick absent.", "paresthesia", True),
 ]
 
 

@@ -188,3 +188,25 @@ def test_an_answer_denies_only_what_its_question_asks(target: str, data: st.Data
     found = extract(note)
     detail = (note, [(m.text, m.counts_as, m.cue) for m in found.mentions])
     assert found.findings[target] is True, detail
+
+
+#: Ways to deny continence only: retention, hesitancy and the stream are not asked.
+CONTINENCE = ["incontinence", "urinary incontinence", "bowel or bladder incontinence",
+              "bladder/bowel incontinence", "loss of bladder control", "leaking urine",
+              "loss of bowel or bladder control", "stress incontinence",
+              "fecal or urinary incontinence", "wetting the bed"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(CONTINENCE), st.data())
+def test_a_denial_of_continence_never_makes_the_bladder_absent(
+    denied: str, data: st.DataObject
+) -> None:
+    """Retention is the commonest sign of cauda equina syndrome (findings.yaml): a note that
+    denies only incontinence has not asked about it, so the bladder stays unknown."""
+    note = data.draw(st.sampled_from(NEGATIONS)).format(denied) + "."
+    filler = data.draw(st.lists(st.sampled_from(FILLER), max_size=2))
+    note = " ".join([*filler, note])
+    found = extract(note)
+    detail = (note, [(m.text, m.counts_as, m.cue) for m in found.mentions])
+    assert found.findings["bladder_dysfunction"] is not False, detail
