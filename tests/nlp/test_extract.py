@@ -181,6 +181,21 @@ def test_page_prefills_from_a_note_without_assessing(client: TestClient, setting
         assert list(log.entries()) == []
 
 
+def test_page_marks_one_phrase_read_two_ways(client: TestClient) -> None:
+    """One phrase, two findings read differently: "bowel or bladder incontinence" denies the
+    bowels and leaves the bladder unknown (a denial of continence only). The page marks the
+    phrase once, as absent, and asks about the bladder."""
+    note = "Denies fever, bowel or bladder incontinence."
+    response = client.post("/note", data={"note": note, "policy": "seed"})
+    assert response.status_code == 200
+    html = response.text
+    assert re.search(r'name="bowel_dysfunction" value="no" checked', html)
+    assert re.search(r'name="bladder_dysfunction" value="unknown" checked', html)
+    marked = re.findall(r'<mark class="[a-z]+"[^>]*>bowel or bladder incontinence</mark>', html)
+    assert len(marked) == 1  # in the note (the findings' sentences mark it again, unclassed)
+    assert '<mark class="absent" title="bowel_dysfunction: Denies">' in html
+
+
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_line_breaks_end_sentences_whatever_the_line_ending(newline: str) -> None:
     # Browsers send a textarea's lines with CRLF: the meaning must not change.

@@ -1688,7 +1688,18 @@ ROUND_17 = [
     ("Force: flexion plantaire G 4/5, D 5/5; dorsiflexion 5/5 bilat.", "leg_weakness", True),
     ("Dorsiflexion cheville D 4/5", "leg_weakness", True),
     ("Sensory below T10 absent.", "paresthesia", True),
-    ("No sacral sparing: S4-5 light touch and pinprick absent.", "paresthesia", True),
+    # a sacral level's sensation is the saddle's; a "No" before it does not deny it
+    ("No sacral sparing: S4-5 light touch and pinprick absent.", "saddle_anesthesia", True),
+    ("S3-S5 sensation reduced.", "saddle_anesthesia", True),
+    ("Patchy light touch loss below L3 both legs.", "paresthesia", True),
+    ("Numb between the legs since Sunday.", "saddle_anesthesia", True),
+    ("Nothing numb between the legs.", "saddle_anesthesia", False),
+    ("Nothing helps her leg weakness.", "leg_weakness", True),  # "nothing" reaches one word
+    ("Abscess secondary to injecting drug use.", "injection_drug_use", True),
+    ("Injected crystal meth several times at the weekend.", "injection_drug_use", True),
+    ("Pissing fine, bowels are grand too.", "bladder_dysfunction", False),
+    ("Pissing fine, bowels are grand too.", "bowel_dysfunction", False),
+    ("Waterworks fine.", "bladder_dysfunction", False),
 ]
 
 

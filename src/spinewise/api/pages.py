@@ -133,7 +133,13 @@ def note_evidence(found: Any) -> dict[str, list[dict[str, Any]]]:
 
 def highlight(text: str, mentions: list[Any]) -> Markup:
     """The note as HTML, each mention marked present, absent or (grey) saying nothing."""
-    marks = sorted((m.start, m.end, m.counts_as, m.finding, m.cue) for m in mentions)
+    # Of mentions on the same words ("bowel or bladder incontinence" denies the bowels and
+    # leaves the bladder unknown), the most decided is marked: present, then absent.
+    rank = {True: 0, False: 1, None: 2}
+    marks = [
+        (m.start, m.end, m.counts_as, m.finding, m.cue)
+        for m in sorted(mentions, key=lambda m: (m.start, m.end, rank[m.counts_as], m.finding))
+    ]
     out: list[str] = []
     cursor = 0
     for start, end, counts, finding, cue in marks:
