@@ -435,7 +435,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "nlp/context_rules.json",
         '"lookbehind": 1,',
         '"lookbehind": 2,',
-        'nlp/context_rules.json: "a gap between a form\'s columns, after a word": '
+        "nlp/context_rules.json: \"a gap between a form's columns, after a word that ends an "
+        'item": '
         "metadata.lookbehind must be a count of the token pattern's first tokens",
         "a lookbehind that leaves no token of the cue",
     ),
@@ -443,7 +444,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "nlp/context_rules.json",
         '"ends": "forward"',
         '"ends": "backward"',
-        'nlp/context_rules.json: "a gap between a form\'s columns, after a word": '
+        "nlp/context_rules.json: \"a gap between a form's columns, after a word that ends an "
+        'item": '
         "metadata.ends is 'forward'",
         "a terminator that ends a direction other than forward",
     ),

@@ -1700,6 +1700,27 @@ ROUND_17 = [
     ("Pissing fine, bowels are grand too.", "bladder_dysfunction", False),
     ("Pissing fine, bowels are grand too.", "bowel_dysfunction", False),
     ("Waterworks fine.", "bladder_dysfunction", False),
+    # a review of round 17 by a helper who had not seen it: a weak grade in the second column
+    ("Hip flexion   5/5   4/5", "leg_weakness", True),
+    ("EHL           5/5   3/5", "leg_weakness", True),
+    ("Ankle PF   R 5/5   L 2/5", "leg_weakness", True),
+    ("flexion plantaire D 5/5 G 3/5", "leg_weakness", True),
+    ("Hip flexion   5/5   5/5", "leg_weakness", False),
+    # ... a problem after a "fine" phrase, in words the rules did not have
+    ("Waterworks fine but straining to pass urine", "bladder_dysfunction", True),
+    # ... "not asked" after a question's dash is no answer
+    ("Saddle numbness? - not asked.", "saddle_anesthesia", None),
+    ("Numb between the legs? - not asked", "saddle_anesthesia", None),
+    ("Saddle numbness? - not at all.", "saddle_anesthesia", False),
+    # ... gaps of other spaces, or after a bracket or an ellipsis, end a denial too
+    ("No fever\u00a0\u00a0Saddle numbness reported by patient", "saddle_anesthesia", True),
+    ("No fever\u2003Saddle numbness reported by patient", "saddle_anesthesia", True),
+    ("No fever (T 37.1)  saddle numbness reported by patient", "saddle_anesthesia", True),
+    ("no fever...  saddle numbness present", "saddle_anesthesia", True),
+    # ... but not one right after the denying word
+    ("Patient denies  saddle anaesthesia.", "saddle_anesthesia", False),
+    ("No  saddle anaesthesia, no  urinary retention.", "bladder_dysfunction", False),
+    ("Negative for  fever or saddle numbness.", "saddle_anesthesia", False),
 ]
 
 
