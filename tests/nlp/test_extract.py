@@ -91,6 +91,16 @@ def test_assertion_for_any_concept(text: str, target: str, expected: dict[str, A
         assert result[key] == value, (key, result)
 
 
+def _cli_extract_json(tmp_path: Path, text: str) -> dict[str, Any]:
+    """`spinewise extract NOTE --format json` on `text`, as a user runs it."""
+    note = tmp_path / "note.txt"
+    note.write_text(text)
+    result = CliRunner().invoke(app, ["extract", str(note), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
 def test_cli_extract_json_and_text(tmp_path: Path) -> None:
     note = tmp_path / "note.txt"
     note.write_text("62 yo M. Denies fever. h/o colon CA.")
@@ -217,11 +227,7 @@ def test_cli_and_api_give_the_sentence_and_the_deciding_cue(
     tmp_path: Path, client: TestClient
 ) -> None:
     text = "No pain in the right leg; left foot drop since Monday. Possible saddle numbness."
-    note = tmp_path / "note.txt"
-    note.write_text(text)
-    result = CliRunner().invoke(app, ["extract", str(note), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = _cli_extract_json(tmp_path, text)
     assert data["findings"]["leg_weakness"] is True
     assert data["findings"]["saddle_anesthesia"] is None  # a doubt is unknown, not absent
     saddle = next(m for m in data["mentions"] if m["finding"] == "saddle_anesthesia")
@@ -229,7 +235,7 @@ def test_cli_and_api_give_the_sentence_and_the_deciding_cue(
     assert saddle["uncertain"] is True and saddle["counts_as"] is None
     body = client.post("/api/v1/extract", json={"text": text}).json()
     assert body == data
-    shown = CliRunner().invoke(app, ["extract", str(note)]).stdout
+    shown = CliRunner().invoke(app, ["extract", str(tmp_path / "note.txt")]).stdout
     assert "Possible saddle" in shown and "uncertain" in shown and '"Possible"' in shown
 
 
@@ -239,11 +245,7 @@ def test_cli_and_api_show_a_denied_normal_saying_nothing(
     """A denied normal ("denies weight gain") is not "no weight loss"; "sensation intact" after a
     denial is a normal finding of its own, shown with its own words as the cue."""
     text = "Denies weight gain. No edema, sensation intact in both feet."
-    note = tmp_path / "note.txt"
-    note.write_text(text)
-    result = CliRunner().invoke(app, ["extract", str(note), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = _cli_extract_json(tmp_path, text)
     assert data["findings"]["unexplained_weight_loss"] is None
     gain = next(m for m in data["mentions"] if m["finding"] == "unexplained_weight_loss")
     assert gain["counts_as"] is None and gain["cue"] == "Denies"
@@ -260,11 +262,7 @@ def test_cli_and_api_end_a_denial_at_a_gap_between_columns(
     """A form's columns, run onto one line with spaces: the denial of the first column does not
     reach the red flag in the next."""
     text = "ROS: no fever     Saddle numbness yes\nDenies:\n- chills\n- night sweats\n"
-    note = tmp_path / "note.txt"
-    note.write_text(text)
-    result = CliRunner().invoke(app, ["extract", str(note), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = _cli_extract_json(tmp_path, text)
     assert data["findings"]["saddle_anesthesia"] is True
     assert data["findings"]["fever"] is False
     saddle = next(m for m in data["mentions"] if m["finding"] == "saddle_anesthesia")
