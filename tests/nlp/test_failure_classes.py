@@ -1761,3 +1761,6 @@ def test_a_place_does_not_drop_another_cue() -> None:
     found = extract("Bowel: no incontinence.")
     assert found.findings["bladder_dysfunction"] is not True, found.mentions
     assert any(m.negated for m in found.mentions if m.text == "incontinence")
+    # ... nor does the header "Bowel:" (a pseudo cue on the same word) drop the place: the
+    # denial is the bowels'
+    assert found.findings["bowel_dysfunction"] is False, found.mentions

@@ -296,7 +296,8 @@ def _places_apart(base: type) -> type:
     overlapping cues pair by pair from the left, so one more cue changed which of two others
     survived: "Bowel" as a place dropped ": no" in "Bowel: no incontinence", and with it the
     denial. A place longer than every cue it overlaps wins over them ("this area" over
-    "this"); otherwise it goes."""
+    "this"); otherwise it goes. A pseudo cue on its words ("Bowel:" as a header) is kept beside
+    it: in "Bowel: no incontinence" the denial is the bowels'."""
     from medspacy.common.util import prune_overlapping_matches as prune
 
     class PlacesApart(base):  # type: ignore[misc]
@@ -305,6 +306,13 @@ def _places_apart(base: type) -> type:
                 *self._MedspacyMatcher__matcher(doc),
                 *self._MedspacyMatcher__phrase_matcher(doc),
             ]
+
+            def pseudo(match: tuple[int, int, int]) -> bool:
+                # A pseudo cue modifies nothing (a header such as "Bowel:" opening a clause):
+                # a place on its words is kept beside it.
+                rule = self._rule_map[doc.vocab.strings[match[0]]]
+                return bool(rule.direction == "PSEUDO")
+
             places: list[tuple[int, int, int]] = []
             others: list[tuple[int, int, int]] = []
             for match in matches:
@@ -313,7 +321,7 @@ def _places_apart(base: type) -> type:
             kept = prune(others) if others else []
             for place in prune(places) if places else []:
                 _, start, end = place
-                over = [k for k in kept if k[1] < end and start < k[2]]
+                over = [k for k in kept if k[1] < end and start < k[2] and not pseudo(k)]
                 if all(end - start > k[2] - k[1] for k in over):
                     kept = [k for k in kept if k not in over] + [place]
             return sorted(kept, key=lambda m: (m[1], m[2]))
