@@ -136,13 +136,10 @@ def highlight(text: str, mentions: list[Any]) -> Markup:
     # Of mentions on the same words ("bowel or bladder incontinence" denies the bowels and
     # leaves the bladder unknown), the most decided is marked: present, then absent.
     rank = {True: 0, False: 1, None: 2}
-    marks = [
-        (m.start, m.end, m.counts_as, m.finding, m.cue)
-        for m in sorted(mentions, key=lambda m: (m.start, m.end, rank[m.counts_as], m.finding))
-    ]
     out: list[str] = []
     cursor = 0
-    for start, end, counts, finding, cue in marks:
+    for m in sorted(mentions, key=lambda m: (m.start, m.end, rank[m.counts_as], m.finding)):
+        start, end, counts, finding, cue = m.start, m.end, m.counts_as, m.finding, m.cue
         if start < cursor:
             continue  # overlapping mentions: the first one is marked
         css = {True: "present", False: "absent", None: "neutral"}[counts]

@@ -92,9 +92,7 @@ def _update_scopes(graph: Any) -> None:
     # A terminator whose rule says `metadata.ends: forward` ends only the scopes that reach
     # forward to it: a gap between a form's columns ends "no fever  Saddle numbness", not
     # "Saddle numbness   denied" (the column's answer).
-    forward_only = [
-        str((m.rule.metadata or {}).get("ends", "")).upper() == "FORWARD" for m in modifiers
-    ]
+    forward_only = [(m.rule.metadata or {}).get("ends") == "forward" for m in modifiers]
 
     def limits(other: int, cue: int) -> bool:
         a, b = modifiers[other], modifiers[cue]
@@ -306,22 +304,20 @@ def _places_apart(base: type) -> type:
                 *self._MedspacyMatcher__matcher(doc),
                 *self._MedspacyMatcher__phrase_matcher(doc),
             ]
-
-            def pseudo(match: tuple[int, int, int]) -> bool:
-                # A pseudo cue modifies nothing (a header such as "Bowel:" opening a clause):
-                # a place on its words is kept beside it.
-                rule = self._rule_map[doc.vocab.strings[match[0]]]
-                return bool(rule.direction == "PSEUDO")
-
             places: list[tuple[int, int, int]] = []
             others: list[tuple[int, int, int]] = []
+            # A pseudo cue modifies nothing (a header such as "Bowel:" opening a clause): a
+            # place on its words is kept beside it.
+            pseudo: set[tuple[int, int, int]] = set()
             for match in matches:
                 rule = self._rule_map[doc.vocab.strings[match[0]]]
                 (places if rule.category.startswith("SITE_") else others).append(match)
+                if rule.direction == "PSEUDO":
+                    pseudo.add(match)
             kept = prune(others) if others else []
             for place in prune(places) if places else []:
                 _, start, end = place
-                over = [k for k in kept if k[1] < end and start < k[2] and not pseudo(k)]
+                over = [k for k in kept if k[1] < end and start < k[2] and k not in pseudo]
                 if all(end - start > k[2] - k[1] for k in over):
                     kept = [k for k in kept if k not in over] + [place]
             return sorted(kept, key=lambda m: (m[1], m[2]))
