@@ -786,7 +786,8 @@ def _check_context_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) ->
 def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]]) -> None:
     """`metadata.lookbehind` (n): the first n tokens of a token pattern are a condition, not
     the cue, so they must be plain tokens (no "OP") and leave at least one token of cue;
-    `metadata.ends: forward` is for terminators, which then end only scopes reaching forward
+    `metadata.ends` is for terminators: `forward`, they end only scopes reaching forward (and
+    an answer's backward reach past its own label); `labelled`, only the latter
     (nlp/pipeline.py)."""
     for rule in rules:
         metadata = rule.get("metadata") or {}
@@ -808,9 +809,11 @@ def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]])
                     "first tokens, without 'OP', leaving at least one"
                 )
         if "ends" in metadata and (
-            metadata["ends"] != "forward" or rule.get("direction") != "TERMINATE"
+            metadata["ends"] not in ("forward", "labelled") or rule.get("direction") != "TERMINATE"
         ):
-            check.errors.append(f"{where}: metadata.ends is 'forward', on a TERMINATE rule")
+            check.errors.append(
+                f"{where}: metadata.ends is 'forward' or 'labelled', on a TERMINATE rule"
+            )
 
 
 def _check_nlp(check: _Checker) -> None:

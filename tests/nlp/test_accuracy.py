@@ -136,6 +136,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("quebec_bilingual_clinic", "spinal_cord_injury_unit", "oral_maxillofacial_dental"),
         *("community_pharmacy_consultation", "cruise_ship_medical_centre"),
         *("sexual_health_clinic", "psychiatric_ward_physical_health"),  # notes_17
+        *("police_custody_healthcare", "cardiology_unit", "hyperbaric_diving_medicine"),
+        *("ophthalmology_clinic", "clinical_trial_research_visit", "festival_medical_tent"),
+        *("refugee_health_assessment", "ski_resort_medical_centre", "dermatology_clinic"),
+        "hong_kong_public_clinic",  # notes_18
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

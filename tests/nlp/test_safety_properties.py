@@ -39,7 +39,9 @@ JOINS = ["; ", ". ", " but ", ", however, ", ", but ", ". However, ", " except "
          ", she has ", ", he reports ", " and he now has ", ", the patient has ", ", and has ",
          ", just ",
          # a gap between a form's columns, written without punctuation
-         "  ", "     "]  # fmt: skip
+         "  ", "     ",
+         # ... also after a comma, when the gap is wider than a typist's double space
+         ",    ", ",\t"]  # fmt: skip
 #: Ways to state a present finding after the join.
 AFFIRM = [
     "{}",
@@ -167,9 +169,11 @@ def test_a_doubt_anywhere_keeps_a_denied_finding_from_absent(
 
 
 #: A question about a finding, answered "no" in place.
-ANSWERED_NO = ["{}? No", "Any {}? No", "Q: {}? A: No", "{}? N", "{}? neg", "{}? no"]
+ANSWERED_NO = ["{}? No", "Any {}? No", "Q: {}? A: No", "{}? N", "{}? neg", "{}? no",
+               # a form's label and its answer
+               "{}: no", "{}: No", "{}: N", "{} - no"]  # fmt: skip
 #: Ways to join an answered question and another clause.
-ANSWER_JOINS = [". ", "; ", ", ", "\n", " - "]
+ANSWER_JOINS = [". ", "; ", ", ", "\n", " - ", "   ", "\t"]  # the last two: a form's columns
 
 
 @settings(max_examples=300, deadline=None)

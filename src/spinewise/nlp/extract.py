@@ -386,6 +386,11 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
                 last = words[at:]
             words = last
             opens.append(line + words[0].start() if words else mark)
+        # A form's columns: in "Fever: no   Saddle numbness: yes" and "Urinary retention
+        # Saddle numbness? No" the answer is the numbness's alone.
+        gaps = [g.end() for g in _GAP.finditer(original[line:mark].rstrip())]
+        if gaps:
+            opens.append(line + gaps[-1])
         text = " ".join(match.group(0).split())  # an answer on the next line: "? No"
         out.append(_Answer(max(opens), first, mark, match.end(), match["yes"] is not None, text))
     return out + _table_answers(original, spec)
@@ -581,11 +586,13 @@ def _context(
         "hypothetical": "HYPOTHETICAL" in cues,
         "experiencer": "other" if "FAMILY" in cues else "patient",
         "uncertain": "POSSIBLE_EXISTENCE" in cues,
-        # a question about it ("any ca hx?"), not a doubt that works it up ("? metastases")
+        # a question about it ("any ca hx?"), not a doubt that works it up ("? metastases",
+        # "myeloma (?vs metastases)")
         "asked": any(
             category == "POSSIBLE_EXISTENCE"
             and cue_start >= ent.end_char
             and original[cue_start:cue_end].strip() == "?"
+            and not original[cue_end : cue_end + 1].isalnum()
             for category, cue_start, cue_end in kept
         ),
         "denied_normal": denied_normal,

@@ -91,18 +91,28 @@ def _update_scopes(graph: Any) -> None:
     modifiers = graph.modifiers
     # A terminator whose rule says `metadata.ends: forward` ends only the scopes that reach
     # forward to it: a gap between a form's columns ends "no fever  Saddle numbness", not
-    # "Saddle numbness   denied" (the column's answer).
-    forward_only = [(m.rule.metadata or {}).get("ends") == "forward" for m in modifiers]
+    # "Saddle numbness   denied" (the column's answer); `labelled`, neither (a wrapped line).
+    # Both end an answer's backward reach when its own label stands between: "Urinary
+    # retention   saddle anesthesia - no".
+    ends = [(m.rule.metadata or {}).get("ends") for m in modifiers]
 
     def limits(other: int, cue: int) -> bool:
         a, b = modifiers[other], modifiers[cue]
         return not (inside[other] and a.category == b.category and a.direction != "TERMINATE")
 
+    def labelled(gap: Any, cue: Any) -> bool:
+        """A target stands between the gap and the cue after it: the cue answers that label."""
+        after, before = gap.modifier_span[1], cue.modifier_span[0]
+        return after <= before and any(after <= s and e <= before for s, e in targets)
+
     def limit(cue: int, other: int) -> None:
         modifier = modifiers[cue]
-        if not forward_only[other]:
+        if ends[other] is None or labelled(modifiers[other], modifier):
             modifier.limit_scope(modifiers[other])
-        elif modifier.direction.upper() in ("FORWARD", "BIDIRECTIONAL"):
+        elif ends[other] == "forward" and modifier.direction.upper() in (
+            "FORWARD",
+            "BIDIRECTIONAL",
+        ):
             start = modifier._scope_start  # medspaCy 1.3.1's field, as below
             modifier.limit_scope(modifiers[other])
             modifier._scope_start = start
@@ -720,6 +730,10 @@ def prepare_text(text: str, lists: Any = None) -> str:
     return prepared if prepared.endswith("\n") else prepared + "\n"
 
 
+#: A space that no gap rule counts (context_rules.json lists the spaces that make a gap).
+_NO_GAP = "\u1680"
+
+
 def _join_denied_lists(text: str, lists: Any) -> str:
     """ "Denies:\n- fever\n- weight loss" read as "Denies:   fever,  weight loss": the heading's
     denial then reaches every item, as in a written list. The list ends at the first line that
@@ -733,7 +747,10 @@ def _join_denied_lists(text: str, lists: Any) -> str:
                 break
             out[at] = " " if first else ","
             for i in range(at + 1, at + 1 + bullet.end()):
-                out[i] = " "
+                # An indented bullet's extra room is an Ogham space mark: a space to spaCy,
+                # but no gap to the rules (context_rules.json: a wide gap after a comma is a
+                # form's next column and ends a denial; an item of this list is not a column).
+                out[i] = " " if first or i in (at + 1, at + bullet.end()) else _NO_GAP
             first = False
             line_end = text.find("\n", at + 1)
             at = len(text) if line_end < 0 else line_end
