@@ -270,6 +270,25 @@ def test_cli_and_api_end_a_denial_at_a_gap_between_columns(
     assert client.post("/api/v1/extract", json={"text": text}).json() == data
 
 
+def test_cli_and_api_read_a_form_answer_as_its_own_label_s(
+    tmp_path: Path, client: TestClient
+) -> None:
+    """A form's "no" before the next column's label, and a wide gap after a comma: neither
+    denies the red flag in the next column; a slow start named with the urine is read."""
+    text = (
+        "Fever: no      Saddle numbness present\n"
+        "No weight loss,    perianal numbness since Tuesday\n"
+        "Pissing fine but takes ages to get going.\n"
+    )
+    data = _cli_extract_json(tmp_path, text)
+    found = data["findings"]
+    assert found["fever"] is False and found["unexplained_weight_loss"] is False
+    assert found["saddle_anesthesia"] is True and found["bladder_dysfunction"] is True
+    slow = next(m for m in data["mentions"] if m["finding"] == "bladder_dysfunction")
+    assert slow["text"] == "Pissing fine but takes ages to get going"
+    assert client.post("/api/v1/extract", json={"text": text}).json() == data
+
+
 def test_page_shows_why_a_mentioned_finding_stays_unknown(client: TestClient) -> None:
     html = client.post("/note", data={"note": "? saddle anesthesia. Denies fever."}).text
     assert re.search(r'name="saddle_anesthesia" value="unknown" checked', html)

@@ -1783,6 +1783,36 @@ ROUND_18 = [
     ("Neuro obs 4 hrly, report any new weakness/ retention.", "bladder_dysfunction", None),
     ("She is passing urine and stooling normally.", "bladder_dysfunction", None),
     ("CES safety net card given.", "suspected_cauda_equina_syndrome", None),
+    # a second review, of round 18: "passing urine without ..." is no normal voiding
+    ("Passing urine without realising.", "bladder_dysfunction", True),
+    ("Passing urine involuntarily.", "bladder_dysfunction", True),
+    ("Passing urine without pain but has to strain.", "bladder_dysfunction", None),
+    ("Passing urine without difficulty.", "bladder_dysfunction", False),
+    # ... a safety net's "report any" does not reach a deficit already there
+    ("Report any new weakness; currently L foot drop.", "leg_weakness", True),
+    ("Report any new weakness, already has reduced L DF 4/5.", "leg_weakness", True),
+    ("Report any new weakness, numbness or retention.", "leg_weakness", None),
+    # ... a blank line ends a paragraph: a denied list above it does not reach below it
+    ("Denies:\n- weight loss\n- night sweats\n\nfever 38.6 in ED", "fever", True),
+    ("Denies fever or\n\nsaddle numbness.", "saddle_anesthesia", True),
+    # ... a long steroid course told before the drug, or as "prolonged"
+    ("New acute pain on 17 months of steroids.", "prolonged_corticosteroid_use", True),
+    (
+        "Prednisone since Feb, now 12.5 mg daily (5 months in total).",
+        "prolonged_corticosteroid_use",
+        True,
+    ),
+    ("On prolonged steroids.", "prolonged_corticosteroid_use", True),
+    (
+        "Short course prednisone 40 mg x 5 days, avoid prolonged sitting.",
+        "prolonged_corticosteroid_use",
+        None,
+    ),
+    # ... and radiation named with the leg
+    ("Pain low back with radiation in the left leg.", "radicular_pain", True),
+    ("No radiation to the legs.", "radicular_pain", False),
+    ("Lumbar radicular syndrome S1 left.", "radicular_pain", True),
+    ("Radiation to the left arm.", "radicular_pain", None),
 ]
 
 

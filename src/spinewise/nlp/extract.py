@@ -108,6 +108,7 @@ _QUANTITY = (
 )
 _LONG_TERM = re.compile(
     r"\b(?:long[- ]term|chronic(?:ally)?|for\s+(?:many\s+)?years|since\s+(?:19|20)\d\d"
+    r"|prolonged\s+(?:use\s+of\s+|courses?\s+of\s+)?(?:oral\s+)?(?:cortico)?steroids?"
     r"|maintenance|daily\s+for\s+years"
     r"|since\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:\w+\s+){0,2}?transplant(?:ation)?)\b",
     re.IGNORECASE,
@@ -193,10 +194,13 @@ def _durations_in_words(words: tuple[str, ...], before: str) -> dict[str, re.Pat
     """A course's length and a time ago, with the time units of units.yaml as words and the
     words after a time that place it before the note (settings.yaml `terms.time_before`)."""
     unit = "(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+    # ... or a length before what it measures: "17 months of steroids", "(5 months in total)"
+    told = _QUANTITY.replace("(", "(?:", 1) + r"\s+" + unit.replace("(", "(?:", 1)
     course = (
-        r"\b(?:for|x|times|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|since)\s+"
+        r"(?:\b(?:for|x|times|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|since)\s+"
         r"(?:the\s+)?(?:past\s+|last\s+)?"
         r"(?:about\s+|approx(?:imately|\.)?\s*|nearly\s+|almost\s+|over\s+|more\s+than\s+|~\s*)?"
+        rf"|\b(?={told}\s+(?:of|in\s+total|total)\b))"
         rf"{_QUANTITY}\s+{unit}\b"
     )
     ago = rf"\b{_QUANTITY}\s+{unit}(?:\s+and\s+a\s+half)?\s+{before}"

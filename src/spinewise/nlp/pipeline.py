@@ -598,10 +598,10 @@ _BEFORE_SIDE = frozenset({"the", "on", "at", "to", "of", "in", "and", "both"})
 
 @Language.component("spinewise_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break before a capital, a digit, a bullet (a "+" too), a "[" (a chat's time, a box), a
-    table's "|" or a label ("pt:") starts a sentence; a wrapped line (a break before a
-    lower-case word) does not, so a negation's scope is not cut short. (The text itself is not
-    changed: offsets stay those of the note.)"""
+    """A blank line, or a line break before a capital, a digit, a bullet (a "+" too), a "[" (a
+    chat's time, a box), a table's "|" or a label ("pt:"), starts a sentence; a wrapped line (a
+    break before a lower-case word) does not, so a negation's scope is not cut short. (The text
+    itself is not changed: offsets stay those of the note.)"""
     return _break_lines(doc, _break_candidates(doc))
 
 
@@ -613,8 +613,11 @@ def _break_lines(doc: Doc, indices: Any) -> Doc:
         first = token.text[:1]
         # A chat's speaker or a form's label opens its line even in lower case ("pt: no").
         label = token.is_alpha and token.i + 1 < len(doc) and doc[token.i + 1].text == ":"
+        # A blank line ends a paragraph whatever follows it ("Denies: fever" then a blank line).
+        blank = before.is_space and before.text.count("\n") >= 2
         new_line = broken and (
-            first.isupper()
+            blank
+            or first.isupper()
             or first.isdigit()
             or first in "*-+\u2022[|"
             or token.lower_ in _OPENERS
