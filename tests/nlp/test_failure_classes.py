@@ -1795,6 +1795,8 @@ ROUND_18 = [
     # ... a blank line ends a paragraph: a denied list above it does not reach below it
     ("Denies:\n- weight loss\n- night sweats\n\nfever 38.6 in ED", "fever", True),
     ("Denies fever or\n\nsaddle numbness.", "saddle_anesthesia", True),
+    ("Denies:\n- fever\n- weight loss\nfell off a roof 3m yesterday", "severe_trauma", True),
+    ("Denies:\n- fever\n- weight loss\nfell off a roof 3m yesterday", "fever", False),
     # ... a long steroid course told before the drug, or as "prolonged"
     ("New acute pain on 17 months of steroids.", "prolonged_corticosteroid_use", True),
     (

@@ -610,6 +610,7 @@ def _break_lines(doc: Doc, indices: Any) -> Doc:
     for i in indices:
         token, before = doc[i], doc[i - 1]
         broken = (before.is_space and "\n" in before.text) or "\n" in before.whitespace_
+        ended = before.is_space and _LIST_END in before.text
         first = token.text[:1]
         # A chat's speaker or a form's label opens its line even in lower case ("pt: no").
         label = token.is_alpha and token.i + 1 < len(doc) and doc[token.i + 1].text == ":"
@@ -642,7 +643,7 @@ def _break_lines(doc: Doc, indices: Any) -> Doc:
             )
             and first.isupper()
         )
-        if new_line or leading or side or (asked and first.isupper()):
+        if new_line or ended or leading or side or (asked and first.isupper()):
             token.is_sent_start = True
     return doc
 
@@ -735,6 +736,8 @@ def prepare_text(text: str, lists: Any = None) -> str:
 
 #: A space that no gap rule counts (context_rules.json lists the spaces that make a gap).
 _NO_GAP = "\u1680"
+#: The line break after a joined list: a paragraph separator, which always ends a sentence.
+_LIST_END = "\u2029"
 
 
 def _join_denied_lists(text: str, lists: Any) -> str:
@@ -747,6 +750,10 @@ def _join_denied_lists(text: str, lists: Any) -> str:
         while at < len(text) and text[at] == "\n":
             bullet = re.match(lists.bullet, text[at + 1 :])
             if bullet is None:
+                if not first:
+                    # The list ends its paragraph: a denial of its items does not reach the
+                    # line after it, even in lower case ("fell off a roof yesterday").
+                    out[at] = _LIST_END
                 break
             out[at] = " " if first else ","
             for i in range(at + 1, at + 1 + bullet.end()):
