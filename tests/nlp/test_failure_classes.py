@@ -1815,6 +1815,14 @@ ROUND_18 = [
     ("No radiation to the legs.", "radicular_pain", False),
     ("Lumbar radicular syndrome S1 left.", "radicular_pain", True),
     ("Radiation to the left arm.", "radicular_pain", None),
+    # ... and the second columns it found unread, in words clinicians and patients use
+    ("Faecal incontinence: no\tCan't feel when bowels open: yes", "bowel_dysfunction", True),
+    ("Urinary retention: no\tLoss of bladder sensation: yes", "bladder_dysfunction", True),
+    ("Saddle anaesthesia: no\tAltered sensation wiping: yes", "saddle_anesthesia", True),
+    ("Saddle anaesthesia: no\tNumb genitals: yes", "saddle_anesthesia", True),
+    ("Leg weakness: no\tTripping over L foot: yes", "leg_weakness", True),
+    ("Weight loss: no\tClothes loose, lost 2 dress sizes: yes", "unexplained_weight_loss", True),
+    ("Tripped over a cable.", "leg_weakness", None),
 ]
 
 
