@@ -1823,6 +1823,13 @@ ROUND_18 = [
     ("Leg weakness: no\tTripping over L foot: yes", "leg_weakness", True),
     ("Weight loss: no\tClothes loose, lost 2 dress sizes: yes", "unexplained_weight_loss", True),
     ("Tripped over a cable.", "leg_weakness", None),
+    # ... an item's own answer inside a denied bullet list, and a form's answer in lower case
+    ("Denies:\n- fever\n- saddle numbness - yes", "saddle_anesthesia", True),
+    ("Denies:\n- fever\n- saddle numbness - present", "saddle_anesthesia", True),
+    ("Denies:\n- fever\n- saddle numbness", "saddle_anesthesia", False),
+    ("Fever no    Saddle anaesthesia yes", "saddle_anesthesia", True),
+    ("Fever no    Saddle anaesthesia yes", "fever", False),
+    ("Fever no better", "fever", True),
 ]
 
 

@@ -672,14 +672,14 @@ def _attached(
     original: str, ent: Any, cue_start: int, cue_end: int, words: int = _ATTACHED_WORDS
 ) -> bool:
     """Is a cue attached to the phrase: next to it (at most `words` words between), with no
-    list separator between?"""
+    list separator between (a line break is one: a bulleted list's items)?"""
     if cue_end <= ent.start_char:
         gap = original[cue_end : ent.start_char]
     elif cue_start >= ent.end_char:
         gap = original[ent.end_char : cue_start]
     else:
         return False  # the cue is one of the phrase's own words
-    return not any(c in gap for c in ",;:") and len(gap.split()) <= words
+    return not any(c in gap for c in ",;:\n") and len(gap.split()) <= words
 
 
 #: Words that join one item of a list to the next: a denial across them is the list's.
