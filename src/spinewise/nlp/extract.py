@@ -103,9 +103,10 @@ _NUMBERS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3,
     "few": 3, "many": 5,
 }  # fmt: skip
-_QUANTITY = (
-    r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)"
+_AMOUNT = (
+    r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many"
 )
+_QUANTITY = f"({_AMOUNT})"
 _LONG_TERM = re.compile(
     r"\b(?:long[- ]term|chronic(?:ally)?|for\s+(?:many\s+)?years|since\s+(?:19|20)\d\d"
     r"|prolonged\s+(?:use\s+of\s+|courses?\s+of\s+)?(?:oral\s+)?(?:cortico)?steroids?"
@@ -193,9 +194,10 @@ TIME_BEFORE = "time_before"
 def _durations_in_words(words: tuple[str, ...], before: str) -> dict[str, re.Pattern[str]]:
     """A course's length and a time ago, with the time units of units.yaml as words and the
     words after a time that place it before the note (settings.yaml `terms.time_before`)."""
-    unit = "(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+    units = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    unit = f"({units})"
     # ... or a length before what it measures: "17 months of steroids", "(5 months in total)"
-    told = _QUANTITY.replace("(", "(?:", 1) + r"\s+" + unit.replace("(", "(?:", 1)
+    told = rf"(?:{_AMOUNT})\s+(?:{units})"
     course = (
         r"(?:\b(?:for|x|times|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|since)\s+"
         r"(?:the\s+)?(?:past\s+|last\s+)?"

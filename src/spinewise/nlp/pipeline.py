@@ -594,6 +594,11 @@ def _anchors(pattern: list[dict[str, Any]]) -> list[list[str]]:
 _OPENERS = frozenset({"assessment", "impression", "plan", "diagnosis", "diagnoses", "a/p"})
 _SIDES = frozenset({"R.", "L.", "Rt.", "Lt.", "B."})
 _BEFORE_SIDE = frozenset({"the", "on", "at", "to", "of", "in", "and", "both"})
+#: A space that no gap rule counts (context_rules.json lists the spaces that make a gap).
+_NO_GAP = "\u1680"
+#: The line break after a joined list (`prepare_text`): a paragraph separator, which always
+#: ends a sentence.
+_LIST_END = "\u2029"
 
 
 @Language.component("spinewise_line_breaks")
@@ -610,15 +615,14 @@ def _break_lines(doc: Doc, indices: Any) -> Doc:
     for i in indices:
         token, before = doc[i], doc[i - 1]
         broken = (before.is_space and "\n" in before.text) or "\n" in before.whitespace_
-        ended = before.is_space and _LIST_END in before.text
+        # A paragraph ends its sentence whatever follows it: a blank line, or the end of a
+        # joined list (`_LIST_END`); a denial above it does not reach "fever 38.6 in ED".
+        paragraph = before.is_space and (before.text.count("\n") >= 2 or _LIST_END in before.text)
         first = token.text[:1]
         # A chat's speaker or a form's label opens its line even in lower case ("pt: no").
         label = token.is_alpha and token.i + 1 < len(doc) and doc[token.i + 1].text == ":"
-        # A blank line ends a paragraph whatever follows it ("Denies: fever" then a blank line).
-        blank = before.is_space and before.text.count("\n") >= 2
         new_line = broken and (
-            blank
-            or first.isupper()
+            first.isupper()
             or first.isdigit()
             or first in "*-+\u2022[|"
             or token.lower_ in _OPENERS
@@ -643,7 +647,7 @@ def _break_lines(doc: Doc, indices: Any) -> Doc:
             )
             and first.isupper()
         )
-        if new_line or ended or leading or side or (asked and first.isupper()):
+        if new_line or paragraph or leading or side or (asked and first.isupper()):
             token.is_sent_start = True
     return doc
 
@@ -732,12 +736,6 @@ def prepare_text(text: str, lists: Any = None) -> str:
     if lists is not None:
         prepared = _join_denied_lists(prepared, lists)
     return prepared if prepared.endswith("\n") else prepared + "\n"
-
-
-#: A space that no gap rule counts (context_rules.json lists the spaces that make a gap).
-_NO_GAP = "\u1680"
-#: The line break after a joined list: a paragraph separator, which always ends a sentence.
-_LIST_END = "\u2029"
 
 
 def _join_denied_lists(text: str, lists: Any) -> str:
