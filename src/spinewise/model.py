@@ -770,6 +770,12 @@ class NlpFailedCare(Frozen):
         description="A regular expression with named groups `value` and `unit`: a length of "
         "time (of the care or of the symptoms)."
     )
+    tried: str | None = Field(
+        default=None,
+        description="A regular expression: care told as tried, without its outcome ('Tried: "
+        "physio, naproxen'). In a note that tells a course of at least `at_least` and no "
+        "shorter one, care tried has not helped: the patient still has the symptoms.",
+    )
 
 
 class NlpDuration(Frozen):
@@ -917,6 +923,23 @@ class NlpProcedures(Frozen):
     #: A regular expression: the words of a denial that decides against an intervention ("she
     #: declines surgery", "surgery not advised"): not a candidate, planned or not.
     refused: str | None = None
+    #: A regular expression: words dating a procedure to the recent past ("yesterday",
+    #: "POD 3"); with a number of days ago within the record rules' window, it is recent.
+    recent_words: str
+
+
+class NlpSteroidCourse(Frozen):
+    """How long a systemic steroid has been taken, told in its sentence; the threshold in days
+    is the record rules' (prolonged_corticosteroid_use)."""
+
+    long: str = Field(
+        description="A regular expression: a course told as long ('long-term', 'since 2019', "
+        "'maintenance'): prolonged."
+    )
+    short: str = Field(
+        description="A regular expression: a course told as short ('burst', 'taper', 'dose "
+        "pack'): not prolonged."
+    )
 
 
 class NlpWeightChange(Frozen):
@@ -1058,6 +1081,7 @@ class NlpSettings(Frozen):
     denied_lists: NlpDeniedLists | None = None
     spelling: NlpSpelling | None = None
     weight_change: NlpWeightChange | None = None
+    steroid_course: NlpSteroidCourse
     durations: tuple[NlpDuration, ...] = ()
     answers: NlpAnswers | None = None
     #: Category -> findings whose presence anywhere in the note voids its denials.

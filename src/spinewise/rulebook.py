@@ -961,8 +961,23 @@ def _check_nlp(check: _Checker) -> None:
             _check_regex(check, f"{where}: failed_care.care", care.care, ())
             _check_regex(check, f"{where}: failed_care.failed", care.failed, ())
             _check_regex(check, f"{where}: failed_care.span", care.span, ("value", "unit"))
-            if care.not_when is not None:
-                _check_regex(check, f"{where}: failed_care.not_when", care.not_when, ())
+            for key in ("not_when", "tried"):
+                expression = getattr(care, key)
+                if expression is not None:
+                    _check_regex(check, f"{where}: failed_care.{key}", expression, ())
+    _check_regex(
+        check,
+        "nlp/settings.yaml: procedures.recent_words",
+        nlp.settings.procedures.recent_words,
+        (),
+    )
+    for key in ("long", "short"):
+        _check_regex(
+            check,
+            f"nlp/settings.yaml: steroid_course.{key}",
+            getattr(nlp.settings.steroid_course, key),
+            (),
+        )
     if nlp.settings.denied_lists is not None:
         for key in ("heading", "bullet"):
             _check_regex(

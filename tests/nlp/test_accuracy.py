@@ -140,6 +140,9 @@ def test_the_written_notes_are_well_formed() -> None:
         *("ophthalmology_clinic", "clinical_trial_research_visit", "festival_medical_tent"),
         *("refugee_health_assessment", "ski_resort_medical_centre", "dermatology_clinic"),
         "hong_kong_public_clinic",  # notes_18
+        *("sleep_clinic", "menopause_clinic", "ghanaian_clerking", "locum_terse_entry"),
+        *("fertility_clinic", "cystic_fibrosis_clinic", "memory_clinic"),
+        *("inflight_medical_support", "swedish_vardcentral", "stoma_clinic"),  # notes_19
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -107,21 +107,6 @@ _AMOUNT = (
     r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many"
 )
 _QUANTITY = f"({_AMOUNT})"
-_LONG_TERM = re.compile(
-    r"\b(?:long[- ]term|chronic(?:ally)?|for\s+(?:many\s+)?years|since\s+(?:19|20)\d\d"
-    r"|prolonged\s+(?:use\s+of\s+|courses?\s+of\s+)?(?:oral\s+)?(?:cortico)?steroids?"
-    r"|maintenance|daily\s+for\s+years"
-    r"|since\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:\w+\s+){0,2}?transplant(?:ation)?)\b",
-    re.IGNORECASE,
-)
-_SHORT_COURSE = re.compile(r"\b(?:burst|taper|dose\s?pa?c?k|short\s+course)\b", re.IGNORECASE)
-_RECENT = re.compile(
-    r"\b(?:yesterday|recent(?:ly)?|last\s+week|this\s+week|earlier\s+this\s+(?:week|month)"
-    r"|few\s+days\s+ago|days\s+ago|this\s+morning|today"
-    r"|post[- ]?(?:partum|op(?:erative)?)\s+day\s+\d+|day\s+\d+\s+after"
-    r"|(?-i:POD|PPD)\s*#?\s*\d+)\b",  # post-operative, post-partum day N
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -473,6 +458,9 @@ def _answer_to(answers: Sequence[_Answer], ent: Any) -> _Answer | None:
     for answer in answers:
         if answer.opens <= ent.start_char and ent.end_char <= answer.mark:
             return answer
+        if answer.first <= ent.start_char < answer.opens < ent.end_char <= answer.mark:
+            # a phrase longer than a label's last words: "numbness around the anus: none"
+            return answer
     return None
 
 
@@ -515,7 +503,11 @@ def _context(
     denied_normal = normal and (
         answered_no
         or any(
-            category == "NEGATED_EXISTENCE" and _attached(original, ent, cue_start, cue_end)
+            category == "NEGATED_EXISTENCE"
+            and _attached(original, ent, cue_start, cue_end)
+            # after it, only its own: in "power 5/5 and reflexes normal" the "normal" is the
+            # reflexes'
+            and (cue_end <= ent.start_char or _denies_itself(original, ent, cue_start, cue_end))
             for category, cue_start, cue_end in kept
         )
     )
@@ -648,10 +640,13 @@ def _affirmed(
 def _change_only(ent: Any, original: str, change_words: str, answer: _Answer | None = None) -> str:
     """The word that makes a denial one of a change only: the first after the negation
     ("no new numbness, weakness"), or after the opening of a question answered no ("Any new
-    numbness or tingling? No"), skipping "any", the last before the mention, or the
-    mention's own first word ("new weakness")."""
+    numbness or tingling? No"), skipping "any", the last before the mention, the mention's own
+    first word ("new weakness"), or an aside right after it ("weakness (new): no")."""
     words = [original[ent.start_char : ent.end_char].split()[:1]]
     words.append(original[max(0, ent.start_char - 20) : ent.start_char].split()[-1:])
+    aside = re.match(r"\s*\((\w+)\)", original[ent.end_char : ent.end_char + 20])
+    if aside:
+        words.append([aside.group(1)])  # a label's own aside: "Bladder dysfunction (new)   N"
     opens = [
         cue_end for category, _, cue_end in ent._.spinewise_cues if category == "NEGATED_EXISTENCE"
     ]
@@ -974,7 +969,19 @@ def _judge_all(
 ) -> list[tuple[str, Verdict, str]]:
     helpers = dict(settings.helpers)
     if category not in helpers:
-        return [(category, _verdict(category, ctx, settings), "")]
+        verdict = _verdict(category, ctx, settings)
+        change = settings.weight_change
+        if (
+            change is not None
+            and category == change.finding
+            and verdict[0] is True
+            and change.too_long is not None
+            and re.search(change.too_long, sentence)
+        ):
+            # as for a weight measured twice, a loss over years says nothing (an explained
+            # loss is left to its words: "not on semaglutide", "wasn't trying to lose weight")
+            return [(category, (None, "", False), "over years")]
+        return [(category, verdict, "")]
     feeds = helpers[category]
     needs = settings.helper_needs.get(category)
     placed = needs is None or any(c in ctx["cues"] for c in needs)
@@ -1057,9 +1064,10 @@ def _steroid(
     # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
     found = [*limits.course.findall(sentence), *limits.course_slash.findall(sentence)]
     days = [limits.days(q, u) for q, u in found] + limits.ago_days(sentence)
-    if _LONG_TERM.search(sentence) or any(d >= limits.steroid_days for d in days):
+    course = settings.steroid_course
+    if re.search(course.long, sentence) or any(d >= limits.steroid_days for d in days):
         return (fid, base, "long course")
-    if days or _SHORT_COURSE.search(sentence):
+    if days or re.search(course.short, sentence):
         return (fid, (None, "", False), "short course: not prolonged")
     return (fid, (None, "", False), "duration not stated")
 
@@ -1098,7 +1106,7 @@ def _procedure(
         out.append((fid, _verdict(fid, ctx, settings), ""))
     ago = limits.ago_days(sentence)
     old = limits.procedure_days is not None and any(d > limits.procedure_days for d in ago)
-    recent = not old and (bool(_RECENT.search(sentence)) or bool(ago))
+    recent = not old and (bool(re.search(procedures.recent_words, sentence)) or bool(ago))
     verdict = _verdict(procedures.recent, {**ctx, "historical": False}, settings)
     if verdict[0] is True and not recent:
         verdict = nothing
@@ -1397,15 +1405,18 @@ def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[
             short = [m.start() for m, _, days in found if days < at_least]
             out += _failed_care(doc, original, duration, at_least, limits, longer, long_told, short)
         for match, sentence, days in found:
+            # A sentence that places the duration in this episode ("this flare began 4 days
+            # ago") is this episode's, whatever longer course the note tells.
             this_episode = duration.episode is not None and re.search(duration.episode, sentence)
-            held = longer or (None if this_episode else chronic)
+            held = None if this_episode else (longer or chronic)
             shorter = days < at_least and not long_told and held is None
             why = (
-                f"a longer course is told ({longer.group(0)!r})"
-                if longer is not None
+                f"a longer course is told ({held.group(0)!r})"
+                if held is not None and held is longer
                 else f"a long-standing condition is told ({held.group(0)!r})"
                 if held is not None
                 else ("shorter" if shorter else "not shorter")
+                + (f", this episode's ({this_episode.group(0)!r})" if this_episode else "")
             )
             out.append(
                 _number_mention(
@@ -1474,9 +1485,18 @@ def _failed_care(
         for m in re.finditer(r"[^;]+", original[sent.start_char : sent.end_char])
     ]
     failed_words = re.compile(care.failed)
+    # Care tried without its outcome counts only in a note with a long course of the pain and
+    # no short one (settings.yaml `failed_care.tried`).
+    tried_words = (
+        re.compile(care.tried)
+        if care.tried is not None and (course is not None or long_told) and not short
+        else None
+    )
     for start, end in clauses:
         text = original[start:end]
         failed = failed_words.search(original, start, end)
+        if failed is None and tried_words is not None:
+            failed = tried_words.search(original, start, end)
         if failed is None or not re.search(care.care, text) or text.rstrip().endswith("?"):
             continue
         if _CONDITIONAL.search(original, start, failed.start()):
