@@ -354,6 +354,20 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "  deficits: [leg_weakness, paresthesia, saddle_anesthesia]",
+        "  deficits: [leg_weakness, paresthesia, saddle_anaesthesia]",
+        "nlp/settings.yaml: stable_deficit: unknown finding 'saddle_anaesthesia'",
+        "a stable deficit of a finding that is not in the catalogue",
+    ),
+    (
+        "nlp/settings.yaml",
+        "  new: >-\n    (?i)(?<!",
+        "  new: >-\n    (?i)((?<!",
+        "nlp/settings.yaml: stable_deficit: new is not a regular expression",
+        "a new deficit's words that do not compile",
+    ),
+    (
+        "nlp/settings.yaml",
         "lost_over: {value: 4.5, unit: kg}",
         "lost_over: {value: 4.5, unit: mL}",
         "nlp/settings.yaml: weight_change: lost_over.unit: 'mL' is not a mass unit of units.yaml",

@@ -988,6 +988,37 @@ class NlpWeightChange(Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class NlpStableDeficit(Frozen):
+    """A deficit told as unchanged ("numbness both soles, unchanged", "stable motor deficit")
+    denies a progressive one, unless it is severe."""
+
+    deficits: tuple[str, ...] = Field(min_length=1)
+    denies: str
+    after: str = Field(
+        description="A regular expression: stability words after a present deficit, in its clause."
+    )
+    reach: int = Field(
+        gt=0, description="At most this many characters between the deficit and those words."
+    )
+    other_subjects: str = Field(
+        description="A regular expression: words between that make the stability another "
+        "subject's ('pain unchanged')."
+    )
+    before: str = Field(
+        description="A regular expression matched at the end of the words before the deficit: "
+        "'stable motor deficit'."
+    )
+    new: str = Field(
+        description="A regular expression: words of another present deficit's sentence that "
+        "make it new; the course is then unknown."
+    )
+    severe: str = Field(
+        description="A regular expression: words of the deficit's sentence that make it "
+        "severe, a red flag whatever its course."
+    )
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
 class NlpTemperatures(Frozen):
     """Temperatures told in a note (groups `value` and `unit` in each pattern)."""
 
@@ -1082,6 +1113,7 @@ class NlpSettings(Frozen):
     spelling: NlpSpelling | None = None
     weight_change: NlpWeightChange | None = None
     steroid_course: NlpSteroidCourse
+    stable_deficit: NlpStableDeficit | None = None
     durations: tuple[NlpDuration, ...] = ()
     answers: NlpAnswers | None = None
     #: Category -> findings whose presence anywhere in the note voids its denials.

@@ -931,6 +931,13 @@ def _check_nlp(check: _Checker) -> None:
                 f"{where}: lost_over.unit: {weight.lost_over.unit!r} is not a mass unit of "
                 "units.yaml"
             )
+    stable = nlp.settings.stable_deficit
+    if stable is not None:
+        where = "nlp/settings.yaml: stable_deficit"
+        check.refs(where, "finding", [*stable.deficits, stable.denies], rb.findings)
+        check.sources(where, stable.sources)
+        for key in ("after", "other_subjects", "before", "new", "severe"):
+            _check_regex(check, f"{where}: {key}", getattr(stable, key), ())
     for i, duration in enumerate(nlp.settings.durations):
         where = f"nlp/settings.yaml: durations[{i}] ({duration.name})"
         check.refs(where, "finding", [duration.finding], rb.findings)

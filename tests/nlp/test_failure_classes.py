@@ -1921,10 +1921,66 @@ ROUND_19_SET = [
 ]
 
 
+ROUND_20 = [
+    # a deficit told as unchanged denies a progressive one (settings.yaml stable_deficit) ...
+    ("Numbness both soles for 2 yrs, unchanged.", "progressive_neurologic_deficit", False),
+    ("Numbness both soles for 2 yrs, unchanged.", "paresthesia", True),
+    ("Numb patch R shin since op - unchanged.", "progressive_neurologic_deficit", False),
+    ("Stable motor deficit.", "progressive_neurologic_deficit", False),
+    ("Stable motor deficit.", "leg_weakness", True),
+    ("The numbness has not spread and is about the same.", "progressive_neurologic_deficit", False),
+    ("EHL 4/5, same as 2 weeks ago.", "progressive_neurologic_deficit", False),
+    # ... but not a severe one, another subject's stability, a negated or doubted stability,
+    # a comparison with before an operation, or beside a new deficit
+    ("Dense foot drop, unchanged.", "progressive_neurologic_deficit", None),
+    ("EHL 1/5, unchanged.", "progressive_neurologic_deficit", None),
+    ("Numbness L foot, pain unchanged.", "progressive_neurologic_deficit", None),
+    ("Numbness R foot, not the same.", "progressive_neurologic_deficit", None),
+    ("Numbness R foot, not about the same.", "progressive_neurologic_deficit", None),
+    ("Numbness in the same distribution as the pain.", "progressive_neurologic_deficit", None),
+    (
+        "Numb R foot - old or new unclear, she thinks the same.",
+        "progressive_neurologic_deficit",
+        None,
+    ),
+    ("Numbness L toe, unchanged from pre-op.", "progressive_neurologic_deficit", None),
+    (
+        "EHL 4/5 (pre-op 4/5, unchanged). Numbness in both feet since yesterday, which is new.",
+        "progressive_neurologic_deficit",
+        None,
+    ),
+    (
+        "Numbness dorsum L foot, same. Ankle DF 2/5 (was 4/5): progressive L5 motor deficit.",
+        "progressive_neurologic_deficit",
+        True,
+    ),
+    (
+        "Safety net: if numbness gets worse or the same after 2 weeks, return.",
+        "progressive_neurologic_deficit",
+        None,
+    ),
+    # a progressive deficit with its level named
+    ("Progressive L L5 motor deficit (foot drop).", "progressive_neurologic_deficit", True),
+    # a denied progression is no denial of the deficit it is about
+    ("No progression of weakness.", "progressive_neurologic_deficit", False),
+    ("No progression of weakness.", "leg_weakness", None),
+    ("No deterioration in leg weakness.", "leg_weakness", None),
+    ("No progression of the numbness.", "paresthesia", None),
+    ("No progression of the numbness.", "progressive_neurologic_deficit", False),
+    ("Progression of the numbness into the perineum.", "progressive_neurologic_deficit", True),
+    # teaching "when to call" is a safety net
+    (
+        "Teaching: when to call surgeon (fever > 101, drainage, new weakness).",
+        "leg_weakness",
+        None,
+    ),
+    ("Teaching: when to call surgeon (fever > 101, drainage, new weakness).", "fever", None),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
-    + ROUND_19_SET
+    + ROUND_19_SET + ROUND_20
 )  # fmt: skip
 
 

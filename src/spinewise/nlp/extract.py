@@ -791,8 +791,74 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     mentions += _measurements(doc, original, settings, rb.units)
     mentions += _weight_changes(doc, original, settings, rb.units)
     mentions += _durations(doc, original, settings, limits)
+    mentions += _stable_deficits(
+        mentions, original, settings.stable_deficit, settings.doubts_of_normal
+    )
     mentions = _uncontradicted(mentions, settings.contradicted_by)
     return NoteFindings(age=_age(original), findings=_merge(rb, mentions), mentions=mentions)
+
+
+def _stable_deficits(
+    mentions: list[Mention], original: str, spec: Any, doubts: str | None
+) -> list[Mention]:
+    """A present deficit of the patient told as unchanged ("numbness both soles for 2 yrs,
+    unchanged", "stable motor deficit") denies a progressive one, unless it is severe
+    (settings.yaml `stable_deficit`)."""
+    if spec is None:
+        return []
+    deficits = [
+        m
+        for m in mentions
+        if m.finding in spec.deficits
+        and m.counts_as is True
+        and not m.hypothetical
+        and m.experiencer == "patient"
+    ]
+    out = []
+    told = set()  # the deficits told as unchanged
+    for m in deficits:
+        if re.search(spec.severe, m.sentence):
+            continue
+        after = original[m.end : m.end + spec.reach + 40]
+        said = re.search(spec.after, after)
+        # Between: no clause end, no other subject, no doubt ("old or new unclear").
+        if said and (
+            said.start() > spec.reach
+            or re.search(r"[.;\n]", after[: said.start()])
+            or any(
+                re.search(words, after[: said.start()])
+                for words in (spec.other_subjects, spec.new, doubts or "(?!)")
+            )
+        ):
+            said = None
+        start = m.end
+        if said is None:
+            said = re.search(spec.before, original[max(0, m.start - 40) : m.start])
+            start = max(0, m.start - 40)
+        if said is None:
+            continue
+        words = said.group(0).strip()
+        told.add((m.start, m.end))
+        out.append(
+            replace(
+                m,
+                finding=spec.denies,
+                start=start + said.start(),
+                end=start + said.start() + len(words),
+                text=words,
+                rule=f"stable_deficit: {m.finding} {words}",
+                negated=True,
+                counts_as=False,
+                note=f"a {m.finding} told as unchanged",
+                cue=words,
+                keeps_open="",
+            )
+        )
+    if out and any(
+        re.search(spec.new, m.sentence) and (m.start, m.end) not in told for m in deficits
+    ):
+        return []  # another deficit is new: the course is unknown
+    return out
 
 
 def _ended(
