@@ -51,14 +51,15 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
-    """One local Spark session for the whole run (it takes seconds to start)."""
+    """A local Spark session for one test module (it takes seconds to start)."""
     from spinewise.population.engines import spark_session
 
-    # This one session serves every Spark test of the run (about 15 minutes of audits); with
-    # the audit's own 3g its heap once filled up and the run stalled in garbage collection
-    # (old generation 95% full, 500 full collections). The machine has room for more.
+    # One session for the whole run (about 15 minutes of audits, hundreds of spec queries)
+    # filled its driver's heap twice, with 3g and again with 5g (old generation 99.9% full,
+    # hundreds of full collections, a stalled run): the session keeps plan state that a long
+    # life accumulates. A session per module is stopped before the next starts.
     os.environ.setdefault("SPARK_DRIVER_MEMORY", "5g")
     session = spark_session("local[2]")
     yield session

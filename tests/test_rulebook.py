@@ -301,8 +301,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
-        "  malignancy_sign: [suspected_malignancy]\n  # Ejection",
-        "  malignancy_sign: [immunocompromised]\n  # Ejection",
+        "  malignancy_sign: [suspected_malignancy]\n  # A cancer in the spine",
+        "  malignancy_sign: [immunocompromised]\n  # A cancer in the spine",
         "nlp/settings.yaml: present_only.malignancy_sign: immunocompromised is not fed by that "
         "category",
         "a partial category for a finding it does not feed",

@@ -143,6 +143,9 @@ def test_the_written_notes_are_well_formed() -> None:
         *("sleep_clinic", "menopause_clinic", "ghanaian_clerking", "locum_terse_entry"),
         *("fertility_clinic", "cystic_fibrosis_clinic", "memory_clinic"),
         *("inflight_medical_support", "swedish_vardcentral", "stoma_clinic"),  # notes_19
+        *("dutch_huisarts", "clinical_genetics_clinic", "hepatology_clinic"),
+        *("nonspecific_symptoms_pathway", "limb_fitting_centre", "blood_donor_session"),
+        *("stroke_unit", "brazilian_ubs", "wheelchair_seating_service", "endoscopy_unit"),  # 20
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

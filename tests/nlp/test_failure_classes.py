@@ -1975,12 +1975,95 @@ ROUND_20 = [
         None,
     ),
     ("Teaching: when to call surgeon (fever > 101, drainage, new weakness).", "fever", None),
+    # a denial that shares the target's first words denies it ("no evidence of" and "evidence
+    # of metastasis"); a sign of a tumour denied says nothing of the suspicion or a history
+    ("No evidence of metastasis.", "suspected_malignancy", None),
+    ("CT showed no evidence of metastatic disease.", "suspected_malignancy", None),
+    ("No sign of cancer was found.", "suspected_malignancy", None),
+    ("Evidence of metastasis on CT.", "suspected_malignancy", True),
+    ("Low suspicion for malignancy.", "suspected_malignancy", False),
+    ("No features of malignancy.", "suspected_malignancy", False),
+    ("No bone metastases.", "history_of_cancer", None),
+    ("No bone metastases.", "suspected_malignancy", False),
+    ("He hasn't peed since last night.", "bladder_dysfunction", True),
+    # a spinal metastasis told at its level; a doubt not "fully" excluded
+    ("Lung cancer with metastasis at the lower lumbar spine.", "suspected_malignancy", True),
+    ("A pathological fracture cannot be fully excluded.", "suspected_malignancy", True),
+    ("Malignancy cannot be completely excluded.", "suspected_malignancy", True),
+]
+
+# From the errors of a sixteenth written set (notes_20), rules for any note.
+ROUND_20_SET = [
+    # a course told as a clause of its own is not denied by a list's denial before it
+    (
+        "5 weeks of low back pain, started without injury, worse each week.",
+        "gradually_worsening_pain",
+        True,
+    ),
+    (
+        "Pain began 2 months ago without any injury and has become steadily worse.",
+        "gradually_worsening_pain",
+        True,
+    ),
+    ("Denies fever, weight loss or worsening pain.", "gradually_worsening_pain", False),
+    # a "History:" label and a history given by a relative are the patient's presentation
+    ("History: back pain worse each week.", "gradually_worsening_pain", True),
+    ("History (with his wife): back pain worse each week.", "gradually_worsening_pain", True),
+    ("History from his wife: back pain worse each week.", "gradually_worsening_pain", True),
+    ("History: mother had breast cancer.", "history_of_cancer", None),
+    ("History of lumbar discectomy 2010.", "prior_lumbar_surgery", True),
+    # a bulleted question with its aside, answered
+    ("- Ever injected drugs, even once? No", "injection_drug_use", False),
+    # a cancer named as the concern is a suspicion, not a history
+    ("Myeloma is the leading concern.", "history_of_cancer", None),
+    ("Myeloma is the leading concern.", "suspected_malignancy", True),
+    ("Cancer is a possibility.", "suspected_malignancy", True),
+    ("Epidural abscess remains the main concern.", "suspected_spinal_epidural_abscess", True),
+    # a safety net: "attend ED with any"
+    ("Advised to attend ED with any leg weakness or numbness.", "paresthesia", None),
+    ("Return to clinic with any new numbness.", "paresthesia", None),
+    ("He came to ED with new leg weakness.", "leg_weakness", True),
+    # chemotherapy told with the years it ran has ended
+    ("Osteosarcoma, chemotherapy 2011-12.", "immunocompromised", None),
+    ("Chemotherapy 2011\u20132012 for lymphoma.", "immunocompromised", None),
+    ("On chemotherapy since 2024.", "immunocompromised", True),
+    # a fall denied denies the trauma, unless bounded or the patient is osteoporotic
+    ("No falls.", "severe_trauma", False),
+    ("She did not fall.", "severe_trauma", False),
+    ("Lifting a sofa. Not from a fall.", "severe_trauma", False),
+    ("No new weakness, no falls, no fevers.", "severe_trauma", False),
+    ("No falls since the last visit.", "severe_trauma", None),
+    ("No falls on the ward.", "severe_trauma", None),
+    ("No recent falls.", "severe_trauma", None),
+    ("He has not fallen in the last month.", "severe_trauma", None),
+    ("Osteoporosis on alendronate. Carrying a child upstairs. No fall.", "severe_trauma", None),
+    (
+        "No falls. Fell 10 feet from a ladder last year? No, fell from a roof today.",
+        "severe_trauma",
+        True,
+    ),
+    # a longer course in a condition is none; the time told first
+    (
+        "10 days of low back pain. See me if the pain is not settling within a few weeks.",
+        "symptoms_persisting_6_weeks",
+        False,
+    ),
+    (
+        "For five weeks she has had an ache across the lower back.",
+        "symptoms_persisting_6_weeks",
+        False,
+    ),
+    # a cancer doubted now keeps a denied history open (it may be that cancer); "X is not a
+    # malignancy" classifies X
+    ("? lymphoma. No previous cancer.", "history_of_cancer", None),
+    ("Possible history of lymphoma. No previous cancer.", "history_of_cancer", None),
+    ("MGUS itself is not a malignancy.", "history_of_cancer", None),
 ]
 
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
-    + ROUND_19_SET + ROUND_20
+    + ROUND_19_SET + ROUND_20 + ROUND_20_SET
 )  # fmt: skip
 
 

@@ -1442,7 +1442,16 @@ def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[
     out: list[Mention] = []
     for duration in settings.durations:
         at_least = limits.units.canonical(duration.at_least.value, duration.at_least.unit)
-        longer = re.search(duration.longer, original)
+        # A longer course in a condition is none: "see you if the pain is not settling within
+        # a few weeks".
+        longer = next(
+            (
+                m
+                for m in re.finditer(duration.longer, original)
+                if not _CONDITIONAL.search(_sentence_of(doc, original, m.start(), m.end())[1])
+            ),
+            None,
+        )
         chronic = re.search(duration.chronic, original) if duration.chronic else None
         found = []
         for pattern in duration.patterns:

@@ -164,13 +164,43 @@ def fixed_medspacy(fix: bool = True) -> Iterator[None]:
         return
     original = modifier.tuple_overlaps
     original_update = graph.ConTextGraph.update_scopes
+    original_modifies = modifier.ConTextModifier.modifies
     modifier.tuple_overlaps = graph.tuple_overlaps = _overlaps
     graph.ConTextGraph.update_scopes = _update_scopes
+    modifier.ConTextModifier.modifies = _modifies(original_modifies)
     try:
         yield
     finally:
         modifier.tuple_overlaps = graph.tuple_overlaps = original
         graph.ConTextGraph.update_scopes = original_update
+        modifier.ConTextModifier.modifies = original_modifies
+
+
+#: Words that deny: shared by a cue and a target, they are the target's own ("hasn't" and
+#: "n't peed since", a target that asserts itself), and the cue does not modify it.
+_NEGATIONS = frozenset({"no", "not", "n't", "never", "nor", "without", "non"})
+
+
+def _modifies(original: Any) -> Any:
+    """medspaCy's `ConTextModifier.modifies`, except that a denial before a target that shares
+    the target's first words modifies it: in "no evidence of metastasis" the denial "no
+    evidence of" and the target "evidence of metastasis" share "evidence of", and the target
+    was read as present. (A cue that starts with the target, "not" in "not able to void", or
+    that shares its denial, "hasn't" and "n't peed since", still does not.)"""
+
+    def modifies(self: Any, target: Span) -> bool:
+        start, end = self.modifier_span
+        if (
+            self.category == "NEGATED_EXISTENCE"
+            and self.direction.upper() in ("FORWARD", "BIDIRECTIONAL")
+            and start < target.start < end < target.end
+            and not any(t.lower_ in _NEGATIONS for t in target.doc[target.start : end])
+            and self.allows(target.label_.upper())
+        ):
+            return bool(self.on_modifies(target))
+        return bool(original(self, target))
+
+    return modifies
 
 
 @functools.cache
