@@ -319,14 +319,14 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "nlp/settings.yaml",
         "(?P<unit>/52|/7|/12)",
         "(?P<units>/52|/7|/12)",
-        "nlp/settings.yaml: durations[0] (symptom duration): patterns[1] has no group named 'unit'",
+        "nlp/settings.yaml: durations[0] (symptom duration): patterns[2] has no group named 'unit'",
         "a duration pattern without its unit",
     ),
     (
         "nlp/settings.yaml",
         "${gap}{0,20}?",
         "${gaps}{0,20}?",
-        "nlp/settings.yaml: durations[0] (symptoms_persisting_6_weeks): patterns[7]: no term "
+        "nlp/settings.yaml: durations[0] (symptoms_persisting_6_weeks): patterns[9]: no term "
         "named 'gaps' (defined before it)",
         "a duration pattern naming a term that is not there",
     ),

@@ -873,6 +873,12 @@ class NlpAnswers(Frozen):
         "`asks`: a line that is one question, answered whole ('Any numbness around your "
         "bottom, or any change peeing? pt: no').",
     )
+    qualifier: str | None = Field(
+        default=None,
+        description="A regular expression matched at a form label's end: words that qualify "
+        "the question ('Steroid use > 3 months: No', 'Cancer in the last year: No'); the label "
+        "is the words before them.",
+    )
     inline: str | None = Field(
         default=None,
         description="A regular expression, matched at the space before it: a form's bare "

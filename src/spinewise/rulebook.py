@@ -1058,7 +1058,8 @@ def _check_nlp(check: _Checker) -> None:
                 _check_regex(
                     check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ("no", "yes")
                 )
-        for key in ("opens", "table_yes", "table_no", "table_mark", "table_unanswered"):
+        for key in ("opens", "qualifier", "table_yes", "table_no", "table_mark",
+                    "table_unanswered"):  # fmt: skip
             if getattr(answers, key) is not None:
                 _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature

@@ -146,6 +146,9 @@ def test_the_written_notes_are_well_formed() -> None:
         *("dutch_huisarts", "clinical_genetics_clinic", "hepatology_clinic"),
         *("nonspecific_symptoms_pathway", "limb_fitting_centre", "blood_donor_session"),
         *("stroke_unit", "brazilian_ubs", "wheelchair_seating_service", "endoscopy_unit"),  # 20
+        *("lymphoedema_service", "general_surgical_take", "drug_allergy_clinic", "burns_unit"),
+        *("gulf_expat_clinic", "dietetic_clinic", "airport_medical_centre"),  # 21
+        *("pilgrimage_medical_mission", "post_covid_service", "performing_arts_medicine"),  # 21
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -360,6 +360,9 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
             label = original[line:mark]
             if label.rstrip().endswith(")") and "(" in label:
                 label = label[: label.rfind("(")]  # "Cancer (current or past): no"
+            qualified = re.search(spec.qualifier, label) if spec.qualifier is not None else None
+            if qualified is not None and label[: qualified.start()].strip():
+                label = label[: qualified.start()]  # "Steroid use > 3 months: No"
             words = list(re.finditer(r"\S+", label))
             last = words[-_LABEL_WORDS:]
             if any(w.group(0).lower() in ("or", "nor") for w in last[1:]):
@@ -1449,6 +1452,7 @@ def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[
                 m
                 for m in re.finditer(duration.longer, original)
                 if not _CONDITIONAL.search(_sentence_of(doc, original, m.start(), m.end())[1])
+                and not _told_shorter(m.group(0), at_least, limits)
             ),
             None,
         )
@@ -1507,6 +1511,26 @@ def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[
                 )
             )
     return out
+
+
+#: A course's counted length: "1 month", "a month", "1-2 months" (not "a few weeks", which
+#: may be six).
+_COUNTED = re.compile(
+    r"\b((?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?:\s*[-\u2013]\s*\d+)?)\s*([A-Za-z]+\b|/\d+)",
+    re.IGNORECASE,
+)
+
+
+def _told_shorter(told: str, at_least: float, limits: _Limits) -> bool:
+    """A course told with a counted length shorter than `at_least`: "pain for a month" is
+    no longer course than six weeks."""
+    days = [
+        limits.days(count, unit)
+        for count, unit in _COUNTED.findall(told)
+        if limits.units.time_unit(unit) is not None
+    ]
+    return bool(days) and max(days) < at_least
 
 
 #: How far before a duration to look for another symptom or place (`other`), and how long
