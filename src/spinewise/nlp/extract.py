@@ -103,9 +103,7 @@ _NUMBERS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3,
     "few": 3, "many": 5,
 }  # fmt: skip
-_AMOUNT = (
-    r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many"
-)
+_AMOUNT = "|".join((r"\d+", *_NUMBERS))
 _QUANTITY = f"({_AMOUNT})"
 
 
@@ -1513,10 +1511,11 @@ def _durations(doc: Any, original: str, settings: Any, limits: _Limits) -> list[
     return out
 
 
-#: A course's counted length: "1 month", "a month", "1-2 months" (not "a few weeks", which
-#: may be six).
+#: Numbers of `_NUMBERS` that count nothing exactly: "a few weeks" may be six.
+_VAGUE = frozenset({"several", "few", "many"})
+#: A course's counted length: "1 month", "a month", "1-2 months".
 _COUNTED = re.compile(
-    r"\b((?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    rf"\b((?:\d+|{'|'.join(w for w in _NUMBERS if w not in _VAGUE)})"
     r"(?:\s*[-\u2013]\s*\d+)?)\s*([A-Za-z]+\b|/\d+)",
     re.IGNORECASE,
 )
