@@ -967,6 +967,11 @@ class NlpWeightChange(Frozen):
         description="A regular expression: what between two weights puts the first one earlier "
         "('->', 'down to', 'to')."
     )
+    arrow: str | None = Field(
+        default=None,
+        description="A regular expression: an arrow between two weights ('71 kg -> 64 kg'): the "
+        "first is the earlier, whatever the words around them say ('... since January').",
+    )
     explained: str | None = Field(
         default=None,
         description="A regular expression: a sentence's words that explain a loss; it then "

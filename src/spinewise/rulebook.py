@@ -916,7 +916,16 @@ def _check_nlp(check: _Checker) -> None:
             groups = re.compile(weight.quantity).groupindex
             if ("more" in groups) != ("more_unit" in groups):
                 check.errors.append(f"{where}: quantity: give both groups 'more' and 'more_unit'")
-        for key in ("sentence", "earlier", "order", "explained", "too_long", "parts", "lead"):
+        for key in (
+            "sentence",
+            "earlier",
+            "order",
+            "arrow",
+            "explained",
+            "too_long",
+            "parts",
+            "lead",
+        ):
             if getattr(weight, key) is not None:
                 _check_regex(check, f"{where}: {key}", getattr(weight, key), ())
         body = weight.body_weight

@@ -2129,10 +2129,75 @@ ROUND_20_SET = [
     ("MGUS itself is not a malignancy.", "history_of_cancer", None),
 ]
 
+ROUND_22 = [
+    # a denial with an exception after the place it names: the finding is there
+    (
+        "No numbness or tingling in her legs or feet beyond the old patch on her left sole.",
+        "paresthesia",
+        True,
+    ),
+    ("No tingling in the legs other than the known patch.", "paresthesia", True),
+    ("No weakness in either leg except the known foot drop.", "leg_weakness", True),
+    ("No pain beyond the knee.", "radicular_pain", False),
+    # a weaker stream is a change of voiding
+    ("Nocturia for a year; stream weaker lately, no retention.", "bladder_dysfunction", True),
+    ("Urinary flow has become slower, no leaks.", "bladder_dysfunction", True),
+    ("Up twice a night and the stream weak for years, no change.", "bladder_dysfunction", None),
+    ("Peak flow reduced.", "bladder_dysfunction", None),
+    # normal sensation of the saddle is no leg sensation
+    ("Saddle sensation normal to light touch.", "saddle_anesthesia", False),
+    ("Saddle sensation normal to light touch.", "paresthesia", None),
+    ("Sensation normal to light touch in both legs.", "paresthesia", False),
+    # an arrow orders two weights whatever the words after say
+    ("Weight 82 kg -> 74 kg since March, not dieting.", "unexplained_weight_loss", True),
+    ("Weight 74 kg -> 75 kg since March.", "unexplained_weight_loss", False),
+    # a safety net: "sooner for ..."
+    ("Review in 2 weeks, sooner for fever or leg weakness.", "fever", None),
+    ("Review in 2 weeks, sooner for fever or leg weakness.", "leg_weakness", None),
+    # a procedure not needed is a decision against one, not a denial of one done
+    ("She does not need a spinal injection.", "recent_spinal_procedure", None),
+    ("She does not need a spinal injection.", "surgery_or_intervention_candidate", False),
+    ("He doesn't need surgery.", "surgery_or_intervention_candidate", False),
+    ("Surgery is not needed now.", "surgery_or_intervention_candidate", False),
+    ("No spinal injections.", "recent_spinal_procedure", False),
+    # a waiting list is a plan, not an operation done
+    ("Listed: L4/5 microdiscectomy, 20 weeks ago.", "prior_lumbar_surgery", None),
+    ("Listed: L4/5 microdiscectomy, 20 weeks ago.", "surgery_or_intervention_candidate", True),
+    ("Review of patients waiting for spinal surgery.", "prior_lumbar_surgery", None),
+    (
+        "Not on any GLP-1 (awaiting supply) and no bariatric surgery.",
+        "surgery_or_intervention_candidate",
+        None,
+    ),
+    # a pain told down to the calf or foot
+    ("Pain in both legs down to the calves.", "radicular_pain", True),
+    ("Both legs ache down into the calves on walking.", "radicular_pain", True),
+    ("The pain runs into the back of the L thigh and calf.", "radicular_pain", True),
+    ("No pain in the legs down to the feet.", "radicular_pain", False),
+    ("Pain spreads into the buttock and thigh, not past the knee.", "radicular_pain", False),
+    # care that did nothing over a long span
+    ("Back pain. 8 weeks of physio last year did nothing.", "symptoms_persisting_6_weeks", True),
+    (
+        "He completed 8 weeks of physiotherapy and says it made no real difference.",
+        "symptoms_persisting_6_weeks",
+        True,
+    ),
+    (
+        "LBP; 16 weeks of physiotherapy and pregabalin without meaningful benefit.",
+        "symptoms_persisting_6_weeks",
+        True,
+    ),
+    # an indication is the patient's own account, not the procedure's
+    ("Procedure: ESI.\nIndication: L5 radicular pain, EHL 4/5.", "leg_weakness", True),
+    ("Procedure: ESI. No paresthesias during the injection.", "paresthesia", None),
+    # an answer before a bracket
+    ("Fever today?  NO (T 36.6 C)", "fever", False),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
-    + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21
+    + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22
 )  # fmt: skip
 
 

@@ -1154,6 +1154,18 @@ def _procedure(
     procedures = settings.procedures
     out: list[tuple[str, Verdict, str]] = []
     nothing: Verdict = (None, "", False)
+    denial = ctx["cues"].get("NEGATED_EXISTENCE", "")
+    if (
+        procedures.refused
+        and ctx["negated"]
+        and ctx["experiencer"] == "patient"
+        and not ctx["historical"]
+        and re.search(procedures.refused, denial)
+    ):
+        # "She does not need a spinal injection": a decision against one, which says nothing
+        # of one done.
+        out = [(fid, (False, denial, False), "declined or ruled out") for fid in procedures.planned]
+        return [*out, (procedures.recent, nothing, "declined or ruled out")]
     if ctx["hypothetical"] and ctx["experiencer"] == "patient":
         planned: Verdict = (
             (False, ctx["cues"].get("NEGATED_EXISTENCE", ""), False)
@@ -1336,7 +1348,9 @@ def _weight_changes(doc: Any, original: str, settings: Any, units: Units) -> lis
             before_first = bool(re.search(spec.earlier, own_first))
             before_second = bool(re.search(spec.earlier, own_second))
             ordered = bool(re.search(spec.order, between))
-            if before_first != before_second:
+            if spec.arrow and re.search(spec.arrow, between):
+                earlier, now = kg1, kg2
+            elif before_first != before_second:
                 earlier, now = (kg1, kg2) if before_first else (kg2, kg1)
             elif ordered:
                 earlier, now = kg1, kg2
