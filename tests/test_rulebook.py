@@ -482,7 +482,7 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "(?:except|apart[ \\t]+from|",
         "(?:except|apart[ \\t]+from(|",
         "nlp/settings.yaml: exceptions is not a regular expression: missing ), unterminated "
-        "subpattern at position 208",
+        "subpattern at position 200",
         "an exception pattern that does not compile",
     ),
     (

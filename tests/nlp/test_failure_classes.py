@@ -2187,11 +2187,38 @@ ROUND_22 = [
         "symptoms_persisting_6_weeks",
         True,
     ),
-    # an indication is the patient's own account, not the procedure's
-    ("Procedure: ESI.\nIndication: L5 radicular pain, EHL 4/5.", "leg_weakness", True),
+    # a procedure's own account stays the procedure's, after its indication too
     ("Procedure: ESI. No paresthesias during the injection.", "paresthesia", None),
-    # an answer before a bracket
+    (
+        "Procedure: L4/5 epidural injection.\nIndication: radicular pain.\n"
+        "No paresthesias during the injection.",
+        "paresthesia",
+        None,
+    ),
+    # an answer before a bracket, unless the bracket doubts it
     ("Fever today?  NO (T 36.6 C)", "fever", False),
+    ("Saddle numbness? - (not asked)", "saddle_anesthesia", None),
+    ("Saddle numbness: No (pt unable to say)", "saddle_anesthesia", None),
+    # found by a review of this round: none of these may lose a present finding
+    ("Earlier in the week she developed saddle numbness.", "saddle_anesthesia", True),
+    ("Seen by GP earlier with fever and new leg weakness.", "leg_weakness", True),
+    ("Denies numbness in legs except R heel, denies fever.", "paresthesia", True),
+    ("No numbness in either of her lower extremities except the right heel.", "paresthesia", True),
+    ("No weakness in either leg beyond the known foot drop.", "leg_weakness", True),
+    (
+        "Did not need sedation for the L4/5 epidural injection yesterday.",
+        "recent_spinal_procedure",
+        True,
+    ),
+    (
+        "Waiting for the wound to heal after the L4/5 decompression last week.",
+        "recent_spinal_procedure",
+        True,
+    ),
+    ("Previous operations listed: L4/5 discectomy 2019.", "prior_lumbar_surgery", True),
+    ("Pain never goes down to the feet.", "radicular_pain", False),
+    ("No numbness in the legs, and apart from that she is well.", "paresthesia", False),
+    ("Weight 64 kg today -> was 71 kg in January.", "unexplained_weight_loss", True),
 ]
 
 ALL_CASES = (

@@ -604,11 +604,12 @@ def _excepted(ent: Any, original: str, exceptions: str) -> str:
     """The exception right after a denied mention ("no numbness except the R little toe"),
     unless what it excepts is a mention of its own ("no bowel or bladder symptoms except
     urinary hesitancy": the hesitancy is read on its own, and the bowel stays denied)."""
-    excepted = re.match(exceptions, original[ent.end_char : ent.end_char + 40])
+    excepted = re.match(exceptions, original[ent.end_char : ent.end_char + 120])
     if excepted is None:
         return ""
     start = ent.end_char + excepted.end()
-    ends = [i for i in (original.find(c, start) for c in ".;\n") if i >= 0]
+    # What is excepted ends at its clause: "except R heel, denies fever" excepts the heel.
+    ends = [i for i in (original.find(c, start) for c in ".;,\n") if i >= 0]
     end = min(ends, default=len(original))
     if any(start <= other.start_char < end for other in ent.doc.ents):
         return ""
@@ -1348,7 +1349,13 @@ def _weight_changes(doc: Any, original: str, settings: Any, units: Units) -> lis
             before_first = bool(re.search(spec.earlier, own_first))
             before_second = bool(re.search(spec.earlier, own_second))
             ordered = bool(re.search(spec.order, between))
-            if spec.arrow and re.search(spec.arrow, between):
+            # An arrow orders them unless the words between place the second earlier ("64 kg
+            # today -> was 71 kg in January").
+            if (
+                spec.arrow
+                and re.search(spec.arrow, between)
+                and not re.search(spec.earlier, between[cut:])
+            ):
                 earlier, now = kg1, kg2
             elif before_first != before_second:
                 earlier, now = (kg1, kg2) if before_first else (kg2, kg1)

@@ -265,7 +265,9 @@ class SparkEngine:
         # tables are); the others stay views, planned into the steps that read them. Kept as
         # a local checkpoint, not CACHE TABLE: a cached table keeps its whole lineage, which
         # every later step re-analysed and matched against the cache (a trivial step took 9 s,
-        # an audit of 240 patients 4 to 5 minutes); a checkpoint reads as a table of rows.
+        # an audit of 240 patients 4 to 5 minutes); a checkpoint reads as a table of rows. On
+        # a cluster it has no lineage to rebuild from: an executor lost mid-run fails the
+        # audit (one line naming the step), which is run again.
         with _said(name):
             if reused:
                 self._view(name, self.spark.sql(sql).localCheckpoint(eager=True))
@@ -291,7 +293,8 @@ class SparkEngine:
 
     def _clear(self) -> None:
         # Only the views go: nothing was cached (a session the caller passed keeps its own
-        # cache), and a checkpoint's rows are freed by Spark's cleaner once no view holds it.
+        # cache); a checkpoint's rows are freed by Spark's cleaner at the driver's next garbage
+        # collection once no view holds them (spark.cleaner.periodicGC.interval at the latest).
         for name in reversed(self.views):
             self.spark.catalog.dropTempView(name)
         self.views.clear()
