@@ -1094,13 +1094,10 @@ def _absent_only(verdict: Verdict) -> Verdict:
     return verdict if verdict[0] is False else (None, "", False)
 
 
-def _considered(
-    feeds: tuple[str, ...], ctx: dict[str, Any], refused: str | None = None
-) -> list[tuple[str, Verdict, str]]:
-    """An intervention planned or considered is a candidacy; one ruled out is not, nor one
-    the patient declines (settings.yaml `procedures.refused`)."""
-    cues = ctx["cues"]
-    denial = cues.get("NEGATED_EXISTENCE", "")
+def _refusal(ctx: dict[str, Any], refused: str | None) -> str:
+    """The patient's own denial that decides against an intervention ("declines surgery",
+    "does not need a spinal injection"; settings.yaml `procedures.refused`), or ""."""
+    denial: str = ctx["cues"].get("NEGATED_EXISTENCE", "")
     if (
         refused
         and ctx["negated"]
@@ -1108,6 +1105,17 @@ def _considered(
         and not ctx["historical"]
         and re.search(refused, denial)
     ):
+        return denial
+    return ""
+
+
+def _considered(
+    feeds: tuple[str, ...], ctx: dict[str, Any], refused: str | None = None
+) -> list[tuple[str, Verdict, str]]:
+    """An intervention planned or considered is a candidacy; one ruled out is not, nor one
+    the patient declines (settings.yaml `procedures.refused`)."""
+    cues = ctx["cues"]
+    if denial := _refusal(ctx, refused):
         return [(fid, (False, denial, False), "declined or ruled out") for fid in feeds]
     if ctx["experiencer"] != "patient" or not ctx["hypothetical"] or ctx["historical"]:
         # "No injections" in the past, or a consultation a month ago, is not a decision about
@@ -1155,14 +1163,7 @@ def _procedure(
     procedures = settings.procedures
     out: list[tuple[str, Verdict, str]] = []
     nothing: Verdict = (None, "", False)
-    denial = ctx["cues"].get("NEGATED_EXISTENCE", "")
-    if (
-        procedures.refused
-        and ctx["negated"]
-        and ctx["experiencer"] == "patient"
-        and not ctx["historical"]
-        and re.search(procedures.refused, denial)
-    ):
+    if denial := _refusal(ctx, procedures.refused):
         # "She does not need a spinal injection": a decision against one, which says nothing
         # of one done.
         out = [(fid, (False, denial, False), "declined or ruled out") for fid in procedures.planned]
