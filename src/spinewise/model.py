@@ -926,6 +926,9 @@ class NlpProcedures(Frozen):
     #: Helper categories that only say whether an intervention is planned or ruled out
     #: ("surgical intervention", "surgical indication").
     considered: tuple[str, ...] = ()
+    #: Helper categories of a procedure done for something else (a spinal anaesthetic for a
+    #: caesarean): recent when done, but planned or documented it is no candidacy.
+    no_candidacy: tuple[str, ...] = ()
     #: A regular expression: the words of a denial that decides against an intervention ("she
     #: declines surgery", "surgery not advised"): not a candidate, planned or not.
     refused: str | None = None
@@ -1005,6 +1008,11 @@ class NlpStableDeficit(Frozen):
 
     deficits: tuple[str, ...] = Field(min_length=1)
     denies: str
+    not_of: tuple[str, ...] = Field(
+        default=(),
+        description="Findings whose denial the same stability words are not: 'numbness, no "
+        "worse' says nothing of the pain's course.",
+    )
     after: str = Field(
         description="A regular expression: stability words after a present deficit, in its clause."
     )
@@ -1129,6 +1137,9 @@ class NlpSettings(Frozen):
     answers: NlpAnswers | None = None
     #: Category -> findings whose presence anywhere in the note voids its denials.
     contradicted_by: Mapping[str, tuple[str, ...]] = {}
+    #: Category -> findings of which one must be present in the note for its mentions to
+    #: count as present (a minor fall is severe trauma only in an osteoporotic patient).
+    only_with: Mapping[str, tuple[str, ...]] = {}
     exceptions: str | None = Field(
         default=None,
         description="A regular expression: words right after a denied mention that make the "
@@ -1175,6 +1186,12 @@ class NlpSettings(Frozen):
         description="A regular expression: the words of a doubt (a POSSIBLE_EXISTENCE cue) "
         "that question a normal phrase itself ('unsure if she has urinated'): such a doubt "
         "keeps the finding from absent.",
+    )
+    unchecked_box: str | None = Field(
+        default=None,
+        description="A regular expression, matched at the end of a mention's line before it: "
+        "the last box there is empty ('\u2610 weakness of the legs'), so the form says "
+        "nothing of what it labels.",
     )
     #: Findings that are a change, and the words of a change whose denial denies them.
     changes: Mapping[str, str] = {}

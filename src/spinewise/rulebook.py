@@ -832,6 +832,7 @@ def _check_nlp(check: _Checker) -> None:
     procedures = nlp.settings.procedures
     for key, names in (
         ("procedures.considered", procedures.considered),
+        ("procedures.no_candidacy", procedures.no_candidacy),
         ("negation_only", nlp.settings.negation_only),
     ):
         check.refs(f"nlp/settings.yaml: {key}", "helper category", names, helpers)
@@ -943,7 +944,7 @@ def _check_nlp(check: _Checker) -> None:
     stable = nlp.settings.stable_deficit
     if stable is not None:
         where = "nlp/settings.yaml: stable_deficit"
-        check.refs(where, "finding", [*stable.deficits, stable.denies], rb.findings)
+        check.refs(where, "finding", [*stable.deficits, stable.denies, *stable.not_of], rb.findings)
         check.sources(where, stable.sources)
         for key in ("after", "other_subjects", "before", "new", "severe"):
             _check_regex(check, f"{where}: {key}", getattr(stable, key), ())
@@ -1023,6 +1024,7 @@ def _check_nlp(check: _Checker) -> None:
         "affirmations",
         "asserts_itself",
         "doubts_of_normal",
+        "unchecked_box",
         "suspicion_words",
         "conditions",
         "section_ends",
@@ -1044,10 +1046,14 @@ def _check_nlp(check: _Checker) -> None:
         check.refs(where, "finding", [key, value], rb.findings)
         if value not in nlp.settings.uncertain_counts:
             check.errors.append(f"{where}.{key}: {value!r} is not one of uncertain_counts")
-    for category, contradicting in nlp.settings.contradicted_by.items():
-        where = f"nlp/settings.yaml: contradicted_by.{category}"
-        check.refs(where, "helper category", [category], helpers)
-        check.refs(where, "finding", contradicting, rb.findings)
+    for key, lists in (
+        ("contradicted_by", nlp.settings.contradicted_by),
+        ("only_with", nlp.settings.only_with),
+    ):
+        for category, findings in lists.items():
+            where = f"nlp/settings.yaml: {key}.{category}"
+            check.refs(where, "helper category", [category], helpers)
+            check.refs(where, "finding", findings, rb.findings)
     check.refs("nlp/settings.yaml: judgements", "finding", list(nlp.settings.judgements),
                rb.findings)  # fmt: skip
     for key, table in (("changes", nlp.settings.changes), ("judgements", nlp.settings.judgements)):

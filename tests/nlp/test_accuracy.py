@@ -153,6 +153,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("gender_identity_clinic", "pacific_islands_hospital", "arthroplasty_clinic"),
         *("tissue_viability_service", "executive_health_screen", "endometriosis_centre"),
         "waiting_harm_validation",  # notes_22
+        *("acute_frailty_unit", "sickle_cell_day_unit", "zimbabwe_provincial_medicine"),
+        *("alaska_village_clinic", "eating_disorders_unit", "learning_disability_liaison"),
+        *("anticoagulation_clinic", "opat_antibiotic_team", "critical_care_outreach"),
+        "biologic_infusion_suite",  # notes_23
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -527,7 +527,9 @@ OTHERS_AND_ELSEWHERE = [
     ("HEENT: normocephalic, atraumatic.", "contusion_or_abrasion", U),
     ("Back: atraumatic, no tenderness.", "contusion_or_abrasion", F),
     ("Pain unchanged with extension.", "gradually_worsening_pain", U),
-    ("Pain unchanged over 3 months.", "gradually_worsening_pain", F),
+    # (unchanged says nothing of a worsening since: "pain unchanged over months, worse in the
+    # last 2 weeks"; round 23)
+    ("Pain unchanged over 3 months.", "gradually_worsening_pain", U),
     # Weight lost on purpose is no unexplained weight loss; lost without trying is.
     ("Wt down 4 lb in 6 mo (trying to lose weight per dietitian).", "unexplained_weight_loss", F),
     ("No weight loss - weight down 4 kg this admission with diuresis (intended).",
@@ -2105,7 +2107,14 @@ ROUND_20_SET = [
     ("No falls on the ward.", "severe_trauma", None),
     ("No recent falls.", "severe_trauma", None),
     ("He has not fallen in the last month.", "severe_trauma", None),
+    # (a lift told as the onset is the trauma in an osteoporotic patient: settings.yaml
+    # only_with, round 23; "carrying a child upstairs" is not told as one)
     ("Osteoporosis on alendronate. Carrying a child upstairs. No fall.", "severe_trauma", None),
+    (
+        "Osteoporosis on alendronate. Pain began after carrying a child upstairs. No fall.",
+        "severe_trauma",
+        True,
+    ),
     (
         "No falls. Fell 10 feet from a ladder last year? No, fell from a roof today.",
         "severe_trauma",
@@ -2221,10 +2230,141 @@ ROUND_22 = [
     ("Weight 64 kg today -> was 71 kg in January.", "unexplained_weight_loss", True),
 ]
 
+ROUND_23 = [
+    # pain told unchanged says nothing of its course over days (11 of 13 labelled notes leave
+    # it unknown), even over months: a worsening may follow
+    ("Back pain unchanged in character; no new symptoms.", "gradually_worsening_pain", None),
+    ("Post-procedure: comfortable, back ache unchanged.", "gradually_worsening_pain", None),
+    ("Back pain unchanged for the past two years.", "gradually_worsening_pain", None),
+    (
+        "Pain the same for years until 3 weeks ago, since then worsening.",
+        "gradually_worsening_pain",
+        None,
+    ),
+    ("Pain improving each day.", "gradually_worsening_pain", False),
+    # a steroid course quoted in the patient's words
+    (
+        'Takes prednisone 10 mg every day for "over 2 years" (med list agrees).',
+        "prolonged_corticosteroid_use",
+        True,
+    ),
+    # "unlikely ... but cannot be excluded" is a suspicion, even across an aside ("cannot" is
+    # two words to spaCy)
+    (
+        "Cauda equina syndrome is unlikely (retention well explained, normal anal tone) but "
+        "cannot be excluded - MRI today.",
+        "suspected_cauda_equina_syndrome",
+        True,
+    ),
+    ("CES unlikely, but can't be ruled out.", "suspected_cauda_equina_syndrome", True),
+    ("Cauda equina syndrome is unlikely.", "suspected_cauda_equina_syndrome", False),
+    # a deficit's stability is not the pain's course
+    ("L foot numbness (S1) as before surgery, no worse.", "gradually_worsening_pain", None),
+    ("L foot numbness (S1) as before surgery, no worse.", "progressive_neurologic_deficit", False),
+    ("Back pain no worse.", "gradually_worsening_pain", False),
+    # a normal void and none since is no normal bladder
+    ("Passed urine normally at 7 am, none since.", "bladder_dysfunction", None),
+    ("Passed urine normally at 7 am.", "bladder_dysfunction", False),
+    # an X-ray's "no bony injury" is no denial of the injury; a soft tissue finding after a
+    # bony denial is there
+    ('X-ray: "no bony injury, soft tissue contusion" over L2.', "severe_trauma", None),
+    ('X-ray: "no bony injury, soft tissue contusion" over L2.', "contusion_or_abrasion", True),
+    ("No soft tissue swelling or bruising over the spine.", "contusion_or_abrasion", False),
+    # bladder and bowels told normal in more words
+    ("Bladder and bowels working normally.", "bladder_dysfunction", False),
+    ("Peeing and bowels normal.", "bowel_dysfunction", False),
+    ("Denies trouble with urine or stool.", "bowel_dysfunction", False),
+    ("Reports trouble with urine and stool since Monday.", "bladder_dysfunction", True),
+    # an operation listed for a date is planned, not done
+    (
+        "Procedure: L3/4 and L4/5 decompression (laminectomy), listed by Mr Adeyemi for 18 March.",
+        "recent_spinal_procedure",
+        None,
+    ),
+    (
+        "Procedure: L4/5 decompression, booked for next week.",
+        "surgery_or_intervention_candidate",
+        True,
+    ),
+    # an empty box on a form says nothing of its label
+    ("Check ALL that apply:\n\u2610 fever or sweats\n\u2610 weakness of the legs", "fever", None),
+    (
+        "Check ALL that apply:\n\u2610 fever or sweats\n\u2610 weakness of the legs",
+        "leg_weakness",
+        None,
+    ),
+    ("[ ] fever [x] numbness in both feet", "paresthesia", True),
+    ("[x] leg weakness [ ] saddle numbness", "saddle_anesthesia", None),
+    # a graded weakness everywhere, and a motor block
+    ("Power about 3/5 throughout.", "leg_weakness", True),
+    ("Bromage 3 - cannot move knees or feet.", "leg_weakness", True),
+    ("Can move both legs.", "leg_weakness", None),
+    # neuraxial anaesthesia is a recent spinal procedure when done, and no candidacy
+    ("Elective C/S 13 days ago under spinal anaesthesia.", "recent_spinal_procedure", True),
+    ("Thoracic epidural T9/10 sited in theatre on day 0.", "recent_spinal_procedure", True),
+    ("CT-guided L2/3 disc biopsy 19 days ago.", "recent_spinal_procedure", True),
+    (
+        "Anaesthetic options: a spinal anaesthetic would be our usual choice for TKA.",
+        "surgery_or_intervention_candidate",
+        None,
+    ),
+    # numbness told spreading, a perianal numbness told as dead, a sensory block's level
+    ("Numb from the feet up to the knees and spreading.", "progressive_neurologic_deficit", True),
+    ("Numb patch on the shin, not spreading.", "progressive_neurologic_deficit", False),
+    ('Around the back passage feels "a bit dead" when he wiped.', "saddle_anesthesia", True),
+    ("Sensory block adequate to T10 for caesarean.", "paresthesia", None),
+    # a fall from standing or a lift is severe trauma only beside osteoporosis or long-term
+    # steroids
+    ("She fell at home yesterday. Osteoporosis on alendronate.", "severe_trauma", True),
+    ("She fell at home yesterday.", "severe_trauma", None),
+    ("He fell asleep in the chair. Osteoporosis.", "severe_trauma", None),
+    ("Her husband fell last week. Osteoporosis.", "severe_trauma", None),
+    ("Pain worse with lifting heavy objects. Osteoporosis.", "severe_trauma", None),
+    (
+        "Osteoporosis. The pain fell away. BP fell to 90/60. Referred to the falls clinic.",
+        "severe_trauma",
+        None,
+    ),
+    ("Osteoporosis. Paramedics lifted her onto the trolley.", "severe_trauma", None),
+    ("Osteoporosis. No injury. Tripped over a rug yesterday.", "severe_trauma", True),
+    ("Long-term prednisolone for PMR. No trauma. S/p fall 2/7 ago.", "severe_trauma", True),
+    ("Fever [x] No [ ] Yes   Saddle numbness [ ] No [x] Yes", "saddle_anesthesia", True),
+    (
+        "Cancer history \u2610  Weight loss \u2610  Saddle numbness \u2713",
+        "saddle_anesthesia",
+        True,
+    ),
+    ("[ ] GP letter  Notes: progressive bilateral leg weakness", "leg_weakness", True),
+    (
+        "Fever 38.5 and IVDU, epidural abscess unlikely but cannot be excluded.",
+        "fever",
+        True,
+    ),
+    (
+        "CES unlikely as there is no retention, but cannot be excluded.",
+        "bladder_dysfunction",
+        False,
+    ),
+    (
+        "Procedure: L4/5 facet injection, booked in January, done today.",
+        "recent_spinal_procedure",
+        True,
+    ),
+    ("He cannot move his legs because of pain.", "leg_weakness", None),
+    ("Tingling in the fingers, spreading up the arm.", "progressive_neurologic_deficit", None),
+    (
+        "While lifting a full bucket she felt something snap. On prednisolone 10 mg daily for 3 "
+        "years.",
+        "severe_trauma",
+        True,
+    ),
+    ("No fall. Osteoporosis.", "severe_trauma", None),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
-    + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22
+    + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
 )  # fmt: skip
 
 

@@ -183,7 +183,8 @@ def _durations_in_words(words: tuple[str, ...], before: str) -> dict[str, re.Pat
     told = rf"(?:{_AMOUNT})\s+(?:{units})"
     course = (
         r"(?:\b(?:for|x|times|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|since)\s+"
-        r"(?:the\s+)?(?:past\s+|last\s+)?"
+        # a patient's words quoted: 'for "over 2 years"'
+        r"[\"'\u201c\u2018]?(?:the\s+)?(?:past\s+|last\s+)?"
         r"(?:about\s+|approx(?:imately|\.)?\s*|nearly\s+|almost\s+|over\s+|more\s+than\s+|~\s*)?"
         rf"|\b(?={told}\s+(?:of|in\s+total|total)\b))"
         rf"{_QUANTITY}\s+{unit}\b"
@@ -715,6 +716,12 @@ def _flags(ctx: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+# A form's box right after a label: the label's own (settings.yaml `unchecked_box`).
+_BOX_AFTER = (
+    "[ \t]*(?:[\u2610-\u2612\u25a0\u25a1\u2713\u2714]|\\[[ \t]*[xX*\u2713\u2714]?[ \t]*\\])"
+)
+
+
 def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     settings = rb.nlp.settings
     limits = _Limits.of(rb)
@@ -749,9 +756,17 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                 settings.doubts_of_normal or "(?!)", ctx["cues"].get("POSSIBLE_EXISTENCE", "")
             )
         )
+        line = original[original.rfind("\n", 0, ent.start_char) + 1 : ent.start_char]
+        box = re.search(settings.unchecked_box, line) if settings.unchecked_box else None
+        if box and re.match(_BOX_AFTER, original[ent.end_char : ent.end_char + 6]):
+            box = None  # the label's own box follows it
         for fid, (counts, cue, elsewhere), note in _judge(
             ent.label_, sentence, settings, ctx, limits
         ):
+            if box is not None:
+                # An empty box on a form says nothing of what it labels (settings.yaml
+                # `unchecked_box`): not ticked is not denied, and not present.
+                counts, cue, note = None, box.group(0).strip(), "an unticked box"
             # A mention of the patient now that says nothing may still keep the finding from
             # "absent" (see _merge).
             ours = (
@@ -793,10 +808,24 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     mentions += _measurements(doc, original, settings, rb.units)
     mentions += _weight_changes(doc, original, settings, rb.units)
     mentions += _durations(doc, original, settings, limits)
-    mentions += _stable_deficits(
+    stable = _stable_deficits(
         mentions, original, settings.stable_deficit, settings.doubts_of_normal
     )
-    mentions = _uncontradicted(mentions, settings.contradicted_by)
+    not_of = settings.stable_deficit.not_of if settings.stable_deficit else ()
+    if stable and not_of:
+        # The words a deficit's stability claims deny no other finding ("L foot numbness as
+        # before surgery, no worse" is no course of the pain).
+        mentions = [
+            m
+            for m in mentions
+            if not (
+                m.finding in not_of
+                and m.counts_as is False
+                and any(m.start < s.end and s.start < m.end for s in stable)
+            )
+        ]
+    mentions += stable
+    mentions = _uncontradicted(mentions, settings.contradicted_by, settings.only_with)
     return NoteFindings(age=_age(original), findings=_merge(rb, mentions), mentions=mentions)
 
 
@@ -883,16 +912,31 @@ def _ended(
 
 
 def _uncontradicted(
-    mentions: list[Mention], contradicted_by: Mapping[str, tuple[str, ...]]
+    mentions: list[Mention],
+    contradicted_by: Mapping[str, tuple[str, ...]],
+    only_with: Mapping[str, tuple[str, ...]] = {},
 ) -> list[Mention]:
     """A denial the note contradicts says nothing (settings.yaml `contradicted_by`):
-    "neurologically intact" in a note with a new foot drop."""
-    present = {m.finding for m in mentions if m.counts_as is True}
+    "neurologically intact" in a note with a new foot drop. A mention that counts only beside
+    another finding says nothing without it (`only_with`): a fall from standing is severe
+    trauma in a patient with osteoporosis."""
+    present = {
+        m.finding
+        for m in mentions
+        if m.counts_as is True and m.rule.split(":", 1)[0] not in only_with
+    }
     out = []
     for m in mentions:
-        against = present & set(contradicted_by.get(m.rule.split(":", 1)[0], ()))
+        category = m.rule.split(":", 1)[0]
+        against = present & set(contradicted_by.get(category, ()))
         if m.counts_as is False and against:
             m = replace(m, counts_as=None, note=f"contradicted: {', '.join(sorted(against))}")
+        needs = only_with.get(category)
+        if needs is not None and m.counts_as is True:
+            if with_ := present & set(needs):
+                m = replace(m, note=f"with {', '.join(sorted(with_))}")
+            else:
+                m = replace(m, counts_as=None, note=f"counts only with {', '.join(needs)}")
         out.append(m)
     return out
 
@@ -1168,7 +1212,15 @@ def _procedure(
         # of one done.
         out = [(fid, (False, denial, False), "declined or ruled out") for fid in procedures.planned]
         return [*out, (procedures.recent, nothing, "declined or ruled out")]
-    if ctx["hypothetical"] and ctx["experiencer"] == "patient":
+    if category in procedures.no_candidacy:
+        # An anaesthetic for another operation: whether it is planned or this note's says
+        # nothing of a spinal intervention; done recently, it is a recent procedure.
+        if ctx["hypothetical"]:
+            return [(procedures.recent, nothing, "planned")]
+        if ctx["role"] == "procedure" and not ctx["negated"] and not ctx["uncertain"]:
+            done: Verdict = (True, ctx["header"], False)
+            return [(procedures.recent, done, "the procedure this note documents")]
+    elif ctx["hypothetical"] and ctx["experiencer"] == "patient":
         planned: Verdict = (
             (False, ctx["cues"].get("NEGATED_EXISTENCE", ""), False)
             if ctx["negated"]
