@@ -1002,6 +1002,20 @@ class NlpWeightChange(Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class NlpUncheckedBox(Frozen):
+    """A form's empty box right before what it labels ('\u2610 weakness of the legs'), with
+    no box of the label's own after it: the form says nothing of the label."""
+
+    before: str = Field(
+        description="A regular expression, matched at the end of a mention's line before it: "
+        "an empty box and at most a few words."
+    )
+    after: str = Field(
+        description="A regular expression, matched right after the mention: a box there is "
+        "the label's own ('Fever \u2610  Weight loss \u2611')."
+    )
+
+
 class NlpStableDeficit(Frozen):
     """A deficit told as unchanged ("numbness both soles, unchanged", "stable motor deficit")
     denies a progressive one, unless it is severe."""
@@ -1187,12 +1201,7 @@ class NlpSettings(Frozen):
         "that question a normal phrase itself ('unsure if she has urinated'): such a doubt "
         "keeps the finding from absent.",
     )
-    unchecked_box: str | None = Field(
-        default=None,
-        description="A regular expression, matched at the end of a mention's line before it: "
-        "the last box there is empty ('\u2610 weakness of the legs'), so the form says "
-        "nothing of what it labels.",
-    )
+    unchecked_box: NlpUncheckedBox | None = None
     #: Findings that are a change, and the words of a change whose denial denies them.
     changes: Mapping[str, str] = {}
     #: Findings that are a history, and the words of a judgement on a diagnosis whose denial

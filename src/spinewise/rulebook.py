@@ -941,6 +941,10 @@ def _check_nlp(check: _Checker) -> None:
                 f"{where}: lost_over.unit: {weight.lost_over.unit!r} is not a mass unit of "
                 "units.yaml"
             )
+    box = nlp.settings.unchecked_box
+    if box is not None:
+        for key in ("before", "after"):
+            _check_regex(check, f"nlp/settings.yaml: unchecked_box.{key}", getattr(box, key), ())
     stable = nlp.settings.stable_deficit
     if stable is not None:
         where = "nlp/settings.yaml: stable_deficit"
@@ -1024,7 +1028,6 @@ def _check_nlp(check: _Checker) -> None:
         "affirmations",
         "asserts_itself",
         "doubts_of_normal",
-        "unchecked_box",
         "suspicion_words",
         "conditions",
         "section_ends",

@@ -716,12 +716,6 @@ def _flags(ctx: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-# A form's box right after a label: the label's own (settings.yaml `unchecked_box`).
-_BOX_AFTER = (
-    "[ \t]*(?:[\u2610-\u2612\u25a0\u25a1\u2713\u2714]|\\[[ \t]*[xX*\u2713\u2714]?[ \t]*\\])"
-)
-
-
 def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     settings = rb.nlp.settings
     limits = _Limits.of(rb)
@@ -756,10 +750,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                 settings.doubts_of_normal or "(?!)", ctx["cues"].get("POSSIBLE_EXISTENCE", "")
             )
         )
-        line = original[original.rfind("\n", 0, ent.start_char) + 1 : ent.start_char]
-        box = re.search(settings.unchecked_box, line) if settings.unchecked_box else None
-        if box and re.match(_BOX_AFTER, original[ent.end_char : ent.end_char + 6]):
-            box = None  # the label's own box follows it
+        box = _unchecked_box(ent, original, settings.unchecked_box)
         for fid, (counts, cue, elsewhere), note in _judge(
             ent.label_, sentence, settings, ctx, limits
         ):
@@ -827,6 +818,18 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     mentions += stable
     mentions = _uncontradicted(mentions, settings.contradicted_by, settings.only_with)
     return NoteFindings(age=_age(original), findings=_merge(rb, mentions), mentions=mentions)
+
+
+def _unchecked_box(ent: Any, original: str, spec: Any) -> re.Match[str] | None:
+    """The empty box right before a mention on its line, unless the label's own box follows
+    it (settings.yaml `unchecked_box`)."""
+    if spec is None:
+        return None
+    line = original[original.rfind("\n", 0, ent.start_char) + 1 : ent.start_char]
+    box = re.search(spec.before, line)
+    if box and re.match(spec.after, original[ent.end_char : ent.end_char + 6]):
+        return None
+    return box
 
 
 def _stable_deficits(
