@@ -1016,6 +1016,21 @@ class NlpUncheckedBox(Frozen):
     )
 
 
+class NlpKeptOpen(Frozen):
+    """A diagnosis judged unlikely and kept open later in its sentence ('CES is unlikely
+    (...) but it cannot be excluded'): a doubt, not a denial."""
+
+    findings: tuple[str, ...] = Field(min_length=1)
+    judged: str = Field(
+        description="A regular expression, searched in the denial's words: a judgement "
+        "('unlikely', 'low suspicion for')."
+    )
+    open: str = Field(
+        description="A regular expression, searched in the rest of the sentence: the words "
+        "that keep it open ('but it cannot be excluded')."
+    )
+
+
 class NlpStableDeficit(Frozen):
     """A deficit told as unchanged ("numbness both soles, unchanged", "stable motor deficit")
     denies a progressive one, unless it is severe."""
@@ -1202,6 +1217,7 @@ class NlpSettings(Frozen):
         "keeps the finding from absent.",
     )
     unchecked_box: NlpUncheckedBox | None = None
+    kept_open: NlpKeptOpen | None = None
     #: Findings that are a change, and the words of a change whose denial denies them.
     changes: Mapping[str, str] = {}
     #: Findings that are a history, and the words of a judgement on a diagnosis whose denial

@@ -945,6 +945,12 @@ def _check_nlp(check: _Checker) -> None:
     if box is not None:
         for key in ("before", "after"):
             _check_regex(check, f"nlp/settings.yaml: unchecked_box.{key}", getattr(box, key), ())
+    kept_open = nlp.settings.kept_open
+    if kept_open is not None:
+        where = "nlp/settings.yaml: kept_open"
+        check.refs(where, "finding", kept_open.findings, rb.findings)
+        for key in ("judged", "open"):
+            _check_regex(check, f"{where}.{key}", getattr(kept_open, key), ())
     stable = nlp.settings.stable_deficit
     if stable is not None:
         where = "nlp/settings.yaml: stable_deficit"

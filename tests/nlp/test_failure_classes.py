@@ -2361,10 +2361,60 @@ ROUND_23 = [
     ("No fall. Osteoporosis.", "severe_trauma", None),
 ]
 
+ROUND_24 = [
+    # a neuraxial anaesthetic the procedure section recalls from years ago is not this one
+    (
+        "PROCEDURE: Right knee arthroscopy under general anaesthesia. History of a spinal "
+        "anaesthetic for her caesarean in 2015, uneventful.",
+        "recent_spinal_procedure",
+        None,
+    ),
+    (
+        "PROCEDURE: Right knee arthroscopy under spinal anaesthetic.",
+        "recent_spinal_procedure",
+        True,
+    ),
+    (
+        "PROCEDURE: Right knee arthroscopy under spinal anaesthetic.",
+        "surgery_or_intervention_candidate",
+        None,
+    ),
+    # a diagnosis judged unlikely and kept open later in its sentence is suspected
+    (
+        "CES is unlikely as there is no retention, but it cannot be excluded.",
+        "suspected_cauda_equina_syndrome",
+        True,
+    ),
+    (
+        "CES is unlikely as there is no retention, but it cannot be excluded.",
+        "bladder_dysfunction",
+        False,
+    ),
+    ("Low suspicion for CES but cannot exclude.", "suspected_cauda_equina_syndrome", True),
+    ("Low suspicion for CES.", "suspected_cauda_equina_syndrome", False),
+    (
+        "CES unlikely, but infection cannot be excluded.",
+        "suspected_cauda_equina_syndrome",
+        False,
+    ),
+    # a form's option left unticked denies nothing
+    ("Weakness: \u2610 none \u2610 mild \u2611 severe", "leg_weakness", None),
+    ("Weakness: \u2611 none \u2610 mild \u2610 severe", "leg_weakness", False),
+    # an anaesthetic for labour or an operation, told by what it was for
+    ("Epidural for labour 3 days ago.", "recent_spinal_procedure", True),
+    ("She had a spinal for her caesarean 5 days ago.", "recent_spinal_procedure", True),
+    ("CSE for labour yesterday.", "recent_spinal_procedure", True),
+    ("Referred to spinal for review of surgery.", "surgery_or_intervention_candidate", True),
+    # an onset on lifting, beside osteoporosis
+    ("Pain came on lifting a bag. Osteoporosis.", "severe_trauma", True),
+    ("Pain on lifting the leg. Osteoporosis.", "severe_trauma", None),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
+    + ROUND_24
 )  # fmt: skip
 
 

@@ -478,6 +478,8 @@ def _context(
     affirmations: str | None = None,
     asserts_itself: str | None = None,
     conditions: str | None = None,
+    unticked: str | None = None,
+    kept_open: Any = None,
 ) -> dict[str, Any]:
     """What ConText and the section say of one target: flags, and the words behind each. In
     a question answered in place, the answer speaks instead of the question's form."""
@@ -491,6 +493,13 @@ def _context(
     for cue in ent._.spinewise_cues:
         category, cue_start, cue_end = cue
         if category in asked or any(a.mark <= cue_start < a.end for a in answers):
+            dropped.add(category)
+            continue
+        line = original[original.rfind("\n", 0, cue_start) + 1 : cue_start]
+        if category == "NEGATED_EXISTENCE" and unticked and re.search(unticked, line):
+            # A form's option left unticked ("Weakness: \u2610 none \u2610 mild \u2611
+            # severe"; settings.yaml `unchecked_box`) denies nothing: the answer is elsewhere.
+            cues.setdefault("POSSIBLE_EXISTENCE", original[cue_start:cue_end])
             dropped.add(category)
             continue
         kept.append(cue)
@@ -571,6 +580,10 @@ def _context(
         ):
             # "... until cauda equina compression has been excluded": not yet excluded.
             cues["HYPOTHETICAL"] = condition.group(0)
+    if "NEGATED_EXISTENCE" in cues and (reopened := _kept_open(ent, cues, original, kept_open)):
+        # "CES is unlikely (...) but it cannot be excluded": the judgement is withdrawn.
+        del cues["NEGATED_EXISTENCE"]
+        cues["POSSIBLE_EXISTENCE"] = reopened
     if role == "historical":
         cues.setdefault("HISTORICAL", said)
     elif role == "hypothetical":
@@ -599,6 +612,17 @@ def _context(
         "normal": normal,
         "cues": cues,
     }
+
+
+def _kept_open(ent: Any, cues: Mapping[str, str], original: str, spec: Any) -> str:
+    """The words that keep a diagnosis judged unlikely open later in its sentence ("... but
+    it cannot be excluded"; settings.yaml `kept_open`)."""
+    if spec is None or ent.label_ not in spec.findings:
+        return ""
+    if not re.search(spec.judged, cues["NEGATED_EXISTENCE"]):
+        return ""
+    opened = re.search(spec.open, original[ent.end_char : ent.sent.end_char])
+    return opened.group(0) if opened else ""
 
 
 def _excepted(ent: Any, original: str, exceptions: str) -> str:
@@ -737,6 +761,8 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             settings.affirmations,
             settings.asserts_itself,
             settings.conditions,
+            settings.unchecked_box.before if settings.unchecked_box else None,
+            settings.kept_open,
         )
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
@@ -1215,15 +1241,12 @@ def _procedure(
         # of one done.
         out = [(fid, (False, denial, False), "declined or ruled out") for fid in procedures.planned]
         return [*out, (procedures.recent, nothing, "declined or ruled out")]
-    if category in procedures.no_candidacy:
-        # An anaesthetic for another operation: whether it is planned or this note's says
-        # nothing of a spinal intervention; done recently, it is a recent procedure.
-        if ctx["hypothetical"]:
-            return [(procedures.recent, nothing, "planned")]
-        if ctx["role"] == "procedure" and not ctx["negated"] and not ctx["uncertain"]:
-            done: Verdict = (True, ctx["header"], False)
-            return [(procedures.recent, done, "the procedure this note documents")]
-    elif ctx["hypothetical"] and ctx["experiencer"] == "patient":
+    # An anaesthetic for another operation (`procedures.no_candidacy`): planned, or the one
+    # this note documents, it says nothing of a spinal intervention; done, it is recent.
+    no_candidacy = category in procedures.no_candidacy
+    if no_candidacy and ctx["hypothetical"]:
+        return [(procedures.recent, nothing, "planned")]
+    if ctx["hypothetical"] and ctx["experiencer"] == "patient":
         planned: Verdict = (
             (False, ctx["cues"].get("NEGATED_EXISTENCE", ""), False)
             if ctx["negated"]
@@ -1235,7 +1258,9 @@ def _procedure(
     documented = ctx["role"] == "procedure" and not ctx["negated"] and not ctx["uncertain"]
     if documented and not ctx["historical"]:
         for fid in procedures.documented:
-            out.append((fid, (True, ctx["header"], False), "the procedure this note documents"))
+            if not (no_candidacy and fid in procedures.planned):
+                done: Verdict = (True, ctx["header"], False)
+                out.append((fid, done, "the procedure this note documents"))
         return out
     others = [fid for fid in feeds if fid != procedures.recent]
     for fid in others:
