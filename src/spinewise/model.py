@@ -1014,6 +1014,15 @@ class NlpUncheckedBox(Frozen):
         description="A regular expression, matched right after the mention: a box there is "
         "the label's own ('Fever \u2610  Weight loss \u2611')."
     )
+    answers: str = Field(
+        description="A regular expression, matched right after the label's own box: an "
+        "answer's word ('\u2610 Yes \u2611 No'), so the box is the answer's."
+    )
+    leads: str = Field(
+        description="A regular expression, matched at the start of the mention's line: a box "
+        "leads the line's items ('Mechanism: [ ] fall from height [ ] slip'), so a box after "
+        "an item is the next one's."
+    )
 
 
 class NlpKeptOpen(Frozen):
@@ -1147,6 +1156,12 @@ class NlpSettings(Frozen):
     sections: Mapping[str, Literal["other", "historical", "hypothetical", "procedure"]]
     #: Sections whose header, written inline, covers only the sentence it starts.
     one_sentence_sections: tuple[str, ...] = ()
+    #: Sections whose header covers only its line, inside the section it sits in, which then
+    #: goes on ("Procedure: ..." then "Indication: ..." then the procedure's account).
+    one_line_sections: tuple[str, ...] = ()
+    #: ... and those whose header does so when it stands inside a line, as a form's field
+    #: ("Patient: Ms K., 40. Procedure: caudal epidural." then the pre-procedure checklist).
+    one_line_inline_sections: tuple[str, ...] = ()
     places: Mapping[str, NlpPlace] = {}
     placed_helpers: Mapping[str, NlpPlacedHelper] = {}
     procedures: NlpProcedures

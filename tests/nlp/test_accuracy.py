@@ -157,6 +157,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("alaska_village_clinic", "eating_disorders_unit", "learning_disability_liaison"),
         *("anticoagulation_clinic", "opat_antibiotic_team", "critical_care_outreach"),
         "biologic_infusion_suite",  # notes_23
+        *("ugandan_health_centre", "mountain_rescue_casualty_card", "epilepsy_clinic"),
+        *("respiratory_clinic", "haemophilia_centre", "datix_incident_form"),
+        *("maritime_radio_advice", "injection_procedure_safety", "repatriation_assistance"),
+        "parkinsons_clinic",  # notes_24
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

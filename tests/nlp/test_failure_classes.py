@@ -2410,11 +2410,120 @@ ROUND_24 = [
     ("Pain on lifting the leg. Osteoporosis.", "severe_trauma", None),
 ]
 
+# Round 24 (the twentieth written set, first looked at on 4ecadf2)
+ROUND_24_SET = [
+    # care that has "not settled" the pain has failed
+    (
+        "Sciatica for 5 months, not settled with 10 weeks of physiotherapy and naproxen.",
+        "symptoms_persisting_6_weeks",
+        True,
+    ),
+    # "Advice:" in a telemedicine log is the doctor's assessment, not a safety net
+    (
+        "Advice: fever with progressive back pain - concern for a spinal infection.",
+        "fever",
+        True,
+    ),
+    ("Advice: call back if you develop a fever.", "fever", None),
+    # an "Indication:" line ends the procedure's header: the presentation again
+    (
+        "Patient: Ms K., 40. Procedure: caudal epidural steroid injection.\nIndication: left "
+        "leg radicular pain to the calf after an L5/S1 microdiscectomy (2020).",
+        "prior_lumbar_surgery",
+        True,
+    ),
+    # a spouse or carer who gives the history is not the one it is about
+    ("Wife: he has lost 6 kg in 2 months, not dieting.", "unexplained_weight_loss", True),
+    ("Call 08:50 (wife): 9 days of back pain, worse each day.", "gradually_worsening_pain", True),
+    ("Married. Wife: breast cancer 2019.", "history_of_cancer", None),
+    ("Breast cancer (wife).", "history_of_cancer", None),
+    # the pain's path below the knee
+    (
+        "Right leg pain, from the buttock down the back of the thigh and calf to the heel.",
+        "radicular_pain",
+        True,
+    ),
+    ("Leg pain below the knee.", "radicular_pain", True),
+    ("No pain below the knee.", "radicular_pain", False),
+    # a fracture named by its region; a road traffic accident; thrown off
+    (
+        "Suspected fracture of the thoracolumbar spine (?L1).",
+        "suspected_vertebral_compression_fracture",
+        True,
+    ),
+    ("Imp: RTA - blunt back trauma.", "severe_trauma", True),
+    ("- RTC 2 wks / sooner prn.", "severe_trauma", None),
+    ("He was thrown off and landed on his back on the tarmac.", "severe_trauma", True),
+    ("Thrown off balance, no fall, no injury.", "severe_trauma", False),
+    ("The car rolled twice.", "severe_trauma", True),
+    ("Lumbar support (rolled blanket) in the seat.", "severe_trauma", None),
+    # a simile is no trauma
+    ('Pain "like I had been hit by a bus" since the seizure.', "severe_trauma", None),
+    # listing for an operation is planning it, not a history of it
+    (
+        "Thank you for listing Mrs B. for a right L5/S1 microdiscectomy on 12 June.",
+        "prior_lumbar_surgery",
+        None,
+    ),
+    (
+        "Thank you for listing Mrs B. for a right L5/S1 microdiscectomy on 12 June.",
+        "surgery_or_intervention_candidate",
+        True,
+    ),
+    # a weight loss the note explains says nothing; a denied explanation explains nothing
+    (
+        "Weight down 6 kg since spring - the dietitian puts it down to a poorer appetite.",
+        "unexplained_weight_loss",
+        None,
+    ),
+    ("Lost 6 kg in 2 months, he hasn't been dieting.", "unexplained_weight_loss", True),
+    ("Weight loss of 6 kg, not due to dieting.", "unexplained_weight_loss", True),
+    # continence alone leaves the bladder open (tests/nlp/mtsamples/LABELLING.md)
+    ("No problems with bladder or bowel control.", "bladder_dysfunction", None),
+    ("No problems with bladder or bowel control.", "bowel_dysfunction", False),
+    # a deficit "the same as his last flare" compares its kind, not its course
+    (
+        "Tingling on the outside of the left foot - the same as his flare in 2022.",
+        "progressive_neurologic_deficit",
+        None,
+    ),
+    ("Numbness of the left foot, the same as before.", "progressive_neurologic_deficit", False),
+    # a form's label of alternatives answered once
+    (
+        "- Numbness between the legs or around the back passage when wiping: none.",
+        "saddle_anesthesia",
+        False,
+    ),
+    ('- Numbness? "Sometimes the heel feels a bit dead."', "paresthesia", True),
+    # a form's empty box: after its label when boxes follow labels; before the next item's
+    # label when boxes lead; either way it keeps nothing open
+    ("Fever \u2610  Weight loss \u2611", "fever", None),
+    ("Fever \u2610  Weight loss \u2611", "unexplained_weight_loss", True),
+    (
+        "Mechanism: [ ] fall from height [ ] slip/trip [x] other. No fall.",
+        "severe_trauma",
+        False,
+    ),
+    ("Saddle anaesthesia \u2610 Yes \u2611 No", "saddle_anesthesia", False),
+    # advice given with words between is a safety net; "Advice:" alone is the doctor's view
+    (
+        "MSCC advice given in writing: new leg weakness, numbness or bladder problems - go to "
+        "ED immediately.",
+        "progressive_neurologic_deficit",
+        None,
+    ),
+    (
+        "Advice 06:40: suspected cauda equina syndrome - a surgical emergency.",
+        "suspected_cauda_equina_syndrome",
+        True,
+    ),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
-    + ROUND_24
+    + ROUND_24 + ROUND_24_SET
 )  # fmt: skip
 
 

@@ -271,6 +271,15 @@ _FLAGS = {
 Header = tuple[int, int, str]
 
 
+def _line_only(header: Header, original: str, settings: Any) -> bool:
+    """Does this header cover only its own line (settings.yaml `one_line_sections`)?"""
+    start, _, category = header
+    if category in settings.one_line_sections:
+        return True
+    inline = original[original.rfind("\n", 0, start) + 1 : start].strip()
+    return bool(inline) and category in settings.one_line_inline_sections
+
+
 def _header_at(headers: tuple[tuple[int, int, str, int], ...], offset: int) -> Header:
     """The header of the section holding `offset` ((-1, -1, "") when none does)."""
     index = bisect.bisect_right(headers, (offset, offset, "\uffff", 0)) - 1
@@ -304,6 +313,9 @@ _QUESTION_CUES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL"})
 _CLAUSE_BREAKS = (",", ";", ":", "(", " - ", " \u2013 ")
 #: At most this many words make the label a form's answer belongs to.
 _LABEL_WORDS = 3
+#: ... and the most words of a label of alternatives ("Numbness between the legs or around the
+#: back passage when wiping: none").
+_ALTERNATIVES_WORDS = 12
 #: An item's answer, or a gap between a form's columns: where a label of alternatives begins.
 _ANSWER_WORD = re.compile(r"(?i)(?:yes|no|y|n|\+|-|present|positive|negative|neg|nil|none)[.,;]?")
 _GAP = re.compile(r"\t| {2,}")
@@ -364,14 +376,14 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
                 label = label[: qualified.start()]  # "Steroid use > 3 months: No"
             words = list(re.finditer(r"\S+", label))
             last = words[-_LABEL_WORDS:]
-            if any(w.group(0).lower() in ("or", "nor") for w in last[1:]):
+            if any(w.group(0).lower() in ("or", "nor") for w in words[-_ALTERNATIVES_WORDS:][1:]):
                 # Alternatives are one label: "Bowel/bladder incontinence or retention: No";
                 # not past another item's answer or a gap ("Saddle numbness yes    Bladder or
                 # bowel: no").
                 at = len(words) - len(last)
                 while (
                     at > 0
-                    and len(words) - at < 2 * _LABEL_WORDS
+                    and len(words) - at < _ALTERNATIVES_WORDS
                     and not _ANSWER_WORD.fullmatch(words[at - 1].group(0))
                     and not _GAP.search(label, words[at - 1].end(), words[at].start())
                 ):
@@ -749,6 +761,8 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     mentions: list[Mention] = []
     for ent in doc.ents:
         header = _header_at(headers, ent.start_char)
+        if _line_only(header, original, settings) and "\n" in original[header[1] : ent.start_char]:
+            header = _header_at(headers, header[0] - 1)  # the section it sits in goes on
         ctx = _context(
             ent,
             original,
@@ -785,9 +799,10 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                 # `unchecked_box`): not ticked is not denied, and not present.
                 counts, cue, note = None, box.group(0).strip(), "an unticked box"
             # A mention of the patient now that says nothing may still keep the finding from
-            # "absent" (see _merge).
+            # "absent" (see _merge); an unticked box says nothing at all.
             ours = (
-                counts is None
+                box is None
+                and counts is None
                 and not elsewhere
                 and not ctx["hypothetical"]
                 and ctx["experiencer"] == "patient"
@@ -847,15 +862,20 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
 
 
 def _unchecked_box(ent: Any, original: str, spec: Any) -> re.Match[str] | None:
-    """The empty box right before a mention on its line, unless the label's own box follows
-    it (settings.yaml `unchecked_box`)."""
+    """The empty box of a mention on a form: right before it on its line, or right after it
+    when that box is the label's own (settings.yaml `unchecked_box`)."""
     if spec is None:
         return None
     line = original[original.rfind("\n", 0, ent.start_char) + 1 : ent.start_char]
-    box = re.search(spec.before, line)
-    if box and re.match(spec.after, original[ent.end_char : ent.end_char + 6]):
-        return None
-    return box
+    after = re.match(spec.after, original[ent.end_char : ent.end_char + 6])
+    if after and not re.match(spec.leads, line):
+        # The box after it is its own ("Fever \u2610  Weight loss \u2611"), unless the
+        # line's boxes lead its items (then it is the next item's) or answer it ("\u2610 Yes
+        # \u2611 No": the answer speaks).
+        if re.match(spec.answers, original[ent.end_char + after.end() : ent.end_char + 40]):
+            return None
+        return re.search(spec.before, after.group(0))
+    return re.search(spec.before, line)
 
 
 def _stable_deficits(
@@ -1105,6 +1125,15 @@ def _judge(
     return out
 
 
+def _explained_or_long(change: Any, sentence: str) -> str:
+    """The words that explain a weight loss, or place it over years (settings.yaml
+    `weight_change`)."""
+    for words in (change.explained, change.too_long):
+        if words and (found := re.search(words, sentence)):
+            return found.group(0)
+    return ""
+
+
 def _judge_all(
     category: str, sentence: str, settings: Any, ctx: dict[str, Any], limits: _Limits
 ) -> list[tuple[str, Verdict, str]]:
@@ -1116,12 +1145,11 @@ def _judge_all(
             change is not None
             and category == change.finding
             and verdict[0] is True
-            and change.too_long is not None
-            and re.search(change.too_long, sentence)
+            and (said := _explained_or_long(change, sentence))
         ):
-            # as for a weight measured twice, a loss over years says nothing (an explained
-            # loss is left to its words: "not on semaglutide", "wasn't trying to lose weight")
-            return [(category, (None, "", False), "over years")]
+            # as for a weight measured twice, a loss over years, or one the note explains
+            # ("the dietitian puts it down to a poorer appetite"), says nothing
+            return [(category, (None, said, False), "explained or over years")]
         return [(category, verdict, "")]
     feeds = helpers[category]
     needs = settings.helper_needs.get(category)
