@@ -980,6 +980,11 @@ class NlpWeightChange(Frozen):
         description="A regular expression: a sentence's words that explain a loss; it then "
         "says nothing.",
     )
+    explanation_denied: str | None = Field(
+        default=None,
+        description="A regular expression: words before an explanation in a loss's clause "
+        "that deny it ('with no attempt at dieting').",
+    )
     too_long: str | None = Field(
         default=None,
         description="A regular expression: a sentence's words that put a loss over a longer "
@@ -1018,10 +1023,15 @@ class NlpUncheckedBox(Frozen):
         description="A regular expression, matched right after the label's own box: an "
         "answer's word ('\u2610 Yes \u2611 No'), so the box is the answer's."
     )
+    box: str = Field(description="A regular expression: any box, ticked or not.")
     leads: str = Field(
-        description="A regular expression, matched at the start of the mention's line: a box "
-        "leads the line's items ('Mechanism: [ ] fall from height [ ] slip'), so a box after "
-        "an item is the next one's."
+        description="A regular expression, matched at the end of the text before the line's "
+        "first box: the boxes lead the line's items ('Mechanism: [ ] fall from height [ ] "
+        "slip'), so a box after an item is the next one's."
+    )
+    option: str = Field(
+        description="A regular expression, matched at the end of the line before a denial: "
+        "an option left unticked ('Weakness: \u2610 none \u2610 mild \u2611 severe')."
     )
 
 

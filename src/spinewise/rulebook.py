@@ -923,6 +923,7 @@ def _check_nlp(check: _Checker) -> None:
             "order",
             "arrow",
             "explained",
+            "explanation_denied",
             "too_long",
             "parts",
             "lead",
@@ -943,7 +944,7 @@ def _check_nlp(check: _Checker) -> None:
             )
     box = nlp.settings.unchecked_box
     if box is not None:
-        for key in ("before", "after", "leads", "answers"):
+        for key in ("before", "after", "box", "leads", "option", "answers"):
             _check_regex(check, f"nlp/settings.yaml: unchecked_box.{key}", getattr(box, key), ())
     kept_open = nlp.settings.kept_open
     if kept_open is not None:

@@ -2418,13 +2418,20 @@ ROUND_24_SET = [
         "symptoms_persisting_6_weeks",
         True,
     ),
-    # "Advice:" in a telemedicine log is the doctor's assessment, not a safety net
-    (
-        "Advice: fever with progressive back pain - concern for a spinal infection.",
-        "fever",
-        True,
-    ),
+    # "Advice:" stays a safety net, with or without an "if"
+    ("Advice: worsening leg weakness or urinary retention -> 999.", "leg_weakness", None),
     ("Advice: call back if you develop a fever.", "fever", None),
+    (
+        "MSCC advice given in writing: new leg weakness, numbness or bladder problems - go to "
+        "ED immediately.",
+        "progressive_neurologic_deficit",
+        None,
+    ),
+    # a denial after what it denies
+    ("Fever denied.", "fever", False),
+    ("Pain below the knee denied.", "radicular_pain", False),
+    ("Saddle numbness present, fever denied.", "saddle_anesthesia", True),
+    ("Osgood-Schlatter: pain below the knee cap.", "radicular_pain", None),
     # an "Indication:" line ends the procedure's header: the presentation again
     (
         "Patient: Ms K., 40. Procedure: caudal epidural steroid injection.\nIndication: left "
@@ -2505,25 +2512,124 @@ ROUND_24_SET = [
         False,
     ),
     ("Saddle anaesthesia \u2610 Yes \u2611 No", "saddle_anesthesia", False),
-    # advice given with words between is a safety net; "Advice:" alone is the doctor's view
+    # walking or standing on heels and toes is normal strength (51 of 51 labelled notes);
+    # unable to, it is weakness
+    ("Walks on heels and on toes normally, both sides.", "leg_weakness", False),
+    ("Stands on heels and on toes on both sides.", "leg_weakness", False),
+    ("Cannot walk on heels and toes.", "leg_weakness", True),
+    ("Cannot walk on heels or toes because of pain.", "leg_weakness", None),
+]
+
+# A review of round 24's first version (f851b37) by a helper writing its own sentences: each
+# of these was read wrong by that version.
+ROUND_24_REVIEW = [
+    # a label of alternatives does not reach back past a joining word
+    ("Fever 38.6 at home yesterday and night sweats or weight loss: no", "fever", True),
     (
-        "MSCC advice given in writing: new leg weakness, numbness or bladder problems - go to "
-        "ED immediately.",
-        "progressive_neurologic_deficit",
+        "Pt has numbness in the saddle area today but bladder or bowel incontinence: no",
+        "saddle_anesthesia",
+        True,
+    ),
+    (
+        "Bilateral leg weakness worse today with any bladder or bowel change: no",
+        "leg_weakness",
+        True,
+    ),
+    # an explanation elsewhere in the sentence, or one denied, explains no weight loss
+    (
+        "Unexplained weight loss 6 kg in 2 months; back pain due to a fall last week.",
+        "unexplained_weight_loss",
+        True,
+    ),
+    (
+        "Unintentional weight loss of 7 kg in 3 months, admitted because of severe back pain.",
+        "unexplained_weight_loss",
+        True,
+    ),
+    ("Lost 6 kg in 2 months with no attempt at dieting.", "unexplained_weight_loss", True),
+    # boxes that lead a line's items after a numbered or bracketed prefix
+    (
+        "Red flags (tick if present): \u2611 saddle anaesthesia \u2610 fever",
+        "saddle_anesthesia",
+        True,
+    ),
+    ("1) \u2611 saddle numbness \u2610 urinary retention", "saddle_anesthesia", True),
+    ("Screened today. \u2611 leg weakness \u2610 saddle numbness", "leg_weakness", True),
+    ("Saddle anaesthesia \u2610 Denied \u2611 Reported", "saddle_anesthesia", True),
+    ("Fever \u2610 <37.5 \u2611 >38", "fever", True),
+    # a template's box before a denial is not an option offered
+    (
+        "\u2610 Safety-netting done  No suspicion of spinal infection.",
+        "suspected_spinal_infection",
+        False,
+    ),
+    # "cannot exclude" something else keeps no judged diagnosis open
+    (
+        "Low suspicion for CES but cannot exclude a disc prolapse.",
+        "suspected_cauda_equina_syndrome",
+        False,
+    ),
+    # a plan to list for surgery ends at its clause
+    (
+        "Listed Mr J for L4/5 decompression, on prednisolone 10 mg daily for 3 years for PMR.",
+        "prolonged_corticosteroid_use",
+        True,
+    ),
+    (
+        "Listing her for revision L4/5 decompression as previous L4/5 laminectomy 2015 has failed.",
+        "prior_lumbar_surgery",
+        True,
+    ),
+    # a procedure's field with its value on the next line; its account after it
+    (
+        "Patient: Ms K., 40. Procedure:\nCaudal epidural steroid injection, 80 mg triamcinolone.",
+        "recent_spinal_procedure",
+        True,
+    ),
+    (
+        "Name: A. Smith. Procedure: caudal epidural.\nPost procedure: transient numbness and "
+        "weakness of both legs, resolved at 2 h.",
+        "leg_weakness",
+        None,
+    ),
+    # the informant's own history is not the patient's
+    (
+        "SH: married. Wife: she is on long-term prednisolone for her RA.",
+        "prolonged_corticosteroid_use",
+        None,
+    ),
+    # new vocabulary, not too wide
+    ("He has thrown out his back again bending to tie his shoelaces.", "severe_trauma", None),
+    ("Sleep has been thrown off by the pain.", "severe_trauma", None),
+    ("Pain from the back down to the knee, nothing into the foot.", "radicular_pain", None),
+    (
+        "Pain from the back into both buttocks and thighs, sparing the calves and feet.",
+        "radicular_pain",
         None,
     ),
     (
-        "Advice 06:40: suspected cauda equina syndrome - a surgical emergency.",
-        "suspected_cauda_equina_syndrome",
-        True,
+        "Fracture of the body of the calcaneum.",
+        "suspected_vertebral_compression_fracture",
+        None,
     ),
+    ("Pain came on moving in bed. Known osteoporosis.", "severe_trauma", None),
+    (
+        "Numbness of the left foot, same as last time I saw him.",
+        "progressive_neurologic_deficit",
+        False,
+    ),
+    # a denial of metastases says nothing of the cancer; nothing that suggests it denies it
+    ("Chronic mechanical LBP, stable - nothing to suggest malignancy.", "history_of_cancer", None),
+    ("No metastatic disease on the staging CT.", "history_of_cancer", None),
+    ("Nothing to suggest spinal metastasis.", "suspected_malignancy", False),
+    ("Breast cancer with metastases to liver.", "history_of_cancer", True),
 ]
 
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
-    + ROUND_24 + ROUND_24_SET
+    + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
 )  # fmt: skip
 
 

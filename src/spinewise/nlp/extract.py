@@ -319,6 +319,9 @@ _ALTERNATIVES_WORDS = 12
 #: An item's answer, or a gap between a form's columns: where a label of alternatives begins.
 _ANSWER_WORD = re.compile(r"(?i)(?:yes|no|y|n|\+|-|present|positive|negative|neg|nil|none)[.,;]?")
 _GAP = re.compile(r"\t| {2,}")
+#: ... nor past a word that joins it to what comes before ("Fever 38.6 yesterday and night
+#: sweats or weight loss: no"), or a clause's end.
+_JOINED = re.compile(r"(?i)and|with|but|then|plus|also|any|&|\S*[.,;:)]")
 
 
 def _answers(original: str, settings: Any) -> list[_Answer]:
@@ -385,6 +388,7 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
                     at > 0
                     and len(words) - at < _ALTERNATIVES_WORDS
                     and not _ANSWER_WORD.fullmatch(words[at - 1].group(0))
+                    and not _JOINED.fullmatch(words[at - 1].group(0))
                     and not _GAP.search(label, words[at - 1].end(), words[at].start())
                 ):
                     at -= 1
@@ -510,8 +514,8 @@ def _context(
         line = original[original.rfind("\n", 0, cue_start) + 1 : cue_start]
         if category == "NEGATED_EXISTENCE" and unticked and re.search(unticked, line):
             # A form's option left unticked ("Weakness: \u2610 none \u2610 mild \u2611
-            # severe"; settings.yaml `unchecked_box`) denies nothing: the answer is elsewhere.
-            cues.setdefault("POSSIBLE_EXISTENCE", original[cue_start:cue_end])
+            # severe"; settings.yaml `unchecked_box.option`) denies nothing: it is offered.
+            cues.setdefault("HYPOTHETICAL", original[cue_start:cue_end])
             dropped.add(category)
             continue
         kept.append(cue)
@@ -622,6 +626,7 @@ def _context(
         ),
         "denied_normal": denied_normal,
         "normal": normal,
+        "after": original[ent.end_char : ent.sent.end_char],
         "cues": cues,
     }
 
@@ -761,7 +766,8 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     mentions: list[Mention] = []
     for ent in doc.ents:
         header = _header_at(headers, ent.start_char)
-        if _line_only(header, original, settings) and "\n" in original[header[1] : ent.start_char]:
+        covered = original[header[1] : ent.start_char].lstrip(" \t\r\n")  # "Procedure:\nESI"
+        if _line_only(header, original, settings) and "\n" in covered:
             header = _header_at(headers, header[0] - 1)  # the section it sits in goes on
         ctx = _context(
             ent,
@@ -775,7 +781,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             settings.affirmations,
             settings.asserts_itself,
             settings.conditions,
-            settings.unchecked_box.before if settings.unchecked_box else None,
+            settings.unchecked_box.option if settings.unchecked_box else None,
             settings.kept_open,
         )
         sent = ent.sent
@@ -868,7 +874,9 @@ def _unchecked_box(ent: Any, original: str, spec: Any) -> re.Match[str] | None:
         return None
     line = original[original.rfind("\n", 0, ent.start_char) + 1 : ent.start_char]
     after = re.match(spec.after, original[ent.end_char : ent.end_char + 6])
-    if after and not re.match(spec.leads, line):
+    first = re.search(spec.box, line)
+    leads = first is not None and re.search(spec.leads, line[: first.start()])
+    if after and not leads:
         # The box after it is its own ("Fever \u2610  Weight loss \u2611"), unless the
         # line's boxes lead its items (then it is the next item's) or answer it ("\u2610 Yes
         # \u2611 No": the answer speaks).
@@ -1125,12 +1133,17 @@ def _judge(
     return out
 
 
-def _explained_or_long(change: Any, sentence: str) -> str:
-    """The words that explain a weight loss, or place it over years (settings.yaml
-    `weight_change`)."""
-    for words in (change.explained, change.too_long):
-        if words and (found := re.search(words, sentence)):
-            return found.group(0)
+def _explained_or_long(change: Any, sentence: str, after: str) -> str:
+    """The words that place a weight loss over years, in its sentence, or explain it, in its
+    clause after it and not after a denial ("lost 6 kg with no attempt at dieting");
+    settings.yaml `weight_change`."""
+    if change.too_long and (found := re.search(change.too_long, sentence)):
+        return found.group(0)
+    clause = re.split(r"[,;.\n]", after, maxsplit=1)[0]
+    found = re.search(change.explained, clause) if change.explained else None
+    denied = change.explanation_denied or "(?!)"
+    if found and not re.search(denied, clause[: found.start()]):
+        return found.group(0)
     return ""
 
 
@@ -1145,7 +1158,7 @@ def _judge_all(
             change is not None
             and category == change.finding
             and verdict[0] is True
-            and (said := _explained_or_long(change, sentence))
+            and (said := _explained_or_long(change, sentence, ctx["after"]))
         ):
             # as for a weight measured twice, a loss over years, or one the note explains
             # ("the dietitian puts it down to a poorer appetite"), says nothing
