@@ -2623,6 +2623,16 @@ ROUND_24_REVIEW = [
     ("No metastatic disease on the staging CT.", "history_of_cancer", None),
     ("Nothing to suggest spinal metastasis.", "suspected_malignancy", False),
     ("Breast cancer with metastases to liver.", "history_of_cancer", True),
+    # a suspicion judged in its own words (the labellers of sets 5-24: 11 of 11 false)
+    ("No features of cauda equina.", "suspected_cauda_equina_syndrome", False),
+    ("Impression: sciatica, no signs of cauda equina.", "suspected_cauda_equina_syndrome", False),
+    ("Symptoms of cauda equina: new retention.", "suspected_cauda_equina_syndrome", True),
+    ("A fracture is not suspected.", "suspected_vertebral_compression_fracture", False),
+    (
+        "Fracture not suspected clinically but cannot be excluded.",
+        "suspected_vertebral_compression_fracture",
+        True,
+    ),
 ]
 
 ALL_CASES = (
