@@ -271,12 +271,17 @@ _FLAGS = {
 Header = tuple[int, int, str]
 
 
+def _line_before(original: str, at: int) -> str:
+    """The text of the line holding `at`, up to it."""
+    return original[original.rfind("\n", 0, at) + 1 : at]
+
+
 def _line_only(header: Header, original: str, settings: Any) -> bool:
     """Does this header cover only its own line (settings.yaml `one_line_sections`)?"""
     start, _, category = header
     if category in settings.one_line_sections:
         return True
-    inline = original[original.rfind("\n", 0, start) + 1 : start].strip()
+    inline = _line_before(original, start).strip()
     return bool(inline) and category in settings.one_line_inline_sections
 
 
@@ -511,8 +516,11 @@ def _context(
         if category in asked or any(a.mark <= cue_start < a.end for a in answers):
             dropped.add(category)
             continue
-        line = original[original.rfind("\n", 0, cue_start) + 1 : cue_start]
-        if category == "NEGATED_EXISTENCE" and unticked and re.search(unticked, line):
+        if (
+            category == "NEGATED_EXISTENCE"
+            and unticked
+            and re.search(unticked, _line_before(original, cue_start))
+        ):
             # A form's option left unticked ("Weakness: \u2610 none \u2610 mild \u2611
             # severe"; settings.yaml `unchecked_box.option`) denies nothing: it is offered.
             cues.setdefault("HYPOTHETICAL", original[cue_start:cue_end])
@@ -596,7 +604,8 @@ def _context(
         ):
             # "... until cauda equina compression has been excluded": not yet excluded.
             cues["HYPOTHETICAL"] = condition.group(0)
-    if "NEGATED_EXISTENCE" in cues and (reopened := _kept_open(ent, cues, original, kept_open)):
+    after = original[ent.end_char : ent.sent.end_char]
+    if "NEGATED_EXISTENCE" in cues and (reopened := _kept_open(ent.label_, cues, after, kept_open)):
         # "CES is unlikely (...) but it cannot be excluded": the judgement is withdrawn.
         del cues["NEGATED_EXISTENCE"]
         cues["POSSIBLE_EXISTENCE"] = reopened
@@ -626,19 +635,19 @@ def _context(
         ),
         "denied_normal": denied_normal,
         "normal": normal,
-        "after": original[ent.end_char : ent.sent.end_char],
+        "after": after,
         "cues": cues,
     }
 
 
-def _kept_open(ent: Any, cues: Mapping[str, str], original: str, spec: Any) -> str:
-    """The words that keep a diagnosis judged unlikely open later in its sentence ("... but
-    it cannot be excluded"; settings.yaml `kept_open`)."""
-    if spec is None or ent.label_ not in spec.findings:
+def _kept_open(label: str, cues: Mapping[str, str], after: str, spec: Any) -> str:
+    """The words that keep a diagnosis judged unlikely open later in its sentence (`after`
+    the mention: "... but it cannot be excluded"; settings.yaml `kept_open`)."""
+    if spec is None or label not in spec.findings:
         return ""
     if not re.search(spec.judged, cues["NEGATED_EXISTENCE"]):
         return ""
-    opened = re.search(spec.open, original[ent.end_char : ent.sent.end_char])
+    opened = re.search(spec.open, after)
     return opened.group(0) if opened else ""
 
 
@@ -766,8 +775,9 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     mentions: list[Mention] = []
     for ent in doc.ents:
         header = _header_at(headers, ent.start_char)
-        covered = original[header[1] : ent.start_char].lstrip(" \t\r\n")  # "Procedure:\nESI"
-        if _line_only(header, original, settings) and "\n" in covered:
+        if _line_only(header, original, settings) and "\n" in (
+            original[header[1] : ent.start_char].lstrip(" \t\r\n")  # "Procedure:\nESI" is one
+        ):
             header = _header_at(headers, header[0] - 1)  # the section it sits in goes on
         ctx = _context(
             ent,
@@ -872,11 +882,10 @@ def _unchecked_box(ent: Any, original: str, spec: Any) -> re.Match[str] | None:
     when that box is the label's own (settings.yaml `unchecked_box`)."""
     if spec is None:
         return None
-    line = original[original.rfind("\n", 0, ent.start_char) + 1 : ent.start_char]
+    line = _line_before(original, ent.start_char)
     after = re.match(spec.after, original[ent.end_char : ent.end_char + 6])
-    first = re.search(spec.box, line)
-    leads = first is not None and re.search(spec.leads, line[: first.start()])
-    if after and not leads:
+    first = re.search(spec.box, line) if after else None
+    if after and not (first and re.search(spec.leads, line[: first.start()])):
         # The box after it is its own ("Fever \u2610  Weight loss \u2611"), unless the
         # line's boxes lead its items (then it is the next item's) or answer it ("\u2610 Yes
         # \u2611 No": the answer speaks).
