@@ -161,6 +161,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("respiratory_clinic", "haemophilia_centre", "datix_incident_form"),
         *("maritime_radio_advice", "injection_procedure_safety", "repatriation_assistance"),
         "parkinsons_clinic",  # notes_24
+        *("sri_lankan_estate_dispensary", "domiciliary_carer_log", "karachi_family_physician"),
+        *("hypermobility_clinic", "workplace_first_aid_book", "appalachian_free_clinic"),
+        *("earthquake_relief_clinic", "welfare_benefit_assessor", "philippine_rural_health_unit"),
+        "racecourse_doctor",  # notes_25
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

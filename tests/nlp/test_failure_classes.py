@@ -578,7 +578,8 @@ VOCABULARY = [
     ("A 3-day history of back pain.", "symptoms_persisting_6_weeks", F),
     ("The pain began 4 days ago.", "symptoms_persisting_6_weeks", F),
     ("Back pain for 3 days, a flare of chronic back pain.", "symptoms_persisting_6_weeks", U),
-    ("Low back pain x 5 days. Similar episodes before.", "symptoms_persisting_6_weeks", U),
+    # earlier episodes that ended are not this one's course (LABELLING.md; round 25)
+    ("Low back pain x 5 days. Similar episodes before.", "symptoms_persisting_6_weeks", F),
     ("Back pain for 2 months.", "symptoms_persisting_6_weeks", U),
     ("Back pain for 3 days. Back pain for 10 weeks before that.", "symptoms_persisting_6_weeks", U),
     ("Return if the pain lasts for 2 weeks.", "symptoms_persisting_6_weeks", U),
@@ -2635,11 +2636,91 @@ ROUND_24_REVIEW = [
     ),
 ]
 
+#: Round 25: from the errors of written set 25 (blind first look on 6cecf5b), each written anew
+#: here, with near misses that must not change.
+ROUND_25 = [
+    # earlier episodes that ended do not hold a short duration open
+    (
+        "Low back pain x 10 days. Prior episodes in 2019 settled with physio.",
+        "symptoms_persisting_6_weeks",
+        F,
+    ),
+    ("Chronic low back pain, flare 5 days.", "symptoms_persisting_6_weeks", U),
+    # a voiding told normal after its time or place
+    ("Passed urine this morning, normal.", "bladder_dysfunction", F),
+    ("Passed urine at 10:30 - normal.", "bladder_dysfunction", F),
+    ("PU since - normal.", "bladder_dysfunction", F),
+    ("Passing urine frequently, normal bowels.", "bladder_dysfunction", U),
+    ("Passing urine, bowels normal.", "bladder_dysfunction", U),
+    ("Passed urine with difficulty, normal colour.", "bladder_dysfunction", U),
+    (
+        'Denies trouble urinating - "peeing fine" - and no bowel accidents.',
+        "bladder_dysfunction",
+        F,
+    ),
+    # plain words for retention, saddle loss, a worsening and a fall from height
+    ("Pad dry since last night and he says he needs to wee but can't.", "bladder_dysfunction", T),
+    ("Tries to pee but nothing comes.", "bladder_dysfunction", T),
+    ("No retention, but urgency x 1 week.", "bladder_dysfunction", U),
+    ("Bladder: some urgency since her 40s, no difficulty passing urine.", "bladder_dysfunction", F),
+    ("He can't feel the towel on his bottom when I wash him.", "saddle_anesthesia", T),
+    ("No sensation below the groin on either side.", "paresthesia", T),
+    ("No sensation in the legs to pinprick.", "paresthesia", T),
+    ("No sensory loss in the legs.", "paresthesia", F),
+    ("Back pain worse than yesterday.", "gradually_worsening_pain", T),
+    ("He fell from the second lift, about 3 metres, onto hardcore.", "severe_trauma", T),
+    ("She fell from the kerb, 2 days ago.", "severe_trauma", U),
+    # another person's history and an informant's account
+    ("Mother - Ca breast, died 2010.", "history_of_cancer", U),
+    ("History (son): he fell from the balcony, about 3 m, onto stones.", "severe_trauma", T),
+    ("Breast cancer (wife).", "history_of_cancer", U),
+    # an intervention planned, or not referred for
+    (
+        "He is on the pain clinic list for a spinal cord stimulator trial.",
+        "surgery_or_intervention_candidate",
+        T,
+    ),
+    # "not referred" is no decision against one: the sentence may go on to book it
+    ("Not referred for injections or surgery.", "surgery_or_intervention_candidate", U),
+    (
+        "Not referred to pain clinic for injections as she is listed for an L4/5 discectomy.",
+        "surgery_or_intervention_candidate",
+        T,
+    ),
+    ("Passed urine: retention, otherwise normal.", "bladder_dysfunction", T),
+    ("Passed urine today, bloods normal.", "bladder_dysfunction", U),
+    ("Legs weaker today than yesterday.", "leg_weakness", T),
+    ("Mother - Ca breast, pt had Ca bowel 2018 too.", "history_of_cancer", T),
+    ("Doesn't need to wee but can't sleep.", "bladder_dysfunction", U),
+    ("Knee pain worse than yesterday.", "gradually_worsening_pain", U),
+    ("Fell from the bed, about 0.5 metres.", "severe_trauma", U),
+    ("Referred for surgery.", "surgery_or_intervention_candidate", T),
+    # care that did not help over a long course
+    ("Naproxen for the last 3 months with partial relief only.", "symptoms_persisting_6_weeks", T),
+    ("Back pain x 8 weeks. Took mefenamic acid - no relief.", "symptoms_persisting_6_weeks", T),
+    # a loss told as meant, an exam that found no injury, a long steroid course that ended
+    ("Has lost 4 kg since April on purpose.", "unexplained_weight_loss", U),
+    ("Found on the floor. GP: no injury found, spine not tender.", "severe_trauma", U),
+    ("No injury. No fall.", "severe_trauma", F),
+    (
+        "Previously on prednisolone for PMR for 4 years, stopped in 2022; not on steroids now.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    (
+        "Prednisolone 5 day course last month. No steroids otherwise.",
+        "prolonged_corticosteroid_use",
+        F,
+    ),
+    ("No immunosuppression since 2021 (steroids stopped).", "immunocompromised", F),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
+    + ROUND_25
 )  # fmt: skip
 
 

@@ -826,7 +826,9 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             )
             generic = ent.label_ in settings.helpers
             keeps_open = ""
-            if ours and doubted:
+            if ours and note == _ENDED_LONG and fid == "prolonged_corticosteroid_use":
+                keeps_open = "doubt"
+            elif ours and doubted:
                 keeps_open = "doubt of a kind" if generic else "doubt"
             elif (
                 ours
@@ -1251,6 +1253,10 @@ def _considered(
     return [(fid, verdict, "planned or ruled out") for fid in feeds]
 
 
+#: A long systemic steroid course that has ended: it keeps the finding from "absent".
+_ENDED_LONG = "a long course that has ended"
+
+
 def _steroid(
     sentence: str, settings: Any, ctx: dict[str, Any], limits: _Limits
 ) -> tuple[str, Verdict, str]:
@@ -1258,13 +1264,18 @@ def _steroid(
     base = _verdict(fid, ctx, settings)
     if base[2]:
         return (fid, base, "not a systemic steroid")
-    if base[0] is not True:
-        return (fid, base, "steroid mention")
     # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
     found = [*limits.course.findall(sentence), *limits.course_slash.findall(sentence)]
     days = [limits.days(q, u) for q, u in found] + limits.ago_days(sentence)
     course = settings.steroid_course
-    if re.search(course.long, sentence) or any(d >= limits.steroid_days for d in days):
+    long = bool(re.search(course.long, sentence)) or any(d >= limits.steroid_days for d in days)
+    if base[0] is None and long and any(c in ctx["cues"] for c in settings.ended_by.get(fid, ())):
+        # "Previously on prednisolone for 4 years, stopped in 2022; not on steroids now": a
+        # long course that has ended is no proof against the finding (_ENDED_LONG).
+        return (fid, base, _ENDED_LONG)
+    if base[0] is not True:
+        return (fid, base, "steroid mention")
+    if long:
         return (fid, base, "long course")
     if days or re.search(course.short, sentence):
         return (fid, (None, "", False), "short course: not prolonged")
