@@ -138,7 +138,7 @@ class _Limits:
                 rb.units.canonical(body.high, body.unit),
             ),
             fever_celsius=rb.threshold("fever"),
-            steroid_days=rb.threshold("prolonged_corticosteroid_use"),
+            steroid_days=rb.threshold(_STEROIDS),
             procedure_days=rb.window_days("recent_spinal_procedure", "Procedure.code"),
             units=rb.units,
             course_slash=_duration_slash(slashes),
@@ -826,7 +826,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             )
             generic = ent.label_ in settings.helpers
             keeps_open = ""
-            if ours and note == _ENDED_LONG and fid == "prolonged_corticosteroid_use":
+            if ours and note == _ENDED_LONG and fid == _STEROIDS:
                 keeps_open = "doubt"
             elif ours and doubted:
                 keeps_open = "doubt of a kind" if generic else "doubt"
@@ -1184,7 +1184,7 @@ def _judge_all(
         return [(fid, _absent_only(_verdict(fid, ctx, settings)), "") for fid in feeds]
     if category in settings.procedures.considered:
         return _considered(feeds, ctx, settings.procedures.refused)
-    if "prolonged_corticosteroid_use" in feeds:
+    if _STEROIDS in feeds:
         # A long course of a systemic steroid says the same of each finding it feeds.
         _, verdict, note = _steroid(sentence, settings, ctx, limits)
         return [(fid, verdict, note) for fid in feeds]
@@ -1253,14 +1253,16 @@ def _considered(
     return [(fid, verdict, "planned or ruled out") for fid in feeds]
 
 
-#: A long systemic steroid course that has ended: it keeps the finding from "absent".
+#: The finding a systemic steroid's course decides (_steroid; its other feeds take its verdict).
+_STEROIDS = "prolonged_corticosteroid_use"
+#: A long systemic steroid course that has ended: it keeps _STEROIDS from "absent".
 _ENDED_LONG = "a long course that has ended"
 
 
 def _steroid(
     sentence: str, settings: Any, ctx: dict[str, Any], limits: _Limits
 ) -> tuple[str, Verdict, str]:
-    fid = "prolonged_corticosteroid_use"
+    fid = _STEROIDS
     base = _verdict(fid, ctx, settings)
     if base[2]:
         return (fid, base, "not a systemic steroid")
