@@ -85,7 +85,7 @@ def served(log_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
         )  # fmt: skip
     server = Served(f"http://127.0.0.1:{port}", process, log_env, stdout)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # two workers starting on a loaded 2-core machine
         while True:
             assert process.poll() is None, stdout.read_text()
             # Both workers started (uvicorn says so once for each), and ready.

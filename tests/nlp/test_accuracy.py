@@ -165,6 +165,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("hypermobility_clinic", "workplace_first_aid_book", "appalachian_free_clinic"),
         *("earthquake_relief_clinic", "welfare_benefit_assessor", "philippine_rural_health_unit"),
         "racecourse_doctor",  # notes_25
+        *("bhutanese_health_assistant", "german_arztbrief", "patient_kept_diary"),
+        *("patient_grievance_file", "gobi_mine_site_medic", "maldives_atoll_health_centre"),
+        *("adr_yellow_scheme", "personal_trainer_parq", "abbey_infirmarian"),
+        "czech_spa_balneology",  # notes_26
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

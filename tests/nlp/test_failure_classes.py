@@ -673,6 +673,7 @@ VOCABULARY = [
     ("Urine: normal.", "bladder_dysfunction", U),
     ("No difficulty with chest pain or memory.", "bladder_dysfunction", U),
     ("No trouble with bladder or bowel.", "bowel_dysfunction", F),
+    ("No problems with his bowels.", "bowel_dysfunction", F),
     ("SILT BLE incl saddle.", "saddle_anesthesia", F),
     ("Decreased LT and PP S1-S5 bilat including saddle.", "saddle_anesthesia", T),
     ("No saddle sx.", "saddle_anesthesia", F),
@@ -2715,12 +2716,113 @@ ROUND_25 = [
     ("No immunosuppression since 2021 (steroids stopped).", "immunocompromised", F),
 ]
 
+ROUND_26 = [
+    # a duration after a comma, and a fortnight
+    ("New low back pain, started 4 days ago, worse each day.", "symptoms_persisting_6_weeks", F),
+    ("Back pain since the fall, 3 days, severe.", "symptoms_persisting_6_weeks", F),
+    ("Sore low back for the past fortnight.", "symptoms_persisting_6_weeks", F),
+    ("Low back pain, started naproxen 3 days ago.", "symptoms_persisting_6_weeks", U),
+    ("Back pain, for 3 days worse.", "symptoms_persisting_6_weeks", U),
+    ("Back pain, for 3 days getting worse.", "symptoms_persisting_6_weeks", U),
+    (
+        "Back pain, since yesterday much worse, usually manageable.",
+        "symptoms_persisting_6_weeks",
+        U,
+    ),
+    ("Back pain, for 3 days unable to walk.", "symptoms_persisting_6_weeks", U),
+    ("Back pain since the car accident in 2015, for 3 days.", "symptoms_persisting_6_weeks", U),
+    ("Back pain, 3 days a week.", "symptoms_persisting_6_weeks", U),
+    ("Chronic low back pain, started 4 days ago worse.", "symptoms_persisting_6_weeks", U),
+    # a German letter's history is not the procedure's account
+    (
+        "Procedure: 03.08.: Microsurgical sequestrectomy L4/5.\nAnamnesis: pain radiating into"
+        " both legs down to the feet since the morning.\nCourse: Leg pain resolved.",
+        "radicular_pain",
+        T,
+    ),
+    ("Procedure: 03.08.: Microsurgical sequestrectomy L4/5.", "recent_spinal_procedure", T),
+    ("Department of Spine Surgery, Munich.", "prior_lumbar_surgery", U),
+    ("Admitted to ward for back surgery 10 days ago.", "recent_spinal_procedure", T),
+    ("Never had an operation on my back.", "prior_lumbar_surgery", F),
+    ("Operation on her back scheduled for May.", "surgery_or_intervention_candidate", T),
+    # a denial of another thing prescribed with the steroid
+    (
+        "No bone protection had been co-prescribed with the steroid.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    ("Prednisolone since 02/2025 (started for gout).", "prolonged_corticosteroid_use", U),
+    # safety-net lists and a form's answers
+    (
+        "Things Dr Malik said to ring about: numbness between my legs, problems peeing.",
+        "saddle_anesthesia",
+        U,
+    ),
+    ("GP asked us to call him about the new saddle numbness.", "saddle_anesthesia", T),
+    ("Phone call about urinary retention today.", "bladder_dysfunction", T),
+    ("Guest should report at once any fever or new weakness.", "fever", U),
+    ("Pain down the legs - no, it stays in the back.", "radicular_pain", F),
+    ("Feeling feverish - no, temperature 36.8.", "fever", F),
+    ("Fever - no (38.2 on arrival per paramedics).", "fever", T),
+    ("Fever or acute infection               no\nPregnancy            no", "fever", F),
+    ("Loss of bladder or bowel control?                          No", "bowel_dysfunction", F),
+    # tests named for what they look for
+    ("Myeloma screen negative.", "suspected_malignancy", F),
+    ("Myeloma screen sent.", "suspected_malignancy", T),
+    ("Myeloma screen (SPEP, light chains) negative.", "history_of_cancer", U),
+    (
+        "Reduced perianal sensation on the left with anal tone (on PR) normal.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("IVDU with blood cultures (x2) negative.", "injection_drug_use", T),
+    ("?Fracture lumbar spine (L1-L2).", "suspected_vertebral_compression_fracture", T),
+    ("Query cauda equina.", "suspected_cauda_equina_syndrome", T),
+    (
+        "Patient worried this could be cauda equina; no saddle numbness, bladder normal.",
+        "suspected_cauda_equina_syndrome",
+        U,
+    ),
+    ("No cauda equina compression on MRI.", "suspected_cauda_equina_syndrome", F),
+    # vocabulary
+    ("Hypaesthesia perianal and in both S1 dermatomes.", "saddle_anesthesia", T),
+    ("Hypaesthesia of the left foot.", "paresthesia", T),
+    ("Numbness in the left foot, hasn't spread.", "progressive_neurologic_deficit", F),
+    ("No known tumour disease.", "history_of_cancer", F),
+    ("Tumour history: benign meningioma 2015.", "history_of_cancer", U),
+    ("No problems with my waterworks.", "bladder_dysfunction", F),
+    ("Problems with her waterworks since Monday.", "bladder_dysfunction", T),
+    ("No trouble with bladder or bowel.", "bowel_dysfunction", F),
+    ("No problems with his bowels.", "bowel_dysfunction", F),
+    ("No problem in passing urine or stool.", "bowel_dysfunction", F),
+    ("Bladder and bowels without problems.", "bladder_dysfunction", F),
+    ("He self-catheterises for urinary retention without problems.", "bladder_dysfunction", T),
+    ("Pee and poo normal.", "bladder_dysfunction", F),
+    ("Urine and motion normal, no burning.", "bowel_dysfunction", F),
+    ("Lumbar spine: range of motion normal, no tenderness.", "bowel_dysfunction", U),
+    ("Weight same.", "unexplained_weight_loss", F),
+    ("No numbness around the private parts.", "saddle_anesthesia", F),
+    ("No history of fall.", "severe_trauma", F),
+    ("No falls on the ward.", "severe_trauma", U),
+    ("Pain does not go to the legs.", "radicular_pain", F),
+    ("Pain from low back going down the right leg.", "gradually_worsening_pain", U),
+    ("Pain from low back going down the right leg.", "radicular_pain", T),
+    ("Pain is trending down.", "gradually_worsening_pain", F),
+    ("MRI to establish whether the breast cancer has spread to the spine.", "history_of_cancer", T),
+    (
+        "Back pain for 8 weeks; ibuprofen and physiotherapy for 6 weeks without adequate"
+        " improvement.",
+        "symptoms_persisting_6_weeks",
+        T,
+    ),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
-    + ROUND_25
+    + ROUND_25 + ROUND_26
 )  # fmt: skip
 
 

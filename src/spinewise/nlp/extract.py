@@ -826,7 +826,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             )
             generic = ent.label_ in settings.helpers
             keeps_open = ""
-            if ours and note == _ENDED_LONG and fid == _STEROIDS:
+            if ours and note == _ENDED_LONG:
                 keeps_open = "doubt"
             elif ours and doubted:
                 keeps_open = "doubt of a kind" if generic else "doubt"
@@ -1185,9 +1185,11 @@ def _judge_all(
     if category in settings.procedures.considered:
         return _considered(feeds, ctx, settings.procedures.refused)
     if _STEROIDS in feeds:
-        # A long course of a systemic steroid says the same of each finding it feeds.
+        # A long course of a systemic steroid says the same of each finding it feeds; only the
+        # steroid finding is kept open by a long course that has ended (_ENDED_LONG).
         _, verdict, note = _steroid(sentence, settings, ctx, limits)
-        return [(fid, verdict, note) for fid in feeds]
+        other = "steroid mention" if note == _ENDED_LONG else note
+        return [(fid, verdict, note if fid == _STEROIDS else other) for fid in feeds]
     if settings.procedures.recent in feeds:
         return _procedure(category, feeds, sentence, settings, ctx, limits)
     placed = settings.placed_helpers.get(category)
