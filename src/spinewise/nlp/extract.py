@@ -1188,7 +1188,7 @@ def _judge_all(
         # A long course of a systemic steroid says the same of each finding it feeds; only the
         # steroid finding is kept open by a long course that has ended (_ENDED_LONG).
         _, verdict, note = _steroid(sentence, settings, ctx, limits)
-        other = "steroid mention" if note == _ENDED_LONG else note
+        other = _MENTION if note == _ENDED_LONG else note
         return [(fid, verdict, note if fid == _STEROIDS else other) for fid in feeds]
     if settings.procedures.recent in feeds:
         return _procedure(category, feeds, sentence, settings, ctx, limits)
@@ -1259,6 +1259,8 @@ def _considered(
 _STEROIDS = "prolonged_corticosteroid_use"
 #: A long systemic steroid course that has ended: it keeps _STEROIDS from "absent".
 _ENDED_LONG = "a long course that has ended"
+#: A steroid mention whose course decides nothing more.
+_MENTION = "steroid mention"
 
 
 def _steroid(
@@ -1268,17 +1270,19 @@ def _steroid(
     base = _verdict(fid, ctx, settings)
     if base[2]:
         return (fid, base, "not a systemic steroid")
+    # A course that has ended ("previously on", "stopped in 2022") matters only if it was long.
+    ended = base[0] is None and any(c in ctx["cues"] for c in settings.ended_by.get(fid, ()))
+    if base[0] is not True and not ended:
+        return (fid, base, _MENTION)
     # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
     found = [*limits.course.findall(sentence), *limits.course_slash.findall(sentence)]
     days = [limits.days(q, u) for q, u in found] + limits.ago_days(sentence)
     course = settings.steroid_course
     long = bool(re.search(course.long, sentence)) or any(d >= limits.steroid_days for d in days)
-    if base[0] is None and long and any(c in ctx["cues"] for c in settings.ended_by.get(fid, ())):
+    if ended:
         # "Previously on prednisolone for 4 years, stopped in 2022; not on steroids now": a
         # long course that has ended is no proof against the finding (_ENDED_LONG).
-        return (fid, base, _ENDED_LONG)
-    if base[0] is not True:
-        return (fid, base, "steroid mention")
+        return (fid, base, _ENDED_LONG if long else _MENTION)
     if long:
         return (fid, base, "long course")
     if days or re.search(course.short, sentence):
