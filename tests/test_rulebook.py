@@ -464,6 +464,20 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "a terminator that ends a direction other than forward",
     ),
     (
+        "nlp/context_rules.json",
+        '"only": [\n     "NEGATED_EXISTENCE"',
+        '"only": [\n     "NEGATION"',
+        "metadata.only is a list of ConText categories, on a TERMINATE rule",
+        "a terminator that ends the scopes of a category no rule has",
+    ),
+    (
+        "nlp/settings.yaml",
+        "  leader: >-\n    [ \\t]*\\.{3,}",
+        "  leader: >-\n    ([ \\t]*\\.{3,}",
+        "nlp/settings.yaml: answers.leader is not a regular expression",
+        "a dotted leader that does not compile",
+    ),
+    (
         "nlp/settings.yaml",
         "(?P<yes>yes|",
         "(?P<yeah>yes|",

@@ -879,6 +879,16 @@ class NlpAnswers(Frozen):
         "the question ('Steroid use > 3 months: No', 'Cancer in the last year: No'); the label "
         "is the words before them.",
     )
+    normal_label: str | None = Field(
+        default=None,
+        description="A regular expression: a question or form label that names a normal state "
+        "('Normal sensation in saddle area ...... N'); a 'no' to it decides nothing.",
+    )
+    leader: str | None = Field(
+        default=None,
+        description="A regular expression matched at a form label's end: a dotted leader to "
+        "its answer ('Cancer, tumour or growth ........ N'); the label is the whole row.",
+    )
     inline: str | None = Field(
         default=None,
         description="A regular expression, matched at the space before it: a form's bare "

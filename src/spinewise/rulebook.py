@@ -787,12 +787,15 @@ def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]])
     """`metadata.lookbehind` (n): the first n tokens of a token pattern are a condition, not
     the cue, so they must be plain tokens (no "OP") and leave at least one token of cue;
     `metadata.ends` is for terminators: `forward`, they end only scopes reaching forward (and
-    an answer's backward reach past its own label); `labelled`, only the latter
+    an answer's backward reach past its own label); `labelled`, only the latter;
+    `metadata.only`, a terminator that ends the scopes of these ConText categories alone
     (nlp/pipeline.py)."""
+    rules = list(rules)
+    categories = {str(rule.get("category")) for rule in rules}
     for rule in rules:
         metadata = rule.get("metadata") or {}
         where = f"nlp/context_rules.json: {rule.get('literal')!r}"
-        unknown = set(metadata) - {"lookbehind", "ends"}
+        unknown = set(metadata) - {"lookbehind", "ends", "only"}
         if unknown:
             check.errors.append(f"{where}: unknown metadata {sorted(unknown)}")
         if "lookbehind" in metadata:
@@ -813,6 +816,15 @@ def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]])
         ):
             check.errors.append(
                 f"{where}: metadata.ends is 'forward' or 'labelled', on a TERMINATE rule"
+            )
+        if "only" in metadata and (
+            not isinstance(metadata["only"], list)
+            or not metadata["only"]
+            or not set(metadata["only"]) <= categories
+            or rule.get("direction") != "TERMINATE"
+        ):
+            check.errors.append(
+                f"{where}: metadata.only is a list of ConText categories, on a TERMINATE rule"
             )
 
 
@@ -1083,8 +1095,8 @@ def _check_nlp(check: _Checker) -> None:
                 _check_regex(
                     check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ("no", "yes")
                 )
-        for key in ("opens", "qualifier", "table_yes", "table_no", "table_mark",
-                    "table_unanswered"):  # fmt: skip
+        for key in ("opens", "qualifier", "leader", "normal_label", "table_yes", "table_no",
+                    "table_mark", "table_unanswered"):  # fmt: skip
             if getattr(answers, key) is not None:
                 _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature

@@ -169,6 +169,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("patient_grievance_file", "gobi_mine_site_medic", "maldives_atoll_health_centre"),
         *("adr_yellow_scheme", "personal_trainer_parq", "abbey_infirmarian"),
         "czech_spa_balneology",  # notes_26
+        *("japanese_seikeigeka_clinic", "clinical_coder_query", "guardia_medica_turistica"),
+        *("life_insurance_underwriting", "cuban_medico_familia", "needle_syringe_programme"),
+        *("bangkok_international_patient_centre", "social_work_psychosocial"),
+        *("neuromodulation_programming", "mexican_caf_physician"),  # notes_27
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -2817,12 +2817,153 @@ ROUND_26 = [
     ),
 ]
 
+ROUND_27 = [
+    # a sided finding after a comma is told, not denied in the list before it
+    ("No fever, left foot drop.", "leg_weakness", T),
+    ("No fever, R leg weakness since Monday.", "leg_weakness", T),
+    ("Denies fever, R leg weakness since Monday.", "leg_weakness", F),
+    ("Denies fever, night sweats, R leg weakness.", "leg_weakness", F),
+    ("No saddle anaesthesia, urinary retention, bilateral leg weakness.", "leg_weakness", F),
+    ("Denies saddle numbness, bilateral leg tingling.", "paresthesia", F),
+    ("No fever, weight loss, left leg numbness\nNo bladder symptoms", "paresthesia", F),
+    ("No fever, possible left foot drop.", "leg_weakness", U),
+    ("No fever, left foot drop or saddle numbness.", "leg_weakness", F),
+    ("No fever, left foot drop or saddle numbness.", "saddle_anesthesia", F),
+    ("No fever, left foot drop\nPlan: MRI lumbar spine.", "leg_weakness", T),
+    ("No left foot drop, fever or weight loss.", "leg_weakness", F),
+    ("Left foot drop, no fever.", "fever", F),
+    ("No weakness of the right leg, left leg or feet.", "leg_weakness", F),
+    ("Probable lung cancer, R upper lobe, with spinal metastases.", "history_of_cancer", U),
+    ("Probable lung cancer, R upper lobe, with spinal metastases.", "suspected_malignancy", T),
+    # a pain that does not stop at the knee
+    ("Pain does not go to the knee but shoots to the foot.", "radicular_pain", T),
+    ("Pain does not go to the knee.", "radicular_pain", F),
+    # a form's dotted leader: the row is the label
+    ("Cancer, tumour or growth ............ N", "history_of_cancer", F),
+    ("Spinal surgery ............ N\nOsteoporosis ............ Y", "prior_lumbar_surgery", F),
+    ("Spinal surgery ............ N\nOsteoporosis ............ Y", "osteoporosis", T),
+    ("Steroid tablets for more than 3 months ............ N", "prolonged_corticosteroid_use", F),
+    ("HIV or other immune deficiency ............ N", "immunocompromised", U),
+    ("Saddle numbness    Cancer, tumour or growth ........ N", "saddle_anesthesia", T),
+    ("Fever ...... see notes", "fever", T),
+    ("Normal sensation in saddle area ........ N", "saddle_anesthesia", U),
+    ("Normal sensation in saddle area: N", "saddle_anesthesia", U),
+    ("Saddle sensation normal: N", "saddle_anesthesia", U),
+    ("Gait normal, saddle numbness: no", "saddle_anesthesia", F),
+    ("Normal gait. Saddle numbness? No", "saddle_anesthesia", F),
+    # a numbered question answered whole; alternatives joined by a slash
+    ("BK4 Any numbness, pins and needles or weakness in the legs? No.", "paresthesia", F),
+    ("Q4. Any numbness, tingling or weakness in the legs? No.", "paresthesia", F),
+    ("Numbness, tingling in the legs, weakness? No.", "paresthesia", T),
+    ("Red flag screen: Fever or wound concerns: none.", "fever", F),
+    ("Fever 38.6 or rigors: no.", "fever", T),
+    ("Known metastatic breast ca / new trauma: none", "history_of_cancer", T),
+    ("L foot drop / other deficit: none", "leg_weakness", T),
+    ("Fever (38.5) / rigors: none", "fever", T),
+    ("BK3 Did the pain go down your leg below the knee? No.", "radicular_pain", F),
+    ("The pain goes down your leg, she says.", "radicular_pain", T),
+    # denials in other words
+    ("Osteoporosis has not been diagnosed in this patient.", "osteoporosis", F),
+    ("Osteoporosis, though it has not been treated.", "osteoporosis", T),
+    ("Not otherwise immunosuppressed.", "immunocompromised", F),
+    ("Lumbago not otherwise specified, sciatica left leg.", "radicular_pain", T),
+    ("Back pain not otherwise specified with fever 38.6", "fever", T),
+    ("Osteoporosis was not diagnosed until 2019.", "osteoporosis", T),
+    ("Spinal metastasis has not been confirmed yet; MRI awaited.", "suspected_malignancy", T),
+    ("Left foot drop was not found to have improved at 6 weeks.", "leg_weakness", T),
+    ("Urinary retention has not been documented; bladder scan not done.", "bladder_dysfunction", U),
+    (
+        "On tacrolimus after a kidney transplant. Not otherwise immunosuppressed.",
+        "immunocompromised",
+        T,
+    ),
+    ("Falls: none.", "severe_trauma", F),
+    ("Falls: two this year, one down the stairs.", "severe_trauma", U),
+    ("Bladder, bowel no problem.", "bladder_dysfunction", F),
+    ("Bladder, bowel no problem.", "bowel_dysfunction", F),
+    ("Bladder/bowel: no new issues.", "bladder_dysfunction", U),
+    ("MMT lower limbs 5/5.", "leg_weakness", F),
+    ("Power 4/5 in both lower limbs.", "leg_weakness", T),
+    ("EHL power 4+/5 on the left.", "leg_weakness", T),
+    ("EHL MMT 4 on the left.", "leg_weakness", T),
+    ("EHL MMT 5 bilaterally.", "leg_weakness", F),
+    ("Left knee grade 4 osteoarthritis on x-ray.", "leg_weakness", U),
+    ("Leg strength 5 days post-op was poor; now 3/5.", "leg_weakness", U),
+    ("Upper limbs 4/5, lower limbs 5/5.", "leg_weakness", U),
+    ("Left upper limb power 4/5.", "leg_weakness", U),
+    ("Arm and leg power 5/5.", "leg_weakness", F),
+    # a benefit that did not last is care that failed, not an option offered
+    ("L5/S1 discectomy 2018, no lasting benefit.", "prior_lumbar_surgery", T),
+    ("L5/S1 discectomy 2018, no lasting benefit.", "surgery_or_intervention_candidate", U),
+    ("Might benefit from an L5/S1 discectomy.", "surgery_or_intervention_candidate", T),
+    (
+        "Explained why no injection: not needed, steroid with side effects.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    ("No steroids.", "prolonged_corticosteroid_use", F),
+    # injecting told with the drug, where, or who
+    ("Using heroin, injecting arms and hands.", "injection_drug_use", T),
+    ("Using: heroin daily, injecting, says groin on the right.", "injection_drug_use", T),
+    ("Spinal infection in someone who injects, with fever.", "injection_drug_use", T),
+    ("A woman who injects insulin daily.", "injection_drug_use", U),
+    ("Uses cocaine, denies injecting.", "injection_drug_use", F),
+    ("Given opioids intravenously in ED with good effect.", "injection_drug_use", U),
+    ("Meds: fentanyl patch, injecting insulin BD.", "injection_drug_use", U),
+    ("Diabetic, injects into her legs.", "injection_drug_use", U),
+    ("Patient who injects adalimumab fortnightly.", "injection_drug_use", U),
+    ("He ran to the shop and hurt his foot.", "radicular_pain", U),
+    ("Used heroin but never injecting.", "injection_drug_use", F),
+    ("Heroin, stopped injecting 2019.", "injection_drug_use", U),
+    ("Impression: query spinal abscess.", "suspected_spinal_epidural_abscess", T),
+    # a deficit in other words
+    ("Since yesterday his legs have gone weaker.", "progressive_neurologic_deficit", T),
+    ("Legs went weak.", "progressive_neurologic_deficit", U),
+    ("Legs went weak.", "leg_weakness", T),
+    ("Pinprick reduced perianal, both sides.", "saddle_anesthesia", T),
+    ("Pinprick normal perianal.", "saddle_anesthesia", U),
+    ("Day 12 post L4-5 TLIF.", "recent_spinal_procedure", T),
+    ("L4-5 TLIF in 2019.", "recent_spinal_procedure", U),
+    ("Paraspinal abscess on CT.", "suspected_spinal_epidural_abscess", U),
+    # a time that belongs to another line, or is only a lower bound
+    (
+        "06/2021   Acute low back pain   NSAID, resolved in 3 weeks\n01/2025   Low back pain",
+        "symptoms_persisting_6_weeks",
+        U,
+    ),
+    ("3 weeks of low back pain.", "symptoms_persisting_6_weeks", F),
+    ("Left sciatica for 2 weeks before the holiday.", "symptoms_persisting_6_weeks", U),
+    ("Says back aching for a week.", "symptoms_persisting_6_weeks", F),
+    ("His back has been killing him for about 2 weeks.", "symptoms_persisting_6_weeks", F),
+    ("His back has been bad for about 3 weeks.", "symptoms_persisting_6_weeks", F),
+    ("Back bad news for 3 weeks.", "symptoms_persisting_6_weeks", U),
+    ("Back pain for 2 weeks.", "symptoms_persisting_6_weeks", F),
+    ("Back pain for 3 weeks before this admission.", "symptoms_persisting_6_weeks", F),
+    ("LBP for 2 weeks before the admission, ibuprofen helped.", "symptoms_persisting_6_weeks", F),
+    ("She reports 3 weeks of low\nback pain after lifting.", "symptoms_persisting_6_weeks", F),
+    (
+        "Physio 8 weeks, was only slightly better at first, now fully recovered.",
+        "symptoms_persisting_6_weeks",
+        U,
+    ),
+    (
+        "Physiotherapy for 8 weeks with naproxen and pregabalin: leg pain only slightly better.",
+        "symptoms_persisting_6_weeks",
+        T,
+    ),
+    (
+        "Physiotherapy for 8 weeks with naproxen: slightly better each week.",
+        "symptoms_persisting_6_weeks",
+        U,
+    ),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
-    + ROUND_25 + ROUND_26
+    + ROUND_25 + ROUND_26 + ROUND_27
 )  # fmt: skip
 
 

@@ -321,6 +321,8 @@ _LABEL_WORDS = 3
 #: ... and the most words of a label of alternatives ("Numbness between the legs or around the
 #: back passage when wiping: none").
 _ALTERNATIVES_WORDS = 12
+#: A reading is its item's own answer: "Fever 38.6 or rigors: no" denies the rigors alone.
+_READING = re.compile(r"\d")
 #: An item's answer, or a gap between a form's columns: where a label of alternatives begins.
 _ANSWER_WORD = re.compile(r"(?i)(?:yes|no|y|n|\+|-|present|positive|negative|neg|nil|none)[.,;]?")
 _GAP = re.compile(r"\t| {2,}")
@@ -373,7 +375,13 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
             opens = [line + asks.start("asks")]
         elif spec.opens is not None:
             opens += [line + q.end() for q in re.finditer(spec.opens, original[line:mark])]
-        if original[mark] in ": \t":
+        leader = re.search(spec.leader, original[line:mark]) if spec.leader is not None else None
+        if leader is not None:
+            # A dotted leader: the row is the label ("Cancer, tumour or growth ..... N"), from
+            # the line's start or its last gap between columns.
+            gaps = [g.end() for g in _GAP.finditer(original[line : line + leader.start()])]
+            opens = [line + (gaps[-1] if gaps else 0)]
+        elif original[mark] in ": \t":
             # A label answered in a form is its last few words ("... on exam XR: negative" is
             # the X-ray's answer, not the foot drop's; "Wt loss N / Ca hx Y": the cancer's).
             label = original[line:mark]
@@ -397,16 +405,24 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
                     and not _GAP.search(label, words[at - 1].end(), words[at].start())
                 ):
                     at -= 1
+                readings = [k for k in range(at, len(words)) if _READING.search(words[k].group(0))]
+                if readings and readings[-1] + 1 < len(words):
+                    at = readings[-1] + 1
                 last = words[at:]
             words = last
             opens.append(line + words[0].start() if words else mark)
         # A form's columns: in "Fever: no   Saddle numbness: yes" and "Urinary retention
         # Saddle numbness? No" the answer is the numbness's alone.
         gaps = [g.end() for g in _GAP.finditer(original[line:mark].rstrip())]
-        if gaps:
+        if gaps and leader is None:
             opens.append(line + gaps[-1])
         text = " ".join(match.group(0).split())  # an answer on the next line: "? No"
-        out.append(_Answer(max(opens), first, mark, match.end(), match["yes"] is not None, text))
+        yes: bool | None = match["yes"] is not None
+        # the question's own clause (not split at a dotted leader's dots)
+        asked = re.split(r"[,;]|(?<!\.)[.!?](?!\.)(?=\s)", original[line:mark])[-1]
+        if not yes and re.search(spec.normal_label or "(?!)", asked):
+            yes = None  # "Normal sensation in saddle area ... N": not a denial of the numbness
+        out.append(_Answer(max(opens), first, mark, match.end(), yes, text))
     return out + _table_answers(original, spec)
 
 
@@ -546,6 +562,9 @@ def _context(
             for category, cue_start, cue_end in kept
         )
     )
+    if denied_normal and answered_no and answer is not None:
+        # "Saddle sensation normal: N": the answer is the cue that denies the normal.
+        cues.setdefault("NEGATED_EXISTENCE", answer.text)
     if any(t.text == "?" for t in ent[1:]):
         # A doubt inside the phrase ("rectal tone ?reduced", "sensation ? intact") is its own:
         # ConText lets no cue modify a target it overlaps.

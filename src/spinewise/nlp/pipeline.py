@@ -95,6 +95,9 @@ def _update_scopes(graph: Any) -> None:
     # Both end an answer's backward reach when its own label stands between: "Urinary
     # retention   saddle anesthesia - no".
     ends = [(m.rule.metadata or {}).get("ends") for m in modifiers]
+    # `metadata.only`: a terminator that ends the scopes of these categories alone (a side
+    # after a comma ends a denial's list, not the doubt of "probable cancer, R upper lobe").
+    only = [(m.rule.metadata or {}).get("only") for m in modifiers]
 
     def limits(other: int, cue: int) -> bool:
         a, b = modifiers[other], modifiers[cue]
@@ -107,6 +110,9 @@ def _update_scopes(graph: Any) -> None:
 
     def limit(cue: int, other: int) -> None:
         modifier = modifiers[cue]
+        ends_only = only[other]
+        if ends_only is not None and modifier.category not in ends_only:
+            return
         if ends[other] is None or labelled(modifiers[other], modifier):
             modifier.limit_scope(modifiers[other])
         elif ends[other] == "forward" and modifier.direction.upper() in (
