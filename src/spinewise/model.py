@@ -879,6 +879,12 @@ class NlpAnswers(Frozen):
         "the question ('Steroid use > 3 months: No', 'Cancer in the last year: No'); the label "
         "is the words before them.",
     )
+    presupposes: str | None = Field(
+        default=None,
+        description="A regular expression: the word after which a question takes a thing as "
+        "given ('Any change in your bladder since your back surgery? No'); its answer is not "
+        "that thing's.",
+    )
     normal_label: str | None = Field(
         default=None,
         description="A regular expression: a question or form label that names a normal state "

@@ -1095,8 +1095,8 @@ def _check_nlp(check: _Checker) -> None:
                 _check_regex(
                     check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ("no", "yes")
                 )
-        for key in ("opens", "qualifier", "leader", "normal_label", "table_yes", "table_no",
-                    "table_mark", "table_unanswered"):  # fmt: skip
+        for key in ("opens", "qualifier", "leader", "normal_label", "presupposes", "table_yes",
+                    "table_no", "table_mark", "table_unanswered"):  # fmt: skip
             if getattr(answers, key) is not None:
                 _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature

@@ -2861,6 +2861,17 @@ ROUND_27 = [
     ("L foot drop / other deficit: none", "leg_weakness", T),
     ("Fever (38.5) / rigors: none", "fever", T),
     ("BK3 Did the pain go down your leg below the knee? No.", "radicular_pain", F),
+    # a question takes as given what follows "since" or "after"
+    (
+        "Q2 Any change in your bladder since your back surgery in 2019? No",
+        "prior_lumbar_surgery",
+        T,
+    ),
+    ("Q4. Any fever since the epidural injection last week? No", "recent_spinal_procedure", T),
+    ("Q4. Any fever since the epidural injection last week? No", "fever", F),
+    ("Any pain after eating or weakness? No", "leg_weakness", F),
+    ("Any weakness since the fall or numbness? No", "paresthesia", F),
+    ("Any leg weakness after walking? No", "leg_weakness", F),
     ("The pain goes down your leg, she says.", "radicular_pain", T),
     # denials in other words
     ("Osteoporosis has not been diagnosed in this patient.", "osteoporosis", F),

@@ -306,6 +306,8 @@ class _Answer:
     end: int  # the end of its answer
     yes: bool | None  # None: a form's question left unanswered (a row with no column marked)
     text: str  # the question mark and the answer, as written
+    # words the question takes as given, not asks ("... since your back surgery? No"): from, to
+    presumed: tuple[int, int] = (-1, -1)
 
 
 #: The word before a denied alternative ("never used recreational or injected drugs").
@@ -422,7 +424,13 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
         asked = re.split(r"[,;]|(?<!\.)[.!?](?!\.)(?=\s)", original[line:mark])[-1]
         if not yes and re.search(spec.normal_label or "(?!)", asked):
             yes = None  # "Normal sensation in saddle area ... N": not a denial of the numbness
-        out.append(_Answer(max(opens), first, mark, match.end(), yes, text))
+        presumed = (-1, -1)
+        given = re.search(spec.presupposes or "(?!)", original[max(opens) : mark])
+        if given is not None:
+            start = max(opens) + given.end()
+            stop = re.search(r"[,;]|\b(?:or|and|nor)\b", original[start:mark])
+            presumed = (start, start + stop.start() if stop else mark)
+        out.append(_Answer(max(opens), first, mark, match.end(), yes, text, presumed))
     return out + _table_answers(original, spec)
 
 
@@ -544,6 +552,10 @@ def _context(
             continue
         kept.append(cue)
         cues.setdefault(category, original[cue_start:cue_end])
+    if answer is not None and answer.presumed[0] <= ent.start_char < answer.presumed[1]:
+        # Taken as given, not asked ("Any change in your bladder since your back surgery? No"):
+        # neither the question's doubt nor its answer is the surgery's.
+        answer = None
     # A phrase that itself says "normal" ("afebrile", "weight gain", "5/5 strength") and is
     # denied in turn ("denies weight gain", "does not have intact sensation") says nothing: a
     # denied normal is not an abnormal. A negation that reaches it across a list ("no edema,
