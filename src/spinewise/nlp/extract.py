@@ -323,6 +323,11 @@ _LABEL_WORDS = 3
 #: ... and the most words of a label of alternatives ("Numbness between the legs or around the
 #: back passage when wiping: none").
 _ALTERNATIVES_WORDS = 12
+#: Where a question's own clause begins: after a comma, a semicolon or a sentence's end (not
+#: a dotted leader's dots: "Normal sensation in saddle area ........ N").
+_CLAUSE_END = re.compile(r"[,;]|(?<!\.)[.!?](?!\.)(?=\s)")
+#: Where a thing a question takes as given ends: the next item of its list.
+_ITEM_END = re.compile(r"[,;]|\b(?:or|and|nor)\b")
 #: A reading is its item's own answer: "Fever 38.6 or rigors: no" denies the rigors alone.
 _READING = re.compile(r"\d")
 #: An item's answer, or a gap between a form's columns: where a label of alternatives begins.
@@ -415,21 +420,19 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
             opens.append(line + words[0].start() if words else mark)
         # A form's columns: in "Fever: no   Saddle numbness: yes" and "Urinary retention
         # Saddle numbness? No" the answer is the numbness's alone.
-        gaps = [g.end() for g in _GAP.finditer(original[line:mark].rstrip())]
-        if gaps and leader is None:
-            opens.append(line + gaps[-1])
+        if leader is None and (columns := list(_GAP.finditer(original[line:mark].rstrip()))):
+            opens.append(line + columns[-1].end())
         text = " ".join(match.group(0).split())  # an answer on the next line: "? No"
         yes: bool | None = match["yes"] is not None
-        # the question's own clause (not split at a dotted leader's dots)
-        asked = re.split(r"[,;]|(?<!\.)[.!?](?!\.)(?=\s)", original[line:mark])[-1]
+        asked = _CLAUSE_END.split(original[line:mark])[-1]  # the question's own clause
         if not yes and re.search(spec.normal_label or "(?!)", asked):
             yes = None  # "Normal sensation in saddle area ... N": not a denial of the numbness
         presumed = (-1, -1)
         given = re.search(spec.presupposes or "(?!)", original[max(opens) : mark])
         if given is not None:
             start = max(opens) + given.end()
-            stop = re.search(r"[,;]|\b(?:or|and|nor)\b", original[start:mark])
-            presumed = (start, start + stop.start() if stop else mark)
+            stop = _ITEM_END.search(original, start, mark)
+            presumed = (start, stop.start() if stop else mark)
         out.append(_Answer(max(opens), first, mark, match.end(), yes, text, presumed))
     return out + _table_answers(original, spec)
 
