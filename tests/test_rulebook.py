@@ -326,7 +326,7 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "nlp/settings.yaml",
         "${gap}{0,20}?",
         "${gaps}{0,20}?",
-        "nlp/settings.yaml: durations[0] (symptoms_persisting_6_weeks): patterns[9]: no term "
+        "nlp/settings.yaml: durations[0] (symptoms_persisting_6_weeks): patterns[10]: no term "
         "named 'gaps' (defined before it)",
         "a duration pattern naming a term that is not there",
     ),

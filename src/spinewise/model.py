@@ -887,8 +887,15 @@ class NlpAnswers(Frozen):
     )
     normal_label: str | None = Field(
         default=None,
-        description="A regular expression: a question or form label that names a normal state "
-        "('Normal sensation in saddle area ...... N'); a 'no' to it decides nothing.",
+        description="A regular expression: a question or form label that asks whether a normal "
+        "holds ('Normal sensation in saddle area ...... N'); its answer speaks of the abnormal "
+        "the other way round, and the question is asked from its group 'normal' on.",
+    )
+    list_label: str | None = Field(
+        default=None,
+        description="A regular expression matched from a line's start to its question mark or "
+        "a form label's colon: a list of short items asked as one ('- fevers, sweats: no'); "
+        "its group 'list' is where the question opens.",
     )
     leader: str | None = Field(
         default=None,
@@ -905,6 +912,23 @@ class NlpAnswers(Frozen):
         description="A regular expression, matched at the space before it: a form's ticked "
         "box or bracketed answer after its label ('Saddle anaesthesia \u2610 Yes \u2611 No', "
         "'urinary retention [No]'), with named groups `no` and `yes`.",
+    )
+    legend: str | None = Field(
+        default=None,
+        description="A regular expression: one entry of a form's own legend of answer codes "
+        "('D = documented present, A = documented absent, ND = not documented'), with groups "
+        "'code' and 'meaning'; a line of two or more entries is a legend.",
+    )
+    legend_yes: str | None = Field(
+        default=None, description="A regular expression: a legend's meaning that answers yes."
+    )
+    legend_no: str | None = Field(
+        default=None, description="A regular expression: a legend's meaning that answers no."
+    )
+    legend_unanswered: str | None = Field(
+        default=None,
+        description="A regular expression: a legend's meaning that leaves the question "
+        "unanswered ('not documented'); tried before legend_no and legend_yes.",
     )
     table_unanswered: str | None = Field(
         default=None,

@@ -1095,8 +1095,17 @@ def _check_nlp(check: _Checker) -> None:
                 _check_regex(
                     check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ("no", "yes")
                 )
+        if answers.list_label is not None:
+            _check_regex(
+                check, "nlp/settings.yaml: answers.list_label", answers.list_label, ("list",)
+            )
+        if answers.legend is not None:
+            _check_regex(
+                check, "nlp/settings.yaml: answers.legend", answers.legend, ("code", "meaning")
+            )
         for key in ("opens", "qualifier", "leader", "normal_label", "presupposes", "table_yes",
-                    "table_no", "table_mark", "table_unanswered"):  # fmt: skip
+                    "table_no", "table_mark", "table_unanswered", "legend_yes", "legend_no",
+                    "legend_unanswered"):  # fmt: skip
             if getattr(answers, key) is not None:
                 _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature

@@ -173,6 +173,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("life_insurance_underwriting", "cuban_medico_familia", "needle_syringe_programme"),
         *("bangkok_international_patient_centre", "social_work_psychosocial"),
         *("neuromodulation_programming", "mexican_caf_physician"),  # notes_27
+        *("norwegian_sykmelding", "solicitors_accident_claim", "antarctic_station_sickbay"),
+        *("sickness_absence_interview", "israeli_kupat_holim", "regional_transfer_centre"),
+        *("mri_appropriateness_audit", "peruvian_serums_puesto", "online_second_opinion"),
+        "trainee_reflective_portfolio",  # notes_28
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -2846,9 +2846,10 @@ ROUND_27 = [
     ("HIV or other immune deficiency ............ N", "immunocompromised", U),
     ("Saddle numbness    Cancer, tumour or growth ........ N", "saddle_anesthesia", T),
     ("Fever ...... see notes", "fever", T),
-    ("Normal sensation in saddle area ........ N", "saddle_anesthesia", U),
-    ("Normal sensation in saddle area: N", "saddle_anesthesia", U),
-    ("Saddle sensation normal: N", "saddle_anesthesia", U),
+    # (round 28: a "no" to a normal is the abnormal, not nothing)
+    ("Normal sensation in saddle area ........ N", "saddle_anesthesia", T),
+    ("Normal sensation in saddle area: N", "saddle_anesthesia", T),
+    ("Saddle sensation normal: N", "saddle_anesthesia", T),
     ("Gait normal, saddle numbness: no", "saddle_anesthesia", F),
     ("Normal gait. Saddle numbness? No", "saddle_anesthesia", F),
     # a numbered question answered whole; alternatives joined by a slash
@@ -2969,12 +2970,98 @@ ROUND_27 = [
     ),
 ]
 
+ROUND_28 = [
+    # a question that asks whether a normal holds: "no" tells the abnormal, "yes" denies it
+    ("Q5 Perianal sensation intact? No", "saddle_anesthesia", T),
+    ("Perianal sensation intact? Yes", "saddle_anesthesia", F),
+    ("Normal sensation in saddle area ........ N", "saddle_anesthesia", T),
+    ("Normal sensation in saddle area: yes", "saddle_anesthesia", F),
+    ("Saddle sensation normal: Y", "saddle_anesthesia", F),
+    ("Bladder function normal: N", "bladder_dysfunction", T),
+    ("Not able to pass urine? Yes", "bladder_dysfunction", T),
+    ("Any loss of normal sensation in the saddle? No", "saddle_anesthesia", U),
+    ("Weight gain? No", "unexplained_weight_loss", U),
+    # a list asked as one is answered as one; a list that tells its own things is not
+    ("- fevers, sweats: no", "fever", F),
+    ("Saddle numbness, retention, incontinence: none", "saddle_anesthesia", F),
+    ('Q7 Fevers, weight loss, cancer in the past? "No, no and no."', "history_of_cancer", F),
+    ("Left foot drop, fever: no", "leg_weakness", T),
+    ("Numb bum, fever: no", "saddle_anesthesia", T),
+    ("- Fevers, weight loss, cancer?", "fever", U),
+    ("Leg weakness, fever? A: no", "leg_weakness", T),
+    ('Q7 Fevers, weight loss, cancer? "No fevers. Weight steady."', "fever", F),
+    ("Fever? No fevers.", "fever", F),
+    ('Q5 Bladder or bowels? "Peeing OK."', "bladder_dysfunction", F),
+    # a form's own legend of codes
+    (
+        "Red flags (D = documented present, A = documented absent, ND = not documented):\n"
+        "Saddle anaesthesia            ND       -\n"
+        "Leg weakness                  A        GP extract\n"
+        "Fever / systemically unwell   ND       -\n"
+        "History of cancer             D        GP extract",
+        "saddle_anesthesia",
+        U,
+    ),
+    (
+        "Red flags (D = documented present, A = documented absent, ND = not documented):\n"
+        "Leg weakness: A\nFever / systemically unwell: ND",
+        "leg_weakness",
+        F,
+    ),
+    (
+        "Red flags (D = documented present, A = documented absent, ND = not documented):\n"
+        "Leg weakness: A\nFever / systemically unwell: ND",
+        "fever",
+        U,
+    ),
+    (
+        "Red flags (D = documented present, A = documented absent, ND = not documented):\n"
+        "History of cancer: D (breast cancer 2011)",
+        "history_of_cancer",
+        T,
+    ),
+    ("Saddle anaesthesia            ND       -", "saddle_anesthesia", T),
+    # a work-up to be done, with a word between
+    ("An epidural abscess must also be excluded.", "suspected_spinal_epidural_abscess", T),
+    ("Epidural abscess has been excluded.", "suspected_spinal_epidural_abscess", F),
+    # vocabulary
+    ("She had to strain to start passing urine.", "bladder_dysfunction", T),
+    ("Water and stool normal.", "bowel_dysfunction", F),
+    ("Urination and bowel movements normal.", "bladder_dysfunction", F),
+    ("Her bladder was fine, she said.", "bladder_dysfunction", F),
+    ("The urine came normally.", "bladder_dysfunction", F),
+    ("Her bowels had been opening normally.", "bowel_dysfunction", F),
+    ("PR: normal anal tone.", "bowel_dysfunction", F),
+    ("Active and passive motions are intact.", "bowel_dysfunction", U),
+    ("Since 2 days legs weaker.", "progressive_neurologic_deficit", T),
+    ("Left leg weaker than right.", "progressive_neurologic_deficit", U),
+    ("The sciatica has gone, no leg pain.", "radicular_pain", F),
+    ("The numbness has gone to both feet.", "paresthesia", T),
+    (
+        "Low back pain since mid-January (about 7 weeks), naproxen helps nothing.",
+        "symptoms_persisting_6_weeks",
+        T,
+    ),
+    ("But for the last 10 days his back pain has got worse.", "symptoms_persisting_6_weeks", U),
+    ("3 weeks of his back pain.", "symptoms_persisting_6_weeks", F),
+    # other people, other meanings
+    ("That patients often do not volunteer bladder symptoms.", "bladder_dysfunction", U),
+    ("A trivial mechanism does not mean a trivial injury.", "severe_trauma", U),
+    ("Back pain doesn't mean cancer.", "history_of_cancer", U),
+    ("No hx of malignancy (mother - breast ca at 52).", "history_of_cancer", F),
+    ("On the spine surgery wait list.", "prior_lumbar_surgery", U),
+    ("Dr S, spine surgery on call, accepts.", "prior_lumbar_surgery", U),
+    ("Previous spine surgery in 2015.", "prior_lumbar_surgery", T),
+    ("Present: Imran Shah. Imran said he does not want an operation.", "immunocompromised", U),
+    ("On Imuran since 2019.", "immunocompromised", T),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
-    + ROUND_25 + ROUND_26 + ROUND_27
+    + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28
 )  # fmt: skip
 
 

@@ -308,10 +308,16 @@ class _Answer:
     text: str  # the question mark and the answer, as written
     # words the question takes as given, not asks ("... since your back surgery? No"): from, to
     presumed: tuple[int, int] = (-1, -1)
+    # the question asks whether a normal holds ("Perianal sensation intact? No"): its answer
+    # speaks of the abnormal the other way round
+    normal: bool = False
 
 
 #: The word before a denied alternative ("never used recreational or injected drugs").
 _ALTERNATIVE = (["or"], ["nor"])
+
+#: A question's mark, alone or before its quoted answer ('Bladder or bowels? "Peeing OK."').
+_ASKED = frozenset({"?", '? "', "? \u201c", "? '", "? \u2018"})
 
 #: What a question's own form says (its "?", "Q:", "Any ..."): its answer takes their place.
 _QUESTION_CUES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL"})
@@ -346,7 +352,7 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
         return []
     out = []
     matches = list(re.finditer(spec.answer, original))
-    for label_answer in (spec.inline, spec.boxes):
+    for label_answer in (spec.inline, spec.boxes, _legend(original, spec)):
         if label_answer is not None:
             matches += re.finditer(label_answer, original)
     for match in matches:
@@ -383,7 +389,14 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
         elif spec.opens is not None:
             opens += [line + q.end() for q in re.finditer(spec.opens, original[line:mark])]
         leader = re.search(spec.leader, original[line:mark]) if spec.leader is not None else None
-        if leader is not None:
+        coded = "unanswered" in match.re.groupindex  # a code of the form's own legend
+        if coded:
+            leader = re.search(r"$", original[line:mark])  # its row is the label, as a leader's
+        listed = _listed(original, line, mark, spec)
+        if listed is not None and leader is None:
+            # A list asked as one: "- fevers, sweats: no" denies both.
+            opens = [line + listed.start("list")]
+        elif leader is not None:
             # A dotted leader: the row is the label ("Cancer, tumour or growth ..... N"), from
             # the line's start or its last gap between columns.
             gaps = [g.end() for g in _GAP.finditer(original[line : line + leader.start()])]
@@ -420,21 +433,101 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
             opens.append(line + words[0].start() if words else mark)
         # A form's columns: in "Fever: no   Saddle numbness: yes" and "Urinary retention
         # Saddle numbness? No" the answer is the numbness's alone.
-        if leader is None and (columns := list(_GAP.finditer(original[line:mark].rstrip()))):
+        if (
+            leader is None
+            and listed is None
+            and (columns := list(_GAP.finditer(original[line:mark].rstrip())))
+        ):
             opens.append(line + columns[-1].end())
         text = " ".join(match.group(0).split())  # an answer on the next line: "? No"
         yes: bool | None = match["yes"] is not None
+        if coded and match["unanswered"] is not None:
+            yes = None  # "Saddle anaesthesia   ND" under "ND = not documented"
         asked = _CLAUSE_END.split(original[line:mark])[-1]  # the question's own clause
-        if not yes and re.search(spec.normal_label or "(?!)", asked):
-            yes = None  # "Normal sensation in saddle area ... N": not a denial of the numbness
+        # "Normal sensation in saddle area: N": the sensation is not normal, and the label
+        # is asked from its normal on ("Normal sensation" as well as "saddle area").
+        normal = re.search(spec.normal_label or "(?!)", asked)
+        if normal is not None:
+            said = normal.start("normal") if "normal" in normal.re.groupindex else normal.start()
+            opens = [min(max(opens), mark - len(asked) + said)]
         presumed = (-1, -1)
         given = re.search(spec.presupposes or "(?!)", original[max(opens) : mark])
         if given is not None:
             start = max(opens) + given.end()
             stop = _ITEM_END.search(original, start, mark)
             presumed = (start, stop.start() if stop else mark)
-        out.append(_Answer(max(opens), first, mark, match.end(), yes, text, presumed))
-    return out + _table_answers(original, spec)
+        out.append(
+            _Answer(max(opens), first, mark, match.end(), yes, text, presumed, normal is not None)
+        )
+    return (
+        out + _asked_lists(original, spec, {a.mark for a in out}) + _table_answers(original, spec)
+    )
+
+
+def _listed(
+    original: str, line: int, mark: int, spec: Any, alone: bool = False
+) -> re.Match[str] | None:
+    """The list a line asks as one, up to its mark (settings.yaml `answers.list_label`). A
+    question's list is one only after a bullet or a question's number ("Q7 Fevers, weight
+    loss, cancer?") or, `alone`, as a line of its own: "Leg weakness, fever? A: no" tells the
+    weakness and asks of the fever."""
+    listed = re.match(spec.list_label, original[line:mark]) if spec.list_label else None
+    if listed is None or len(listed["list"].split()) > _ALTERNATIVES_WORDS:
+        return None
+    if original[mark] == "?" and not original[line : line + listed.start("list")].strip():
+        own_line = original[line - 1 : line] in ("", "\n") and re.match(
+            r"[ \t]*(?:\r?\n|$)", original[mark + 1 :]
+        )
+        return listed if alone and own_line else None
+    return listed
+
+
+def _asked_lists(original: str, spec: Any, answered: set[int]) -> list[_Answer]:
+    """A list asked as one and not answered yes or no ('Q7 Fevers, weight loss, cancer? "No
+    fevers."'): every item is asked, none told (settings.yaml `answers.list_label`)."""
+    if spec.list_label is None:
+        return []
+    out = []
+    for mark in (m.start() for m in re.finditer(r"\?", original)):
+        line = _line_start(original, mark)
+        listed = None if mark in answered else _listed(original, line, mark, spec, alone=True)
+        if listed is not None:
+            out.append(_Answer(line + listed.start("list"), line, mark, mark + 1, None, "?"))
+    return out
+
+
+def _legend(original: str, spec: Any) -> str | None:
+    """The answers a form's own legend of codes gives ("D = documented present, A =
+    documented absent, ND = not documented"; settings.yaml `answers.legend`), as one regular
+    expression with groups yes, no and unanswered, or None when the note has no legend."""
+    if None in (spec.legend, spec.legend_yes, spec.legend_no, spec.legend_unanswered):
+        return None
+    codes: dict[str, list[str]] = {"yes": [], "no": [], "unanswered": []}
+    for line in original.splitlines():
+        entries = list(re.finditer(spec.legend, line))
+        if len(entries) < 2:
+            continue
+        for entry in entries:
+            meaning = entry["meaning"]
+            for group, said in (
+                ("unanswered", spec.legend_unanswered),
+                ("no", spec.legend_no),
+                ("yes", spec.legend_yes),
+            ):
+                if re.search(said, meaning):
+                    codes[group].append(re.escape(entry["code"]))
+                    break
+    if not any(codes.values()):
+        return None
+    groups = "|".join(
+        f"(?P<{group}>{'|'.join(sorted(set(found), key=len, reverse=True)) or '(?!)'})"
+        for group, found in codes.items()
+    )
+    # after the label's colon or a gap between columns; the code alone in its cell
+    return (
+        rf"(?m)(?<=[A-Za-z)])(?:[ \t]*:[ \t]*|[ \t]{{2,}}|[ \t]*\t[ \t]*)(?:{groups})"
+        rf"(?![\w+?-])(?=[ \t]*(?:$|[(;,]|[ \t]{{2}}|\t))"
+    )
 
 
 #: Where a sentence ends: a line break, "?" or "!", or a full stop before a space that does not
@@ -565,7 +658,9 @@ def _context(
     # sensation intact") does not deny it: the list item is an assertion of its own.
     rule = getattr(ent._, "target_rule", None)
     normal = rule is not None and bool((rule.attributes or {}).get("is_negated"))
-    answered_no = answer is not None and answer.yes is False
+    # An answer to whether a normal holds: "yes" denies what the question names, "no" tells it.
+    flipped = answer is not None and answer.normal and answer.yes is not None
+    answered_no = answer is not None and answer.yes is False and not flipped
     denied_normal = normal and (
         answered_no
         or any(
@@ -616,14 +711,22 @@ def _context(
             and category not in dropped
         ):
             cues[category] = original[ent.start_char : ent.end_char]  # the phrase says it
-    if answered_no and not normal:
+    if flipped and answer is not None and answer.yes:
+        cues["NEGATED_EXISTENCE"] = answer.text  # "Perianal sensation intact? Yes"
+    elif flipped and answer is not None:
+        # "Perianal sensation intact? No": the sensation is not intact
+        cues.pop("NEGATED_EXISTENCE", None)
+        dropped.add("NEGATED_EXISTENCE")
+        cues["AFFIRMED"] = answer.text
+    elif answered_no and not normal:
         cues.setdefault("NEGATED_EXISTENCE", answer.text if answer else "")
     elif answer is not None and answer.yes and "NEGATED_EXISTENCE" in cues:
         cues["POSSIBLE_EXISTENCE"] = answer.text  # "yes" to a question that denies: unclear
     elif answer is not None and answer.yes is None:
         cues["POSSIBLE_EXISTENCE"] = answer.text  # a form's question left unanswered
-    if "NEGATED_EXISTENCE" in cues and not normal:
-        # A denial may be partial: an exception after it, or a change it denies.
+    if "NEGATED_EXISTENCE" in cues and not normal and not flipped:
+        # A denial may be partial: an exception after it, or a change it denies. (A normal
+        # affirmed is the answer's own: "Normal sensation in saddle area: yes".)
         if exceptions and (excepted := _excepted(ent, original, exceptions)):
             cues["EXCEPTED"] = excepted
         if change_words and (changed := _change_only(ent, original, change_words, answer)):
@@ -660,11 +763,12 @@ def _context(
         "uncertain": "POSSIBLE_EXISTENCE" in cues,
         # a question about it ("any ca hx?"), not a doubt that works it up ("? metastases",
         # "myeloma (?vs metastases)")
-        "asked": any(
+        "asked": (answer is not None and answer.yes is None and answer.text == "?")
+        or any(
             category == "POSSIBLE_EXISTENCE"
             and cue_start >= ent.end_char
-            and original[cue_start:cue_end].strip() == "?"
-            and not original[cue_end : cue_end + 1].isalnum()
+            and (asked_as := original[cue_start:cue_end].strip()) in _ASKED
+            and (asked_as != "?" or not original[cue_end : cue_end + 1].isalnum())
             for category, cue_start, cue_end in kept
         ),
         "denied_normal": denied_normal,
@@ -862,7 +966,8 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             keeps_open = ""
             if ours and note == _ENDED_LONG:
                 keeps_open = "doubt"
-            elif ours and doubted:
+            elif ours and doubted and not ctx["asked"]:
+                # (a question asked, "Fever?", is no doubt: a denial of it decides)
                 keeps_open = "doubt of a kind" if generic else "doubt"
             elif (
                 ours

@@ -88,9 +88,13 @@ class Spelling:
                 fixes[word] = fix
         if not fixes:
             return None
-        # A capitalised word inside a sentence is a name ("Dr R. Imran" is not "Imuran").
+        # A capitalised word inside a sentence is a name ("Dr R. Imran" is not "Imuran"), and
+        # so is the same word opening a sentence ("Present: Imran Shah ... Imran said").
+        names = {t.lower_ for t in doc if not t.is_sent_start and t.text[:1].isupper()}
         words = [
-            fixes.get(t.lower_, t.text) if t.is_sent_start or not t.text[:1].isupper() else t.text
+            fixes.get(t.lower_, t.text)
+            if (t.is_sent_start and t.lower_ not in names) or not t.text[:1].isupper()
+            else t.text
             for t in doc
         ]
         if all(w == t.text for w, t in zip(words, doc, strict=True)):
