@@ -913,11 +913,22 @@ class NlpAnswers(Frozen):
         "box or bracketed answer after its label ('Saddle anaesthesia \u2610 Yes \u2611 No', "
         "'urinary retention [No]'), with named groups `no` and `yes`.",
     )
+    denial_after: str | None = Field(
+        default=None,
+        description="A regular expression matched right after a question's mark: a plain "
+        "denial in free words ('Fever? \"No fevers.\"') that answers it, so the question "
+        "keeps nothing open.",
+    )
     legend: str | None = Field(
         default=None,
         description="A regular expression: one entry of a form's own legend of answer codes "
         "('D = documented present, A = documented absent, ND = not documented'), with groups "
         "'code' and 'meaning'; a line of two or more entries is a legend.",
+    )
+    legend_scale: str | None = Field(
+        default=None,
+        description="A regular expression: a legend's meaning that makes it a scale of a "
+        "function ('I = intact, R = reduced, A = absent'), not answers: its line is no legend.",
     )
     legend_yes: str | None = Field(
         default=None, description="A regular expression: a legend's meaning that answers yes."

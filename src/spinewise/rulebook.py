@@ -1105,7 +1105,7 @@ def _check_nlp(check: _Checker) -> None:
             )
         for key in ("opens", "qualifier", "leader", "normal_label", "presupposes", "table_yes",
                     "table_no", "table_mark", "table_unanswered", "legend_yes", "legend_no",
-                    "legend_unanswered"):  # fmt: skip
+                    "legend_scale", "legend_unanswered", "denial_after"):  # fmt: skip
             if getattr(answers, key) is not None:
                 _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature

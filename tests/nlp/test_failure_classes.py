@@ -2983,15 +2983,17 @@ ROUND_28 = [
     ("Weight gain? No", "unexplained_weight_loss", U),
     # a list asked as one is answered as one; a list that tells its own things is not
     ("- fevers, sweats: no", "fever", F),
-    ("Saddle numbness, retention, incontinence: none", "saddle_anesthesia", F),
+    ("- Saddle numbness, retention, incontinence: none", "saddle_anesthesia", F),
+    ("Saddle numbness, retention, incontinence: none", "saddle_anesthesia", T),
     ('Q7 Fevers, weight loss, cancer in the past? "No, no and no."', "history_of_cancer", F),
     ("Left foot drop, fever: no", "leg_weakness", T),
-    ("Numb bum, fever: no", "saddle_anesthesia", T),
+    ("- Numb bum, fever: no", "saddle_anesthesia", T),
     ("- Fevers, weight loss, cancer?", "fever", U),
     ("Leg weakness, fever? A: no", "leg_weakness", T),
     ('Q7 Fevers, weight loss, cancer? "No fevers. Weight steady."', "fever", F),
     ("Fever? No fevers.", "fever", F),
-    ('Q5 Bladder or bowels? "Peeing OK."', "bladder_dysfunction", F),
+    # (a free answer that is not a plain denial leaves the question open)
+    ('Q5 Bladder or bowels? "Peeing OK."', "bladder_dysfunction", U),
     # a form's own legend of codes
     (
         "Red flags (D = documented present, A = documented absent, ND = not documented):\n"
@@ -3029,8 +3031,8 @@ ROUND_28 = [
     ("Water and stool normal.", "bowel_dysfunction", F),
     ("Urination and bowel movements normal.", "bladder_dysfunction", F),
     ("Her bladder was fine, she said.", "bladder_dysfunction", F),
-    ("The urine came normally.", "bladder_dysfunction", F),
-    ("Her bowels had been opening normally.", "bowel_dysfunction", F),
+    ("The urine comes normally.", "bladder_dysfunction", F),
+    ("Her bowels have been opening normally.", "bowel_dysfunction", F),
     ("PR: normal anal tone.", "bowel_dysfunction", F),
     ("Active and passive motions are intact.", "bowel_dysfunction", U),
     ("Since 2 days legs weaker.", "progressive_neurologic_deficit", T),
@@ -3054,6 +3056,41 @@ ROUND_28 = [
     ("Previous spine surgery in 2015.", "prior_lumbar_surgery", T),
     ("Present: Imran Shah. Imran said he does not want an operation.", "immunocompromised", U),
     ("On Imuran since 2019.", "immunocompromised", T),
+    # the round 28 review: a normal that does not govern the question, a list that tells its
+    # own things, a scale for a legend, an answer that doubts, a loss told as "gone"
+    ("Sensation in saddle area less than normal? Yes", "saddle_anesthesia", U),
+    ("Any difficulty passing urine compared with normal? Yes", "bladder_dysfunction", U),
+    ("Numbness in legs but able to walk? Yes", "paresthesia", T),
+    ("Normal gait but saddle numbness? Yes", "saddle_anesthesia", T),
+    ("Normally fit and well - any fevers? Yes, 38.5 last night", "fever", T),
+    ("Sensation intact - leg weakness? Yes", "leg_weakness", T),
+    ("Perianal sensation intact? Y, but reduced pinprick on the left", "saddle_anesthesia", U),
+    ("New urinary incontinence (normally continent)? Yes", "bladder_dysfunction", T),
+    ("Retention overnight, saddle numbness: no", "bladder_dysfunction", T),
+    ("Urinary retention in ED, saddle numbness: no", "bladder_dysfunction", T),
+    ("Known breast cancer, fever: no", "history_of_cancer", T),
+    ("- Known breast cancer, fever: no", "history_of_cancer", T),
+    ("Previous discectomy, fever: no", "prior_lumbar_surgery", T),
+    ("Pain radiating to calf, numbness: nil", "radicular_pain", T),
+    ("Injects heroin, fever: no", "injection_drug_use", T),
+    ("Sensation key: I = intact, R = reduced, A = absent\nSaddle area: A", "saddle_anesthesia", T),
+    (
+        "Red flags (D = documented present, A = documented absent, ND = not documented):\n"
+        "Leg weakness (L foot drop, 3/5 EHL)      A",
+        "leg_weakness",
+        T,
+    ),
+    ("Fever? Felt hot and shivery at home, not measured. Afebrile in ED.", "fever", U),
+    ("Weight loss? Yes per daughter. Pt denies weight loss.", "unexplained_weight_loss", U),
+    ("Fever, weight loss, cancer? No to first two, yes to cancer", "history_of_cancer", U),
+    ("Leg weakness? Difficult to assess due to pain. No foot drop.", "leg_weakness", U),
+    ("The feeling around his back passage has gone.", "saddle_anesthesia", T),
+    ("Numb bum and the pain has gone.", "saddle_anesthesia", T),
+    ("Bowels had been opening normally until 2 days ago.", "bowel_dysfunction", U),
+    ("Urine came normally at first but then she could not empty.", "bladder_dysfunction", U),
+    ("Left leg weaker since his stroke in 2015.", "progressive_neurologic_deficit", U),
+    ("People who know him say he has lost a lot of weight.", "unexplained_weight_loss", T),
+    ("Azathioprin 100 mg od. Started on Azathioprin by GI in 2020.", "immunocompromised", T),
 ]
 
 ALL_CASES = (

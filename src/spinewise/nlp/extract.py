@@ -392,6 +392,9 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
         coded = "unanswered" in match.re.groupindex  # a code of the form's own legend
         if coded:
             leader = re.search(r"$", original[line:mark])  # its row is the label, as a leader's
+            if (aside := original.find("(", line, mark)) >= 0:
+                # its aside tells its own ("Leg weakness (L foot drop, 3/5 EHL)    A")
+                mark = aside
         listed = _listed(original, line, mark, spec)
         if listed is not None and leader is None:
             # A list asked as one: "- fevers, sweats: no" denies both.
@@ -447,9 +450,10 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
         # "Normal sensation in saddle area: N": the sensation is not normal, and the label
         # is asked from its normal on ("Normal sensation" as well as "saddle area").
         normal = re.search(spec.normal_label or "(?!)", asked)
-        if normal is not None:
-            said = normal.start("normal") if "normal" in normal.re.groupindex else normal.start()
-            opens = [min(max(opens), mark - len(asked) + said)]
+        if normal is not None and re.match(r"[ \t]*[,;]?[ \t]*but\b", original[match.end() :]):
+            normal = None  # "Perianal sensation intact? Y, but reduced pinprick on the left"
+        if normal is not None and normal.groupdict().get("normal") is not None:
+            opens = [min(max(opens), mark - len(asked) + normal.start("normal"))]
         presumed = (-1, -1)
         given = re.search(spec.presupposes or "(?!)", original[max(opens) : mark])
         if given is not None:
@@ -467,14 +471,14 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
 def _listed(
     original: str, line: int, mark: int, spec: Any, alone: bool = False
 ) -> re.Match[str] | None:
-    """The list a line asks as one, up to its mark (settings.yaml `answers.list_label`). A
-    question's list is one only after a bullet or a question's number ("Q7 Fevers, weight
-    loss, cancer?") or, `alone`, as a line of its own: "Leg weakness, fever? A: no" tells the
-    weakness and asks of the fever."""
+    """The list a line asks as one, up to its mark (settings.yaml `answers.list_label`): only
+    after a bullet or a question's number ("- fevers, sweats: no", "Q7 Fevers, weight loss,
+    cancer?") or, `alone`, as a question on a line of its own: "Leg weakness, fever? A: no" and
+    "Retention overnight, saddle numbness: no" tell the first and ask of the last."""
     listed = re.match(spec.list_label, original[line:mark]) if spec.list_label else None
     if listed is None or len(listed["list"].split()) > _ALTERNATIVES_WORDS:
         return None
-    if original[mark] == "?" and not original[line : line + listed.start("list")].strip():
+    if not original[line : line + listed.start("list")].strip():
         own_line = original[line - 1 : line] in ("", "\n") and re.match(
             r"[ \t]*(?:\r?\n|$)", original[mark + 1 :]
         )
@@ -505,7 +509,9 @@ def _legend(original: str, spec: Any) -> str | None:
     codes: dict[str, list[str]] = {"yes": [], "no": [], "unanswered": []}
     for line in original.splitlines():
         entries = list(re.finditer(spec.legend, line))
-        if len(entries) < 2:
+        if len(entries) < 2 or (
+            spec.legend_scale and any(re.search(spec.legend_scale, e["meaning"]) for e in entries)
+        ):
             continue
         for entry in entries:
             meaning = entry["meaning"]
@@ -741,6 +747,19 @@ def _context(
         ):
             # "... until cauda equina compression has been excluded": not yet excluded.
             cues["HYPOTHETICAL"] = condition.group(0)
+    # A question about it ("any ca hx?"), not a doubt that works it up ("? metastases",
+    # "myeloma (?vs metastases)"): where its "?" ends, or -1.
+    asked_at = next(
+        (
+            cue_start + 1
+            for category, cue_start, cue_end in kept
+            if category == "POSSIBLE_EXISTENCE"
+            and cue_start >= ent.end_char
+            and (asked_as := original[cue_start:cue_end].strip()) in _ASKED
+            and (asked_as != "?" or not original[cue_end : cue_end + 1].isalnum())
+        ),
+        answer.end if answer is not None and answer.yes is None and answer.text == "?" else -1,
+    )
     after = original[ent.end_char : ent.sent.end_char]
     if "NEGATED_EXISTENCE" in cues and (reopened := _kept_open(ent.label_, cues, after, kept_open)):
         # "CES is unlikely (...) but it cannot be excluded": the judgement is withdrawn.
@@ -763,14 +782,8 @@ def _context(
         "uncertain": "POSSIBLE_EXISTENCE" in cues,
         # a question about it ("any ca hx?"), not a doubt that works it up ("? metastases",
         # "myeloma (?vs metastases)")
-        "asked": (answer is not None and answer.yes is None and answer.text == "?")
-        or any(
-            category == "POSSIBLE_EXISTENCE"
-            and cue_start >= ent.end_char
-            and (asked_as := original[cue_start:cue_end].strip()) in _ASKED
-            and (asked_as != "?" or not original[cue_end : cue_end + 1].isalnum())
-            for category, cue_start, cue_end in kept
-        ),
+        "asked": asked_at >= 0,
+        "asked_at": asked_at,
         "denied_normal": denied_normal,
         "normal": normal,
         "after": after,
@@ -966,8 +979,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             keeps_open = ""
             if ours and note == _ENDED_LONG:
                 keeps_open = "doubt"
-            elif ours and doubted and not ctx["asked"]:
-                # (a question asked, "Fever?", is no doubt: a denial of it decides)
+            elif ours and doubted and not _answered_no(original, ctx, settings.answers):
                 keeps_open = "doubt of a kind" if generic else "doubt"
             elif (
                 ours
@@ -1146,6 +1158,16 @@ def _uncontradicted(
                 m = replace(m, counts_as=None, note=f"counts only with {', '.join(needs)}")
         out.append(m)
     return out
+
+
+def _answered_no(original: str, ctx: Mapping[str, Any], spec: Any) -> bool:
+    """Is a question asked ("Fever?") answered by a plain denial in free words right after its
+    mark ('"No fevers."'; settings.yaml `answers.denial_after`)? Then it is no doubt: the
+    denial decides."""
+    at = ctx["asked_at"]
+    return (
+        at >= 0 and spec is not None and bool(re.match(spec.denial_after or "(?!)", original[at:]))
+    )
 
 
 def _merge(rb: Rulebook, mentions: list[Mention]) -> dict[str, bool | None]:

@@ -89,8 +89,17 @@ class Spelling:
         if not fixes:
             return None
         # A capitalised word inside a sentence is a name ("Dr R. Imran" is not "Imuran"), and
-        # so is the same word opening a sentence ("Present: Imran Shah ... Imran said").
-        names = {t.lower_ for t in doc if not t.is_sent_start and t.text[:1].isupper()}
+        # so is the same word opening a sentence when it is a full name elsewhere ("Present:
+        # Imran Shah ... Imran said"; not "Azathioprin 100 mg. Started on Azathioprin").
+        names = {
+            t.lower_
+            for t in doc
+            if not t.is_sent_start
+            and t.text[:1].isupper()
+            and t.i + 1 < len(doc)
+            and doc[t.i + 1].text[:1].isupper()
+            and doc[t.i + 1].is_alpha
+        }
         words = [
             fixes.get(t.lower_, t.text)
             if (t.is_sent_start and t.lower_ not in names) or not t.text[:1].isupper()
