@@ -324,6 +324,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "bowel_bladder_change, bladder_change, bowel_change]",
+        "bowel_bladder_change, bladder_changes, bowel_change]",
+        "nlp/settings.yaml: answers.normal_contrast_for: unknown target category 'bladder_changes'",
+        "a contrast for a category that is not there",
+    ),
+    (
+        "nlp/settings.yaml",
         "${gap}{0,20}?",
         "${gaps}{0,20}?",
         "nlp/settings.yaml: durations[0] (symptoms_persisting_6_weeks): patterns[10]: no term "

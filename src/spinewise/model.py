@@ -891,6 +891,27 @@ class NlpAnswers(Frozen):
         "holds ('Normal sensation in saddle area ...... N'); its answer speaks of the abnormal "
         "the other way round, and the question is asked from its group 'normal' on.",
     )
+    normal_named: str | None = Field(
+        default=None,
+        description="A regular expression: a question's clause that names a normal it does "
+        "not ask alone (normal_label failed): a 'no' to it decides nothing.",
+    )
+    normal_contrast: str | None = Field(
+        default=None,
+        description="A regular expression matched after a phrase that says a normal, to its "
+        "sentence's end, with a group 'contrast': a contrast that may take the normal back "
+        "('Stools normal, but he has had two accidents'); the phrase then says nothing.",
+    )
+    normal_contrast_for: list[str] = Field(
+        default_factory=list,
+        description="The target categories whose normal a contrast takes back "
+        "(normal_contrast): the sphincters' words, which a later clause often qualifies.",
+    )
+    answered_each: str | None = Field(
+        default=None,
+        description="A regular expression matched at a list's mark: answers given item by "
+        "item ('No, no and yes'); the list is then answered by none of them.",
+    )
     list_label: str | None = Field(
         default=None,
         description="A regular expression matched from a line's start to its question mark or "

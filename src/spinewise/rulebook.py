@@ -839,6 +839,13 @@ def _check_nlp(check: _Checker) -> None:
         check.refs(f"nlp/settings.yaml: {key}", "finding", getattr(nlp.settings, key), rb.findings)
     check.refs("nlp/settings.yaml: places", "finding", list(nlp.settings.places), rb.findings)
     categories = {str(r.get("category")) for r in nlp.context_rules}
+    if nlp.settings.answers is not None:
+        check.refs(
+            "nlp/settings.yaml: answers.normal_contrast_for",
+            "target category",
+            nlp.settings.answers.normal_contrast_for,
+            {*rb.findings, *helpers},
+        )
     _check_context_words(check, nlp.context_rules)
     _check_context_metadata(check, nlp.context_rules)
     procedures = nlp.settings.procedures
@@ -1105,7 +1112,8 @@ def _check_nlp(check: _Checker) -> None:
             )
         for key in ("opens", "qualifier", "leader", "normal_label", "presupposes", "table_yes",
                     "table_no", "table_mark", "table_unanswered", "legend_yes", "legend_no",
-                    "legend_scale", "legend_unanswered", "denial_after"):  # fmt: skip
+                    "legend_scale", "legend_unanswered", "denial_after", "normal_named",
+                    "answered_each", "normal_contrast"):  # fmt: skip
             if getattr(answers, key) is not None:
                 _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature

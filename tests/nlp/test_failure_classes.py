@@ -3091,6 +3091,19 @@ ROUND_28 = [
     ("Left leg weaker since his stroke in 2015.", "progressive_neurologic_deficit", U),
     ("People who know him say he has lost a lot of weight.", "unexplained_weight_loss", T),
     ("Azathioprin 100 mg od. Started on Azathioprin by GI in 2020.", "immunocompromised", T),
+    # the second review: a normal named but not asked alone decides nothing, a normal taken
+    # back later in its sentence says nothing, answers item by item, a reading after a denial
+    ("Feeling in the saddle area and inner thighs normal? N", "saddle_anesthesia", U),
+    ("Light touch and pinprick in saddle area normal? No", "saddle_anesthesia", U),
+    ("Bowel and bladder control normal? No", "bowel_dysfunction", U),
+    ("Stools normal in consistency, but he has had two accidents.", "bowel_dysfunction", U),
+    ("Urine comes normally but she cannot feel it passing.", "bladder_dysfunction", U),
+    ("Water and stool normal, but she leaks urine at night.", "bladder_dysfunction", T),
+    ("Bowels have been opening normally until yesterday.", "bowel_dysfunction", U),
+    ("Fever? No fevers; now 39.1 and rigoring.", "fever", U),
+    ("Q7 Fevers, weight loss, cancer in the past? No, no and yes", "history_of_cancer", U),
+    ('Q7 Fevers, weight loss, cancer in the past? "No, no and no."', "fever", F),
+    ("Q4 Fever, weight loss? N, Y", "unexplained_weight_loss", U),
 ]
 
 ALL_CASES = (

@@ -444,6 +444,8 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
             opens.append(line + columns[-1].end())
         text = " ".join(match.group(0).split())  # an answer on the next line: "? No"
         yes: bool | None = match["yes"] is not None
+        if spec.answered_each and re.match(spec.answered_each, original[mark:]):
+            yes = None  # "Q7 Fevers, weight loss, cancer? No, no and yes": each its own
         if coded and match["unanswered"] is not None:
             yes = None  # "Saddle anaesthesia   ND" under "ND = not documented"
         asked = _CLAUSE_END.split(original[line:mark])[-1]  # the question's own clause
@@ -454,6 +456,10 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
             normal = None  # "Perianal sensation intact? Y, but reduced pinprick on the left"
         if normal is not None and normal.groupdict().get("normal") is not None:
             opens = [min(max(opens), mark - len(asked) + normal.start("normal"))]
+        elif normal is None and not yes and re.search(spec.normal_named or "(?!)", asked):
+            # A normal the question names but does not ask alone ("Feeling in the saddle area
+            # and inner thighs normal? N"): a "no" to it denies nothing, nor tells.
+            yes = None
         presumed = (-1, -1)
         given = re.search(spec.presupposes or "(?!)", original[max(opens) : mark])
         if given is not None:
@@ -627,6 +633,7 @@ def _context(
     conditions: str | None = None,
     unticked: str | None = None,
     kept_open: Any = None,
+    normal_contrast: tuple[str, Sequence[str]] = ("(?!)", ()),
 ) -> dict[str, Any]:
     """What ConText and the section say of one target: flags, and the words behind each. In
     a question answered in place, the answer speaks instead of the question's form."""
@@ -687,6 +694,10 @@ def _context(
         cues.setdefault("POSSIBLE_EXISTENCE", "?")
     if normal and not denied_normal:
         cues["NEGATED_EXISTENCE"] = original[ent.start_char : ent.end_char]  # the phrase says it
+        contrast = re.match(normal_contrast[0], original[ent.end_char : ent.sent.end_char])
+        if contrast is not None and not flipped and ent.label_ in normal_contrast[1]:
+            # "Stools normal, but he has had two accidents": what follows may take it back.
+            cues["POSSIBLE_EXISTENCE"] = contrast.group("contrast")
     elif (
         asserts_itself
         and not normal
@@ -758,7 +769,8 @@ def _context(
             and (asked_as := original[cue_start:cue_end].strip()) in _ASKED
             and (asked_as != "?" or not original[cue_end : cue_end + 1].isalnum())
         ),
-        answer.end if answer is not None and answer.yes is None and answer.text == "?" else -1,
+        # (or a question left unanswered: no work-up either)
+        answer.end if answer is not None and answer.yes is None else -1,
     )
     after = original[ent.end_char : ent.sent.end_char]
     if "NEGATED_EXISTENCE" in cues and (reopened := _kept_open(ent.label_, cues, after, kept_open)):
@@ -944,6 +956,11 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             settings.conditions,
             settings.unchecked_box.option if settings.unchecked_box else None,
             settings.kept_open,
+            (
+                (settings.answers.normal_contrast or "(?!)", settings.answers.normal_contrast_for)
+                if settings.answers
+                else ("(?!)", ())
+            ),
         )
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
