@@ -3104,6 +3104,12 @@ ROUND_28 = [
     ("Q7 Fevers, weight loss, cancer in the past? No, no and yes", "history_of_cancer", U),
     ('Q7 Fevers, weight loss, cancer in the past? "No, no and no."', "fever", F),
     ("Q4 Fever, weight loss? N, Y", "unexplained_weight_loss", U),
+    # "normal feeling around your bottom" is a normal of the saddle
+    ("Q5 Do you have normal feeling around your bottom? No", "saddle_anesthesia", T),
+    ("Do you have normal feeling around your bottom? Yes", "saddle_anesthesia", F),
+    ("Normal feeling around her bottom.", "saddle_anesthesia", F),
+    ("No normal feeling around her back passage.", "saddle_anesthesia", U),
+    ("Has the normal feeling around your bottom gone? Yes", "saddle_anesthesia", U),
 ]
 
 ALL_CASES = (
