@@ -1346,7 +1346,7 @@ class NlpSettings(Frozen):
                 if isinstance(m, dict) and isinstance(m.get("patterns"), list) else m
                 for i, m in enumerate(data["measurements"])
             ]  # fmt: skip
-        for key in ("weight_change", "thresholds", "unchecked_box"):
+        for key in ("weight_change", "thresholds", "unchecked_box", "answers"):
             if isinstance(data.get(key), dict):
                 out[key] = {k: _expand_term(v, terms, f"{key}.{k}") for k, v in data[key].items()}
         return out

@@ -1110,10 +1110,17 @@ def _check_nlp(check: _Checker) -> None:
             _check_regex(
                 check, "nlp/settings.yaml: answers.legend", answers.legend, ("code", "meaning")
             )
+        if answers.normal_contrast is not None:
+            _check_regex(
+                check,
+                "nlp/settings.yaml: answers.normal_contrast",
+                answers.normal_contrast,
+                ("contrast",),
+            )
         for key in ("opens", "qualifier", "leader", "normal_label", "presupposes", "table_yes",
                     "table_no", "table_mark", "table_unanswered", "legend_yes", "legend_no",
                     "legend_scale", "legend_unanswered", "denial_after", "normal_named",
-                    "answered_each", "normal_contrast"):  # fmt: skip
+                    "answered_each"):  # fmt: skip
             if getattr(answers, key) is not None:
                 _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature

@@ -389,20 +389,23 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
         elif spec.opens is not None:
             opens += [line + q.end() for q in re.finditer(spec.opens, original[line:mark])]
         leader = re.search(spec.leader, original[line:mark]) if spec.leader is not None else None
-        coded = "unanswered" in match.re.groupindex  # a code of the form's own legend
+        # A row that is the label whole: up to its dotted leader, or to a code of the form's
+        # own legend (where the row ends, from the line's start).
+        row = leader.start() if leader is not None else None
+        coded = "unanswered" in match.re.groupindex
         if coded:
-            leader = re.search(r"$", original[line:mark])  # its row is the label, as a leader's
+            row = mark - line
             if (aside := original.find("(", line, mark)) >= 0:
                 # its aside tells its own ("Leg weakness (L foot drop, 3/5 EHL)    A")
                 mark = aside
         listed = _listed(original, line, mark, spec)
-        if listed is not None and leader is None:
+        if listed is not None and row is None:
             # A list asked as one: "- fevers, sweats: no" denies both.
             opens = [line + listed.start("list")]
-        elif leader is not None:
-            # A dotted leader: the row is the label ("Cancer, tumour or growth ..... N"), from
-            # the line's start or its last gap between columns.
-            gaps = [g.end() for g in _GAP.finditer(original[line : line + leader.start()])]
+        elif row is not None:
+            # The row is the label ("Cancer, tumour or growth ..... N", "Leg weakness    A"),
+            # from the line's start or its last gap between columns.
+            gaps = [g.end() for g in _GAP.finditer(original[line : line + row])]
             opens = [line + (gaps[-1] if gaps else 0)]
         elif original[mark] in ": \t":
             # A label answered in a form is its last few words ("... on exam XR: negative" is
@@ -437,7 +440,7 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
         # A form's columns: in "Fever: no   Saddle numbness: yes" and "Urinary retention
         # Saddle numbness? No" the answer is the numbness's alone.
         if (
-            leader is None
+            row is None
             and listed is None
             and (columns := list(_GAP.finditer(original[line:mark].rstrip())))
         ):
@@ -510,8 +513,13 @@ def _legend(original: str, spec: Any) -> str | None:
     """The answers a form's own legend of codes gives ("D = documented present, A =
     documented absent, ND = not documented"; settings.yaml `answers.legend`), as one regular
     expression with groups yes, no and unanswered, or None when the note has no legend."""
-    if None in (spec.legend, spec.legend_yes, spec.legend_no, spec.legend_unanswered):
-        return None
+    if "=" not in original or None in (
+        spec.legend,
+        spec.legend_yes,
+        spec.legend_no,
+        spec.legend_unanswered,
+    ):
+        return None  # (every legend's entry is a code "=" its meaning)
     codes: dict[str, list[str]] = {"yes": [], "no": [], "unanswered": []}
     for line in original.splitlines():
         entries = list(re.finditer(spec.legend, line))
@@ -633,7 +641,7 @@ def _context(
     conditions: str | None = None,
     unticked: str | None = None,
     kept_open: Any = None,
-    normal_contrast: tuple[str, Sequence[str]] = ("(?!)", ()),
+    answers_spec: Any = None,
 ) -> dict[str, Any]:
     """What ConText and the section say of one target: flags, and the words behind each. In
     a question answered in place, the answer speaks instead of the question's form."""
@@ -694,8 +702,15 @@ def _context(
         cues.setdefault("POSSIBLE_EXISTENCE", "?")
     if normal and not denied_normal:
         cues["NEGATED_EXISTENCE"] = original[ent.start_char : ent.end_char]  # the phrase says it
-        contrast = re.match(normal_contrast[0], original[ent.end_char : ent.sent.end_char])
-        if contrast is not None and not flipped and ent.label_ in normal_contrast[1]:
+        contrast = (
+            re.match(answers_spec.normal_contrast, original[ent.end_char : ent.sent.end_char])
+            if answers_spec is not None
+            and answers_spec.normal_contrast is not None
+            and ent.label_ in answers_spec.normal_contrast_for
+            and not flipped
+            else None
+        )
+        if contrast is not None:
             # "Stools normal, but he has had two accidents": what follows may take it back.
             cues["POSSIBLE_EXISTENCE"] = contrast.group("contrast")
     elif (
@@ -956,11 +971,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             settings.conditions,
             settings.unchecked_box.option if settings.unchecked_box else None,
             settings.kept_open,
-            (
-                (settings.answers.normal_contrast or "(?!)", settings.answers.normal_contrast_for)
-                if settings.answers
-                else ("(?!)", ())
-            ),
+            settings.answers,
         )
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
