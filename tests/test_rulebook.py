@@ -493,6 +493,27 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "(?P<each>",
+        "(?P<every>",
+        "nlp/settings.yaml: answers.each has no group named 'each'",
+        "answers item by item with no group for the answers",
+    ),
+    (
+        "nlp/settings.yaml",
+        "each_answer: (?i)\\b(?:(?P<yes>",
+        "each_answer: (?i)\\b(?:(?:",
+        "nlp/settings.yaml: answers.each_answer has no group named 'yes'",
+        "an item's answer word that cannot say yes",
+    ),
+    (
+        "nlp/settings.yaml",
+        "  each_item: (?i)[,/;]|\\band\\b\n",
+        "",
+        "nlp/settings.yaml: answers.each needs each_answer and each_item",
+        "answers item by item with nothing to part the items",
+    ),
+    (
+        "nlp/settings.yaml",
         "(?P<yes>Y|Yes|YES)",
         "(?:Y|Yes|YES)",
         "nlp/settings.yaml: answers.inline has no group named 'yes'",

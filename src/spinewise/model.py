@@ -912,6 +912,28 @@ class NlpAnswers(Frozen):
         description="A regular expression matched at a list's mark: answers given item by "
         "item ('No, no and yes'); the list is then answered by none of them.",
     )
+    each: str | None = Field(
+        default=None,
+        description="A regular expression found in a note: a question's mark or a label's "
+        "colon and two or more answer words, group 'each' ('fevers, weight loss, cancer: N N "
+        "Y'); each answers one item of the list in turn (each_item, each_label).",
+    )
+    each_answer: str | None = Field(
+        default=None,
+        description="A regular expression found in an `each` group: one answer word, with "
+        "named groups `yes` and `no`.",
+    )
+    each_item: str | None = Field(
+        default=None,
+        description="A regular expression: what parts the items of a list answered item by "
+        "item ('fevers, weight loss' or 'fever/weight loss').",
+    )
+    each_label: str | None = Field(
+        default=None,
+        description="A regular expression matched at a line's start: what comes before the "
+        "list of items an `each` answers (a bullet, a question's number, a clause's last "
+        "colon).",
+    )
     list_label: str | None = Field(
         default=None,
         description="A regular expression matched from a line's start to its question mark or "

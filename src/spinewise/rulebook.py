@@ -1106,6 +1106,17 @@ def _check_nlp(check: _Checker) -> None:
             _check_regex(
                 check, "nlp/settings.yaml: answers.list_label", answers.list_label, ("list",)
             )
+        if answers.each is not None:
+            _check_regex(check, "nlp/settings.yaml: answers.each", answers.each, ("each",))
+            if answers.each_answer is None or answers.each_item is None:
+                check.errors.append(
+                    "nlp/settings.yaml: answers.each needs each_answer and each_item (what "
+                    "the answers and the items are)"
+                )
+        if answers.each_answer is not None:
+            _check_regex(
+                check, "nlp/settings.yaml: answers.each_answer", answers.each_answer, ("yes", "no")
+            )
         if answers.legend is not None:
             _check_regex(
                 check, "nlp/settings.yaml: answers.legend", answers.legend, ("code", "meaning")
@@ -1120,7 +1131,7 @@ def _check_nlp(check: _Checker) -> None:
         for key in ("opens", "qualifier", "leader", "normal_label", "presupposes", "table_yes",
                     "table_no", "table_mark", "table_unanswered", "legend_yes", "legend_no",
                     "legend_scale", "legend_unanswered", "denial_after", "normal_named",
-                    "answered_each"):  # fmt: skip
+                    "answered_each", "each_item", "each_label"):  # fmt: skip
             if getattr(answers, key) is not None:
                 _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature

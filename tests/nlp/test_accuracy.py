@@ -177,6 +177,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("sickness_absence_interview", "israeli_kupat_holim", "regional_transfer_centre"),
         *("mri_appropriateness_audit", "peruvian_serums_puesto", "online_second_opinion"),
         "trainee_reflective_portfolio",  # notes_28
+        *("mts_neurosurgical_new_patient", "mts_interventional_pain_management"),
+        *("mts_operative_procedure_report", "mts_hospital_discharge_summary"),
+        *("mts_emergency_department_report", "mts_independent_medical_examination"),
+        *("mts_physiatry_therapy_evaluation", "mts_internal_medicine_visit"),  # notes_29
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -3101,9 +3101,10 @@ ROUND_28 = [
     ("Water and stool normal, but she leaks urine at night.", "bladder_dysfunction", T),
     ("Bowels have been opening normally until yesterday.", "bowel_dysfunction", U),
     ("Fever? No fevers; now 39.1 and rigoring.", "fever", U),
-    ("Q7 Fevers, weight loss, cancer in the past? No, no and yes", "history_of_cancer", U),
+    # (round 29: answers item by item answer their items in turn)
+    ("Q7 Fevers, weight loss, cancer in the past? No, no and yes", "history_of_cancer", T),
     ('Q7 Fevers, weight loss, cancer in the past? "No, no and no."', "fever", F),
-    ("Q4 Fever, weight loss? N, Y", "unexplained_weight_loss", U),
+    ("Q4 Fever, weight loss? N, Y", "unexplained_weight_loss", T),
     # "normal feeling around your bottom" is a normal of the saddle
     ("Q5 Do you have normal feeling around your bottom? No", "saddle_anesthesia", T),
     ("Do you have normal feeling around your bottom? Yes", "saddle_anesthesia", F),
@@ -3112,12 +3113,114 @@ ROUND_28 = [
     ("Has the normal feeling around your bottom gone? Yes", "saddle_anesthesia", U),
 ]
 
+ROUND_29 = [
+    # answers given item by item answer the list's items in turn; when the counts differ, or
+    # an answer is no answer word, every item stays asked
+    ("- fevers, weight loss, prev cancer: N N Y", "history_of_cancer", T),
+    ("- fevers, weight loss, prev cancer: N N Y", "fever", F),
+    ("Fever/weight loss/cancer: N/N/Y", "history_of_cancer", T),
+    ("Fever/weight loss/cancer: N/N/Y", "unexplained_weight_loss", F),
+    ("Fevers, weight loss, cancer: N, N, Y", "fever", F),
+    ("Fever, saddle numbness: Y N", "saddle_anesthesia", F),
+    ("Fever, saddle numbness: Y N", "fever", T),
+    ("Fevers, weight loss, cancer: N, N", "history_of_cancer", U),
+    ("Fevers, weight loss, cancer: N, N", "fever", U),
+    ("Fevers, weight loss, cancer: no, no, breast 2015", "fever", U),
+    ("Saddle anaesthesia? Y/N", "saddle_anesthesia", U),
+    # dictated notes: a label's colon, a comma and spaces before its answer or its denial
+    ("SOCIAL HISTORY: , No tobacco, alcohol or IV drug use.", "injection_drug_use", F),
+    ("PAST SURGICAL HISTORY:,  None.,ALLERGIES:, NKDA.", "prior_lumbar_surgery", F),
+    ("PSH: none", "prior_lumbar_surgery", F),
+    ("PSH: appendectomy 2010", "prior_lumbar_surgery", U),
+    ("Constitutional:  Negative for fever, chills or weight loss.", "fever", F),
+    ("General:  Negative for fever.", "fever", F),
+    ("Neurologic:  Negative for numbness or weakness.", "paresthesia", F),
+    ("Neuro:  negative.", "leg_weakness", U),
+    ("Negative for fever, saddle anesthesia and progressive weakness.", "saddle_anesthesia", F),
+    ("Negative for fever, saddle anesthesia and progressive weakness.", "paresthesia", U),
+    # a procedure's indication is the presentation, in capitals too
+    (
+        "COMPLICATIONS:,  None apparent.,INDICATIONS FOR PROCEDURE:,  The patient is a 39-year-"
+        "old male with numbness of the dorsum of the left foot.",
+        "paresthesia",
+        T,
+    ),
+    # the presentation after a history
+    (
+        "A 63-year-old with a history of renal cell carcinoma, status post nephrectomy in 2019, "
+        "who presented with 7 weeks of steadily worsening low back pain.",
+        "gradually_worsening_pain",
+        T,
+    ),
+    (
+        "He has a history of hypertension and presents with worsening low back pain.",
+        "gradually_worsening_pain",
+        T,
+    ),
+    (
+        "History of cauda equina syndrome in 2015 when he presented with saddle numbness.",
+        "saddle_anesthesia",
+        U,
+    ),
+    # plans
+    (
+        "We will schedule her for bilateral L4-L5 and L5-S1 medial branch blocks.",
+        "surgery_or_intervention_candidate",
+        T,
+    ),
+    (
+        "Dr. Smith will take the patient to the operating room emergently for L4-L5 laminectomy.",
+        "surgery_or_intervention_candidate",
+        T,
+    ),
+    (
+        "Dr. Smith will take the patient to the operating room emergently for L4-L5 laminectomy.",
+        "prior_lumbar_surgery",
+        U,
+    ),
+    (
+        "He was taken to the operating room for L4-L5 laminectomy yesterday.",
+        "recent_spinal_procedure",
+        T,
+    ),
+    ("Neurosurgery plans L4-L5 laminectomy in the morning.", "prior_lumbar_surgery", U),
+    (
+        "Neurosurgery plans L4-L5 laminectomy in the morning.",
+        "surgery_or_intervention_candidate",
+        T,
+    ),
+    ("He had an L4-5 fusion in 2012 and plans to return to work.", "prior_lumbar_surgery", T),
+    (
+        "Back history (asked for rehab planning): L4-S1 fusion 2015.",
+        "surgery_or_intervention_candidate",
+        U,
+    ),
+    # courses and durations
+    (
+        "She has been on prednisone 10 mg daily since her hospitalization in 2022.",
+        "prolonged_corticosteroid_use",
+        T,
+    ),
+    (
+        "He had right leg pain since December, which did not improve with 6 weeks of physical "
+        "therapy, meloxicam and gabapentin.",
+        "symptoms_persisting_6_weeks",
+        T,
+    ),
+    ("She did not improve with 2 weeks of ibuprofen.", "symptoms_persisting_6_weeks", U),
+    (
+        "He presents with 5 days of progressively worsening mid to low back pain.",
+        "symptoms_persisting_6_weeks",
+        F,
+    ),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
-    + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28
+    + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29
 )  # fmt: skip
 
 

@@ -311,6 +311,9 @@ class _Answer:
     # the question asks whether a normal holds ("Perianal sensation intact? No"): its answer
     # speaks of the abnormal the other way round
     normal: bool = False
+    # one of the answers given item by item ("fever, saddle numbness: Y N"): the others are no
+    # words of this item's ("Y" is the fever's, not the numbness's)
+    each: bool = False
 
 
 #: The word before a denied alternative ("never used recreational or injected drugs").
@@ -350,13 +353,15 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
     spec = settings.answers
     if spec is None:
         return []
-    out = []
+    out, each = _each_answers(original, spec)
     matches = list(re.finditer(spec.answer, original))
     for label_answer in (spec.inline, spec.boxes, _legend(original, spec)):
         if label_answer is not None:
             matches += re.finditer(label_answer, original)
     for match in matches:
         mark = match.start()
+        if any(start <= mark < end for start, end in each):
+            continue  # one of the answers given item by item
         line = _line_start(original, mark)
         opens = [line + q.end() for q in re.finditer(spec.question, original[line:mark])]
         first = max(opens, default=line)
@@ -448,7 +453,11 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
         text = " ".join(match.group(0).split())  # an answer on the next line: "? No"
         yes: bool | None = match["yes"] is not None
         if spec.answered_each and re.match(spec.answered_each, original[mark:]):
-            yes = None  # "Q7 Fevers, weight loss, cancer? No, no and yes": each its own
+            # "Fevers, weight loss, cancer: no, no, breast 2015": each its own, none told by a
+            # word of the answer: every item stays asked
+            yes = None
+            prefix = re.match(spec.each_label, original[line:mark]) if spec.each_label else None
+            opens = [line + (prefix.end() if prefix is not None else 0)]
         if coded and match["unanswered"] is not None:
             yes = None  # "Saddle anaesthesia   ND" under "ND = not documented"
         asked = _CLAUSE_END.split(original[line:mark])[-1]  # the question's own clause
@@ -472,9 +481,42 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
         out.append(
             _Answer(max(opens), first, mark, match.end(), yes, text, presumed, normal is not None)
         )
-    return (
-        out + _asked_lists(original, spec, {a.mark for a in out}) + _table_answers(original, spec)
-    )
+    answered = {a.mark for a in out} | {start for start, _ in each}
+    return out + _asked_lists(original, spec, answered) + _table_answers(original, spec)
+
+
+def _each_answers(original: str, spec: Any) -> tuple[list[_Answer], list[tuple[int, int]]]:
+    """Answers given item by item (settings.yaml `answers.each`): "- fevers, weight loss, prev
+    cancer: N N Y" answers each item in turn when the list has as many items as answers; else
+    every item stays asked, none told or denied. Also where each such answer is: (mark, end)."""
+    if spec.each is None or spec.each_answer is None or spec.each_item is None:
+        return [], []
+    out: list[_Answer] = []
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(spec.each, original):
+        mark = match.start()
+        line = _line_start(original, mark)
+        prefix = re.match(spec.each_label, original[line:mark]) if spec.each_label else None
+        start = line + (prefix.end() if prefix is not None else 0)
+        said = [a["yes"] is not None for a in re.finditer(spec.each_answer, match["each"])]
+        # the items: from the list's start to its mark, between the separators
+        begins = [start] + [
+            start + m.end() for m in re.finditer(spec.each_item, original[start:mark])
+        ]
+        ends = [start + m.start() for m in re.finditer(spec.each_item, original[start:mark])]
+        items = [
+            (begin, end)
+            for begin, end in zip(begins, [*ends, mark], strict=True)
+            if original[begin:end].strip()
+        ]
+        text = " ".join(match.group(0).split())
+        spans.append((mark, match.end()))
+        if len(items) != len(said):
+            out.append(_Answer(start, line, mark, match.end(), None, text))
+            continue
+        for (begin, end), yes in zip(items, said, strict=True):
+            out.append(_Answer(begin, begin, end, match.end(), yes, text, each=True))
+    return out, spans
 
 
 def _listed(
@@ -763,7 +805,11 @@ def _context(
             cues["EXCEPTED"] = excepted
         if change_words and (changed := _change_only(ent, original, change_words, answer)):
             cues["CHANGE_ONLY"] = changed
-        if affirmations and (affirmed := _affirmed(ent, original, affirmations, kept)):
+        if (
+            affirmations
+            and not (answer is not None and answer.each)
+            and (affirmed := _affirmed(ent, original, affirmations, kept))
+        ):
             cues["AFFIRMED"] = affirmed
         clause = re.split(r"[,;:]", original[ent.sent.start_char : ent.start_char])[-1]
         condition = re.search(conditions, clause) if conditions else None

@@ -485,7 +485,7 @@ def pipeline_for(rulebook: Rulebook) -> Language:
     return build_pipeline(rulebook)
 
 
-_HEADER = re.compile(r"(?<=:),|(?<=\.),(?= ?[A-Z0-9])")
+_HEADER = re.compile(r"(?<=:),|(?<=: ),|(?<=:  ),|(?<=\.),(?= ?[A-Z0-9])")
 # "...General Anesthesia,PROCEDURE PERFORMED:, Epidural...": a header run into the text.
 _RUN_ON_HEADER = re.compile(r"(?<=[a-z0-9)]),(?=[A-Z][A-Z0-9 /&()'-]{2,60}:)")
 
