@@ -3123,8 +3123,6 @@ ROUND_29 = [
     ("Fevers, weight loss, cancer: N, N, Y", "fever", F),
     ("Fever, saddle numbness: Y N", "saddle_anesthesia", F),
     ("Fever, saddle numbness: Y N", "fever", T),
-    ("Fevers, weight loss, cancer: N, N", "history_of_cancer", U),
-    ("Fevers, weight loss, cancer: N, N", "fever", U),
     ("Fevers, weight loss, cancer: no, no, breast 2015", "fever", U),
     ("Saddle anaesthesia? Y/N", "saddle_anesthesia", U),
     # dictated notes: a label's colon, a comma and spaces before its answer or its denial
@@ -3153,21 +3151,11 @@ ROUND_29 = [
         T,
     ),
     (
-        "He has a history of hypertension and presents with worsening low back pain.",
-        "gradually_worsening_pain",
-        T,
-    ),
-    (
         "History of cauda equina syndrome in 2015 when he presented with saddle numbness.",
         "saddle_anesthesia",
         U,
     ),
     # plans
-    (
-        "We will schedule her for bilateral L4-L5 and L5-S1 medial branch blocks.",
-        "surgery_or_intervention_candidate",
-        T,
-    ),
     (
         "Dr. Smith will take the patient to the operating room emergently for L4-L5 laminectomy.",
         "surgery_or_intervention_candidate",
@@ -3196,20 +3184,52 @@ ROUND_29 = [
         U,
     ),
     # courses and durations
-    (
-        "She has been on prednisone 10 mg daily since her hospitalization in 2022.",
-        "prolonged_corticosteroid_use",
-        T,
-    ),
-    (
-        "He had right leg pain since December, which did not improve with 6 weeks of physical "
-        "therapy, meloxicam and gabapentin.",
-        "symptoms_persisting_6_weeks",
-        T,
-    ),
     ("She did not improve with 2 weeks of ibuprofen.", "symptoms_persisting_6_weeks", U),
+    # the review's near misses: a blank template, a count that differs, a statement in the
+    # list, a normal asked, a bracket after the label
+    ("Fever, weight loss: Y/N", "unexplained_weight_loss", U),
+    ("Saddle anaesthesia / retention:  Yes  No", "bladder_dysfunction", U),
+    ("Leg numbness, weight loss: Y N", "paresthesia", T),
+    ("Reports left leg numbness and weakness, fever, weight loss: N N", "leg_weakness", T),
+    ("Known lung cancer on chemotherapy, fever, weight loss: N N", "history_of_cancer", T),
+    ("Any leg weakness or numbness? No, no", "leg_weakness", F),
+    ("Fever? No, no.", "fever", F),
+    ("Fever, weight loss, cancer (Y/N): N N Y", "history_of_cancer", T),
+    ("Perianal sensation intact, anal tone normal: Y Y", "saddle_anesthesia", F),
+    ("Safety net advice given re saddle numbness, bladder: Y Y", "saddle_anesthesia", U),
+    # "presented" ends a history, not another person's
     (
-        "He presents with 5 days of progressively worsening mid to low back pain.",
+        "Family history of cancer, with father who presented with weight loss.",
+        "unexplained_weight_loss",
+        U,
+    ),
+    ("History of sciatica, with numbness in the left foot at that time.", "paresthesia", U),
+    # symptoms given as the reason for a recommendation stay told
+    (
+        "Neurosurgery is recommending urgent MRI for new leg weakness and urinary retention.",
+        "leg_weakness",
+        T,
+    ),
+    (
+        "The decision was made to take her to the operating room for an L4-5 decompression, "
+        "which was performed yesterday.",
+        "recent_spinal_procedure",
+        T,
+    ),
+    (
+        "We will take the patient to the operating room for I&D of the knee.",
+        "surgery_or_intervention_candidate",
+        U,
+    ),
+    ("COVID swab:  negative for SARS-CoV-2, fevers for 3 days.", "fever", T),
+    ("Leg numbness and then progressed to weakness.", "progressive_neurologic_deficit", T),
+    (
+        "Prednisolone 30 mg for 5 days; the first course since her COPD exacerbation in 2019.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    (
+        "Back pain for 3 days; her mood did not improve after 8 weeks on sertraline.",
         "symptoms_persisting_6_weeks",
         F,
     ),

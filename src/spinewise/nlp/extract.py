@@ -485,10 +485,16 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
     return out + _asked_lists(original, spec, answered) + _table_answers(original, spec)
 
 
+#: The most words an item of a list answered item by item has ("prev cancer", "weight loss"):
+#: a longer one is a sentence ("Safety net advice given re saddle numbness, bladder: Y Y").
+_ITEM_WORDS = 4
+
+
 def _each_answers(original: str, spec: Any) -> tuple[list[_Answer], list[tuple[int, int]]]:
     """Answers given item by item (settings.yaml `answers.each`): "- fevers, weight loss, prev
-    cancer: N N Y" answers each item in turn when the list has as many items as answers; else
-    every item stays asked, none told or denied. Also where each such answer is: (mark, end)."""
+    cancer: N N Y" answers each item in turn when the list has as many short items as answers.
+    A form's blank "Y/N" (a yes, then a no) answers none: every item stays asked. Otherwise the
+    answers are left to the form's other readings. Also where each such answer is: (mark, end)."""
     if spec.each is None or spec.each_answer is None or spec.each_item is None:
         return [], []
     out: list[_Answer] = []
@@ -498,24 +504,35 @@ def _each_answers(original: str, spec: Any) -> tuple[list[_Answer], list[tuple[i
         line = _line_start(original, mark)
         prefix = re.match(spec.each_label, original[line:mark]) if spec.each_label else None
         start = line + (prefix.end() if prefix is not None else 0)
+        label = original[start:mark]
+        if label.rstrip().endswith(")") and "(" in label:
+            label = label[: label.rfind("(")]  # "Fever, weight loss, cancer (Y/N): N N Y"
         said = [a["yes"] is not None for a in re.finditer(spec.each_answer, match["each"])]
-        # the items: from the list's start to its mark, between the separators
-        begins = [start] + [
-            start + m.end() for m in re.finditer(spec.each_item, original[start:mark])
-        ]
-        ends = [start + m.start() for m in re.finditer(spec.each_item, original[start:mark])]
-        items = [
-            (begin, end)
-            for begin, end in zip(begins, [*ends, mark], strict=True)
-            if original[begin:end].strip()
-        ]
         text = " ".join(match.group(0).split())
-        spans.append((mark, match.end()))
-        if len(items) != len(said):
+        if said == [True, False] and re.search(r"/|\S[ \t]{2,}\S", match["each"]):
+            # "Fever, weight loss: Y/N", "Saddle anaesthesia / retention:  Yes  No": a blank
+            spans.append((mark, match.end()))
             out.append(_Answer(start, line, mark, match.end(), None, text))
             continue
+        # the items: from the list's start to its label's end, between the separators
+        cuts = list(re.finditer(spec.each_item, label))
+        begins = [start] + [start + m.end() for m in cuts]
+        ends = [start + m.start() for m in cuts] + [start + len(label)]
+        items = [
+            (begin, end)
+            for begin, end in zip(begins, ends, strict=True)
+            if original[begin:end].strip()
+        ]
+        if len(items) != len(said) or any(
+            len(original[b:e].split()) > _ITEM_WORDS or re.search(r"[()]", original[b:e])
+            for b, e in items
+        ):
+            continue
+        spans.append((mark, match.end()))
         for (begin, end), yes in zip(items, said, strict=True):
-            out.append(_Answer(begin, begin, end, match.end(), yes, text, each=True))
+            # "Perianal sensation intact, anal tone normal: Y Y": a normal asked, answered
+            normal = bool(spec.normal_label and re.search(spec.normal_label, original[begin:end]))
+            out.append(_Answer(begin, begin, end, match.end(), yes, text, normal=normal, each=True))
     return out, spans
 
 
