@@ -3134,8 +3134,6 @@ ROUND_29 = [
     ("General:  Negative for fever.", "fever", F),
     ("Neurologic:  Negative for numbness or weakness.", "paresthesia", F),
     ("Neuro:  negative.", "leg_weakness", U),
-    ("Negative for fever, saddle anesthesia and progressive weakness.", "saddle_anesthesia", F),
-    ("Negative for fever, saddle anesthesia and progressive weakness.", "paresthesia", U),
     # a procedure's indication is the presentation, in capitals too
     (
         "COMPLICATIONS:,  None apparent.,INDICATIONS FOR PROCEDURE:,  The patient is a 39-year-"
@@ -3157,27 +3155,10 @@ ROUND_29 = [
     ),
     # plans
     (
-        "Dr. Smith will take the patient to the operating room emergently for L4-L5 laminectomy.",
-        "surgery_or_intervention_candidate",
-        T,
-    ),
-    (
-        "Dr. Smith will take the patient to the operating room emergently for L4-L5 laminectomy.",
-        "prior_lumbar_surgery",
-        U,
-    ),
-    (
         "He was taken to the operating room for L4-L5 laminectomy yesterday.",
         "recent_spinal_procedure",
         T,
     ),
-    ("Neurosurgery plans L4-L5 laminectomy in the morning.", "prior_lumbar_surgery", U),
-    (
-        "Neurosurgery plans L4-L5 laminectomy in the morning.",
-        "surgery_or_intervention_candidate",
-        T,
-    ),
-    ("He had an L4-5 fusion in 2012 and plans to return to work.", "prior_lumbar_surgery", T),
     (
         "Back history (asked for rehab planning): L4-S1 fusion 2015.",
         "surgery_or_intervention_candidate",
@@ -3185,6 +3166,11 @@ ROUND_29 = [
     ),
     # courses and durations
     ("She did not improve with 2 weeks of ibuprofen.", "symptoms_persisting_6_weeks", U),
+    (
+        "Plan return to OR tomorrow for I&D, possible hardware retention.",
+        "surgery_or_intervention_candidate",
+        T,
+    ),
     # the review's near misses: a blank template, a count that differs, a statement in the
     # list, a normal asked, a bracket after the label
     ("Fever, weight loss: Y/N", "unexplained_weight_loss", U),
@@ -3216,13 +3202,7 @@ ROUND_29 = [
         "recent_spinal_procedure",
         T,
     ),
-    (
-        "We will take the patient to the operating room for I&D of the knee.",
-        "surgery_or_intervention_candidate",
-        U,
-    ),
     ("COVID swab:  negative for SARS-CoV-2, fevers for 3 days.", "fever", T),
-    ("Leg numbness and then progressed to weakness.", "progressive_neurologic_deficit", T),
     (
         "Prednisolone 30 mg for 5 days; the first course since her COPD exacerbation in 2019.",
         "prolonged_corticosteroid_use",
@@ -3233,6 +3213,23 @@ ROUND_29 = [
         "symptoms_persisting_6_weeks",
         F,
     ),
+    # the second review: a phrase across items is answered as the list is
+    ("Bladder/bowel dysfunction: N/N", "bladder_dysfunction", F),
+    ("Bowel and bladder dysfunction: N N", "bowel_dysfunction", F),
+    ("Bladder/bowel dysfunction: N/Y", "bladder_dysfunction", U),
+    ("Sensation intact, power intact: Y N", "leg_weakness", U),
+    ("Sensation intact, power intact, reflexes normal: Y N Y", "leg_weakness", U),
+    (
+        "Advising against epidural steroid injection given infection risk.",
+        "surgery_or_intervention_candidate",
+        U,
+    ),
+    (
+        "Will take the patient back to the operating room for revision of L4-5 fusion.",
+        "prior_lumbar_surgery",
+        T,
+    ),
+    ("Sensory loss and then progressed to the groin.", "progressive_neurologic_deficit", T),
 ]
 
 ALL_CASES = (

@@ -533,6 +533,11 @@ def _each_answers(original: str, spec: Any) -> tuple[list[_Answer], list[tuple[i
             # "Perianal sensation intact, anal tone normal: Y Y": a normal asked, answered
             normal = bool(spec.normal_label and re.search(spec.normal_label, original[begin:end]))
             out.append(_Answer(begin, begin, end, match.end(), yes, text, normal=normal, each=True))
+        # A phrase across items ("Bladder/bowel dysfunction: N/N", "Sensation intact, power
+        # intact: Y N") is answered as the list is: by its one answer, else not at all.
+        one = said[0] if len(set(said)) == 1 else None
+        normal = bool(spec.normal_label and re.search(spec.normal_label, label)) and one is not None
+        out.append(_Answer(start, line, mark, match.end(), one, text, normal=normal, each=True))
     return out, spans
 
 
