@@ -3230,6 +3230,15 @@ ROUND_29 = [
         T,
     ),
     ("Sensory loss and then progressed to the groin.", "progressive_neurologic_deficit", T),
+    # an item told with its own onset is asserted over a list's denial (wrong in both reviews)
+    ("COVID swab: negative for SARS-CoV-2, fevers for 3 days.", "fever", T),
+    (
+        "GI: negative for nausea, vomiting, bowel incontinence started two days ago.",
+        "bowel_dysfunction",
+        T,
+    ),
+    ("No fever for 3 days.", "fever", F),
+    ("Denies fever, chills, weight loss for 2 months.", "unexplained_weight_loss", F),
 ]
 
 ALL_CASES = (
