@@ -3239,6 +3239,12 @@ ROUND_29 = [
     ),
     ("No fever for 3 days.", "fever", F),
     ("Denies fever, chills, weight loss for 2 months.", "unexplained_weight_loss", F),
+    # a procedure told as done before is a history, whatever is planned of it
+    ("PSH: none. Previous laminectomy L3-4 mentioned in the referral.", "prior_lumbar_surgery", T),
+    ("PSH: none; PMH: prior L4-5 laminectomy listed under PMH", "prior_lumbar_surgery", T),
+    ("Revision of his previous L5-S1 fusion is planned.", "prior_lumbar_surgery", T),
+    ("Revision of his previous L5-S1 fusion is planned.", "surgery_or_intervention_candidate", T),
+    ("He is listed for L4-5 decompression.", "prior_lumbar_surgery", U),
 ]
 
 ALL_CASES = (
