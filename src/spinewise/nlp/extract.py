@@ -1583,10 +1583,10 @@ def _procedure(
         if ctx["historical"] and not ctx["negated"]:
             # Told as done before ("revision of his previous L5-S1 fusion is planned", "prior
             # L4-5 laminectomy listed under PMH"): a history too, whatever is planned of it.
-            done = {**ctx, "hypothetical": False}
+            before = {**ctx, "hypothetical": False}
             for fid in feeds:
                 if fid != procedures.recent and fid not in procedures.planned:
-                    out.append((fid, _verdict(fid, done, settings), "done before"))
+                    out.append((fid, _verdict(fid, before, settings), "done before"))
         return out
     documented = ctx["role"] == "procedure" and not ctx["negated"] and not ctx["uncertain"]
     if documented and not ctx["historical"]:
