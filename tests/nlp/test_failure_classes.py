@@ -3245,6 +3245,11 @@ ROUND_29 = [
     ("Revision of his previous L5-S1 fusion is planned.", "prior_lumbar_surgery", T),
     ("Revision of his previous L5-S1 fusion is planned.", "surgery_or_intervention_candidate", T),
     ("He is listed for L4-5 decompression.", "prior_lumbar_surgery", U),
+    # falls denied as an item of a list
+    ("He denies weakness of the legs or falls.", "severe_trauma", F),
+    ("Denies dizziness, falls, or syncope.", "severe_trauma", F),
+    ("History of dizziness and falls.", "severe_trauma", U),
+    ("No weakness; falls frequently.", "severe_trauma", U),
 ]
 
 ALL_CASES = (
