@@ -3250,6 +3250,9 @@ ROUND_29 = [
     ("Denies dizziness, falls, or syncope.", "severe_trauma", F),
     ("History of dizziness and falls.", "severe_trauma", U),
     ("No weakness; falls frequently.", "severe_trauma", U),
+    # yes and no to fewer items leave them asked: no "N" denies them all
+    ("Fever or weight loss: N Y", "unexplained_weight_loss", U),
+    ("Known lung cancer, fever, weight loss: N Y", "history_of_cancer", T),
     # "unaware of any" denies
     ("She is unaware of any weight loss.", "unexplained_weight_loss", F),
     ("He is not aware of any trauma.", "severe_trauma", F),

@@ -493,8 +493,9 @@ _ITEM_WORDS = 4
 def _each_answers(original: str, spec: Any) -> tuple[list[_Answer], list[tuple[int, int]]]:
     """Answers given item by item (settings.yaml `answers.each`): "- fevers, weight loss, prev
     cancer: N N Y" answers each item in turn when the list has as many short items as answers.
-    A form's blank "Y/N" (a yes, then a no) answers none: every item stays asked. Otherwise the
-    answers are left to the form's other readings. Also where each such answer is: (mark, end)."""
+    A form's blank "Y/N" (a yes, then a no) answers none, nor do yes and no to fewer items: every
+    item stays asked. Other answers to a list that does not match them are left to the form's
+    other readings. Also where each such answer is: (mark, end)."""
     if spec.each is None or spec.each_answer is None or spec.each_item is None:
         return [], []
     out: list[_Answer] = []
@@ -527,6 +528,11 @@ def _each_answers(original: str, spec: Any) -> tuple[list[_Answer], list[tuple[i
             len(original[b:e].split()) > _ITEM_WORDS or re.search(r"[()]", original[b:e])
             for b, e in items
         ):
+            if len(set(said)) > 1 and len(items) < len(said):
+                # "Fever or weight loss: N Y": some yes, some no, to fewer items: every item
+                # stays asked (no "N" of it denies them all)
+                spans.append((mark, match.end()))
+                out.append(_Answer(start, line, mark, match.end(), None, text))
             continue
         spans.append((mark, match.end()))
         for (begin, end), yes in zip(items, said, strict=True):
