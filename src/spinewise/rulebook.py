@@ -1092,48 +1092,18 @@ def _check_nlp(check: _Checker) -> None:
     if answers is not None:
         _check_regex(check, "nlp/settings.yaml: answers.answer", answers.answer, ("no", "yes"))
         _check_regex(check, "nlp/settings.yaml: answers.question", answers.question, ())
-        if answers.asks is not None:
-            _check_regex(check, "nlp/settings.yaml: answers.asks", answers.asks, ("asks",))
-        if answers.continues is not None:
-            _check_regex(check, "nlp/settings.yaml: answers.continues", answers.continues, ())
-        for key in ("inline", "boxes"):
+        # Each optional expression, with the named groups it is read by (`inline` and `boxes`
+        # are read as the answer is: their groups say which way they answer).
+        for key, wanted in _ANSWER_GROUPS.items():
             if getattr(answers, key) is not None:
-                # Read as the answer is: its named groups say which way it answers.
                 _check_regex(
-                    check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ("no", "yes")
+                    check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), wanted
                 )
-        if answers.list_label is not None:
-            _check_regex(
-                check, "nlp/settings.yaml: answers.list_label", answers.list_label, ("list",)
+        if answers.each is not None and (answers.each_answer is None or answers.each_item is None):
+            check.errors.append(
+                "nlp/settings.yaml: answers.each needs each_answer and each_item (what the "
+                "answers and the items are)"
             )
-        if answers.each is not None:
-            _check_regex(check, "nlp/settings.yaml: answers.each", answers.each, ("each",))
-            if answers.each_answer is None or answers.each_item is None:
-                check.errors.append(
-                    "nlp/settings.yaml: answers.each needs each_answer and each_item (what "
-                    "the answers and the items are)"
-                )
-        if answers.each_answer is not None:
-            _check_regex(
-                check, "nlp/settings.yaml: answers.each_answer", answers.each_answer, ("yes", "no")
-            )
-        if answers.legend is not None:
-            _check_regex(
-                check, "nlp/settings.yaml: answers.legend", answers.legend, ("code", "meaning")
-            )
-        if answers.normal_contrast is not None:
-            _check_regex(
-                check,
-                "nlp/settings.yaml: answers.normal_contrast",
-                answers.normal_contrast,
-                ("contrast",),
-            )
-        for key in ("opens", "qualifier", "leader", "normal_label", "presupposes", "table_yes",
-                    "table_no", "table_mark", "table_unanswered", "legend_yes", "legend_no",
-                    "legend_scale", "legend_unanswered", "denial_after", "normal_named",
-                    "answered_each", "each_item", "each_label"):  # fmt: skip
-            if getattr(answers, key) is not None:
-                _check_regex(check, f"nlp/settings.yaml: answers.{key}", getattr(answers, key), ())
     body = nlp.settings.body_temperature
     if rb.units.kind_of(body.unit) != "temperature":
         check.errors.append(
@@ -1150,6 +1120,27 @@ def _check_nlp(check: _Checker) -> None:
     covered |= {f for h, fs in helpers.items() if h in covered for f in fs}
     for fid in sorted(set(rb.findings) - covered):
         check.errors.append(f"nlp/target_rules.json: no rule finds {fid!r} in a note")
+
+
+#: The optional expressions of settings.yaml `answers`, with the named groups each must have.
+_ANSWER_GROUPS: dict[str, tuple[str, ...]] = {
+    "asks": ("asks",),
+    "continues": (),
+    "inline": ("no", "yes"),
+    "boxes": ("no", "yes"),
+    "list_label": ("list",),
+    "each": ("each",),
+    "each_answer": ("yes", "no"),
+    "legend": ("code", "meaning"),
+    "normal_contrast": ("contrast",),
+    **dict.fromkeys(
+        ("opens", "qualifier", "leader", "normal_label", "presupposes", "table_yes", "table_no",
+         "table_mark", "table_unanswered", "legend_yes", "legend_no", "legend_scale",
+         "legend_unanswered", "denial_after", "normal_named", "answered_each", "each_item",
+         "each_label"),
+        (),
+    ),
+}  # fmt: skip
 
 
 def _check_regex(check: _Checker, where: str, expression: str, groups: tuple[str, ...]) -> None:

@@ -456,8 +456,7 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
             # "Fevers, weight loss, cancer: no, no, breast 2015": each its own, none told by a
             # word of the answer: every item stays asked
             yes = None
-            prefix = re.match(spec.each_label, original[line:mark]) if spec.each_label else None
-            opens = [line + (prefix.end() if prefix is not None else 0)]
+            opens = [_list_start(original, line, mark, spec)]
         if coded and match["unanswered"] is not None:
             yes = None  # "Saddle anaesthesia   ND" under "ND = not documented"
         asked = _CLAUSE_END.split(original[line:mark])[-1]  # the question's own clause
@@ -490,6 +489,13 @@ def _answers(original: str, settings: Any) -> list[_Answer]:
 _ITEM_WORDS = 4
 
 
+def _list_start(original: str, line: int, mark: int, spec: Any) -> int:
+    """Where the list a form answers item by item begins: after its line's bullet, question
+    number or last colon (settings.yaml `answers.each_label`)."""
+    prefix = re.match(spec.each_label, original[line:mark]) if spec.each_label else None
+    return line + (prefix.end() if prefix is not None else 0)
+
+
 def _each_answers(original: str, spec: Any) -> tuple[list[_Answer], list[tuple[int, int]]]:
     """Answers given item by item (settings.yaml `answers.each`): "- fevers, weight loss, prev
     cancer: N N Y" answers each item in turn when the list has as many short items as answers.
@@ -503,18 +509,12 @@ def _each_answers(original: str, spec: Any) -> tuple[list[_Answer], list[tuple[i
     for match in re.finditer(spec.each, original):
         mark = match.start()
         line = _line_start(original, mark)
-        prefix = re.match(spec.each_label, original[line:mark]) if spec.each_label else None
-        start = line + (prefix.end() if prefix is not None else 0)
+        start = _list_start(original, line, mark, spec)
         label = original[start:mark]
         if label.rstrip().endswith(")") and "(" in label:
             label = label[: label.rfind("(")]  # "Fever, weight loss, cancer (Y/N): N N Y"
         said = [a["yes"] is not None for a in re.finditer(spec.each_answer, match["each"])]
         text = " ".join(match.group(0).split())
-        if said == [True, False] and re.search(r"/|\S[ \t]{2,}\S", match["each"]):
-            # "Fever, weight loss: Y/N", "Saddle anaesthesia / retention:  Yes  No": a blank
-            spans.append((mark, match.end()))
-            out.append(_Answer(start, line, mark, match.end(), None, text))
-            continue
         # the items: from the list's start to its label's end, between the separators
         cuts = list(re.finditer(spec.each_item, label))
         begins = [start] + [start + m.end() for m in cuts]
@@ -524,26 +524,46 @@ def _each_answers(original: str, spec: Any) -> tuple[list[_Answer], list[tuple[i
             for begin, end in zip(begins, ends, strict=True)
             if original[begin:end].strip()
         ]
-        if len(items) != len(said) or any(
+        matched = len(items) == len(said) and not any(
             len(original[b:e].split()) > _ITEM_WORDS or re.search(r"[()]", original[b:e])
             for b, e in items
-        ):
-            if len(set(said)) > 1 and len(items) < len(said):
-                # "Fever or weight loss: N Y": some yes, some no, to fewer items: every item
-                # stays asked (no "N" of it denies them all)
-                spans.append((mark, match.end()))
-                out.append(_Answer(start, line, mark, match.end(), None, text))
-            continue
-        spans.append((mark, match.end()))
-        for (begin, end), yes in zip(items, said, strict=True):
-            # "Perianal sensation intact, anal tone normal: Y Y": a normal asked, answered
-            normal = bool(spec.normal_label and re.search(spec.normal_label, original[begin:end]))
-            out.append(_Answer(begin, begin, end, match.end(), yes, text, normal=normal, each=True))
-        # A phrase across items ("Bladder/bowel dysfunction: N/N", "Sensation intact, power
-        # intact: Y N") is answered as the list is: by its one answer, else not at all.
-        one = said[0] if len(set(said)) == 1 else None
-        normal = bool(spec.normal_label and re.search(spec.normal_label, label)) and one is not None
-        out.append(_Answer(start, line, mark, match.end(), one, text, normal=normal, each=True))
+        )
+        found: list[_Answer] = []
+        if said == [True, False] and re.search(r"/|\S[ \t]{2,}\S", match["each"]):
+            # "Fever, weight loss: Y/N", "Saddle anaesthesia / retention:  Yes  No": a blank
+            found = [_Answer(start, line, mark, match.end(), None, text)]
+        elif matched:
+            for (begin, end), yes in zip(items, said, strict=True):
+                # "Perianal sensation intact, anal tone normal: Y Y": a normal asked, answered
+                normal = bool(
+                    spec.normal_label and re.search(spec.normal_label, original[begin:end])
+                )
+                found.append(
+                    _Answer(begin, begin, end, match.end(), yes, text, normal=normal, each=True)
+                )
+            # A phrase across items ("Bladder/bowel dysfunction: N/N", "Sensation intact, power
+            # intact: Y N") is answered as the list is: by its one answer, else not at all.
+            one = said[0] if len(set(said)) == 1 else None
+            normal = bool(spec.normal_label and re.search(spec.normal_label, label))
+            found.append(
+                _Answer(
+                    start,
+                    line,
+                    mark,
+                    match.end(),
+                    one,
+                    text,
+                    normal=normal and one is not None,
+                    each=True,
+                )
+            )
+        elif len(set(said)) > 1 and len(items) < len(said):
+            # "Fever or weight loss: N Y": some yes, some no, to fewer items: every item stays
+            # asked (no "N" of it denies them all)
+            found = [_Answer(start, line, mark, match.end(), None, text)]
+        if found:
+            spans.append((mark, match.end()))
+            out += found
     return out, spans
 
 
