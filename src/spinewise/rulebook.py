@@ -788,14 +788,14 @@ def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]])
     the cue, so they must be plain tokens (no "OP") and leave at least one token of cue;
     `metadata.ends` is for terminators: `forward`, they end only scopes reaching forward (and
     an answer's backward reach past its own label); `labelled`, only the latter;
-    `metadata.only`, a terminator that ends the scopes of these ConText categories alone
-    (nlp/pipeline.py)."""
+    `metadata.only`, a terminator that ends the scopes of these ConText categories alone;
+    `metadata.also_ends`, a cue of another kind that ends them too (nlp/pipeline.py)."""
     rules = list(rules)
     categories = {str(rule.get("category")) for rule in rules}
     for rule in rules:
         metadata = rule.get("metadata") or {}
         where = f"nlp/context_rules.json: {rule.get('literal')!r}"
-        unknown = set(metadata) - {"lookbehind", "ends", "only"}
+        unknown = set(metadata) - {"lookbehind", "ends", "only", "also_ends"}
         if unknown:
             check.errors.append(f"{where}: unknown metadata {sorted(unknown)}")
         if "lookbehind" in metadata:
@@ -825,6 +825,16 @@ def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]])
         ):
             check.errors.append(
                 f"{where}: metadata.only is a list of ConText categories, on a TERMINATE rule"
+            )
+        if "also_ends" in metadata and (
+            not isinstance(metadata["also_ends"], list)
+            or not metadata["also_ends"]
+            or not set(metadata["also_ends"]) <= categories
+            or rule.get("direction") == "TERMINATE"
+        ):
+            check.errors.append(
+                f"{where}: metadata.also_ends is a list of ConText categories, on a rule that"
+                " is not a TERMINATE rule"
             )
 
 

@@ -181,6 +181,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_operative_procedure_report", "mts_hospital_discharge_summary"),
         *("mts_emergency_department_report", "mts_independent_medical_examination"),
         *("mts_physiatry_therapy_evaluation", "mts_internal_medicine_visit"),  # notes_29
+        *("mts_chiropractic_initial_examination", "mts_rheumatology_consultation"),
+        *("mts_infectious_disease_consultation", "mts_urology_consultation"),
+        *("mts_hematology_oncology_followup", "mts_admission_history_and_physical"),
+        *("mts_letter_to_referring_physician", "mts_soap_progress_note"),  # notes_30
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -3258,12 +3258,160 @@ ROUND_29 = [
     ("He is not aware of any trauma.", "severe_trauma", F),
 ]
 
+ROUND_30 = [
+    # a list item told with its own verb of taking: the denial before it does not reach it
+    (
+        "Endocrine: negative for diabetes, on chronic prednisone for polymyalgia.",
+        "prolonged_corticosteroid_use",
+        T,
+    ),
+    ("No fever, on chemotherapy for breast cancer.", "history_of_cancer", T),
+    ("No fever, on chemotherapy for breast cancer.", "fever", F),
+    ("Denies numbness, on the left side only.", "paresthesia", F),
+    ("No weakness, on examination 5/5 throughout.", "leg_weakness", F),
+    # a lumbar surgical scar is a lumbar operation, whatever the past surgical history says
+    (
+        "PSH: Nil. Back: healed midline lumbar scar from a 2010 decompression.",
+        "prior_lumbar_surgery",
+        T,
+    ),
+    ("Inspection: healed surgical scar over the lumbar spine.", "prior_lumbar_surgery", T),
+    ("No lumbar scar.", "prior_lumbar_surgery", U),
+    # "anesthesia and progressive weakness" is no progressive numbness, and hides no saddle
+    ("She reports saddle numbness and worsening leg weakness.", "saddle_anesthesia", T),
+    ("Denies saddle anesthesia and progressive weakness.", "saddle_anesthesia", F),
+    ("The numbness has progressed up to the knees.", "progressive_neurologic_deficit", T),
+    # care that failed, in a list that begins with rest
+    (
+        "Low back pain for 8 weeks, not relieved by rest, ibuprofen, or physical therapy.",
+        "symptoms_persisting_6_weeks",
+        T,
+    ),
+    (
+        "Low back pain for 3 months unresponsive to NSAIDs and therapy.",
+        "symptoms_persisting_6_weeks",
+        T,
+    ),
+    (
+        "Back pain for 10 weeks. Not relieved by rest. Improves with exercise.",
+        "symptoms_persisting_6_weeks",
+        U,
+    ),
+    # plans
+    ("We plan an L4-5 decompression.", "surgery_or_intervention_candidate", T),
+    ("We plan an L4-5 decompression.", "prior_lumbar_surgery", U),
+    ("We will take the patient to the OR for L4-L5 laminectomy.", "prior_lumbar_surgery", U),
+    (
+        "The patient was taken to the operating room and an L4-5 laminectomy was performed.",
+        "prior_lumbar_surgery",
+        T,
+    ),
+    (
+        "She is worried the injection is weakening her bones.",
+        "surgery_or_intervention_candidate",
+        U,
+    ),
+    # an ROS's "positive for weight loss"; a drug for weight loss is none
+    ("ROS: negative for fever, chills, positive for weight loss.", "unexplained_weight_loss", T),
+    (
+        "ROS: Negative for weight loss, chest pain, or shortness of breath.",
+        "unexplained_weight_loss",
+        F,
+    ),
+    ("She takes semaglutide for weight loss.", "unexplained_weight_loss", U),
+    # a temperature after "febrile to", a retention's volume, an examination's finding, a
+    # number lost: each asserts itself after a list's denial
+    ("Denies chills, febrile to 101.5 overnight.", "fever", T),
+    ("Denies fever of more than 38.", "fever", F),
+    (
+        "No saddle anesthesia, urinary retention with 900 mL on bladder scan.",
+        "bladder_dysfunction",
+        T,
+    ),
+    ("No retention with 50 mL on bladder scan.", "bladder_dysfunction", F),
+    ("Denies leg weakness, left foot drop noted on exam.", "leg_weakness", T),
+    ("No focal weakness noted on examination.", "leg_weakness", F),
+    ("Denies weight loss, appetite poor and lost 15 pounds.", "unexplained_weight_loss", T),
+    ("Denies having lost 15 pounds.", "unexplained_weight_loss", F),
+    # "presents with" ends a history's reach
+    (
+        "He has a history of low back pain who presents with leg pain radiating to the foot.",
+        "radicular_pain",
+        T,
+    ),
+    # a long steroid course under a past history's header goes on
+    (
+        "PAST MEDICAL HISTORY: Polymyalgia rheumatica, on prednisone since 2021.",
+        "prolonged_corticosteroid_use",
+        T,
+    ),
+    (
+        "Steroid exposure so far is short (12 days), not yet long-term.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    # "it" told as steadily worse; a pathologic compression fracture is a fracture
+    (
+        "She began to have low back pain 2 months ago, and it has steadily worsened.",
+        "gradually_worsening_pain",
+        T,
+    ),
+    (
+        "MRI: L2 metastasis with a mild pathologic compression fracture.",
+        "suspected_vertebral_compression_fracture",
+        T,
+    ),
+    ("No pathologic compression fracture.", "suspected_malignancy", U),
+    # normal sensation "including the saddle area"; instructions to notify or call
+    (
+        "Sensation intact to light touch and pinprick, including the saddle area.",
+        "saddle_anesthesia",
+        F,
+    ),
+    (
+        "Neuro checks every 2 hours, with immediate notification of any new weakness, numbness, "
+        "or urinary retention.",
+        "bladder_dysfunction",
+        U,
+    ),
+    (
+        "I asked her to call immediately for any progressive weakness, numbness in the groin, or "
+        "urinary retention.",
+        "saddle_anesthesia",
+        U,
+    ),
+    (
+        "I asked whether she had noticed any numbness in the groin; she said no.",
+        "saddle_anesthesia",
+        U,
+    ),
+    ("Retention of hardware is reasonable given the early onset.", "bladder_dysfunction", U),
+    (
+        "Cauda equina syndrome is not supported by the MRI or the examination.",
+        "suspected_cauda_equina_syndrome",
+        F,
+    ),
+    (
+        "A low threshold for surgical drainage if an epidural collection is seen.",
+        "surgery_or_intervention_candidate",
+        U,
+    ),
+    ("Perianal sensation grossly intact.", "saddle_anesthesia", F),
+    ("She has numbness in the seat area.", "saddle_anesthesia", T),
+    # a presentation months ago tells a course at least that long
+    (
+        "Approximately 3 months ago, he presented to the ED with 2 days of severe low back pain.",
+        "symptoms_persisting_6_weeks",
+        U,
+    ),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
-    + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29
+    + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30
 )  # fmt: skip
 
 

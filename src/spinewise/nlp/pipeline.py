@@ -98,6 +98,10 @@ def _update_scopes(graph: Any) -> None:
     # `metadata.only`: a terminator that ends the scopes of these categories alone (a side
     # after a comma ends a denial's list, not the doubt of "probable cancer, R upper lobe").
     only = [(m.rule.metadata or {}).get("only") for m in modifiers]
+    # `metadata.also_ends`: a cue that, besides its own work, ends the scopes of these
+    # categories as a terminator would ("presents with" affirms what follows and ends a
+    # "history of": "a history of back pain who presents with leg pain radiating to the foot").
+    also = [(m.rule.metadata or {}).get("also_ends") or () for m in modifiers]
 
     def limits(other: int, cue: int) -> bool:
         a, b = modifiers[other], modifiers[cue]
@@ -110,6 +114,9 @@ def _update_scopes(graph: Any) -> None:
 
     def limit(cue: int, other: int) -> None:
         modifier = modifiers[cue]
+        if modifier.category in also[other]:
+            _end_scope(modifier, modifiers[other])
+            return
         ends_only = only[other]
         if ends_only is not None and modifier.category not in ends_only:
             return
@@ -142,6 +149,16 @@ def _update_scopes(graph: Any) -> None:
             inner = [g for g in groups if g[0] < start and end <= g[1]]
             if inner:
                 modifier._scope_end = min(modifier._scope_end, max(inner)[1])
+
+
+def _end_scope(modifier: Any, other: Any) -> None:
+    """End `modifier`'s scope at `other`, as medspaCy 1.3.1's `limit_scope` does for a
+    terminator (its `_scope_start` and `_scope_end` fields)."""
+    direction = modifier.direction.upper()
+    if direction in ("FORWARD", "BIDIRECTIONAL") and other > modifier:
+        modifier._scope_end = min(modifier._scope_end, other.modifier_span[0])
+    if direction in ("BACKWARD", "BIDIRECTIONAL") and other < modifier:
+        modifier._scope_start = max(modifier._scope_start, other.modifier_span[1])
 
 
 def _parentheses(doc: Doc) -> list[tuple[int, int]]:
