@@ -324,8 +324,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
-        "bowel_bladder_change, bladder_change, bowel_change]",
-        "bowel_bladder_change, bladder_changes, bowel_change]",
+        "bowel_bladder_change, bladder_change, bowel_change, saddle_anesthesia]",
+        "bowel_bladder_change, bladder_changes, bowel_change, saddle_anesthesia]",
         "nlp/settings.yaml: answers.normal_contrast_for: unknown target category 'bladder_changes'",
         "a contrast for a category that is not there",
     ),
@@ -571,8 +571,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
-        "(?:\\s+a\\s+(?:fever|temp(?:erature)?))?(?:\\s+up)?\\s+to)\\s*(?:of|to|:|;|=|was|were|is|are|at|reached|(?:of\\s+)?(?:up\\s+to|as\\s+high\\s+as))?\\s*(?P<value>",
-        "(?:\\s+a\\s+(?:fever|temp(?:erature)?))?(?:\\s+up)?\\s+to)\\s*(?:of|to|:|;|=|was|were|is|are|at|reached|(?:of\\s+)?(?:up\\s+to|as\\s+high\\s+as))?\\s*(?P<reading>",
+        "(?:\\s+a\\s+(?:fever|temp(?:erature)?))?(?:\\s+up)?\\s+to)(?:\\s+(?:in|at|on)\\s+(?:the\\s+)?(?:[A-Za-z]+\\s+){0,2}?[A-Za-z]+(?=\\s+(?:was|were|reached)\\b))?\\s*(?:of|to|:|;|=|was|were|is|are|at|reached|(?:of\\s+)?(?:up\\s+to|as\\s+high\\s+as))?\\s*(?P<value>",
+        "(?:\\s+a\\s+(?:fever|temp(?:erature)?))?(?:\\s+up)?\\s+to)(?:\\s+(?:in|at|on)\\s+(?:the\\s+)?(?:[A-Za-z]+\\s+){0,2}?[A-Za-z]+(?=\\s+(?:was|were|reached)\\b))?\\s*(?:of|to|:|;|=|was|were|is|are|at|reached|(?:of\\s+)?(?:up\\s+to|as\\s+high\\s+as))?\\s*(?P<reading>",
         "nlp/settings.yaml: temperatures.labelled has no group named 'value'",
         "a labelled temperature without its value",
     ),

@@ -900,7 +900,9 @@ class NlpAnswers(Frozen):
         default=None,
         description="A regular expression matched after a phrase that says a normal, to its "
         "sentence's end, with a group 'contrast': a contrast that may take the normal back "
-        "('Stools normal, but he has had two accidents'); the phrase then says nothing.",
+        "('Stools normal, but he has had two accidents'), and optionally 'deficit' (a deficit "
+        "word after a comma: 'intact on the right, reduced on the left'); the phrase then "
+        "says nothing.",
     )
     normal_contrast_for: list[str] = Field(
         default_factory=list,
@@ -1247,6 +1249,11 @@ class NlpSettings(Frozen):
     helpers: Mapping[str, tuple[str, ...]]
     history_counts: tuple[str, ...]
     history_counts_when: Mapping[str, tuple[str, ...]] = {}
+    #: Findings a mention counts for when only a past history's header files it (not a cue in
+    #: its own sentence): "PAST MEDICAL HISTORY: COPD on chronic prednisone".
+    header_history_counts: tuple[str, ...] = ()
+    #: ... unless its sentence matches this ("weaned off 2023", "discontinued in 2001").
+    header_history_unless: str | None = None
     #: ConText categories whose cue says a mention has ended: it says nothing of now.
     ended_by: Mapping[str, tuple[str, ...]] = {}
     #: ConText categories placing a mention at an earlier encounter: it says nothing of now.

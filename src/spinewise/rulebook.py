@@ -845,7 +845,7 @@ def _check_nlp(check: _Checker) -> None:
     helpers = nlp.settings.helpers
     for helper, targets in helpers.items():
         check.refs(f"nlp/settings.yaml: helpers.{helper}", "finding", targets, rb.findings)
-    for key in ("history_counts", "uncertain_counts"):
+    for key in ("history_counts", "uncertain_counts", "header_history_counts"):
         check.refs(f"nlp/settings.yaml: {key}", "finding", getattr(nlp.settings, key), rb.findings)
     check.refs("nlp/settings.yaml: places", "finding", list(nlp.settings.places), rb.findings)
     categories = {str(r.get("category")) for r in nlp.context_rules}
@@ -1067,6 +1067,7 @@ def _check_nlp(check: _Checker) -> None:
         "suspicion_words",
         "conditions",
         "section_ends",
+        "header_history_unless",
     ):
         expression = getattr(nlp.settings, key)
         if expression is not None:

@@ -3350,12 +3350,7 @@ ROUND_30 = [
         "prolonged_corticosteroid_use",
         U,
     ),
-    # "it" told as steadily worse; a pathologic compression fracture is a fracture
-    (
-        "She began to have low back pain 2 months ago, and it has steadily worsened.",
-        "gradually_worsening_pain",
-        T,
-    ),
+    # a pathologic compression fracture is a fracture
     (
         "MRI: L2 metastasis with a mild pathologic compression fracture.",
         "suspected_vertebral_compression_fracture",
@@ -3380,16 +3375,68 @@ ROUND_30 = [
         "saddle_anesthesia",
         U,
     ),
-    (
-        "I asked whether she had noticed any numbness in the groin; she said no.",
-        "saddle_anesthesia",
-        U,
-    ),
     ("Retention of hardware is reasonable given the early onset.", "bladder_dysfunction", U),
     (
         "Cauda equina syndrome is not supported by the MRI or the examination.",
         "suspected_cauda_equina_syndrome",
         F,
+    ),
+    (
+        "Six months ago he presented with a knee injury, and now has 3 days of back pain.",
+        "symptoms_persisting_6_weeks",
+        F,
+    ),
+    (
+        "PAST MEDICAL HISTORY: Polymyalgia rheumatica, previously on chronic prednisone, tapered "
+        "off in 2020.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    ("PAST MEDICAL HISTORY: COPD on chronic prednisone.", "prolonged_corticosteroid_use", T),
+    ("Her mother was febrile to 102 with the same virus.", "fever", U),
+    ("Return to the ED if febrile to 38.5 or higher.", "fever", U),
+    (
+        "No weight loss; lost 4 kg of fluid with diuresis this admission.",
+        "unexplained_weight_loss",
+        F,
+    ),
+    (
+        "Perianal sensation grossly intact on the right, reduced on the left.",
+        "saddle_anesthesia",
+        U,
+    ),
+    ("Symptoms are symmetrical, including numbness of both feet.", "paresthesia", T),
+    (
+        "Will notify the spine team of her worsening weakness and new urinary retention.",
+        "bladder_dysfunction",
+        T,
+    ),
+    ("He is alert with obvious left foot drop.", "leg_weakness", T),
+    (
+        "Will call neurosurgery for further evaluation of possible cauda equina syndrome.",
+        "suspected_cauda_equina_syndrome",
+        T,
+    ),
+    (
+        "Her PCP told her to come to the emergency department for her new leg weakness.",
+        "leg_weakness",
+        T,
+    ),
+    ("We plan revision of her failed L5-S1 discectomy from 2016.", "prior_lumbar_surgery", T),
+    ("Healed left lumbar incision from a previous open nephrectomy.", "prior_lumbar_surgery", U),
+    ("A midline lumbar incision was made.", "prior_lumbar_surgery", U),
+    ("Ozempic 1 mg weekly for weight loss.", "unexplained_weight_loss", U),
+    ("ROS: Negative for weight loss.", "unexplained_weight_loss", F),
+    ("Not on any blood thinners, on steroids, or on chemotherapy.", "immunocompromised", U),
+    (
+        "The L3 compression fracture is not felt to be pathologic.",
+        "suspected_vertebral_compression_fracture",
+        T,
+    ),
+    (
+        "The L2 compression fracture is not favored to be pathologic.",
+        "suspected_vertebral_compression_fracture",
+        T,
     ),
     (
         "A low threshold for surgical drainage if an epidural collection is seen.",
@@ -3398,6 +3445,26 @@ ROUND_30 = [
     ),
     ("Perianal sensation grossly intact.", "saddle_anesthesia", F),
     ("She has numbness in the seat area.", "saddle_anesthesia", T),
+    # a second review's wrong-in-both: a temperature told where it was taken, a sensation of
+    # the bowel lost, a history told after a negative scan's "in this patient with", a
+    # suspicion "not suspected", a question "when asked about"
+    ("She denies fever, but her temperature in the emergency department was 38.3.", "fever", T),
+    (
+        "He denies fecal incontinence but notes he cannot feel when he needs to have a bowel "
+        "movement.",
+        "bowel_dysfunction",
+        T,
+    ),
+    ("She can no longer feel when her bladder is full.", "bladder_dysfunction", T),
+    ("He does not feel that his bowel habits have changed.", "bowel_dysfunction", U),
+    (
+        "Bone scan was negative for metastatic disease in this patient with a history of renal "
+        "cell carcinoma status post nephrectomy.",
+        "history_of_cancer",
+        T,
+    ),
+    ("Cauda equina syndrome is not suspected.", "suspected_cauda_equina_syndrome", F),
+    ("When asked about numbness in the groin or buttocks, he denies it.", "saddle_anesthesia", U),
     # a presentation months ago tells a course at least that long
     (
         "Approximately 3 months ago, he presented to the ED with 2 days of severe low back pain.",

@@ -802,7 +802,7 @@ def _context(
         )
         if contrast is not None:
             # "Stools normal, but he has had two accidents": what follows may take it back.
-            cues["POSSIBLE_EXISTENCE"] = contrast.group("contrast")
+            cues["POSSIBLE_EXISTENCE"] = contrast.group("contrast") or contrast.group("deficit")
     elif (
         asserts_itself
         and not normal
@@ -811,8 +811,10 @@ def _context(
         # one of the denied alternatives: "has never used recreational or injected drugs"
         and original[max(0, ent.start_char - 5) : ent.start_char].split()[-1:] not in _ALTERNATIVE
         and not any(
-            # right before it: "not unable to void"
-            category == "NEGATED_EXISTENCE" and _denies_itself(original, ent, cue_start, cue_end)
+            # right before it: "not unable to void"; or after it, its own: "lost 4 kg of fluid
+            # with diuresis"
+            category == "NEGATED_EXISTENCE"
+            and (_denies_itself(original, ent, cue_start, cue_end) or cue_start >= ent.end_char)
             for category, cue_start, cue_end in kept
         )
     ):
@@ -908,6 +910,7 @@ def _context(
         "denied_normal": denied_normal,
         "normal": normal,
         "after": after,
+        "sentence": ent.sent.text,
         "cues": cues,
     }
 
@@ -1127,7 +1130,9 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                     **_flags(ctx),
                 )
             )
-    mentions += _temperatures(doc, original, settings.thresholds, settings.temperatures, limits)
+    mentions += _temperatures(
+        doc, original, settings.thresholds, settings.temperatures, limits, mentions
+    )
     mentions += _measurements(doc, original, settings, rb.units)
     mentions += _weight_changes(doc, original, settings, rb.units)
     mentions += _durations(doc, original, settings, limits)
@@ -1391,6 +1396,12 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
         # "MMF stopped 2019": what has ended says nothing of now.
         return None, cues[ended[0]], False
     still = any(c in cues for c in settings.history_counts_when.get(fid, ()))
+    if fid in settings.header_history_counts and ctx["header"] and not still:
+        # only the header files it: "PAST MEDICAL HISTORY: COPD on chronic prednisone"
+        unless = settings.header_history_unless
+        still = cues.get("HISTORICAL") == ctx["header"] and not (
+            unless and re.search(unless, ctx["sentence"])
+        )
     if ctx["historical"] and fid not in settings.history_counts and not still:
         return None, cues["HISTORICAL"], False
     return True, cues.get("HISTORICAL", ""), False
@@ -1558,16 +1569,6 @@ def _steroid(
     days = [limits.days(q, u) for q, u in found] + limits.ago_days(sentence)
     course = settings.steroid_course
     long = bool(re.search(course.long, sentence)) or any(d >= limits.steroid_days for d in days)
-    if (
-        base[0] is None
-        and ctx["historical"]
-        and ctx["header"]
-        and ctx["cues"].get("HISTORICAL") == ctx["header"]
-        and re.search(course.long, sentence)
-    ):
-        # Told as long-running under a past history's header ("PAST MEDICAL HISTORY: COPD on
-        # chronic prednisone"): the header files it, the words say it goes on.
-        base = _verdict(fid, {**ctx, "historical": False}, settings)
     # A course that has ended ("previously on", "stopped in 2022") matters only if it was long.
     ended = base[0] is None and any(c in ctx["cues"] for c in settings.ended_by.get(fid, ()))
     if base[0] is not True and not ended:
@@ -1690,7 +1691,12 @@ def _kilograms(match: re.Match[str], units: Units) -> float | None:
 
 
 def _temperatures(
-    doc: Any, original: str, thresholds: Any, temperatures: Any, limits: _Limits
+    doc: Any,
+    original: str,
+    thresholds: Any,
+    temperatures: Any,
+    limits: _Limits,
+    told: Sequence[Mention] = (),
 ) -> list[Mention]:
     threshold = limits.fever_celsius
     out: list[Mention] = []
@@ -1703,6 +1709,16 @@ def _temperatures(
         # "return if T > 38", "fever above 38.0": a threshold, not a measurement (a sign
         # before a temperature is a rule's, whatever the sentence).
         hypothetical = _threshold(thresholds, before, rule=True)
+        # A reading told in the words of a fever mention takes that mention's place in time
+        # and person: "Her mother was febrile to 102", "febrile to 39.2 during an admission two
+        # years ago" say nothing of the patient now.
+        hypothetical = hypothetical or any(
+            m.finding == "fever"
+            and m.start < match.end()
+            and match.start() < m.end
+            and (m.experiencer != "patient" or m.historical or m.hypothetical)
+            for m in told
+        )
         out.append(
             _number_mention(
                 original,
