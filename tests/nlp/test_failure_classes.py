@@ -3438,6 +3438,24 @@ ROUND_30 = [
         "suspected_vertebral_compression_fracture",
         T,
     ),
+    # the reviews' wrong-in-both: a volume "found on exam by bladder scan", "absent" before
+    # its own noun, "on a prednisone taper"
+    (
+        "Denies urinary retention, though 600 mL found on exam by bladder scan.",
+        "bladder_dysfunction",
+        T,
+    ),
+    (
+        "Deficits are symmetric including saddle anesthesia and absent ankle reflexes.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("Saddle anaesthesia absent bilaterally.", "saddle_anesthesia", F),
+    (
+        "No weight loss, on a prednisone 40 mg taper started 5 days ago for gout.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
     (
         "A low threshold for surgical drainage if an epidural collection is seen.",
         "surgery_or_intervention_candidate",
