@@ -1254,6 +1254,8 @@ class NlpSettings(Frozen):
     header_history_counts: tuple[str, ...] = ()
     #: ... unless its sentence matches this ("weaned off 2023", "discontinued in 2001").
     header_history_unless: str | None = None
+    #: ... and only when its sentence matches this ("on", "takes", "maintenance").
+    header_history_when: str | None = None
     #: ConText categories whose cue says a mention has ended: it says nothing of now.
     ended_by: Mapping[str, tuple[str, ...]] = {}
     #: ConText categories placing a mention at an earlier encounter: it says nothing of now.

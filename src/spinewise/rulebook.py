@@ -1068,6 +1068,7 @@ def _check_nlp(check: _Checker) -> None:
         "conditions",
         "section_ends",
         "header_history_unless",
+        "header_history_when",
     ):
         expression = getattr(nlp.settings, key)
         if expression is not None:

@@ -3482,7 +3482,6 @@ ROUND_30 = [
         T,
     ),
     ("Cauda equina syndrome is not suspected.", "suspected_cauda_equina_syndrome", F),
-    ("When asked about numbness in the groin or buttocks, he denies it.", "saddle_anesthesia", U),
     # a presentation months ago tells a course at least that long
     (
         "Approximately 3 months ago, he presented to the ED with 2 days of severe low back pain.",

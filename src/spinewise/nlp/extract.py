@@ -1398,9 +1398,11 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
     still = any(c in cues for c in settings.history_counts_when.get(fid, ()))
     if fid in settings.header_history_counts and ctx["header"] and not still:
         # only the header files it: "PAST MEDICAL HISTORY: COPD on chronic prednisone"
-        unless = settings.header_history_unless
-        still = cues.get("HISTORICAL") == ctx["header"] and not (
-            unless and re.search(unless, ctx["sentence"])
+        unless, when = settings.header_history_unless, settings.header_history_when
+        still = (
+            cues.get("HISTORICAL") == ctx["header"]
+            and not (unless and re.search(unless, ctx["sentence"]))
+            and not (when and not re.search(when, ctx["sentence"]))
         )
     if ctx["historical"] and fid not in settings.history_counts and not still:
         return None, cues["HISTORICAL"], False
@@ -1690,6 +1692,10 @@ def _kilograms(match: re.Match[str], units: Units) -> float | None:
     return kg
 
 
+#: A denial right before a fever's word, its own ("not been", "never", "denies being").
+_OWN_DENIAL = r"(?i)\b(?:not|no|never|denies|denied|without|n't)\b(?:\s+\w+){0,2}\s*$"
+
+
 def _temperatures(
     doc: Any,
     original: str,
@@ -1710,14 +1716,29 @@ def _temperatures(
         # before a temperature is a rule's, whatever the sentence).
         hypothetical = _threshold(thresholds, before, rule=True)
         # A reading told in the words of a fever mention takes that mention's place in time
-        # and person: "Her mother was febrile to 102", "febrile to 39.2 during an admission two
-        # years ago" say nothing of the patient now.
-        hypothetical = hypothetical or any(
-            m.finding == "fever"
-            and m.start < match.end()
-            and match.start() < m.end
-            and (m.experiencer != "patient" or m.historical or m.hypothetical)
-            for m in told
+        # and person, its denial and its doubt: "Her mother was febrile to 102", "febrile to 39.2
+        # during an admission two years ago", "has not been febrile to 101", "possibly febrile
+        # to 101" say nothing of the patient now.
+        hypothetical = (
+            hypothetical
+            or any(
+                m.finding == "fever"
+                and m.start < match.end()
+                and match.start() < m.end
+                and (
+                    m.experiencer != "patient"
+                    or m.historical
+                    or m.hypothetical
+                    or m.uncertain
+                    # denied in its own words ("has not been febrile to 101"), not by a list's
+                    # denial before it ("Denies chills, febrile to 101.5 overnight")
+                    or (
+                        m.negated
+                        and re.search(_OWN_DENIAL, original[max(0, m.start - 30) : m.start])
+                    )
+                )
+                for m in told
+            )
         )
         out.append(
             _number_mention(
