@@ -3456,6 +3456,47 @@ ROUND_30 = [
         "prolonged_corticosteroid_use",
         U,
     ),
+    # a third review: a test's result after "and" is the test's; plural findings "were absent";
+    # a normal's contrast told of a modality; a reading denied or doubted in its own words; a
+    # place of this encounter only
+    ("She has saddle numbness and tumor markers were negative.", "saddle_anesthesia", T),
+    ("He reports fevers and blood cultures were negative.", "fever", T),
+    ("Urinary retention noted and the CT was negative.", "bladder_dysfunction", T),
+    (
+        "She has lost 9 kg in 3 months and tumor markers were negative.",
+        "unexplained_weight_loss",
+        T,
+    ),
+    ("Fever and chills were denied.", "fever", F),
+    ("Saddle anesthesia and urinary retention were absent.", "bladder_dysfunction", F),
+    ("R knee extension is 4/5 and the R knee jerk is absent.", "leg_weakness", T),
+    ("Perianal sensation grossly intact to light touch, pinprick absent.", "saddle_anesthesia", U),
+    (
+        "Saddle sensation intact, pinprick diminished over the dorsum of the right foot.",
+        "saddle_anesthesia",
+        F,
+    ),
+    ("Rectal tone intact, voluntary squeeze decreased.", "bowel_dysfunction", U),
+    ("She has not been febrile to 101 at home.", "fever", F),
+    ("Temperature at her last visit was 38.4; today 36.8.", "fever", U),
+    (
+        "Labs were normal, and she lists several concerns including fevers and weight loss.",
+        "fever",
+        T,
+    ),
+    (
+        "Spinal infection is likely and malignancy is not suspected.",
+        "suspected_spinal_infection",
+        T,
+    ),
+    ("Urinary retention and absent rectal tone on exam.", "bladder_dysfunction", T),
+    ("Saddle anesthesia absent upon examination.", "saddle_anesthesia", F),
+    ("Gastric retention with 350 mL of tube feeds aspirated.", "bladder_dysfunction", U),
+    (
+        "He was found unresponsive at home. He has had back pain for 3 months.",
+        "symptoms_persisting_6_weeks",
+        U,
+    ),
     (
         "A low threshold for surgical drainage if an epidural collection is seen.",
         "surgery_or_intervention_candidate",

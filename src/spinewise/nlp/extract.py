@@ -811,10 +811,16 @@ def _context(
         # one of the denied alternatives: "has never used recreational or injected drugs"
         and original[max(0, ent.start_char - 5) : ent.start_char].split()[-1:] not in _ALTERNATIVE
         and not any(
-            # right before it: "not unable to void"; or after it, its own: "lost 4 kg of fluid
-            # with diuresis"
+            # right before it: "not unable to void"; or after it in its own clause: "lost 4 kg
+            # of fluid with diuresis" (not "lost 9 kg and tumor markers were negative")
             category == "NEGATED_EXISTENCE"
-            and (_denies_itself(original, ent, cue_start, cue_end) or cue_start >= ent.end_char)
+            and (
+                _denies_itself(original, ent, cue_start, cue_end)
+                or (
+                    cue_start >= ent.end_char
+                    and not re.search(r"\band\b|[,;]", original[ent.end_char : cue_start])
+                )
+            )
             for category, cue_start, cue_end in kept
         )
     ):
