@@ -3497,6 +3497,9 @@ ROUND_30 = [
         "symptoms_persisting_6_weeks",
         U,
     ),
+    ("Fever to 39 and the rest of the exam was negative.", "fever", T),
+    ("Saddle numbness and the exam was otherwise negative.", "saddle_anesthesia", T),
+    ("No weakness and the exam was normal.", "leg_weakness", F),
     (
         "A low threshold for surgical drainage if an epidural collection is seen.",
         "surgery_or_intervention_candidate",
