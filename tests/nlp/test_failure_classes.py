@@ -3500,6 +3500,8 @@ ROUND_30 = [
     ("Fever to 39 and the rest of the exam was negative.", "fever", T),
     ("Saddle numbness and the exam was otherwise negative.", "saddle_anesthesia", T),
     ("No weakness and the exam was normal.", "leg_weakness", F),
+    ("She denies incontinence but wears pads for leakage.", "bladder_dysfunction", T),
+    ("She uses pads for her period.", "bladder_dysfunction", U),
     (
         "A low threshold for surgical drainage if an epidural collection is seen.",
         "surgery_or_intervention_candidate",
