@@ -1572,15 +1572,15 @@ def _steroid(
     base = _verdict(fid, ctx, settings)
     if base[2]:
         return (fid, base, "not a systemic steroid")
+    # A course that has ended ("previously on", "stopped in 2022") matters only if it was long.
+    ended = base[0] is None and any(c in ctx["cues"] for c in settings.ended_by.get(fid, ()))
+    if base[0] is not True and not ended:
+        return (fid, base, _MENTION)
     # "for 3 years", "x 6 months", or "started 5 days ago": how long the course has run.
     found = [*limits.course.findall(sentence), *limits.course_slash.findall(sentence)]
     days = [limits.days(q, u) for q, u in found] + limits.ago_days(sentence)
     course = settings.steroid_course
     long = bool(re.search(course.long, sentence)) or any(d >= limits.steroid_days for d in days)
-    # A course that has ended ("previously on", "stopped in 2022") matters only if it was long.
-    ended = base[0] is None and any(c in ctx["cues"] for c in settings.ended_by.get(fid, ()))
-    if base[0] is not True and not ended:
-        return (fid, base, _MENTION)
     if ended:
         # "Previously on prednisolone for 4 years, stopped in 2022; not on steroids now": a
         # long course that has ended is no proof against the finding (_ENDED_LONG).
