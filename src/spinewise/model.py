@@ -1193,6 +1193,10 @@ class NlpTemperatures(Frozen):
         description="A regular expression: what parts readings listed after a labelled one."
     )
     listed: str = Field(description="A regular expression: a reading listed after another.")
+    own_denial: str = Field(
+        description="A regular expression matched at the end of the words before a fever "
+        "mention: a denial of its own ('has not been febrile to 101'), not a list's before it."
+    )
 
 
 class NlpSpelling(Frozen):

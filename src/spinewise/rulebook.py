@@ -1051,9 +1051,10 @@ def _check_nlp(check: _Checker) -> None:
             getattr(temperatures, key),
             ("value", "unit"),
         )
-    _check_regex(
-        check, "nlp/settings.yaml: temperatures.listed_between", temperatures.listed_between, ()
-    )
+    for key in ("listed_between", "own_denial"):
+        _check_regex(
+            check, f"nlp/settings.yaml: temperatures.{key}", getattr(temperatures, key), ()
+        )
     for key in ("words", "signs", "rule_words"):
         _check_regex(
             check, f"nlp/settings.yaml: thresholds.{key}", getattr(nlp.settings.thresholds, key), ()

@@ -1698,10 +1698,6 @@ def _kilograms(match: re.Match[str], units: Units) -> float | None:
     return kg
 
 
-#: A denial right before a fever's word, its own ("not been", "never", "denies being").
-_OWN_DENIAL = r"(?i)\b(?:not|no|never|denies|denied|without|n't)\b(?:\s+\w+){0,2}\s*$"
-
-
 def _temperatures(
     doc: Any,
     original: str,
@@ -1740,7 +1736,9 @@ def _temperatures(
                     # denial before it ("Denies chills, febrile to 101.5 overnight")
                     or (
                         m.negated
-                        and re.search(_OWN_DENIAL, original[max(0, m.start - 30) : m.start])
+                        and re.search(
+                            temperatures.own_denial, original[max(0, m.start - 30) : m.start]
+                        )
                     )
                 )
                 for m in told
