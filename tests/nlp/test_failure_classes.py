@@ -3400,11 +3400,6 @@ ROUND_30 = [
         "unexplained_weight_loss",
         F,
     ),
-    (
-        "Perianal sensation grossly intact on the right, reduced on the left.",
-        "saddle_anesthesia",
-        U,
-    ),
     ("Symptoms are symmetrical, including numbness of both feet.", "paresthesia", T),
     (
         "Will notify the spine team of her worsening weakness and new urinary retention.",
@@ -3536,12 +3531,34 @@ ROUND_30 = [
     ),
 ]
 
+ROUND_31 = [
+    # a saddle examination normal on one side and not the other is a saddle deficit
+    (
+        "Perianal sensation grossly intact on the right, reduced on the left.",
+        "saddle_anesthesia",
+        T,
+    ),
+    (
+        "Perineal sensation completely intact to pinprick but absent to light touch on the left.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("Saddle sensation normal on the left, decreased on the right.", "saddle_anesthesia", T),
+    # ... not a dermatome's deficit after it
+    (
+        "Perianal sensation intact, reduced pinprick over the left L5 dermatome.",
+        "saddle_anesthesia",
+        F,
+    ),
+    ("Perianal sensation intact bilaterally.", "saddle_anesthesia", F),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
-    + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30
+    + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31
 )  # fmt: skip
 
 
