@@ -3551,6 +3551,40 @@ ROUND_31 = [
         F,
     ),
     ("Perianal sensation intact bilaterally.", "saddle_anesthesia", F),
+    # a normal examination told with what it includes, then its exception
+    (
+        "Strength is normal throughout, including the hip flexors, except the left EHL.",
+        "leg_weakness",
+        T,
+    ),
+    ("The left EHL, which is 4/5.", "leg_weakness", T),
+    (
+        "Sensation is intact to light touch including the feet, although slightly decreased over "
+        "the left lateral foot.",
+        "paresthesia",
+        T,
+    ),
+    # ... not a limit of the examination, nor a saddle normal swallowed
+    (
+        "Motor strength is 5/5 throughout, including EHL, although limited by pain in the left "
+        "leg.",
+        "leg_weakness",
+        F,
+    ),
+    (
+        "Sensation is intact, including the saddle area, although she reports tingling in the "
+        "right foot.",
+        "saddle_anesthesia",
+        F,
+    ),
+    # a surgical scar over the lower back is a lumbar operation, whatever the history says
+    (
+        "Past surgical history: none. On inspection there is a healed surgical scar over the "
+        "lower back.",
+        "prior_lumbar_surgery",
+        T,
+    ),
+    ("Surgical scar on the lower abdomen.", "prior_lumbar_surgery", U),
 ]
 
 ALL_CASES = (
