@@ -185,6 +185,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_infectious_disease_consultation", "mts_urology_consultation"),
         *("mts_hematology_oncology_followup", "mts_admission_history_and_physical"),
         *("mts_letter_to_referring_physician", "mts_soap_progress_note"),  # notes_30
+        *("mts_orthopedic_consultation", "mts_neurology_consultation"),
+        *("mts_nephrology_consultation", "mts_obstetrics_gynecology_consultation"),
+        *("mts_geriatric_office_visit", "mts_endocrinology_consultation"),
+        *("mts_occupational_medicine_work_injury", "mts_pulmonary_critical_care_consultation"),
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]
