@@ -485,6 +485,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "a cue that also ends the scopes of a category no rule has",
     ),
     (
+        "nlp/context_rules.json",
+        '"or_list": "(?i)^\\\\s*(?:',
+        '"or_list": "(?i)^\\\\s*((?:',
+        "nlp/context_rules.json: ', no': metadata.or_list is not a regular expression",
+        "a list a denial goes on through, that does not compile",
+    ),
+    (
         "nlp/settings.yaml",
         "  leader: >-\n    [ \\t]*\\.{3,}",
         "  leader: >-\n    ([ \\t]*\\.{3,}",

@@ -1286,6 +1286,9 @@ class NlpSettings(Frozen):
     #: Category -> findings its mentions can make present but never absent (it names only a
     #: part of what the finding asks).
     present_only: Mapping[str, tuple[str, ...]] = {}
+    #: Finding -> findings that a present mention of it in its own words makes present too
+    #: (never absent): "long-term prednisone" is an immunosuppressive drug.
+    implies: Mapping[str, tuple[str, ...]] = {}
     helper_needs: Mapping[str, tuple[str, ...]] = {}
     measurements: tuple[NlpMeasurement, ...] = ()
     thresholds: NlpThresholds

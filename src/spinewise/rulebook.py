@@ -789,13 +789,14 @@ def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]])
     `metadata.ends` is for terminators: `forward`, they end only scopes reaching forward (and
     an answer's backward reach past its own label); `labelled`, only the latter;
     `metadata.only`, a terminator that ends the scopes of these ConText categories alone;
-    `metadata.also_ends`, a cue of another kind that ends them too (nlp/pipeline.py)."""
+    `metadata.also_ends`, a cue of another kind that ends them too; `metadata.or_list`, a
+    regular expression after a cue through which its scope goes on (nlp/pipeline.py)."""
     rules = list(rules)
     categories = {str(rule.get("category")) for rule in rules}
     for rule in rules:
         metadata = rule.get("metadata") or {}
         where = f"nlp/context_rules.json: {rule.get('literal')!r}"
-        unknown = set(metadata) - {"lookbehind", "ends", "only", "also_ends"}
+        unknown = set(metadata) - {"lookbehind", "ends", "only", "also_ends", "or_list"}
         if unknown:
             check.errors.append(f"{where}: unknown metadata {sorted(unknown)}")
         if "lookbehind" in metadata:
@@ -836,6 +837,11 @@ def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]])
                 f"{where}: metadata.also_ends is a list of ConText categories, on a rule that"
                 " is not a TERMINATE rule"
             )
+        if "or_list" in metadata:
+            if not isinstance(metadata["or_list"], str) or rule.get("direction") != "FORWARD":
+                check.errors.append(f"{where}: metadata.or_list is a string, on a FORWARD rule")
+            else:
+                _check_regex(check, f"{where}: metadata.or_list", metadata["or_list"], ())
 
 
 def _check_nlp(check: _Checker) -> None:
@@ -879,6 +885,8 @@ def _check_nlp(check: _Checker) -> None:
                 f"nlp/settings.yaml: present_only.{category}: {', '.join(missing)} is not fed "
                 "by that category"
             )
+    for finding, implied in nlp.settings.implies.items():
+        check.refs("nlp/settings.yaml: implies", "finding", [finding, *implied], rb.findings)
     needs = nlp.settings.helper_needs
     check.refs("nlp/settings.yaml: helper_needs", "helper category", list(needs), helpers)
     for helper, cues in needs.items():

@@ -3585,6 +3585,94 @@ ROUND_31 = [
         T,
     ),
     ("Surgical scar on the lower abdomen.", "prior_lumbar_surgery", U),
+    (
+        "Healed midline scar on the lower back from excision of a pilonidal cyst.",
+        "prior_lumbar_surgery",
+        U,
+    ),
+    # set 31: a plan that no steroid is indicated says nothing of steroids taken
+    (
+        "The imaging points to the disc rather than an MS relapse, and no steroid treatment for "
+        "relapse is indicated.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    ("No steroid use.", "prolonged_corticosteroid_use", F),
+    # long-term steroids are an immunosuppressive drug, in the finding's own words too
+    ("He is on long-term prednisone.", "immunocompromised", T),
+    ("Not on chronic steroids.", "immunocompromised", U),
+    ("His mother is on long-term prednisone.", "immunocompromised", U),
+    ("Chronic steroid use, which was discontinued in 2001.", "prolonged_corticosteroid_use", U),
+    # a course that cannot be tapered is long, not a taper
+    (
+        "He has been on prednisone 10 mg daily since a prolonged exacerbation in 01/2024, after "
+        "repeated failed attempts to taper below 7.5 mg.",
+        "prolonged_corticosteroid_use",
+        T,
+    ),
+    ("Prednisone taper over 6 days.", "prolonged_corticosteroid_use", U),
+    # a compression deformity seen is a compression fracture (every labeller of tests/nlp)
+    (
+        "Radiographs show a mild compression deformity of T12 of uncertain age.",
+        "suspected_vertebral_compression_fracture",
+        T,
+    ),
+    (
+        "There is no wedge/compression deformity.",
+        "suspected_vertebral_compression_fracture",
+        F,
+    ),
+    # a deficit that spreads is progressing; a pain spread down the thigh radiates
+    (
+        "Since then the numbness that had been on the top of her left foot has spread up into "
+        "the left calf.",
+        "progressive_neurologic_deficit",
+        T,
+    ),
+    (
+        "Since then the numbness that had been on the top of her left foot has spread up into "
+        "the left calf.",
+        "paresthesia",
+        T,
+    ),
+    ("The numbness has not spread into the calf.", "progressive_neurologic_deficit", U),
+    ("She has progressive left L5 and S1 deficits.", "progressive_neurologic_deficit", T),
+    (
+        "A burning pain in the right low back and hip that spread down the front of the right "
+        "thigh to the knee.",
+        "radicular_pain",
+        T,
+    ),
+    # a denial after a comma goes on through a list that ends "or" an item
+    ("BACK:  Skin intact, no ecchymosis, abrasion, or swelling.", "contusion_or_abrasion", F),
+    ("No bowel changes, No tobacco, alcohol or IV drug use.", "injection_drug_use", F),
+    ("Alert, no fever, chills or sweats, left foot drop since Monday.", "leg_weakness", T),
+    ("No fever, no chills, lumbar epidural injection 5 days ago.", "recent_spinal_procedure", T),
+    # return precautions with an adverb, or told "to go"; not a patient's own symptoms
+    (
+        "She knows to seek care urgently for saddle numbness, urinary retention, or new leg "
+        "weakness.",
+        "saddle_anesthesia",
+        U,
+    ),
+    (
+        "He was told to go to the emergency department for numbness in the groin, new leg "
+        "weakness, or trouble urinating.",
+        "bladder_dysfunction",
+        U,
+    ),
+    (
+        "Her PCP told her to go to the emergency department for her new leg weakness and saddle "
+        "numbness.",
+        "saddle_anesthesia",
+        T,
+    ),
+    (
+        "Safety-netted re: CES sx - advised to attend A&E if develops saddle numbness or "
+        "bladder/bowel change.",
+        "saddle_anesthesia",
+        U,
+    ),
 ]
 
 ALL_CASES = (

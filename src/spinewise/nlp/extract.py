@@ -1476,7 +1476,13 @@ def _judge_all(
             # as for a weight measured twice, a loss over years, or one the note explains
             # ("the dietitian puts it down to a poorer appetite"), says nothing
             return [(category, (None, said, False), "explained or over years")]
-        return [(category, verdict, "")]
+        # A finding that is itself one of another's causes (settings.yaml `implies`) makes it
+        # present; denied or unsure, it says nothing of the other.
+        implied = settings.implies.get(category, ()) if verdict[0] is True else ()
+        return [
+            (category, verdict, ""),
+            *((fid, verdict, f"implied by {category}") for fid in implied),
+        ]
     feeds = helpers[category]
     needs = settings.helper_needs.get(category)
     placed = needs is None or any(c in ctx["cues"] for c in needs)

@@ -136,6 +136,25 @@ def _update_scopes(graph: Any) -> None:
                 limit(i, j)
             if limits(i, j):
                 limit(j, i)
+    # `metadata.or_list`: matched right after the cue, a list its scope goes on through, to the
+    # match's end, whatever ended it (a comma): ", no ecchymosis, abrasion, or swelling" denies
+    # all three, where ", no fever, leg weakness" denies only the fever.
+    if modifiers and graph.targets:
+        doc = graph.targets[0].doc
+        for modifier in modifiers:
+            listed = (modifier.rule.metadata or {}).get("or_list")
+            if not listed:
+                continue
+            cue_end = modifier.modifier_span[1]
+            sentence_end = doc[cue_end - 1].sent.end
+            if cue_end >= sentence_end:
+                continue
+            start_char = doc[cue_end].idx
+            match = re.match(listed, doc.text[start_char : doc[sentence_end - 1].idx + 1])
+            if match is not None and match.end() > 0:
+                last = doc.char_span(start_char, start_char + match.end(), alignment_mode="expand")
+                if last is not None:
+                    modifier._scope_end = max(modifier._scope_end, min(last.end, sentence_end))
     # A denial inside parentheses reaches no further forward than them: in "(no ID on scene),
     # T-boned at 45 mph" the "no" says nothing of the collision. (Backward it may: "hx of IVDU
     # (last injected 1 wk ago)"; and a doubt may: "(possibly unreliable) no saddle numbness".)
