@@ -3622,7 +3622,7 @@ ROUND_31 = [
         "suspected_vertebral_compression_fracture",
         F,
     ),
-    # a deficit that spreads is progressing; a pain spread down the thigh radiates
+    # a deficit that spreads to a leg is progressing
     (
         "Since then the numbness that had been on the top of her left foot has spread up into "
         "the left calf.",
@@ -3637,12 +3637,6 @@ ROUND_31 = [
     ),
     ("The numbness has not spread into the calf.", "progressive_neurologic_deficit", U),
     ("She has progressive left L5 and S1 deficits.", "progressive_neurologic_deficit", T),
-    (
-        "A burning pain in the right low back and hip that spread down the front of the right "
-        "thigh to the knee.",
-        "radicular_pain",
-        T,
-    ),
     # a denial after a comma goes on through a list that ends "or" an item
     ("BACK:  Skin intact, no ecchymosis, abrasion, or swelling.", "contusion_or_abrasion", F),
     ("No bowel changes, No tobacco, alcohol or IV drug use.", "injection_drug_use", F),
@@ -3653,12 +3647,6 @@ ROUND_31 = [
         "She knows to seek care urgently for saddle numbness, urinary retention, or new leg "
         "weakness.",
         "saddle_anesthesia",
-        U,
-    ),
-    (
-        "He was told to go to the emergency department for numbness in the groin, new leg "
-        "weakness, or trouble urinating.",
-        "bladder_dysfunction",
         U,
     ),
     (
@@ -3673,6 +3661,145 @@ ROUND_31 = [
         "saddle_anesthesia",
         U,
     ),
+    ("Strength 5/5. Monitor for new leg weakness or numbness.", "leg_weakness", F),
+    # round 31's attack: each rule narrowed to what it means
+    ("Perianal sensation intact, reduced on the left dorsum of the foot.", "saddle_anesthesia", U),
+    ("Perianal sensation intact, decreased to light touch on the left foot.", "paresthesia", T),
+    ("Sensation grossly intact, however reflexes are diminished at both ankles.", "paresthesia", F),
+    (
+        "Strength 5/5 throughout, including hip flexors, but pain-limited in the left hip.",
+        "leg_weakness",
+        F,
+    ),
+    (
+        "Strength normal, including the hip flexors, except for the left finger extensors, 4/5.",
+        "leg_weakness",
+        F,
+    ),
+    (
+        "Healed surgical scar over the low back from excision of a melanoma in 2016.",
+        "history_of_cancer",
+        T,
+    ),
+    ("Healed surgical scar over the low back from a Mohs excision.", "prior_lumbar_surgery", U),
+    (
+        "She takes prednisone 5 mg; she was unable to taper off her oxycodone.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    (
+        "Prednisone 20 mg daily, failed attempts to taper off prednisone.",
+        "prolonged_corticosteroid_use",
+        T,
+    ),
+    ("Long-term prednisone, which was weaned to 5 mg daily.", "prolonged_corticosteroid_use", T),
+    (
+        "On long-term prednisone and hydroxychloroquine, which was discontinued for retinal toxicity.",
+        "prolonged_corticosteroid_use",
+        T,
+    ),
+    (
+        "Chronic steroids, which were discontinued in January but restarted in March for a flare.",
+        "prolonged_corticosteroid_use",
+        T,
+    ),
+    (
+        "Chronic compression deformity of T8, unchanged from 2018.",
+        "suspected_vertebral_compression_fracture",
+        U,
+    ),
+    (
+        "Hill-Sachs compression deformity of the humeral head.",
+        "suspected_vertebral_compression_fracture",
+        U,
+    ),
+    (
+        "Compression deformity of the thecal sac by a large L4-5 extrusion.",
+        "suspected_vertebral_compression_fracture",
+        U,
+    ),
+    (
+        "Pathologic compression deformity of L3 from known multiple myeloma.",
+        "suspected_malignancy",
+        T,
+    ),
+    ("Tingling in her fingers that has spread to her elbow.", "progressive_neurologic_deficit", U),
+    (
+        "Numbness in the left foot since the infection has spread to the bone.",
+        "progressive_neurologic_deficit",
+        U,
+    ),
+    (
+        "Chronic, non-progressive left L4 and L5 deficits after his 2012 fusion.",
+        "progressive_neurologic_deficit",
+        F,
+    ),
+    ("Progressive right L4/L5 motor deficit.", "leg_weakness", T),
+    ("Hip arthritis pain that spreads down the front of the thigh.", "radicular_pain", U),
+    (
+        "Her PCP saw her yesterday and told her to go to the ED for urinary retention.",
+        "bladder_dysfunction",
+        T,
+    ),
+    (
+        "Counseled to return immediately with his new or worsening symptoms, including urinary "
+        "retention or saddle anesthesia.",
+        "saddle_anesthesia",
+        U,
+    ),
+    # round 31's blind review: an examination or a measurement beats the history
+    (
+        "Denies saddle numbness. Exam: decreased pinprick sensation in the S3-S5 dermatomes.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("S3-S5 sensation intact.", "saddle_anesthesia", F),
+    ("Denies urinary retention. Straight cath for 700 cc.", "bladder_dysfunction", T),
+    (
+        "Normal bowel movements per patient. DRE: absent anal wink and poor tone.",
+        "bowel_dysfunction",
+        T,
+    ),
+    (
+        "No tingling reported. Sensory exam: vibration sense absent at the great toes.",
+        "paresthesia",
+        T,
+    ),
+    (
+        "ROS: GU negative. Exam: bladder distended and palpable to the umbilicus.",
+        "bladder_dysfunction",
+        T,
+    ),
+    (
+        "Pt denies injecting drugs. Skin: multiple abscesses and sclerosed veins in both forearms.",
+        "injection_drug_use",
+        T,
+    ),
+    (
+        "Neuro: sensation intact bilaterally except reduced over the medial calf on the right.",
+        "paresthesia",
+        T,
+    ),
+    (
+        "Sensation intact throughout except diminished pinprick in the perianal region.",
+        "saddle_anesthesia",
+        T,
+    ),
+    # ... a surgery does not resolve, and a cancer in remission is a history
+    (
+        "Follow-up 3 months after L4-5 fusion: leg pain resolved, back pain improved.",
+        "prior_lumbar_surgery",
+        T,
+    ),
+    (
+        "Last oncology visit 2021: no evidence of disease after resection of renal cell carcinoma.",
+        "history_of_cancer",
+        T,
+    ),
+    ("No evidence of metastatic disease.", "suspected_malignancy", U),
+    # a progression denied denies no deficit
+    ("Denies that the numbness has spread to the groin.", "paresthesia", U),
+    ("Denies that the numbness has spread to the groin.", "progressive_neurologic_deficit", F),
 ]
 
 ALL_CASES = (
