@@ -3770,10 +3770,11 @@ ROUND_31 = [
         "bladder_dysfunction",
         T,
     ),
+    # ... not sclerosed veins, as often from chemotherapy, dialysis or sclerotherapy
     (
-        "Pt denies injecting drugs. Skin: multiple abscesses and sclerosed veins in both forearms.",
+        "Sclerosed veins in both antecubital fossae from prior chemotherapy for lymphoma.",
         "injection_drug_use",
-        T,
+        U,
     ),
     (
         "Neuro: sensation intact bilaterally except reduced over the medial calf on the right.",
@@ -3800,6 +3801,30 @@ ROUND_31 = [
     # a progression denied denies no deficit
     ("Denies that the numbness has spread to the groin.", "paresthesia", U),
     ("Denies that the numbness has spread to the groin.", "progressive_neurologic_deficit", F),
+    # round 31's second attack
+    (
+        "No acute fracture. Chronic-appearing mild compression deformity of L1.",
+        "suspected_vertebral_compression_fracture",
+        U,
+    ),
+    ("Surgical scar over the lower back from melanoma excision 2018.", "history_of_cancer", T),
+    (
+        "Surgical scar over the lower back from resection of a liposarcoma.",
+        "prior_lumbar_surgery",
+        U,
+    ),
+    (
+        "Unable to taper her gabapentin; prednisone 5-day burst for asthma last week.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    ("Bilateral lower extremities with poor tone and 2/5 strength.", "bowel_dysfunction", U),
+    (
+        "The numbness has not spread, but the weakness in the left foot has worsened since Monday.",
+        "progressive_neurologic_deficit",
+        T,
+    ),
+    ("The weakness has not worsened.", "progressive_neurologic_deficit", U),
 ]
 
 ALL_CASES = (
