@@ -3825,6 +3825,10 @@ ROUND_31 = [
         T,
     ),
     ("The weakness has not worsened.", "progressive_neurologic_deficit", U),
+    ("I&O cath 850 mL.", "bladder_dysfunction", T),
+    ("Foley placed with 1500 cc of retained urine.", "bladder_dysfunction", T),
+    ("Straight cath for 150 mL.", "bladder_dysfunction", U),
+    ("Decreased pinprick S3-S5 bilaterally.", "saddle_anesthesia", T),
 ]
 
 ALL_CASES = (
