@@ -916,7 +916,7 @@ def _context(
         "denied_normal": denied_normal,
         "normal": normal,
         "after": after,
-        "sentence": ent.sent.text,
+        "sentence": original[ent.sent.start_char : ent.sent.end_char],
         "cues": cues,
     }
 
