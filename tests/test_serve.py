@@ -76,7 +76,8 @@ def served(log_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
     """`spinewise serve --workers 2` in a session of its own (so that it can be killed whole)."""
     port = free_port()
     env = {**os.environ, **log_env, "SPINEWISE_ACCESS_LOG": "json"}
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # serve makes its own
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # serve makes its own,
+    env["TMPDIR"] = str(tmp_path)  # here, where a SIGKILL that leaves it behind is cleaned up
     stdout = tmp_path / "stdout.txt"
     with stdout.open("wb") as out:
         process = subprocess.Popen(
