@@ -17,8 +17,10 @@ advisory lock; the head is read inside that transaction, so the chain never fork
 durable before `append` returns: the batch is committed under the lock and flushed to disk
 right after it is let go (SQLite: the WAL fsynced; PostgreSQL: a commit that waits for the WAL
 flush), so that another process commits while this one flushes. Appends from many requests at
-once are committed together by one writer thread per process (group commit), so the log does
-not cap throughput at one disk flush per request.
+once are committed together (group commit), so the log does not cap throughput at one disk
+flush per request: on SQLite, an event loop's appends are committed on the loop and flushed by
+a small process of the log's own (`_flusher.py`); every other append, and every append to
+PostgreSQL, by one writer thread per process.
 
 What the chain cannot show on its own is the loss of the newest rows; `verify` prints the count
 and the head hash so that they can be recorded elsewhere and compared.
@@ -36,8 +38,11 @@ import os
 import queue
 import secrets
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import suppress
@@ -365,6 +370,7 @@ class SqliteStore:
             os.close(self._lock_fd)
             raise LogError(f"decision log {path}: {exc}") from None
         self._read_lock = threading.Lock()
+        self._commit_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE below).
@@ -376,6 +382,12 @@ class SqliteStore:
         return db
 
     def append(self, rows: list[dict[str, Any]], chained_by: bytes) -> None:
+        self.commit(rows, chained_by)
+        self.flush()
+
+    def commit(self, rows: list[dict[str, Any]], chained_by: bytes) -> None:
+        """Chain and commit rows, without waiting for the disk: durable once `flush` (or the
+        log's flusher process, see `wal`) has returned."""
         db = self._writer
         # Processes queue on the lock file (woken by the kernel when it is free; SQLite's own
         # busy wait sleeps up to 100 ms at a time). BEGIN IMMEDIATE then takes SQLite's write
@@ -383,45 +395,64 @@ class SqliteStore:
         # read: no two writers can chain onto the same head.
         #
         # The commit itself does not wait for the disk (synchronous=NORMAL): the WAL is flushed
-        # after the lock is let go and before `append` returns, so the next writer (another
-        # process) commits while this one's flush runs, and one flush makes every frame
-        # written before it durable, the other process's too. A checkpoint in between has
-        # flushed the WAL and the database itself (SQLite does so in WAL mode).
-        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            last = db.execute("SELECT seq, row_hash FROM entries ORDER BY seq DESC LIMIT 1")
-            head = last.fetchone()
-            seq, prev = (head["seq"], head["row_hash"]) if head else (0, GENESIS)
-            _chain(rows, seq, prev, chained_by)
-            db.executemany(
-                f"INSERT INTO entries ({', '.join(COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(COLUMNS))})",
-                [[row[c] for c in COLUMNS] for row in rows],
-            )
-            db.execute("COMMIT")
-        except BaseException as exc:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise LogError(f"decision log {self.where}: {exc}") from None
-            raise
-        finally:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-        if self._wal_fd is not None:
+        # after the lock is let go, so the next writer (another process) commits while this
+        # one's flush runs, and one flush makes every frame written before it durable, the
+        # other process's too. A checkpoint in between has flushed the WAL and the database
+        # itself (SQLite does so in WAL mode).
+        with self._commit_lock:  # the writer thread and an event loop share the connection
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
             try:
-                # The frames' data and the file's length, not its times: what SQLite's own
-                # syncs do where the system has fdatasync (Linux); one in five commits faster
-                # with two workers (docs/performance.md).
-                _flush(self._wal_fd)
-            except OSError as exc:
-                raise LogError(f"decision log {self.where}: flush failed: {exc}") from None
+                db.execute("BEGIN IMMEDIATE")
+                last = db.execute("SELECT seq, row_hash FROM entries ORDER BY seq DESC LIMIT 1")
+                head = last.fetchone()
+                seq, prev = (head["seq"], head["row_hash"]) if head else (0, GENESIS)
+                _chain(rows, seq, prev, chained_by)
+                db.executemany(
+                    f"INSERT INTO entries ({', '.join(COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(COLUMNS))})",
+                    [[row[c] for c in COLUMNS] for row in rows],
+                )
+                db.execute("COMMIT")
+            except BaseException as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise LogError(f"decision log {self.where}: {exc}") from None
+                raise
+            finally:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             self._commits += 1
-            if self._commits % self.CHECKPOINT_EVERY == 0:
+
+    @property
+    def wal(self) -> Path | None:
+        """The WAL that `flush` makes durable (None when SQLite could not use one: then every
+        commit is durable on its own)."""
+        return self.path.with_name(self.path.name + "-wal") if self._wal_fd is not None else None
+
+    def checkpoint_due(self) -> bool:
+        """Whether the commits since the last checkpoint call for one (after their flush)."""
+        return self._commits >= self.CHECKPOINT_EVERY
+
+    def checkpoint_done(self) -> None:
+        self._commits = 0
+
+    def flush(self) -> None:
+        """Make every commit so far durable (see `commit`)."""
+        if self._wal_fd is None:
+            return
+        try:
+            # The frames' data and the file's length, not its times: what SQLite's own syncs
+            # do where the system has fdatasync (Linux).
+            _flush(self._wal_fd)
+        except OSError as exc:
+            raise LogError(f"decision log {self.where}: flush failed: {exc}") from None
+        if self.checkpoint_due():
+            with self._commit_lock:
+                self.checkpoint_done()
                 # PASSIVE: copies what it can into the database without waiting for, or
                 # holding up, readers and other writers.
                 with suppress(sqlite3.Error):
-                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    self._writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def rows(self) -> Iterator[dict[str, Any]]:
         # Its own connection: a long export holds no lock that requests wait for.
@@ -655,6 +686,159 @@ def _pg_message(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+# --- appends from an event loop (SQLite) -------------------------------------------------------
+
+_FLUSHER = Path(__file__).with_name("_flusher.py")
+#: A row waiting on the loop: the row, its future, when it was submitted.
+_LoopPending = tuple[dict[str, Any], "asyncio.Future[LogEntry]", float]
+
+
+class _LoopWriter:
+    """Appends from one event loop to a SQLite log: committed on the loop itself (once per
+    pass of the loop, for every row its requests made in that pass), made durable by a
+    flusher process (`_flusher.py`), one flush at a time; rows committed while a flush runs
+    go together into the next. A row's future resolves only after a flush that began after
+    its commit. Why not the writer thread: each SQLite step of a commit there gives up the
+    interpreter's lock and waits to take it back from the busy loop, and so does the flush
+    (docs/performance.md). Used only from the loop's own thread, and `close`."""
+
+    def __init__(
+        self, log: DecisionLog, store: SqliteStore, wal: Path, loop: asyncio.AbstractEventLoop
+    ) -> None:
+        self.log, self.store, self.wal, self.loop = log, store, wal, loop
+        self._pending: list[_LoopPending] = []  # to commit, on the next pass
+        self._committed: list[_LoopPending] = []  # committed, waiting for a flush to begin
+        self._flushing: deque[list[_LoopPending]] = deque()  # one batch per flush asked for
+        self._scheduled = False
+        self._flusher: subprocess.Popen[bytes] | None = None
+
+    def add(self, row: dict[str, Any]) -> asyncio.Future[LogEntry]:
+        future: asyncio.Future[LogEntry] = self.loop.create_future()
+        self._pending.append((row, future, time.perf_counter()))
+        if not self._scheduled:
+            self._scheduled = True
+            self.loop.call_soon(self._commit)
+        return future
+
+    def _commit(self) -> None:
+        self._scheduled = False
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        try:
+            self.store.commit([row for row, _, _ in batch], self.log._keys()[1])
+        except BaseException as exc:
+            _fail(batch, exc)
+            return
+        self._committed.extend(batch)
+        if not self._flushing:
+            self._ask()
+
+    def _ask(self) -> None:
+        """Ask the flusher for a flush of every row committed so far."""
+        batch, self._committed = self._committed, []
+        try:
+            flusher = self._start()
+            checkpoint = self.store.checkpoint_due()
+            os.write(flusher, b"c" if checkpoint else b"f")
+        except OSError as exc:
+            self._stop()
+            _fail(batch, LogError(f"decision log {self.store.where}: flusher: {exc.strerror}"))
+            return
+        if checkpoint:
+            self.store.checkpoint_done()
+        self._flushing.append(batch)
+
+    def _start(self) -> int:
+        """The flusher's stdin, started if it is not running."""
+        if self._flusher is None:
+            self._flusher = subprocess.Popen(
+                [sys.executable, "-I", str(_FLUSHER), str(self.wal), str(self.store.path)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+            assert self._flusher.stdin is not None and self._flusher.stdout is not None
+            os.set_blocking(self._flusher.stdout.fileno(), False)
+            self.loop.add_reader(self._flusher.stdout.fileno(), self._answered)
+        assert self._flusher.stdin is not None
+        return self._flusher.stdin.fileno()
+
+    def _answered(self) -> None:
+        assert self._flusher is not None and self._flusher.stdout is not None
+        try:
+            answers = os.read(self._flusher.stdout.fileno(), 65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            answers = b""
+        for answer in answers:
+            batch = self._flushing.popleft()
+            if answer != ord("k"):
+                _fail(batch, LogError(f"decision log {self.store.where}: flush failed"))
+                continue
+            if self.log.on_commit is not None:
+                done = time.perf_counter()
+                with suppress(Exception):  # metrics never fail an append
+                    self.log.on_commit([done - start for _, _, start in batch])
+            for row, future, _ in batch:
+                if not future.done():  # done: the request was cancelled (its client left)
+                    future.set_result(_entry(row))
+        if not answers or answers.endswith(b"e"):  # the flusher stopped: start another
+            failure = LogError(f"decision log {self.store.where}: the flusher stopped")
+            self._stop()
+            while self._flushing:
+                _fail(self._flushing.popleft(), failure)
+        if self._committed and not self._flushing:
+            self._ask()
+
+    def _stop(self) -> None:
+        flusher, self._flusher = self._flusher, None
+        if flusher is None:
+            return
+        assert flusher.stdin is not None and flusher.stdout is not None
+        if not self.loop.is_closed():
+            self.loop.remove_reader(flusher.stdout.fileno())
+        with suppress(OSError):
+            flusher.stdin.close()  # the flusher's end of input: it stops
+        try:
+            flusher.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            flusher.kill()
+            flusher.wait()
+        flusher.stdout.close()
+
+    def close(self) -> None:
+        """Commit and flush here what is still waiting, answer it if the loop can still run,
+        and stop the flusher."""
+        waiting = [*self._pending, *self._committed, *(p for b in self._flushing for p in b)]
+        self._pending, self._committed = [], []
+        self._flushing.clear()
+        self._stop()
+        if not waiting:
+            return
+        committed = {id(row) for row, _, _ in waiting if "row_hash" in row}
+        outcomes: list[tuple[asyncio.Future[LogEntry], LogEntry | BaseException]] = []
+        try:
+            fresh = [row for row, _, _ in waiting if id(row) not in committed]
+            if fresh:
+                self.store.commit(fresh, self.log._keys()[1])
+            self.store.flush()
+            outcomes = [(future, _entry(row)) for row, future, _ in waiting]
+        except BaseException as exc:
+            failure = exc if isinstance(exc, LogError) else LogError(f"decision log: {exc!r}")
+            outcomes = [(future, failure) for _, future, _ in waiting]
+        if not self.loop.is_closed():
+            with suppress(RuntimeError):  # a loop closed meanwhile has no one waiting
+                self.loop.call_soon_threadsafe(_settle, outcomes)
+
+
+def _fail(batch: list[_LoopPending], exc: BaseException) -> None:
+    failure = exc if isinstance(exc, LogError) else LogError(f"decision log: {exc!r}")
+    for _, future, _ in batch:
+        if not future.done():
+            future.set_exception(failure)
+
+
 # --- the log -----------------------------------------------------------------------------------
 
 
@@ -694,6 +878,7 @@ class DecisionLog:
         self._writer: threading.Thread | None = None
         self._closed = False
         self._closing = threading.Event()  # cuts the writer's sleep short (close)
+        self._loop_writer: _LoopWriter | None = None
         #: Called by the writer after each commit with the seconds each row waited from
         #: submit to commit (for metrics).
         self.on_commit: Callable[[list[float]], None] | None = None
@@ -717,6 +902,8 @@ class DecisionLog:
             self._closing.set()
             self._pending.put(None)
             writer.join()
+        if self._loop_writer is not None:
+            self._loop_writer.close()
         self._store.close()
 
     def __enter__(self) -> DecisionLog:
@@ -782,12 +969,38 @@ class DecisionLog:
         return self.submit(**fields).result()
 
     async def append_async(self, **fields: Any) -> LogEntry:
-        """`append` for the event loop: awaits the commit without blocking the loop. The
-        writer resolves a whole batch with one call into the loop, not one per row."""
+        """`append` for the event loop: awaits the commit without blocking the loop. On
+        SQLite, rows are committed on the loop and flushed by a process of their own
+        (`_LoopWriter`); otherwise by the writer thread, which resolves a whole batch with
+        one call into the loop, not one per row."""
         loop = asyncio.get_running_loop()
+        row = self._row(**fields)
+        writer = self._loop_writer_for(loop)
+        if writer is not None:
+            return await writer.add(row)
         waiter: asyncio.Future[LogEntry] = loop.create_future()
-        self._enqueue(self._row(**fields), (loop, waiter))
+        self._enqueue(row, (loop, waiter))
         return await waiter
+
+    def _loop_writer_for(self, loop: asyncio.AbstractEventLoop) -> _LoopWriter | None:
+        """This loop's writer, if appends from it can be committed on it: SQLite with a WAL,
+        and the first loop to append (until it closes). Others use the writer thread."""
+        with self._lock:
+            if self._closed:
+                raise LogError(f"decision log {self.where} is closed")
+            current = self._loop_writer
+            if current is not None and current.loop is loop:
+                return current
+            if current is not None and not current.loop.is_closed():
+                return None
+            store = self._store
+            wal = store.wal if isinstance(store, SqliteStore) else None
+            if wal is None or not isinstance(store, SqliteStore):
+                return None
+            self._loop_writer = _LoopWriter(self, store, wal, loop)
+        if current is not None:
+            current.close()  # its loop is gone: nothing of it is waiting to be answered
+        return self._loop_writer
 
     def submit(self, **fields: Any) -> Future[LogEntry]:
         """Queue one row for the writer; the future resolves when the row is committed (or

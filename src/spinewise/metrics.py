@@ -72,7 +72,7 @@ LOG_APPEND_SECONDS = Histogram(
 )
 LOG_COMMIT_ROWS = Histogram(
     "spinewise_decision_log_commit_rows",
-    "Rows committed together in one decision log transaction (group commit).",
+    "Rows made durable together by one flush of the decision log (group commit).",
     buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512),
 )
 
@@ -124,7 +124,7 @@ def cds_feedback(outcome: str) -> None:
 
 
 def log_committed(waits: list[float]) -> None:
-    """One decision log commit: how long each of its rows waited from submission."""
+    """One flush of the decision log: how long each of its rows waited from submission."""
     LOG_COMMIT_ROWS.observe(len(waits))
     _observe_each(LOG_APPEND_SECONDS, waits)
 
