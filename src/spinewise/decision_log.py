@@ -34,6 +34,7 @@ import fcntl
 import hashlib
 import hmac
 import json
+import logging
 import os
 import queue
 import secrets
@@ -119,6 +120,12 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 class LogError(RuntimeError):
     """The decision log cannot be opened, read or written (one line; never a password)."""
+
+
+class LogFlushError(LogError):
+    """A flush of the log failed: what was committed since the last good one may not be on
+    disk, and a later flush cannot tell (the system reports a write error once). The log
+    takes no more rows until it is opened again."""
 
 
 class LogKeyError(LogError):
@@ -385,9 +392,10 @@ class SqliteStore:
         self.commit(rows, chained_by)
         self.flush()
 
-    def commit(self, rows: list[dict[str, Any]], chained_by: bytes) -> None:
+    def commit(self, rows: list[dict[str, Any]], chained_by: bytes, *, wait: bool = True) -> bool:
         """Chain and commit rows, without waiting for the disk: durable once `flush` (or the
-        log's flusher process, see `wal`) has returned."""
+        log's flusher process, see `wal`) has returned. With `wait=False`, commit only if no
+        one holds the log's locks now, and say whether it did (for an event loop)."""
         db = self._writer
         # Processes queue on the lock file (woken by the kernel when it is free; SQLite's own
         # busy wait sleeps up to 100 ms at a time). BEGIN IMMEDIATE then takes SQLite's write
@@ -399,8 +407,14 @@ class SqliteStore:
         # one's flush runs, and one flush makes every frame written before it durable, the
         # other process's too. A checkpoint in between has flushed the WAL and the database
         # itself (SQLite does so in WAL mode).
-        with self._commit_lock:  # the writer thread and an event loop share the connection
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        # The writer thread and an event loop share the connection.
+        if not self._commit_lock.acquire(blocking=wait):
+            return False
+        try:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
             try:
                 db.execute("BEGIN IMMEDIATE")
                 last = db.execute("SELECT seq, row_hash FROM entries ORDER BY seq DESC LIMIT 1")
@@ -422,6 +436,9 @@ class SqliteStore:
             finally:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             self._commits += 1
+            return True
+        finally:
+            self._commit_lock.release()
 
     @property
     def wal(self) -> Path | None:
@@ -445,7 +462,7 @@ class SqliteStore:
             # do where the system has fdatasync (Linux).
             _flush(self._wal_fd)
         except OSError as exc:
-            raise LogError(f"decision log {self.where}: flush failed: {exc}") from None
+            raise LogFlushError(f"decision log {self.where}: flush failed: {exc}") from None
         if self.checkpoint_due():
             with self._commit_lock:
                 self.checkpoint_done()
@@ -688,6 +705,8 @@ def _pg_message(exc: Exception) -> str:
 
 # --- appends from an event loop (SQLite) -------------------------------------------------------
 
+logger = logging.getLogger("spinewise.decision_log")
+
 _FLUSHER = Path(__file__).with_name("_flusher.py")
 #: A row waiting on the loop: the row, its future, when it was submitted.
 _LoopPending = tuple[dict[str, Any], "asyncio.Future[LogEntry]", float]
@@ -700,60 +719,119 @@ class _LoopWriter:
     go together into the next. A row's future resolves only after a flush that began after
     its commit. Why not the writer thread: each SQLite step of a commit there gives up the
     interpreter's lock and waits to take it back from the busy loop, and so does the flush
-    (docs/performance.md). Used only from the loop's own thread, and `close`."""
+    (docs/performance.md).
+
+    The loop never waits: when another writer holds the log's locks, the batch is tried again
+    on the next passes and then handed to the writer thread, which waits for them off the
+    loop; a flusher that dies leaves its rows to be flushed off the loop, and one that cannot
+    start leaves the loop's appends to the writer thread for good. Used from the loop's own
+    thread; `close` from any."""
+
+    #: Seconds a batch may wait for a busy lock on the loop before the writer thread takes it.
+    LOCK_PATIENCE = 0.002
+    #: Seconds a flush may take before the rows that wait for it fail (and the flusher is
+    #: replaced): a disk that slow is not one to answer on.
+    FLUSH_DEADLINE = 10.0
 
     def __init__(
         self, log: DecisionLog, store: SqliteStore, wal: Path, loop: asyncio.AbstractEventLoop
     ) -> None:
         self.log, self.store, self.wal, self.loop = log, store, wal, loop
+        self.closed = False
+        #: The flusher could not be started or died before its first answer.
+        self.unusable = False
         self._pending: list[_LoopPending] = []  # to commit, on the next pass
         self._committed: list[_LoopPending] = []  # committed, waiting for a flush to begin
         self._flushing: deque[list[_LoopPending]] = deque()  # one batch per flush asked for
         self._scheduled = False
+        self._busy_since: float | None = None  # when the locks were first found busy
         self._flusher: subprocess.Popen[bytes] | None = None
+        self._answered_once = False
+        self._deadline: asyncio.TimerHandle | None = None
 
     def add(self, row: dict[str, Any]) -> asyncio.Future[LogEntry]:
         future: asyncio.Future[LogEntry] = self.loop.create_future()
         self._pending.append((row, future, time.perf_counter()))
+        self._schedule()
+        return future
+
+    def _schedule(self) -> None:
         if not self._scheduled:
             self._scheduled = True
             self.loop.call_soon(self._commit)
-        return future
 
     def _commit(self) -> None:
         self._scheduled = False
-        batch, self._pending = self._pending, []
+        batch = self._pending
         if not batch:
             return
+        if self.log._failed is not None:
+            self._pending = []
+            _fail(batch, self.log._failed)
+            return
+        if self.closed or self.unusable:
+            self._pending = []
+            self._hand_over(batch)
+            return
         try:
-            self.store.commit([row for row, _, _ in batch], self.log._keys()[1])
+            committed = self.store.commit(
+                [row for row, _, _ in batch], self.log._keys()[1], wait=False
+            )
         except BaseException as exc:
+            self._pending = []
             _fail(batch, exc)
             return
+        if not committed:  # another writer holds the locks: never wait for them here
+            now = time.monotonic()
+            self._busy_since = self._busy_since or now
+            if now - self._busy_since < self.LOCK_PATIENCE:
+                self._schedule()  # the next pass, after the loop's other work
+                return
+            self._pending = []
+            self._hand_over(batch)
+            return
+        self._pending, self._busy_since = [], None
         self._committed.extend(batch)
         if not self._flushing:
             self._ask()
 
+    def _hand_over(self, batch: list[_LoopPending]) -> None:
+        """To the writer thread, which commits and flushes off the loop."""
+        self._busy_since = None
+        try:
+            for row, future, _ in batch:
+                self.log._enqueue(row, (self.loop, future))
+        except LogError as exc:  # closed meanwhile
+            _fail(batch, exc)
+
     def _ask(self) -> None:
         """Ask the flusher for a flush of every row committed so far."""
         batch, self._committed = self._committed, []
+        if self.closed:  # `close` flushes what it finds; these came after it looked
+            self._flush_off_loop([batch])
+            return
         try:
             flusher = self._start()
             checkpoint = self.store.checkpoint_due()
             os.write(flusher, b"c" if checkpoint else b"f")
-        except OSError as exc:
+        except Exception as exc:  # any failure to start or reach it
+            logger.warning("decision log flusher unavailable: %s", type(exc).__name__)
+            if not self._answered_once:
+                self.unusable = True  # the writer thread takes the loop's appends
             self._stop()
-            _fail(batch, LogError(f"decision log {self.store.where}: flusher: {exc.strerror}"))
+            self._flush_off_loop([batch])
             return
         if checkpoint:
             self.store.checkpoint_done()
         self._flushing.append(batch)
+        if self._deadline is None:
+            self._deadline = self.loop.call_later(self.FLUSH_DEADLINE, self._overdue)
 
     def _start(self) -> int:
         """The flusher's stdin, started if it is not running."""
         if self._flusher is None:
             self._flusher = subprocess.Popen(
-                [sys.executable, "-I", str(_FLUSHER), str(self.wal), str(self.store.path)],
+                [sys.executable, "-I", "-S", str(_FLUSHER), str(self.wal), str(self.store.path)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )
@@ -771,27 +849,86 @@ class _LoopWriter:
             return
         except OSError:
             answers = b""
+        self._disarm()
         for answer in answers:
             batch = self._flushing.popleft()
-            if answer != ord("k"):
-                _fail(batch, LogError(f"decision log {self.store.where}: flush failed"))
-                continue
-            if self.log.on_commit is not None:
-                done = time.perf_counter()
-                with suppress(Exception):  # metrics never fail an append
-                    self.log.on_commit([done - start for _, _, start in batch])
-            for row, future, _ in batch:
-                if not future.done():  # done: the request was cancelled (its client left)
-                    future.set_result(_entry(row))
-        if not answers or answers.endswith(b"e"):  # the flusher stopped: start another
-            failure = LogError(f"decision log {self.store.where}: the flusher stopped")
+            if answer == ord("k"):
+                self._answered_once = True
+                self._answer(batch)
+            else:
+                failure = self.log._flush_failed(f"decision log {self.store.where}: flush failed")
+                _fail(batch, failure)
+        if not answers or answers.endswith(b"e"):  # the flusher stopped
+            if not answers and not self._answered_once:
+                self.unusable = True  # it never worked: the writer thread from now on
             self._stop()
-            while self._flushing:
-                _fail(self._flushing.popleft(), failure)
+            if self.log._failed is not None:  # a flush failed: so do the rows after it
+                while self._flushing:
+                    _fail(self._flushing.popleft(), self.log._failed)
+            # Killed (a signal, the system's memory killer): what it was asked still needs
+            # a flush, made off the loop.
+            self._flush_off_loop(list(self._flushing))
+            self._flushing.clear()
+        if self._flushing and self._deadline is None:
+            self._deadline = self.loop.call_later(self.FLUSH_DEADLINE, self._overdue)
         if self._committed and not self._flushing:
             self._ask()
 
-    def _stop(self) -> None:
+    def _answer(self, batch: list[_LoopPending]) -> None:
+        if self.log.on_commit is not None:
+            done = time.perf_counter()
+            with suppress(Exception):  # metrics never fail an append
+                self.log.on_commit([done - start for _, _, start in batch])
+        for row, future, _ in batch:
+            if not future.done():  # done: the request was cancelled (its client left)
+                future.set_result(_entry(row))
+
+    def _flush_off_loop(self, batches: list[list[_LoopPending]]) -> None:
+        """Flush in a thread of the loop's executor, then answer these batches."""
+        batches = [b for b in batches if b]
+        if not batches:
+            return
+
+        def flushed(done: asyncio.Future[None]) -> None:
+            failure = done.exception()
+            if isinstance(failure, LogFlushError):
+                failure = self.log._flush_failed(str(failure))
+            for batch in batches:
+                if failure is None:
+                    self._answer(batch)
+                else:
+                    _fail(batch, failure)
+
+        try:
+            self.loop.run_in_executor(None, self.store.flush).add_done_callback(flushed)
+        except RuntimeError:  # the loop's executor is shut down: flush here
+            future: asyncio.Future[None] = self.loop.create_future()
+            try:
+                self.store.flush()
+                future.set_result(None)
+            except BaseException as exc:  # handed to the rows that wait
+                future.set_exception(exc)
+            flushed(future)
+
+    def _overdue(self) -> None:
+        """A flush past its deadline: its rows fail (never answered as recorded)."""
+        self._deadline = None
+        if not self._flushing:
+            return
+        failure = LogError(
+            f"decision log {self.store.where}: a flush took over {self.FLUSH_DEADLINE:g} s"
+        )
+        logger.error("%s", failure)
+        while self._flushing:
+            _fail(self._flushing.popleft(), failure)
+        self._stop(kill=True)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _stop(self, *, kill: bool = False) -> None:
         flusher, self._flusher = self._flusher, None
         if flusher is None:
             return
@@ -800,6 +937,8 @@ class _LoopWriter:
             self.loop.remove_reader(flusher.stdout.fileno())
         with suppress(OSError):
             flusher.stdin.close()  # the flusher's end of input: it stops
+        if kill:
+            flusher.kill()
         try:
             flusher.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -809,17 +948,44 @@ class _LoopWriter:
 
     def close(self) -> None:
         """Commit and flush here what is still waiting, answer it if the loop can still run,
-        and stop the flusher."""
+        and stop the flusher: on the loop's thread, or from another while the loop runs."""
+        try:
+            here = asyncio.get_running_loop() is self.loop
+        except RuntimeError:
+            here = False
+        if here or not self.loop.is_running():
+            self._close()
+            return
+        done = threading.Event()
+
+        def close_there() -> None:
+            try:
+                self._close()
+            finally:
+                done.set()
+
+        try:
+            self.loop.call_soon_threadsafe(close_there)
+        except RuntimeError:  # the loop closed meanwhile
+            self._close()
+            return
+        if not done.wait(30):
+            logger.error("decision log: the loop did not close its writer in 30 s")
+
+    def _close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self._disarm()
         waiting = [*self._pending, *self._committed, *(p for b in self._flushing for p in b)]
         self._pending, self._committed = [], []
         self._flushing.clear()
         self._stop()
         if not waiting:
             return
-        committed = {id(row) for row, _, _ in waiting if "row_hash" in row}
         outcomes: list[tuple[asyncio.Future[LogEntry], LogEntry | BaseException]] = []
         try:
-            fresh = [row for row, _, _ in waiting if id(row) not in committed]
+            fresh = [row for row, _, _ in waiting if "row_hash" not in row]
             if fresh:
                 self.store.commit(fresh, self.log._keys()[1])
             self.store.flush()
@@ -879,6 +1045,7 @@ class DecisionLog:
         self._closed = False
         self._closing = threading.Event()  # cuts the writer's sleep short (close)
         self._loop_writer: _LoopWriter | None = None
+        self._failed: LogFlushError | None = None  # a flush failed: no more rows (LogFlushError)
         #: Called by the writer after each commit with the seconds each row waited from
         #: submit to commit (for metrics).
         self.on_commit: Callable[[list[float]], None] | None = None
@@ -989,6 +1156,8 @@ class DecisionLog:
             if self._closed:
                 raise LogError(f"decision log {self.where} is closed")
             current = self._loop_writer
+            if current is not None and current.unusable:
+                return None  # no flusher can run here: the writer thread, for every loop
             if current is not None and current.loop is loop:
                 return current
             if current is not None and not current.loop.is_closed():
@@ -1025,6 +1194,8 @@ class DecisionLog:
         details: Mapping[str, Any] | None = None,
         entry_id: str | None = None,
     ) -> dict[str, Any]:
+        if self._failed is not None:
+            raise self._failed
         self._keys()  # a missing or wrong key fails here, before anything is queued
         return {
             "entry_id": entry_id or _ids.next(),
@@ -1088,6 +1259,8 @@ class DecisionLog:
             self._store.append([row for row, _, _ in batch], self._keys()[1])
         except BaseException as exc:
             failure = exc if isinstance(exc, LogError) else LogError(f"decision log: {exc!r}")
+            if isinstance(exc, LogFlushError):
+                failure = self._flush_failed(str(exc))
             _resolve([(waiter, failure) for _, waiter, _ in batch])
             return
         done = time.perf_counter()
@@ -1096,8 +1269,17 @@ class DecisionLog:
                 self.on_commit([done - start for _, _, start in batch])
         _resolve([(waiter, _entry(row)) for row, waiter, _ in batch])
 
+    def _flush_failed(self, message: str) -> LogFlushError:
+        """The log takes no more rows (see `LogFlushError`); the error to hand out."""
+        if self._failed is None:
+            self._failed = LogFlushError(f"{message}; it takes no more rows until it is reopened")
+            logger.error("%s", self._failed)
+        return self._failed
+
     def check_writable(self) -> None:
         """Raise `LogError` unless an append could be committed now (for readiness checks)."""
+        if self._failed is not None:
+            raise self._failed
         self._keys()
         if self._writer is not None and not self._writer.is_alive():
             raise LogError(f"decision log {self.where}: the writer thread stopped")
