@@ -189,6 +189,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_nephrology_consultation", "mts_obstetrics_gynecology_consultation"),
         *("mts_geriatric_office_visit", "mts_endocrinology_consultation"),
         *("mts_occupational_medicine_work_injury", "mts_pulmonary_critical_care_consultation"),
+        *("mts_radiology_mri_report_with_history", "mts_anesthesia_preoperative_evaluation"),
+        *("mts_palliative_care_consultation", "mts_addiction_medicine_consultation"),
+        *("mts_general_surgery_consultation", "mts_cardiology_consultation"),
+        *("mts_physical_therapy_discharge_summary", "mts_gastroenterology_consultation"),
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]
