@@ -3831,12 +3831,134 @@ ROUND_31 = [
     ("Decreased pinprick S3-S5 bilaterally.", "saddle_anesthesia", T),
 ]
 
+ROUND_32 = [
+    # ", and that <the pain>" ends the reach of "without", not of a denial
+    (
+        "She reports that her back began hurting 3 weeks ago without any injury, and that the "
+        "pain has gotten worse every day since.",
+        "gradually_worsening_pain",
+        T,
+    ),
+    (
+        "He denies saddle anesthesia, and that the pain radiates below the knee.",
+        "radicular_pain",
+        F,
+    ),
+    # "without (any) significant" denies, within its clause; "without significant improvement"
+    # says nothing of what did not improve
+    (
+        "MRI: a collection without significant compression of the cauda equina.",
+        "suspected_cauda_equina_syndrome",
+        F,
+    ),
+    (
+        "Tamsulosin started without significant improvement in the urinary retention.",
+        "bladder_dysfunction",
+        T,
+    ),
+    (
+        "Repeat MRI without significant change in the L3 epidural abscess.",
+        "suspected_spinal_epidural_abscess",
+        T,
+    ),
+    (
+        "Without significant bruising, there is a 4 cm abrasion over the lumbar spine.",
+        "contusion_or_abrasion",
+        T,
+    ),
+    ("There has been no significant change in her weight.", "unexplained_weight_loss", F),
+    # a span of time is no threshold
+    ("Back pain over the past week and a temperature of 101.8 this morning.", "fever", T),
+    ("Take Tylenol over the next 3 days for temperature 100.5 or pain.", "fever", U),
+    # pain that has become more severe
+    (
+        "The pain has become progressively more severe over the past several weeks.",
+        "gradually_worsening_pain",
+        T,
+    ),
+    (
+        "Denies fever or chills, pain has become progressively more severe over 5 days.",
+        "gradually_worsening_pain",
+        T,
+    ),
+    ("Her chest pain has become more severe with exertion.", "gradually_worsening_pain", U),
+    (
+        "The pain had become more severe last year but resolved with PT.",
+        "gradually_worsening_pain",
+        U,
+    ),
+    # prolonged steroid therapy in so many words
+    (
+        "2.  Prolonged corticosteroid therapy for immune-related colitis.",
+        "prolonged_corticosteroid_use",
+        T,
+    ),
+    ("2.  Prolonged corticosteroid therapy for immune-related colitis.", "immunocompromised", T),
+    (
+        "She was given an extended prednisone course (14 days) last month.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    # a spread of numbness, and of numbness of the saddle
+    (
+        "The numbness in his buttocks started this evening and has been spreading down the backs "
+        "of his thighs.",
+        "saddle_anesthesia",
+        T,
+    ),
+    (
+        "The numbness in his buttocks started this evening and has been spreading down the backs "
+        "of his thighs.",
+        "progressive_neurologic_deficit",
+        T,
+    ),
+    (
+        "No fever, numbness in the perineum has been spreading to the inner thighs.",
+        "progressive_neurologic_deficit",
+        T,
+    ),
+    (
+        "Numbness in the bottom of the left foot that has extended to the heel.",
+        "saddle_anesthesia",
+        U,
+    ),
+    ("Denies that the numbness in the buttocks has spread into the legs.", "saddle_anesthesia", U),
+    # pain down the backs of the legs
+    (
+        "Pain and heaviness in both buttocks and down the backs of both legs when she walks.",
+        "radicular_pain",
+        T,
+    ),
+    ("Pain and paresthesias down the back of the left leg.", "paresthesia", T),
+    ("Low back pain, denying any radiation down the back of the legs.", "radicular_pain", F),
+    # a procedure scheduled for a date is planned; one done is not
+    (
+        "PROCEDURE:,  L1 balloon kyphoplasty under monitored anesthesia care, Dr. Aldana, "
+        "Interventional Radiology, scheduled 04/24/2025.",
+        "recent_spinal_procedure",
+        U,
+    ),
+    ("POD 9 from L4-5 decompression, suture removal booked 4/18.", "recent_spinal_procedure", T),
+    # the blind review's wrong-in-both
+    ("Neither fever nor weight loss.", "fever", F),
+    ("Apyrexial. Obs stable.", "fever", F),
+    ("IVDU: never.", "injection_drug_use", F),
+    ("Fevers and rigors last winter. No fevers now.", "fever", F),
+    ("Fevers since last month.", "fever", T),
+    ("Her roommate had a fever last week. Pt herself afebrile.", "fever", F),
+    (
+        "Dear colleague, your unit operated on him in 2017 (L4/5 decompression).",
+        "prior_lumbar_surgery",
+        T,
+    ),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
-    + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31
+    + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
 )  # fmt: skip
 
 
