@@ -128,23 +128,26 @@ def test_rows_of_a_flusher_killed_mid_flush_are_flushed_off_the_loop(
     stuck.write_text(ONCE_THEN_STUCK)
     monkeypatch.setattr(decision_log, "_FLUSHER", stuck)
     path = tmp_path / "log.sqlite3"
+
+    async def scenario(log: DecisionLog) -> tuple[list[LogEntry], int, list[LogEntry], int]:
+        first = await log.append_async(kind="assessment", channel="api")
+        pid = _flusher_pid(log)
+        waiting = asyncio.ensure_future(_burst(log, 3))
+        deadline = time.monotonic() + 30
+        while not Path(str(path) + "-wal.stuck").exists():
+            assert time.monotonic() < deadline, "the flusher never got its second request"
+            await asyncio.sleep(0.01)
+        monkeypatch.setattr(decision_log, "_FLUSHER", _real_flusher())
+        os.kill(pid, signal.SIGKILL)
+        entries = [first, *await waiting]
+        more = await _burst(log, 2)
+        return entries, pid, more, _flusher_pid(log)
+
     with DecisionLog(path) as log:
-        loop = asyncio.new_event_loop()
-        try:
-            first = loop.run_until_complete(log.append_async(kind="assessment", channel="api"))
-            pid = _flusher_pid(log)
-            waiting = asyncio.run_coroutine_threadsafe(_burst(log, 3), loop)
-            running = pool.submit(loop.run_until_complete, asyncio.wrap_future(waiting, loop=loop))
-            _wait_for(Path(str(path) + "-wal.stuck").exists)
-            monkeypatch.setattr(decision_log, "_FLUSHER", _real_flusher())
-            os.kill(pid, signal.SIGKILL)
-            entries = running.result(timeout=60)
-            assert [first.seq, *sorted(e.seq for e in entries)] == [1, 2, 3, 4]
-            more = loop.run_until_complete(_burst(log, 2))
-            assert _flusher_pid(log) != pid  # another flusher
-            assert sorted(e.seq for e in more) == [5, 6]
-        finally:
-            loop.close()
+        entries, pid, more, again = pool.submit(asyncio.run, scenario(log)).result(timeout=60)
+    assert sorted(e.seq for e in entries) == [1, 2, 3, 4]
+    assert sorted(e.seq for e in more) == [5, 6]
+    assert again != pid  # another flusher
 
 
 def test_a_flusher_that_cannot_start_leaves_the_loop_to_the_writer_thread(
@@ -264,19 +267,21 @@ def test_the_flusher_ignores_the_signals_meant_for_its_owner(
 ) -> None:
     """A Ctrl-C or SIGTERM to the process group: the owner may still be answering requests
     that wait for a flush, so the flusher stops only when its owner closes its input."""
+
+    async def scenario(log: DecisionLog) -> tuple[int, bool, list[LogEntry], int]:
+        await _burst(log, 2)
+        pid = _flusher_pid(log)
+        for sent in (signal.SIGINT, signal.SIGTERM):
+            os.kill(pid, sent)
+        await asyncio.sleep(0.2)
+        alive = _alive(pid)
+        return pid, alive, await _burst(log, 2), _flusher_pid(log)
+
     with DecisionLog(tmp_path / "log.sqlite3") as log:
-        loop = asyncio.new_event_loop()
-        try:
-            loop.run_until_complete(_burst(log, 2))
-            pid = _flusher_pid(log)
-            for sent in (signal.SIGINT, signal.SIGTERM):
-                os.kill(pid, sent)
-            time.sleep(0.2)
-            assert _alive(pid)
-            assert sorted(e.seq for e in loop.run_until_complete(_burst(log, 2))) == [3, 4]
-            assert _flusher_pid(log) == pid
-        finally:
-            loop.close()
+        pid, alive, after, again = pool.submit(asyncio.run, scenario(log)).result(timeout=60)
+    assert alive
+    assert sorted(e.seq for e in after) == [3, 4]
+    assert again == pid
 
 
 RECORDING = """
@@ -330,7 +335,8 @@ def test_a_second_loop_uses_the_writer_thread_until_the_first_closes(
     with DecisionLog(tmp_path / "log.sqlite3") as log:
         first = asyncio.new_event_loop()
         try:
-            one = first.run_until_complete(log.append_async(kind="assessment", channel="api"))
+            append = log.append_async(kind="assessment", channel="api")
+            one = pool.submit(first.run_until_complete, append).result(timeout=60)
             two = pool.submit(asyncio.run, _burst(log, 1)).result(timeout=60)[0]
             assert log._writer is not None  # the second loop's row went through the thread
             assert log._loop_writer is not None and log._loop_writer.loop is first
@@ -342,7 +348,9 @@ def test_a_second_loop_uses_the_writer_thread_until_the_first_closes(
         assert log.verify().ok
 
 
-def test_closing_commits_and_flushes_what_still_waits(tmp_path: Path) -> None:
+def test_closing_commits_and_flushes_what_still_waits(
+    tmp_path: Path, pool: ThreadPoolExecutor
+) -> None:
     """Rows added on a loop that has not run yet (nothing committed, no flusher asked) are
     committed and flushed by `close`, and answered through the loop."""
     loop = asyncio.new_event_loop()
@@ -355,7 +363,7 @@ def test_closing_commits_and_flushes_what_still_waits(tmp_path: Path) -> None:
             for i in range(5)
         ]
         log.close()
-        loop.run_until_complete(asyncio.sleep(0.01))
+        pool.submit(loop.run_until_complete, asyncio.sleep(0.01)).result(timeout=60)
         assert [f.result().seq for f in futures] == [1, 2, 3, 4, 5]
     finally:
         loop.close()
