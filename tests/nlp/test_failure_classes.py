@@ -3950,7 +3950,19 @@ ROUND_32 = [
         "Dear colleague, your unit operated on him in 2017 (L4/5 decompression).",
         "prior_lumbar_surgery",
         T,
+    ),  # the blind review's presents read absent in both, fixed after 0ba8724
+    (
+        "No history of IV drug use, HIV, or immunosuppression; however she has been on "
+        "prednisone 15 mg daily since last spring for lupus.",
+        "immunocompromised",
+        T,
     ),
+    ("No urge to pass urine all day and only passing small dribbles.", "bladder_dysfunction", T),
+    ("Says no fever at home but temp in dept 38.5.", "fever", T),
+    ("Temp in ED 38.5.", "fever", T),
+    ("Denies drug use. Multiple fresh needle marks on forearms.", "injection_drug_use", T),
+    ("Insulin needle marks on the abdomen.", "injection_drug_use", U),
+    ("No needle marks on the arms.", "injection_drug_use", U),
 ]
 
 ALL_CASES = (
