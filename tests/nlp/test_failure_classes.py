@@ -3963,6 +3963,13 @@ ROUND_32 = [
     ("Denies drug use. Multiple fresh needle marks on forearms.", "injection_drug_use", T),
     ("Insulin needle marks on the abdomen.", "injection_drug_use", U),
     ("No needle marks on the arms.", "injection_drug_use", U),
+    # round 31's left: a collision told after a denied trauma
+    (
+        "Denies trauma; however, she was the restrained driver in a rear-end collision last week.",
+        "severe_trauma",
+        T,
+    ),
+    ("No head-on collision.", "severe_trauma", F),
 ]
 
 ALL_CASES = (
