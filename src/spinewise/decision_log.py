@@ -244,6 +244,11 @@ def _resolve(outcomes: list[tuple[_Waiter, LogEntry | BaseException]]) -> None:
             loop.call_soon_threadsafe(_settle, waiting)
 
 
+def _as_log_error(exc: BaseException) -> LogError:
+    """A failure as the log hands it to whoever waits for a row."""
+    return exc if isinstance(exc, LogError) else LogError(f"decision log: {exc!r}")
+
+
 def _settle(waiting: list[tuple[asyncio.Future[LogEntry], Any]]) -> None:
     for future, outcome in waiting:
         if future.done():  # the request was cancelled (the client went away)
@@ -734,9 +739,9 @@ class _LoopWriter:
     FLUSH_DEADLINE = 10.0
 
     def __init__(
-        self, log: DecisionLog, store: SqliteStore, wal: Path, loop: asyncio.AbstractEventLoop
+        self, log: DecisionLog, store: SqliteStore, loop: asyncio.AbstractEventLoop
     ) -> None:
-        self.log, self.store, self.wal, self.loop = log, store, wal, loop
+        self.log, self.store, self.loop = log, store, loop
         self.closed = False
         #: The flusher could not be started or died before its first answer.
         self.unusable = False
@@ -831,7 +836,14 @@ class _LoopWriter:
         """The flusher's stdin, started if it is not running."""
         if self._flusher is None:
             self._flusher = subprocess.Popen(
-                [sys.executable, "-I", "-S", str(_FLUSHER), str(self.wal), str(self.store.path)],
+                [
+                    sys.executable,
+                    "-I",
+                    "-S",
+                    str(_FLUSHER),
+                    str(self.store.wal),
+                    str(self.store.path),
+                ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )
@@ -875,13 +887,8 @@ class _LoopWriter:
             self._ask()
 
     def _answer(self, batch: list[_LoopPending]) -> None:
-        if self.log.on_commit is not None:
-            done = time.perf_counter()
-            with suppress(Exception):  # metrics never fail an append
-                self.log.on_commit([done - start for _, _, start in batch])
-        for row, future, _ in batch:
-            if not future.done():  # done: the request was cancelled (its client left)
-                future.set_result(_entry(row))
+        self.log._report([start for _, _, start in batch])
+        _settle([(future, _entry(row)) for row, future, _ in batch])
 
     def _flush_off_loop(self, batches: list[list[_LoopPending]]) -> None:
         """Flush in a thread of the loop's executor, then answer these batches."""
@@ -991,7 +998,7 @@ class _LoopWriter:
             self.store.flush()
             outcomes = [(future, _entry(row)) for row, future, _ in waiting]
         except BaseException as exc:
-            failure = exc if isinstance(exc, LogError) else LogError(f"decision log: {exc!r}")
+            failure = _as_log_error(exc)
             outcomes = [(future, failure) for _, future, _ in waiting]
         if not self.loop.is_closed():
             with suppress(RuntimeError):  # a loop closed meanwhile has no one waiting
@@ -999,10 +1006,8 @@ class _LoopWriter:
 
 
 def _fail(batch: list[_LoopPending], exc: BaseException) -> None:
-    failure = exc if isinstance(exc, LogError) else LogError(f"decision log: {exc!r}")
-    for _, future, _ in batch:
-        if not future.done():
-            future.set_exception(failure)
+    failure = _as_log_error(exc)
+    _settle([(future, failure) for _, future, _ in batch])
 
 
 # --- the log -----------------------------------------------------------------------------------
@@ -1163,10 +1168,9 @@ class DecisionLog:
             if current is not None and not current.loop.is_closed():
                 return None
             store = self._store
-            wal = store.wal if isinstance(store, SqliteStore) else None
-            if wal is None or not isinstance(store, SqliteStore):
-                return None
-            self._loop_writer = _LoopWriter(self, store, wal, loop)
+            if not isinstance(store, SqliteStore) or store.wal is None:
+                return None  # no WAL to flush apart from the commit: the writer thread
+            self._loop_writer = _LoopWriter(self, store, loop)
         if current is not None:
             current.close()  # its loop is gone: nothing of it is waiting to be answered
         return self._loop_writer
@@ -1258,16 +1262,20 @@ class DecisionLog:
         try:
             self._store.append([row for row, _, _ in batch], self._keys()[1])
         except BaseException as exc:
-            failure = exc if isinstance(exc, LogError) else LogError(f"decision log: {exc!r}")
+            failure = _as_log_error(exc)
             if isinstance(exc, LogFlushError):
                 failure = self._flush_failed(str(exc))
             _resolve([(waiter, failure) for _, waiter, _ in batch])
             return
-        done = time.perf_counter()
-        if self.on_commit is not None:
-            with suppress(Exception):  # metrics never fail an append
-                self.on_commit([done - start for _, _, start in batch])
+        self._report([start for _, _, start in batch])
         _resolve([(waiter, _entry(row)) for row, waiter, _ in batch])
+
+    def _report(self, starts: list[float]) -> None:
+        """Rows made durable together (`on_commit`: each row's wait since its submission)."""
+        if self.on_commit is not None:
+            done = time.perf_counter()
+            with suppress(Exception):  # metrics never fail an append
+                self.on_commit([done - start for start in starts])
 
     def _flush_failed(self, message: str) -> LogFlushError:
         """The log takes no more rows (see `LogFlushError`); the error to hand out."""
