@@ -463,6 +463,15 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/context_rules.json",
+        '"lookahead": 1',
+        '"lookahead": 3',
+        'nlp/context_rules.json: "- no, (an answer before a comma that may open a cue of its '
+        "own: 'Known myeloma? - no, no cancer history')\": metadata.lookahead must be a count "
+        "of the token pattern's last tokens",
+        "a lookahead that leaves no token of the cue",
+    ),
+    (
+        "nlp/context_rules.json",
         '"ends": "forward"',
         '"ends": "backward"',
         "nlp/context_rules.json: \"a gap between a form's columns, after a word that ends an "

@@ -783,9 +783,13 @@ def _check_context_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) ->
             owner[key] = (str(rule["literal"]), reading)
 
 
+_CONTEXT_METADATA = frozenset({"lookbehind", "lookahead", "ends", "only", "also_ends", "or_list"})
+
+
 def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]]) -> None:
     """`metadata.lookbehind` (n): the first n tokens of a token pattern are a condition, not
-    the cue, so they must be plain tokens (no "OP") and leave at least one token of cue;
+    the cue, so they must be plain tokens (no "OP") and leave at least one token of cue
+    (`metadata.lookahead`: the last n, the same way);
     `metadata.ends` is for terminators: `forward`, they end only scopes reaching forward (and
     an answer's backward reach past its own label); `labelled`, only the latter;
     `metadata.only`, a terminator that ends the scopes of these ConText categories alone;
@@ -796,22 +800,36 @@ def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]])
     for rule in rules:
         metadata = rule.get("metadata") or {}
         where = f"nlp/context_rules.json: {rule.get('literal')!r}"
-        unknown = set(metadata) - {"lookbehind", "ends", "only", "also_ends", "or_list"}
+        unknown = set(metadata) - _CONTEXT_METADATA
         if unknown:
             check.errors.append(f"{where}: unknown metadata {sorted(unknown)}")
-        if "lookbehind" in metadata:
-            behind, pattern = metadata["lookbehind"], rule.get("pattern")
-            if (
-                not isinstance(behind, int)
-                or isinstance(behind, bool)
+        pattern = rule.get("pattern")
+        behind, ahead = metadata.get("lookbehind", 0), metadata.get("lookahead", 0)
+        for key, count in (("lookbehind", behind), ("lookahead", ahead)):
+            if key in metadata and (
+                not isinstance(count, int)
+                or isinstance(count, bool)
                 or not isinstance(pattern, list)
-                or not 1 <= behind < len(pattern)
-                or any("OP" in token for token in pattern[:behind])
-            ):
-                check.errors.append(
-                    f"{where}: metadata.lookbehind must be a count of the token pattern's "
-                    "first tokens, without 'OP', leaving at least one"
+                or not 1 <= count < len(pattern)
+                or any(
+                    "OP" in token
+                    for token in (pattern[:count] if key == "lookbehind" else pattern[-count:])
                 )
+            ):
+                side = "first" if key == "lookbehind" else "last"
+                check.errors.append(
+                    f"{where}: metadata.{key} must be a count of the token pattern's "
+                    f"{side} tokens, without 'OP', leaving at least one"
+                )
+        if (
+            isinstance(pattern, list)
+            and isinstance(behind, int)
+            and isinstance(ahead, int)
+            and behind
+            and ahead
+            and behind + ahead >= len(pattern)
+        ):
+            check.errors.append(f"{where}: metadata.lookbehind and lookahead leave no cue")
         if "ends" in metadata and (
             metadata["ends"] not in ("forward", "labelled") or rule.get("direction") != "TERMINATE"
         ):

@@ -3972,12 +3972,20 @@ ROUND_32 = [
     ("No head-on collision.", "severe_trauma", F),
 ]
 
+ROUND_33 = [
+    # an answer's "- no," leaves its comma to a denial of its own (metadata.lookahead)
+    ("Known myeloma? - no, no cancer history known.", "history_of_cancer", F),
+    ("Known myeloma? - no, but treated for breast cancer in 2019.", "history_of_cancer", T),
+    ("Fever - no, chills - yes.", "fever", F),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
+    + ROUND_33
 )  # fmt: skip
 
 

@@ -45,20 +45,27 @@ def test_gated_context_patterns_find_what_the_matcher_finds(nlp: Any) -> None:
     inner = CONTEXTS[id(nlp)]._ConText__matcher
     gated = inner._MedspacyMatcher__matcher
     full = Matcher(nlp.vocab)
-    behind: dict[int, int] = {}  # a rule's metadata.lookbehind: tokens before its cue
+    # a rule's metadata.lookbehind and lookahead: tokens before and after its cue
+    behind: dict[int, int] = {}
+    ahead: dict[int, int] = {}
     for rule in inner.rules:
         if isinstance(rule.pattern, list):
             full.add(rule._rule_id, [rule.pattern])
-            behind[nlp.vocab.strings[rule._rule_id]] = (rule.metadata or {}).get("lookbehind", 0)
-    sentences = looked_behind = 0
+            key = nlp.vocab.strings[rule._rule_id]
+            behind[key] = (rule.metadata or {}).get("lookbehind", 0)
+            ahead[key] = (rule.metadata or {}).get("lookahead", 0)
+    sentences = looked_behind = looked_ahead = 0
     for text in _notes()[:400]:
         for sent in nlp(prepare_text(text)).sents:
             doc = sent.as_doc()
-            expected = [(key, start + behind[key], end) for key, start, end in full(doc)]
+            expected = [
+                (key, start + behind[key], end - ahead[key]) for key, start, end in full(doc)
+            ]
             assert sorted(gated(doc)) == sorted(expected), sent.text
             sentences += 1
             looked_behind += sum(behind[key] > 0 for key, _, _ in expected)
-    assert sentences > 2000 and looked_behind > 0
+            looked_ahead += sum(ahead[key] > 0 for key, _, _ in expected)
+    assert sentences > 2000 and looked_behind > 0 and looked_ahead > 0
 
 
 def test_two_context_rules_on_the_same_words_the_earlier_in_the_file_wins() -> None:
