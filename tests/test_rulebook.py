@@ -465,9 +465,9 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "nlp/context_rules.json",
         '"lookahead": 1',
         '"lookahead": 3',
-        'nlp/context_rules.json: "- no, (an answer before a comma that may open a cue of its '
-        "own: 'Known myeloma? - no, no cancer history')\": metadata.lookahead must be a count "
-        "of the token pattern's last tokens",
+        "nlp/context_rules.json: \", which she denies (at a clause's end; a relative clause that "
+        "denies what it follows)\": metadata.lookahead must be a count of the token pattern's "
+        "last tokens",
         "a lookahead that leaves no token of the cue",
     ),
     (

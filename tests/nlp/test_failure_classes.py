@@ -3977,6 +3977,12 @@ ROUND_33 = [
     ("Known myeloma? - no, no cancer history known.", "history_of_cancer", F),
     ("Known myeloma? - no, but treated for breast cancer in 2019.", "history_of_cancer", T),
     ("Fever - no, chills - yes.", "fever", F),
+    # ", which she denies" at a clause's end denies what it follows; "all of which", a list
+    ("Specifically asked about saddle anesthesia, which she denies.", "saddle_anesthesia", F),
+    ("Asked about fever, chills and weight loss, all of which she denies.", "fever", F),
+    ("Asked about fever and saddle numbness, both of which were denied.", "saddle_anesthesia", F),
+    ("She has saddle numbness, which she denies is new.", "saddle_anesthesia", T),
+    ("Leg weakness, which the patient denied; foot drop on exam.", "leg_weakness", T),
 ]
 
 ALL_CASES = (
