@@ -193,6 +193,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_palliative_care_consultation", "mts_addiction_medicine_consultation"),
         *("mts_general_surgery_consultation", "mts_cardiology_consultation"),
         *("mts_physical_therapy_discharge_summary", "mts_gastroenterology_consultation"),
+        *("mts_vascular_surgery_consultation", "mts_psychiatry_consultation_liaison"),
+        *("mts_hospitalist_daily_progress_note", "mts_annual_physical_examination"),
+        *("mts_emg_nerve_conduction_report", "mts_postoperative_spine_followup"),
+        *("mts_sports_medicine_consultation", "mts_urgent_care_visit"),  # notes_33
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -3983,6 +3983,92 @@ ROUND_33 = [
     ("Asked about fever and saddle numbness, both of which were denied.", "saddle_anesthesia", F),
     ("She has saddle numbness, which she denies is new.", "saddle_anesthesia", T),
     ("Leg weakness, which the patient denied; foot drop on exam.", "leg_weakness", T),
+    # set 33 and its blind fragments: a heading's two spaces before "negative for"
+    (
+        "Red flag screen:  negative for saddle anaesthesia, bladder/bowel changes, unexplained "
+        "weight loss, fever, history of cancer.",
+        "fever",
+        F,
+    ),
+    ("Pt denys fevers or chills.", "fever", F),
+    ("HIV (-) per recent screening.", "immunocompromised", U),
+    # "significant" affirms a clause ("exam significant for"), not after a denial's words
+    ("No history of significant trauma; symptoms began after lifting a box.", "severe_trauma", F),
+    ("Denies fever. Exam significant for 4/5 EHL.", "leg_weakness", T),
+    # a normal sensory finding before its place
+    (
+        "Light touch and pinprick intact in the lower extremities and the saddle region.",
+        "saddle_anesthesia",
+        F,
+    ),
+    ("Sensation intact in the legs, reduced in the saddle region.", "saddle_anesthesia", T),
+    # return precautions told as "for new/any ..."
+    (
+        "She was advised to go to the emergency department for new leg weakness, numbness, or "
+        "bladder or bowel problems.",
+        "paresthesia",
+        U,
+    ),
+    (
+        "Told to go to the ED for his worsening back pain and new urinary retention.",
+        "bladder_dysfunction",
+        T,
+    ),
+    # a suspicion denied over its list; it judges a diagnosis, not a history
+    (
+        "I do not suspect discitis or a spinal epidural abscess.",
+        "suspected_spinal_epidural_abscess",
+        F,
+    ),
+    ("I don't suspect malignancy or infection.", "history_of_cancer", U),
+    ("Malignancy is not suspected.", "history_of_cancer", U),
+    # a bike crash at speed, over the handlebars
+    ("Fractures from a high-energy mountain bike crash.", "severe_trauma", T),
+    ("He was thrown over the handlebars, landing on his back.", "severe_trauma", T),
+    # a unit with a capital ends its sentence ("720 mL. Suspected ...")
+    (
+        "After an attempt to void, the bladder scan showed 720 mL.,ASSESSMENT:,  Suspected "
+        "cauda equina syndrome.",
+        "suspected_cauda_equina_syndrome",
+        T,
+    ),
+    # "INTERVAL HISTORY:" heads the present illness
+    (
+        "INTERVAL HISTORY:,  He was admitted with 6 weeks of progressive low back pain.",
+        "gradually_worsening_pain",
+        T,
+    ),
+    (
+        "Relevant history: a T12 vertebral fracture in 2017.",
+        "suspected_vertebral_compression_fracture",
+        U,
+    ),
+    ("Back pain that has progressively worsened.", "gradually_worsening_pain", T),
+    ("She is being considered for L4-5 fusion.", "surgery_or_intervention_candidate", T),
+    ("She is being considered for L4-5 fusion.", "prior_lumbar_surgery", U),
+    ("Strength and sensation were normal.", "paresthesia", F),
+    # one side affected is present, whatever the other side's word
+    (
+        "Sensation intact in the saddle area on the right, reduced on the left.",
+        "saddle_anesthesia",
+        T,
+    ),
+    # "N hours after <another event>" does not date the operation from the note
+    (
+        "He underwent L5-S1 laminectomy about 30 hours after the onset of retention.",
+        "recent_spinal_procedure",
+        U,
+    ),
+    (
+        "He had an L4-5 epidural steroid injection 3 days before admission.",
+        "recent_spinal_procedure",
+        T,
+    ),
+    (
+        "Pain that keeps worsening should be reported to her team promptly.",
+        "gradually_worsening_pain",
+        U,
+    ),
 ]
 
 ALL_CASES = (

@@ -152,9 +152,19 @@ class _Limits:
             ),
         )
 
-    def ago_days(self, sentence: str) -> list[float]:
-        """How long ago each time before the note in a sentence was, in days."""
-        found = [*self.ago.findall(sentence), *self.ago_slash.findall(sentence)]
+    def ago_days(self, sentence: str, *, mention_end: int | None = None) -> list[float]:
+        """How long ago each time before the note in a sentence was, in days. After a mention
+        (`mention_end`), "N days after <something>" times it from that something, not from the
+        note: "laminectomy about 30 hours after the onset of retention" ("3 days before
+        admission" still dates it: admission is this encounter)."""
+        found = [
+            (match.group(1), match.group(2))
+            for pattern in (self.ago, self.ago_slash)
+            for match in pattern.finditer(sentence)
+            if mention_end is None
+            or match.start() < mention_end
+            or not re.search(r"(?i)\bafter$", match.group(0))
+        ]
         return [self.days(q, u) for q, u in found]
 
     def days(self, quantity: str, unit: str) -> float:
@@ -1649,7 +1659,7 @@ def _procedure(
     others = [fid for fid in feeds if fid != procedures.recent]
     for fid in others:
         out.append((fid, _verdict(fid, ctx, settings), ""))
-    ago = limits.ago_days(sentence)
+    ago = limits.ago_days(sentence, mention_end=len(sentence) - len(ctx["after"]))
     old = limits.procedure_days is not None and any(d > limits.procedure_days for d in ago)
     recent = not old and (bool(re.search(procedures.recent_words, sentence)) or bool(ago))
     verdict = _verdict(procedures.recent, {**ctx, "historical": False}, settings)

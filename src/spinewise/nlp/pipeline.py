@@ -22,6 +22,7 @@ from spacy.attrs import IS_SPACE, LOWER, ORTH, SENT_START  # type: ignore[import
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer
+from spacy.tokenizer import Tokenizer  # type: ignore[import-not-found]
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -271,6 +272,13 @@ def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
         _component(loaded.get_pipe("medspacy_context")).add(context_rules)
         return loaded
     nlp = spacy.blank("en")
+    # spaCy keeps a full stop after a capital as part of the word (an initial: "J."), so a unit
+    # written with one ran its sentence on into the next: "PVR 720 mL. Suspected CES." (Not
+    # "R." and "L.": "DF 5/5 R. 4/5 L." is one sentence.)
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    for unit in ("mL", "dL", "uL", "C", "F"):
+        tokenizer.add_special_case(f"{unit}.", [{ORTH: unit}, {ORTH: "."}])
     # Section headers (medspaCy's section rule format) are found with a plain spaCy Matcher:
     # medspaCy's sectionizer cost ~8 ms per dictated note, a quarter of the pipeline, to set
     # attributes we do not use (settings.yaml says which sections change a mention's meaning).
