@@ -465,10 +465,9 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "nlp/context_rules.json",
         '"lookahead": 1',
         '"lookahead": 3',
-        "nlp/context_rules.json: \", which she denies (at a clause's end; a relative clause that "
-        "denies what it follows)\": metadata.lookahead must be a count of the token pattern's "
-        "last tokens",
-        "a lookahead that leaves no token of the cue",
+        "nlp/context_rules.json: \", has had (a new clause after a list of denials: 'Negative for "
+        "dysuria, has had urinary retention')\": metadata.lookbehind and lookahead leave no cue",
+        "a lookbehind and a lookahead that leave no token of the cue",
     ),
     (
         "nlp/context_rules.json",

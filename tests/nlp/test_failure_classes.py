@@ -3977,10 +3977,11 @@ ROUND_33 = [
     ("Known myeloma? - no, no cancer history known.", "history_of_cancer", F),
     ("Known myeloma? - no, but treated for breast cancer in 2019.", "history_of_cancer", T),
     ("Fever - no, chills - yes.", "fever", F),
-    # ", which she denies" at a clause's end denies what it follows; "all of which", a list
-    ("Specifically asked about saddle anesthesia, which she denies.", "saddle_anesthesia", F),
+    # ", all of which she denies" at a clause's end denies the list it follows (the patient's
+    # own denial: not "which was denied" by an insurer, nor a single finding, which may be an
+    # examiner's)
     ("Asked about fever, chills and weight loss, all of which she denies.", "fever", F),
-    ("Asked about fever and saddle numbness, both of which were denied.", "saddle_anesthesia", F),
+    ("Asked about fever and saddle numbness, both of which she denies.", "saddle_anesthesia", F),
     ("She has saddle numbness, which she denies is new.", "saddle_anesthesia", T),
     ("Leg weakness, which the patient denied; foot drop on exam.", "leg_weakness", T),
     # set 33 and its blind fragments: a heading's two spaces before "negative for"
@@ -3995,20 +3996,10 @@ ROUND_33 = [
     # "significant" affirms a clause ("exam significant for"), not after a denial's words
     ("No history of significant trauma; symptoms began after lifting a box.", "severe_trauma", F),
     ("Denies fever. Exam significant for 4/5 EHL.", "leg_weakness", T),
-    # a normal sensory finding before its place
-    (
-        "Light touch and pinprick intact in the lower extremities and the saddle region.",
-        "saddle_anesthesia",
-        F,
-    ),
+    # one side affected is present, whatever the other side's word
     ("Sensation intact in the legs, reduced in the saddle region.", "saddle_anesthesia", T),
-    # return precautions told as "for new/any ..."
-    (
-        "She was advised to go to the emergency department for new leg weakness, numbness, or "
-        "bladder or bowel problems.",
-        "paresthesia",
-        U,
-    ),
+    # a return precaution and a referral read alike ("told to go to the ED for new ..."): the
+    # referral's finding stays present
     (
         "Told to go to the ED for his worsening back pain and new urinary retention.",
         "bladder_dysfunction",
@@ -4047,13 +4038,33 @@ ROUND_33 = [
     ("She is being considered for L4-5 fusion.", "surgery_or_intervention_candidate", T),
     ("She is being considered for L4-5 fusion.", "prior_lumbar_surgery", U),
     ("Strength and sensation were normal.", "paresthesia", F),
+    # from a review that attacked the round's rules (each read worse by a first draft)
+    (
+        "I do not suspect cauda equina despite bilateral leg weakness and saddle numbness.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("INTERVAL HISTORY: No fevers.", "fever", F),
+    ("No bowel symptoms and significant urinary retention.", "bladder_dysfunction", T),
+    ("Numbness (-) on the right, (+) on the left.", "paresthesia", T),
+    ("Mother (Mrs F. Brown) had breast cancer.", "history_of_cancer", U),
+    ("Left foot drop and the reflexes are preserved.", "leg_weakness", T),
+    (
+        "GU:  Negative for dysuria, has had urinary retention requiring catheterization.",
+        "bladder_dysfunction",
+        T,
+    ),
+    # a reason told with "given" ends a doubt's reach: what it names is a fact
+    ("Rule out cauda equina syndrome given new urinary retention.", "bladder_dysfunction", T),
+    ("Evaluate for fracture given her osteoporosis.", "osteoporosis", T),
+    ("Concern for fracture as well as malignancy.", "history_of_cancer", U),
     # one side affected is present, whatever the other side's word
     (
         "Sensation intact in the saddle area on the right, reduced on the left.",
         "saddle_anesthesia",
         T,
     ),
-    # "N hours after <another event>" does not date the operation from the note
+    # "N hours after the onset of <a symptom>" does not date the operation from the note
     (
         "He underwent L5-S1 laminectomy about 30 hours after the onset of retention.",
         "recent_spinal_procedure",
@@ -4063,11 +4074,6 @@ ROUND_33 = [
         "He had an L4-5 epidural steroid injection 3 days before admission.",
         "recent_spinal_procedure",
         T,
-    ),
-    (
-        "Pain that keeps worsening should be reported to her team promptly.",
-        "gradually_worsening_pain",
-        U,
     ),
 ]
 

@@ -152,18 +152,15 @@ class _Limits:
             ),
         )
 
-    def ago_days(self, sentence: str, *, mention_end: int | None = None) -> list[float]:
-        """How long ago each time before the note in a sentence was, in days. After a mention
-        (`mention_end`), "N days after <something>" times it from that something, not from the
-        note: "laminectomy about 30 hours after the onset of retention" ("3 days before
-        admission" still dates it: admission is this encounter)."""
+    def ago_days(self, sentence: str) -> list[float]:
+        """How long ago each time before the note in a sentence was, in days. "N hours after
+        the onset of <a symptom>" times an event from the symptom's onset, not from the note
+        ("underwent laminectomy about 30 hours after the onset of retention")."""
         found = [
             (match.group(1), match.group(2))
             for pattern in (self.ago, self.ago_slash)
             for match in pattern.finditer(sentence)
-            if mention_end is None
-            or match.start() < mention_end
-            or not re.search(r"(?i)\bafter$", match.group(0))
+            if not re.match(_FROM_ONSET, sentence[match.end() :])
         ]
         return [self.days(q, u) for q, u in found]
 
@@ -177,6 +174,9 @@ class _Limits:
         known = self.units.time_unit(unit)
         return count * float(known.days) if known is not None else 0.0
 
+
+#: What follows "N days after" when the time runs from a symptom's onset (see `ago_days`).
+_FROM_ONSET = re.compile(r"(?i)\s+(?:the\s+)?(?:onset|start|beginning)\s+of\b")
 
 #: The settings.yaml term of the words that place a time before the note (the loader checks
 #: it is there).
@@ -1659,7 +1659,7 @@ def _procedure(
     others = [fid for fid in feeds if fid != procedures.recent]
     for fid in others:
         out.append((fid, _verdict(fid, ctx, settings), ""))
-    ago = limits.ago_days(sentence, mention_end=len(sentence) - len(ctx["after"]))
+    ago = limits.ago_days(sentence)
     old = limits.procedure_days is not None and any(d > limits.procedure_days for d in ago)
     recent = not old and (bool(re.search(procedures.recent_words, sentence)) or bool(ago))
     verdict = _verdict(procedures.recent, {**ctx, "historical": False}, settings)

@@ -274,10 +274,10 @@ def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
     nlp = spacy.blank("en")
     # spaCy keeps a full stop after a capital as part of the word (an initial: "J."), so a unit
     # written with one ran its sentence on into the next: "PVR 720 mL. Suspected CES." (Not
-    # "R." and "L.": "DF 5/5 R. 4/5 L." is one sentence.)
+    # "R.", "L.", "C." or "F.": a side ("DF 5/5 R. 4/5 L.") or an initial ("Mrs F. Brown").)
     tokenizer = nlp.tokenizer
     assert isinstance(tokenizer, Tokenizer)
-    for unit in ("mL", "dL", "uL", "C", "F"):
+    for unit in ("mL", "dL", "uL"):
         tokenizer.add_special_case(f"{unit}.", [{ORTH: unit}, {ORTH: "."}])
     # Section headers (medspaCy's section rule format) are found with a plain spaCy Matcher:
     # medspaCy's sectionizer cost ~8 ms per dictated note, a quarter of the pipeline, to set
