@@ -4058,6 +4058,12 @@ ROUND_33 = [
     ("Rule out cauda equina syndrome given new urinary retention.", "bladder_dysfunction", T),
     ("Evaluate for fracture given her osteoporosis.", "osteoporosis", T),
     ("Concern for fracture as well as malignancy.", "history_of_cancer", U),
+    # vocabulary from the blind fragments
+    ("Over the past 2 days he cannot hold in wind or stool.", "bowel_dysfunction", T),
+    ("She can hold her stool.", "bowel_dysfunction", U),
+    ("He is struggling to feel the toilet paper when wiping.", "saddle_anesthesia", T),
+    ("His stream has become weak over the last few days.", "bladder_dysfunction", T),
+    ("The pain has been slowly getting worse and worse.", "gradually_worsening_pain", T),
     # one side affected is present, whatever the other side's word
     (
         "Sensation intact in the saddle area on the right, reduced on the left.",
