@@ -301,6 +301,20 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "  time_from_onset: (?i)",
+        "  time_from_onsets: (?i)",
+        "nlp/settings.yaml: terms: no 'time_from_onset'",
+        "the words that time a span from a symptom's onset, missing",
+    ),
+    (
+        "nlp/settings.yaml",
+        "  time_from_onset: (?i)",
+        "  time_from_onset: (?i)(",
+        "nlp/settings.yaml: terms.time_from_onset",
+        "the words that time a span from a symptom's onset, not a regular expression",
+    ),
+    (
+        "nlp/settings.yaml",
         "  malignancy_sign: [suspected_malignancy]\n  # ... and so is a pathologic",
         "  malignancy_sign: [immunocompromised]\n  # ... and so is a pathologic",
         "nlp/settings.yaml: present_only.malignancy_sign: immunocompromised is not fed by that "

@@ -1100,14 +1100,14 @@ def _check_nlp(check: _Checker) -> None:
         expression = getattr(nlp.settings, key)
         if expression is not None:
             _check_regex(check, f"nlp/settings.yaml: {key}", expression, ())
-    if "time_before" not in nlp.settings.terms:
-        check.errors.append(
-            "nlp/settings.yaml: terms: no 'time_before' (the words after a time ago)"
-        )
-    else:
-        _check_regex(
-            check, "nlp/settings.yaml: terms.time_before", nlp.settings.terms["time_before"], ()
-        )
+    for term, what in (
+        ("time_before", "the words after a time ago"),
+        ("time_from_onset", "the words after 'N days after' that time it from a symptom"),
+    ):
+        if term not in nlp.settings.terms:
+            check.errors.append(f"nlp/settings.yaml: terms: no {term!r} ({what})")
+        else:
+            _check_regex(check, f"nlp/settings.yaml: terms.{term}", nlp.settings.terms[term], ())
     check.refs("nlp/settings.yaml: changes", "finding", list(nlp.settings.changes), rb.findings)
     for key, value in nlp.settings.suspected_when_doubted.items():
         where = "nlp/settings.yaml: suspected_when_doubted"

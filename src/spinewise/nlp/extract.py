@@ -126,6 +126,9 @@ class _Limits:
     ago: re.Pattern[str]
     #: How long ago, in the UK notation ("ESI 2/52 ago"), by units.yaml's slash spellings.
     ago_slash: re.Pattern[str]
+    #: What follows "N days after" when the time runs from a symptom's onset (settings.yaml
+    #: `terms.time_from_onset`).
+    from_onset: re.Pattern[str]
 
     @classmethod
     def of(cls, rb: Rulebook) -> _Limits:
@@ -143,6 +146,7 @@ class _Limits:
             units=rb.units,
             course_slash=_duration_slash(slashes),
             ago_slash=_ago_slash(slashes, before),
+            from_onset=re.compile(rb.nlp.settings.terms[TIME_FROM_ONSET]),
             **_durations_in_words(
                 # Words only: a one-letter code ("d", "a") or a slash is no unit in prose.
                 tuple(
@@ -160,7 +164,7 @@ class _Limits:
             (match.group(1), match.group(2))
             for pattern in (self.ago, self.ago_slash)
             for match in pattern.finditer(sentence)
-            if not re.match(_FROM_ONSET, sentence[match.end() :])
+            if not self.from_onset.match(sentence[match.end() :])
         ]
         return [self.days(q, u) for q, u in found]
 
@@ -175,12 +179,10 @@ class _Limits:
         return count * float(known.days) if known is not None else 0.0
 
 
-#: What follows "N days after" when the time runs from a symptom's onset (see `ago_days`).
-_FROM_ONSET = re.compile(r"(?i)\s+(?:the\s+)?(?:onset|start|beginning)\s+of\b")
-
 #: The settings.yaml term of the words that place a time before the note (the loader checks
 #: it is there).
 TIME_BEFORE = "time_before"
+TIME_FROM_ONSET = "time_from_onset"
 
 
 @functools.cache
