@@ -897,9 +897,8 @@ class _LoopWriter:
             return
 
         def flushed(done: asyncio.Future[None]) -> None:
-            failure = done.exception()
-            if isinstance(failure, LogFlushError):
-                failure = self.log._flush_failed(str(failure))
+            exc = done.exception()
+            failure = None if exc is None else self.log._failure(exc)
             for batch in batches:
                 if failure is None:
                     self._answer(batch)
@@ -1262,9 +1261,7 @@ class DecisionLog:
         try:
             self._store.append([row for row, _, _ in batch], self._keys()[1])
         except BaseException as exc:
-            failure = _as_log_error(exc)
-            if isinstance(exc, LogFlushError):
-                failure = self._flush_failed(str(exc))
+            failure = self._failure(exc)
             _resolve([(waiter, failure) for _, waiter, _ in batch])
             return
         self._report([start for _, _, start in batch])
@@ -1276,6 +1273,13 @@ class DecisionLog:
             done = time.perf_counter()
             with suppress(Exception):  # metrics never fail an append
                 self.on_commit([done - start for start in starts])
+
+    def _failure(self, exc: BaseException) -> LogError:
+        """A commit's or a flush's failure as the rows that wait get it: a failed flush also
+        stops the log (`_flush_failed`)."""
+        if isinstance(exc, LogFlushError):
+            return self._flush_failed(str(exc))
+        return _as_log_error(exc)
 
     def _flush_failed(self, message: str) -> LogFlushError:
         """The log takes no more rows (see `LogFlushError`); the error to hand out."""

@@ -804,31 +804,28 @@ def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]])
         if unknown:
             check.errors.append(f"{where}: unknown metadata {sorted(unknown)}")
         pattern = rule.get("pattern")
-        behind, ahead = metadata.get("lookbehind", 0), metadata.get("lookahead", 0)
-        for key, count in (("lookbehind", behind), ("lookahead", ahead)):
-            if key in metadata and (
-                not isinstance(count, int)
-                or isinstance(count, bool)
-                or not isinstance(pattern, list)
-                or not 1 <= count < len(pattern)
-                or any(
+        conditions = 0  # the tokens that lookbehind and lookahead take from the cue
+        for key, side in (("lookbehind", "first"), ("lookahead", "last")):
+            if key not in metadata:
+                continue
+            count = metadata[key]
+            if (
+                isinstance(count, int)
+                and not isinstance(count, bool)
+                and isinstance(pattern, list)
+                and 1 <= count < len(pattern)
+                and not any(
                     "OP" in token
-                    for token in (pattern[:count] if key == "lookbehind" else pattern[-count:])
+                    for token in (pattern[:count] if side == "first" else pattern[-count:])
                 )
             ):
-                side = "first" if key == "lookbehind" else "last"
+                conditions += count
+            else:
                 check.errors.append(
                     f"{where}: metadata.{key} must be a count of the token pattern's "
                     f"{side} tokens, without 'OP', leaving at least one"
                 )
-        if (
-            isinstance(pattern, list)
-            and isinstance(behind, int)
-            and isinstance(ahead, int)
-            and behind
-            and ahead
-            and behind + ahead >= len(pattern)
-        ):
+        if isinstance(pattern, list) and conditions and conditions >= len(pattern):
             check.errors.append(f"{where}: metadata.lookbehind and lookahead leave no cue")
         if "ends" in metadata and (
             metadata["ends"] not in ("forward", "labelled") or rule.get("direction") != "TERMINATE"

@@ -179,8 +179,8 @@ class _Limits:
         return count * float(known.days) if known is not None else 0.0
 
 
-#: The settings.yaml term of the words that place a time before the note (the loader checks
-#: it is there).
+#: The settings.yaml terms of the words that place a time before the note, and of those that
+#: time it from a symptom's onset instead (the loader checks both are there).
 TIME_BEFORE = "time_before"
 TIME_FROM_ONSET = "time_from_onset"
 
