@@ -4083,13 +4083,49 @@ ROUND_33 = [
     ),
 ]
 
+ROUND_34 = [
+    # a patient who has, reports or presents with red flag symptoms or warning signs "such as" or
+    # "of" X has X: education's "warning signs" and "red flag symptoms such as" had hidden them
+    (
+        "She has red flag symptoms such as saddle anesthesia and urinary retention.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("Patient presents with warning signs: fever and new urinary retention.", "fever", T),
+    (
+        "He is experiencing warning signs of cauda equina syndrome, with saddle numbness.",
+        "saddle_anesthesia",
+        T,
+    ),
+    # education still says nothing of the patient
+    ("Warning signs explained: fever, weight loss, night pain.", "fever", U),
+    ("Discussed red flags such as saddle anesthesia, urinary retention and fever.", "fever", U),
+    (
+        "Discussed red flags such as saddle anesthesia; she has urinary retention.",
+        "bladder_dysfunction",
+        T,
+    ),
+    (
+        "Patient educated on warning signs of cauda equina syndrome including saddle numbness.",
+        "suspected_cauda_equina_syndrome",
+        U,
+    ),
+    ("He has warning signs of cauda equina syndrome.", "suspected_cauda_equina_syndrome", T),
+    # a capital letter's full stop after a lower-case word ends the sentence; a name's initial
+    # after a relative or "by" does not
+    ("No history of hepatitis B or C. Active IV drug user.", "injection_drug_use", T),
+    ("Denies hepatitis C. HIV positive on antiretrovirals.", "immunocompromised", T),
+    ("Family hx: brother C. Smith with osteoporosis.", "osteoporosis", U),
+    ("No fevers, per A. Jones. Temperature not taken.", "fever", F),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
-    + ROUND_33
+    + ROUND_33 + ROUND_34
 )  # fmt: skip
 
 

@@ -679,6 +679,16 @@ def _anchors(pattern: list[dict[str, Any]]) -> list[list[str]]:
 _OPENERS = frozenset({"assessment", "impression", "plan", "diagnosis", "diagnoses", "a/p"})
 _SIDES = frozenset({"R.", "L.", "Rt.", "Lt.", "B."})
 _BEFORE_SIDE = frozenset({"the", "on", "at", "to", "of", "in", "and", "both"})
+#: A capital letter and its full stop ("hepatitis B or C. Active IV drug user."): spaCy keeps
+#: it whole, as an initial; after a lower-case word that does not introduce a name it ends its
+#: sentence.
+_LETTERS = frozenset(f"{c}." for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_BEFORE_NAME = frozenset(
+    {"by", "per", "from", "to", "with", "cc", "attn", "signed", "dictated", "named", "called"}
+    | {"mother", "father", "brother", "sister", "son", "daughter", "wife", "husband", "partner"}
+    | {"aunt", "uncle", "cousin", "niece", "nephew", "grandmother", "grandfather", "friend"}
+    | {"colleague", "nurse", "doctor", "surgeon", "physician", "therapist", "pharmacist"}
+)
 #: A space that no gap rule counts (context_rules.json lists the spaces that make a gap).
 _NO_GAP = "\u1680"
 #: The line break after a joined list (`prepare_text`): a paragraph separator, which always
@@ -732,7 +742,17 @@ def _break_lines(doc: Doc, indices: Any) -> Doc:
             )
             and first.isupper()
         )
-        if new_line or paragraph or leading or side or (asked and first.isupper()):
+        # "hepatitis B or C. Active IV drug user": a letter after a lower-case word ends the
+        # sentence; "Mrs F. Brown", "Dr. J. Smith" and "seen by A. Jones" keep their initials.
+        letter = (
+            before.text in _LETTERS
+            and before.i > 0
+            and doc[before.i - 1].is_lower
+            and doc[before.i - 1].is_alpha
+            and doc[before.i - 1].lower_ not in _BEFORE_NAME
+            and first.isupper()
+        )
+        if new_line or paragraph or leading or side or letter or (asked and first.isupper()):
             token.is_sent_start = True
     return doc
 
@@ -740,7 +760,8 @@ def _break_lines(doc: Doc, indices: Any) -> Doc:
 def _break_candidates(doc: Doc) -> list[int]:
     """The tokens `line_breaks` may change: those after a space token (a line break is one:
     spaCy keeps only a plain space as a token's trailing whitespace), a "?", its next token,
-    and the token after a side's letter. Checking only these is the same as checking all."""
+    and the token after a side's or another capital letter. Checking only these is the same as
+    checking all."""
     orth = doc.to_array(ORTH)
     strings = doc.vocab.strings
     asked = numpy.flatnonzero(orth == strings["?"])
@@ -748,7 +769,7 @@ def _break_candidates(doc: Doc) -> list[int]:
         (
             numpy.flatnonzero(doc.to_array(IS_SPACE)),
             asked,
-            numpy.flatnonzero(numpy.isin(orth, [strings[s] for s in _SIDES])),
+            numpy.flatnonzero(numpy.isin(orth, [strings[s] for s in _SIDES | _LETTERS])),
         )
     )
     found = set((after + 1).tolist()) | set(asked.tolist())
