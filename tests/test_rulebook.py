@@ -557,8 +557,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
-        "(?:except|apart[ \\t]+from|",
-        "(?:except|apart[ \\t]+from(|",
+        "exception[ \\t]+of|apart[ \\t]+from|",
+        "exception[ \\t]+of|apart[ \\t]+from(|",
         "nlp/settings.yaml: exceptions is not a regular expression: missing ), unterminated "
         "subpattern at position 200",
         "an exception pattern that does not compile",

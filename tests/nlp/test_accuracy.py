@@ -197,6 +197,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_hospitalist_daily_progress_note", "mts_annual_physical_examination"),
         *("mts_emg_nerve_conduction_report", "mts_postoperative_spine_followup"),
         *("mts_sports_medicine_consultation", "mts_urgent_care_visit"),  # notes_33
+        *("mts_radiation_oncology_consultation", "mts_colorectal_surgery_consultation"),
+        *("mts_inpatient_rehabilitation_admission", "mts_nuclear_medicine_report"),
+        *("mts_transitional_care_visit", "mts_medicine_comanagement_consultation"),
+        *("mts_functional_capacity_evaluation", "mts_plastic_surgery_consultation"),  # notes_34
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -4117,6 +4117,127 @@ ROUND_34 = [
     ("Denies hepatitis C. HIV positive on antiretrovirals.", "immunocompromised", T),
     ("Family hx: brother C. Smith with osteoporosis.", "osteoporosis", U),
     ("No fevers, per A. Jones. Temperature not taken.", "fever", F),
+    # set 34 and its blind fragments: a thoracolumbar range is a lumbar operation
+    ("She underwent T11-L3 posterior decompression and fusion.", "prior_lumbar_surgery", T),
+    ("Prior T4-T8 fusion in 2015.", "prior_lumbar_surgery", U),
+    ("Neurosurgery found him intact, and plans T12-L2 laminectomy.", "prior_lumbar_surgery", U),
+    # vocabulary: a pain down the backs of both legs; sacral levels "through"; a muscle's full
+    # name, an abbreviation or both limbs with a grade
+    ("Pain now going down the backs of both legs to the calves.", "radicular_pain", T),
+    ("Sensation absent at S3 through S4-5.", "saddle_anesthesia", T),
+    ("S3 through S5 sensation intact.", "saddle_anesthesia", F),
+    (
+        "Light touch and pinprick intact through L2, impaired from L3 through S2 bilaterally.",
+        "paresthesia",
+        T,
+    ),
+    ("Numbness of both legs below the knees and of the buttocks.", "saddle_anesthesia", T),
+    ("Numbness of both legs below the knees and of the buttocks.", "paresthesia", T),
+    ("Right extensor hallucis longus is 4/5.", "leg_weakness", T),
+    ("Tibialis anterior 4/5 on the left.", "leg_weakness", T),
+    ("MMT R hip abd 4/5, otherwise 5/5 BLE.", "leg_weakness", T),
+    ("Right hip abd 5/5.", "leg_weakness", F),
+    ("Exam: 4/5 bilat LE.", "leg_weakness", T),
+    ("B/L LL power 2/5.", "leg_weakness", T),
+    (
+        "Motor strength is 5/5 in the bilateral lower extremities with the exception of the "
+        "right hip flexors.",
+        "leg_weakness",
+        T,
+    ),
+    (
+        "Strength 5/5 in the bilateral lower extremities with the exception of the right grip.",
+        "leg_weakness",
+        U,
+    ),
+    ("Rectal exam: decreased tone.", "bowel_dysfunction", T),
+    ("Rectal exam: normal tone.", "bowel_dysfunction", F),
+    # a deficit "not present pre-operatively" is new; a temperature range reaches its top
+    ("New left foot drop not present pre-operatively.", "leg_weakness", T),
+    ("Foot drop not present.", "leg_weakness", F),
+    ("Low-grade temps 37.9-38.2 since yesterday.", "fever", T),
+    ("T 36.8-37.2 overnight.", "fever", F),
+    # a course "for the past year" is long
+    ("She has taken prednisone 5 mg daily for the past year.", "prolonged_corticosteroid_use", T),
+    # what the record does not say says nothing
+    ("No details on whether the leg pain has settled.", "radicular_pain", U),
+    ("Not documented whether she has fever.", "fever", U),
+    ("Weight loss? - not stated.", "unexplained_weight_loss", U),
+    ("Weight loss? - no.", "unexplained_weight_loss", F),
+    # a lymphoma's CNS prophylaxis denies no lymphoma; "p/w" ends a history's reach; "(active"
+    ("Intrathecal chemotherapy for CNS lymphoma prophylaxis.", "history_of_cancer", T),
+    ("Hx of IVDU (active, uses heroin daily) p/w fevers to 39.1.", "injection_drug_use", T),
+    ("Hx of IVDU (active, uses heroin daily) p/w fevers to 39.1.", "fever", T),
+    ("Hx of IVDU, in remission 10 years.", "injection_drug_use", U),
+    # a known spelling kept in a rule's words: "leukaemia" is still read as the leukemia it is
+    ("She is being treated for leukaemia.", "history_of_cancer", T),
+    # the blind fragments' false presents: a denial "including for", "-ve", a form's "N." before
+    # the next label, "ruled out by", a poor candidate, risks discussed, a relative's cancer
+    (
+        "ROS otherwise negative including for fever, bowel/bladder dysfunction, and saddle "
+        "numbness.",
+        "saddle_anesthesia",
+        F,
+    ),
+    ("+ve numbness R thigh (anterior), -ve saddle numbness.", "saddle_anesthesia", F),
+    ("+ve numbness R thigh (anterior), -ve saddle numbness.", "paresthesia", T),
+    ("ROS: Fever: N. Chills: N. Weakness legs: N. Numbness legs: Y.", "fever", F),
+    ("ROS: Fever: N. Chills: N. Weakness legs: N. Numbness legs: Y.", "paresthesia", T),
+    ("Fever? N. Smith reviewed.", "fever", U),
+    ("Spinal epidural abscess, ruled out by MRI.", "suspected_spinal_epidural_abscess", F),
+    ("Epidural abscess, not ruled out by MRI.", "suspected_spinal_epidural_abscess", T),
+    (
+        "The patient is a poor surgical candidate given severe COPD.",
+        "surgery_or_intervention_candidate",
+        F,
+    ),
+    (
+        "Consent: risks discussed including infection, epidural abscess, paralysis, bowel and "
+        "bladder dysfunction.",
+        "bladder_dysfunction",
+        U,
+    ),
+    (
+        "Her grandma had myeloma and she is anxious about cancer; she herself has never had cancer.",
+        "history_of_cancer",
+        F,
+    ),
+    # a worry about one's own symptom is the symptom
+    ("She is worried about her leg weakness.", "leg_weakness", T),
+    ("Now 2 weeks of worsening mid-back pain.", "gradually_worsening_pain", T),
+    ("Low back pain which has been gradually getting worse.", "gradually_worsening_pain", T),
+    ("Hx of IVDU, p/w fevers to 39.1.", "fever", T),
+    ("R/o infection vs malignancy.", "suspected_malignancy", T),
+    # from a review that attacked the round's rules (each read worse by a first draft)
+    (
+        "Patient does not have red flag symptoms such as saddle anesthesia or urinary retention.",
+        "saddle_anesthesia",
+        U,
+    ),
+    (
+        "If he develops warning signs such as urinary retention, he will return.",
+        "bladder_dysfunction",
+        U,
+    ),
+    ("Fever not present at triage; T 37.1.", "fever", F),
+    ("Urinary retention not present at baseline; new since the fall.", "bladder_dysfunction", T),
+    ("Over the past year he received two Medrol dose packs.", "prolonged_corticosteroid_use", U),
+    ("Has not needed prednisone for the past year.", "prolonged_corticosteroid_use", U),
+    ("Remote IVDU (active in the 1990s), abstinent since 2002.", "injection_drug_use", U),
+    ("5/5 abductor pollicis brevis bilaterally, Tinel negative at the wrist.", "leg_weakness", U),
+    ("Sensation intact except decreased over L. Lateral foot.", "paresthesia", T),
+    ("No evidence of S. Aureus osteomyelitis on MRI.", "suspected_spinal_infection", F),
+    (
+        "On tamoxifen for breast cancer prophylaxis; no personal history of cancer.",
+        "history_of_cancer",
+        F,
+    ),
+    ("No details on the injection, fever 38.5 today.", "fever", T),
+    (
+        "Light touch normal bilaterally with the exception of the lateral right calf.",
+        "paresthesia",
+        U,
+    ),
 ]
 
 ALL_CASES = (

@@ -680,15 +680,10 @@ _OPENERS = frozenset({"assessment", "impression", "plan", "diagnosis", "diagnose
 _SIDES = frozenset({"R.", "L.", "Rt.", "Lt.", "B."})
 _BEFORE_SIDE = frozenset({"the", "on", "at", "to", "of", "in", "and", "both"})
 #: A capital letter and its full stop ("hepatitis B or C. Active IV drug user."): spaCy keeps
-#: it whole, as an initial; after a lower-case word that does not introduce a name it ends its
-#: sentence.
+#: it whole, as an initial (or a side, "L. Lateral foot"; a genus, "S. Aureus"); after the
+#: words that name a type by its letter it ends its sentence.
 _LETTERS = frozenset(f"{c}." for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_BEFORE_NAME = frozenset(
-    {"by", "per", "from", "to", "with", "cc", "attn", "signed", "dictated", "named", "called"}
-    | {"mother", "father", "brother", "sister", "son", "daughter", "wife", "husband", "partner"}
-    | {"aunt", "uncle", "cousin", "niece", "nephew", "grandmother", "grandfather", "friend"}
-    | {"colleague", "nurse", "doctor", "surgeon", "physician", "therapist", "pharmacist"}
-)
+_BEFORE_TYPE = frozenset({"hepatitis", "hep", "vitamin", "vit", "or", "type", "group", "class"})
 #: A space that no gap rule counts (context_rules.json lists the spaces that make a gap).
 _NO_GAP = "\u1680"
 #: The line break after a joined list (`prepare_text`): a paragraph separator, which always
@@ -742,14 +737,12 @@ def _break_lines(doc: Doc, indices: Any) -> Doc:
             )
             and first.isupper()
         )
-        # "hepatitis B or C. Active IV drug user": a letter after a lower-case word ends the
-        # sentence; "Mrs F. Brown", "Dr. J. Smith" and "seen by A. Jones" keep their initials.
+        # "hepatitis B or C. Active IV drug user": a type's letter ends the sentence; "Mrs F.
+        # Brown", "seen by A. Jones", "except L. Lateral foot" and "S. Aureus" go on.
         letter = (
             before.text in _LETTERS
             and before.i > 0
-            and doc[before.i - 1].is_lower
-            and doc[before.i - 1].is_alpha
-            and doc[before.i - 1].lower_ not in _BEFORE_NAME
+            and doc[before.i - 1].lower_ in _BEFORE_TYPE
             and first.isupper()
         )
         if new_line or paragraph or leading or side or letter or (asked and first.isupper()):
@@ -798,7 +791,12 @@ def headers(doc: Doc) -> Doc:
             if start not in best or rule[1] < best[start][2][1]:
                 best[start] = (start, end, rule)
     found = []
-    for start, end, (category, _, max_scope, ends) in best.values():
+    covered = -1
+    for start, end, (category, _, max_scope, ends) in sorted(best.values()):
+        # A header inside a longer one is a word of it: "exam:" in "Rectal exam:".
+        if start < covered:
+            continue
+        covered = end
         doc[start].is_sent_start = True
         if end < len(doc) and ends:
             doc[end].is_sent_start = True
