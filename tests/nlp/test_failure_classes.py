@@ -4238,6 +4238,12 @@ ROUND_34 = [
         "paresthesia",
         U,
     ),
+    # a label answered "not stated" says nothing; a rectal examination's tone, either order
+    ("Urinary retention: not stated.", "bladder_dysfunction", U),
+    ("Fever - not documented.", "fever", U),
+    ("Urinary retention: yes. Fever: not stated.", "bladder_dysfunction", T),
+    ("Rectal exam: tone diminished.", "bowel_dysfunction", T),
+    ("PR exam: tone normal.", "bowel_dysfunction", F),
 ]
 
 ALL_CASES = (
