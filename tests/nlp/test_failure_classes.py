@@ -4244,6 +4244,12 @@ ROUND_34 = [
     ("Urinary retention: yes. Fever: not stated.", "bladder_dysfunction", T),
     ("Rectal exam: tone diminished.", "bowel_dysfunction", T),
     ("PR exam: tone normal.", "bowel_dysfunction", F),
+    # the attack's wordings the round had missed
+    ("Extensor hallucis longus weakness on the left, 4-/5.", "leg_weakness", T),
+    ("Pinprick decreased from S3 through S4-5.", "saddle_anesthesia", T),
+    ("Tingling in both feet and also in the perineum.", "saddle_anesthesia", T),
+    ("Perianal exam: sensation absent to pinprick around the anus.", "saddle_anesthesia", T),
+    ("Adductor pollicis weakness on the right.", "leg_weakness", U),
 ]
 
 ALL_CASES = (
