@@ -2901,7 +2901,8 @@ ROUND_27 = [
     ("EHL MMT 5 bilaterally.", "leg_weakness", F),
     ("Left knee grade 4 osteoarthritis on x-ray.", "leg_weakness", U),
     ("Leg strength 5 days post-op was poor; now 3/5.", "leg_weakness", U),
-    ("Upper limbs 4/5, lower limbs 5/5.", "leg_weakness", U),
+    # the arms' grade is not the legs'; the legs' own 5/5 (round 34: a place among its words)
+    ("Upper limbs 4/5, lower limbs 5/5.", "leg_weakness", F),
     ("Left upper limb power 4/5.", "leg_weakness", U),
     ("Arm and leg power 5/5.", "leg_weakness", F),
     # a benefit that did not last is care that failed, not an option offered
@@ -4250,6 +4251,11 @@ ROUND_34 = [
     ("Tingling in both feet and also in the perineum.", "saddle_anesthesia", T),
     ("Perianal exam: sensation absent to pinprick around the anus.", "saddle_anesthesia", T),
     ("Adductor pollicis weakness on the right.", "leg_weakness", U),
+    # a place among a mention's own words places it: an arm's place beyond a comma does not
+    # take the legs' grade elsewhere
+    ("Power 4/5 bilat LE, 5/5 bilat UE.", "leg_weakness", T),
+    ("5/5 bilat UE, 4/5 bilat LE.", "leg_weakness", T),
+    ("Numbness, left hand.", "paresthesia", U),
 ]
 
 ALL_CASES = (

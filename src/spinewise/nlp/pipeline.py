@@ -54,6 +54,9 @@ if not Doc.has_extension("spinewise_headers"):
 if not Span.has_extension("spinewise_cues"):
     # (category, start character, end character) of each ConText cue that modifies a target.
     Span.set_extension("spinewise_cues", default=())
+if not Span.has_extension("spinewise_own_places"):
+    # The place categories (SITE_*) of cues among a target's own words ("LE" in "4/5 bilat LE").
+    Span.set_extension("spinewise_own_places", default=())
 
 
 def sections_of(nlp: Language, doc: Doc) -> list[tuple[int, str]]:
@@ -482,11 +485,26 @@ def set_cues(ent: Span, doc: Doc, offset: int, modified: Span | None = None) -> 
     """Keep on `ent` the ConText cues that modify it (or its twin `modified` in `doc`, a
     sentence starting at character `offset`), as (category, start, end) in the note."""
     cues = []
-    for modifier in (modified or ent)._.modifiers:
+    target = modified or ent
+    for modifier in target._.modifiers:
         start, end = modifier.modifier_span
         cue = doc[start:end]
         cues.append((modifier.category, cue.start_char + offset, cue.end_char + offset))
     ent._.spinewise_cues = tuple(sorted(cues, key=lambda c: c[1]))
+    # The places among the target's own words (ConText leaves a cue inside a target out of its
+    # modifiers): they can place it where a finding counts, never take it elsewhere.
+    graph = doc._.context_graph if doc.has_extension("context_graph") else None
+    ent._.spinewise_own_places = tuple(
+        sorted(
+            {
+                m.category
+                for m in (graph.modifiers if graph is not None else ())
+                if m.category.startswith("SITE_")
+                and target.start <= m.modifier_span[0]
+                and m.modifier_span[1] <= target.end
+            }
+        )
+    )
 
 
 def compiled(rules: Any) -> list[dict[str, Any]]:
