@@ -4256,6 +4256,10 @@ ROUND_34 = [
     ("Power 4/5 bilat LE, 5/5 bilat UE.", "leg_weakness", T),
     ("5/5 bilat UE, 4/5 bilat LE.", "leg_weakness", T),
     ("Numbness, left hand.", "paresthesia", U),
+    # a label's "absent:" leaves its colon to the list's own "no" ("Absent: no fever" had read
+    # fever present: the two cues overlapped on the colon and both went)
+    ("Red flags screened and absent: no fever, no weight loss.", "fever", F),
+    ("Fever neg, chills neg.", "fever", F),
 ]
 
 ALL_CASES = (
