@@ -1371,7 +1371,7 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
     where = [c for c in place.elsewhere if c in cues] if place is not None else []
     # A place among the mention's own words counts where it places the finding ("4/5 bilat LE,
     # 5/5 bilat UE": the legs), never elsewhere.
-    if where and not any(c in cues or c in ctx.get("own_places", ()) for c in place.here):
+    if where and not any(c in cues or c in ctx["own_places"] for c in place.here):
         return None, cues[where[0]], True
     if ctx["role"] == "procedure" and not (ctx["historical"] and fid in settings.history_counts):
         # A procedure's own account ("no paresthesias were noted" on placing the needle) is

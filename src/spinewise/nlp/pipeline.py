@@ -702,6 +702,8 @@ _BEFORE_SIDE = frozenset({"the", "on", "at", "to", "of", "in", "and", "both"})
 #: words that name a type by its letter it ends its sentence.
 _LETTERS = frozenset(f"{c}." for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _BEFORE_TYPE = frozenset({"hepatitis", "hep", "vitamin", "vit", "or", "type", "group", "class"})
+#: The letters after which `line_breaks` may start a sentence (`_break_candidates`).
+_BREAK_LETTERS = _SIDES | _LETTERS
 #: A space that no gap rule counts (context_rules.json lists the spaces that make a gap).
 _NO_GAP = "\u1680"
 #: The line break after a joined list (`prepare_text`): a paragraph separator, which always
@@ -780,7 +782,7 @@ def _break_candidates(doc: Doc) -> list[int]:
         (
             numpy.flatnonzero(doc.to_array(IS_SPACE)),
             asked,
-            numpy.flatnonzero(numpy.isin(orth, [strings[s] for s in _SIDES | _LETTERS])),
+            numpy.flatnonzero(numpy.isin(orth, [strings[s] for s in _BREAK_LETTERS])),
         )
     )
     found = set((after + 1).tolist()) | set(asked.tolist())
