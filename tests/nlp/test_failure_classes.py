@@ -4262,13 +4262,167 @@ ROUND_34 = [
     ("Fever neg, chills neg.", "fever", F),
 ]
 
+ROUND_35 = [
+    # what was asked about and then denied at the clause's end is denied ("asked about saddle
+    # numbness, which she denies" had read it present)
+    ("I specifically asked about saddle numbness, which she denies.", "saddle_anesthesia", F),
+    ("She was asked about fevers and night sweats and denies both.", "fever", F),
+    ("Fever and chills, which she denies. Left foot drop noted on exam.", "leg_weakness", T),
+    ("Fever and chills, which she denies. Left foot drop noted on exam.", "fever", F),
+    (
+        "Asked about saddle numbness and urinary retention and reports neither.",
+        "bladder_dysfunction",
+        F,
+    ),
+    ("He reports none of: saddle numbness, urinary retention, fever.", "saddle_anesthesia", F),
+    ("Fever and weight loss were all reviewed and are absent.", "fever", F),
+    ("Night sweats and fever are both absent.", "fever", F),
+    # a list's own verdict stops at a comma: what comes before it may be a clause of its own
+    ("Left foot drop noted, night sweats and fever are both absent.", "leg_weakness", T),
+    (
+        "She has new saddle numbness, and fever and weight loss were screened and negative.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("Left foot drop on exam, saddle numbness, which she denies.", "leg_weakness", T),
+    # blind fragments b35: a present finding read as absent on the session's start
+    ("Motor: R L2 4/5, L3 4/5, L4 5/5, L5 5/5, S1 5/5; L side 5/5 throughout.", "leg_weakness", T),
+    ("Strength 5-/5 L EHL otherwise full.", "leg_weakness", T),
+    (
+        "Denies numbness in the saddle region; however there is reduced pinprick over the L "
+        "S2-S4 dermatomes.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("Pt denies IVDU but admits to skin-popping heroin on weekends.", "injection_drug_use", T),
+    (
+        "No saddle anaesthesia but reduced sensation over the L inner thigh and buttock.",
+        "saddle_anesthesia",
+        T,
+    ),
+    (
+        "A: vertebral osteomyelitis unlikely; will check ESR/CRP to be safe.",
+        "suspected_spinal_infection",
+        T,
+    ),
+    ("Decreased light touch over the right medial thigh.", "saddle_anesthesia", U),
+    # grades without "/5" under "Power" or "MRC"; a grade with the muscle's level
+    (
+        "Power: hip flexion 5, quads 5, TA 5, EHL 4+, FHL 5, gastrocs 5 (L); R all 5.",
+        "leg_weakness",
+        T,
+    ),
+    ("Power (MRC): L hip flexion 3, knee ext 4, DF 4, PF 5, EHL 3.", "leg_weakness", T),
+    ("Strength training: hip flexion 3 sets, knee extension 2 x 10.", "leg_weakness", U),
+    ("Hip ROM: flexion 90, extension 10, abduction 30.", "leg_weakness", U),
+    ("She had progressive right plantar flexion weakness.", "progressive_neurologic_deficit", T),
+    # procedures: a weekday, "post <operation>", a labour epidural; a telephone advice note
+    (
+        "Pt had a facet joint injection L4/5 last Thursday with 50% relief.",
+        "recent_spinal_procedure",
+        T,
+    ),
+    ("Follow-up 4 weeks post L3-4 XLIF: doing well.", "recent_spinal_procedure", T),
+    (
+        "10 days postpartum after epidural labour analgesia; fever 38.4.",
+        "recent_spinal_procedure",
+        T,
+    ),
+    (
+        "Telephone advice: pt had lumbar facet injections this morning.",
+        "recent_spinal_procedure",
+        T,
+    ),
+    ("LP planned to rule out meningitis.", "surgery_or_intervention_candidate", U),
+    # vocabulary
+    ("Concern for metastasis given prior renal cell ca.", "history_of_cancer", T),
+    ("PHx: lap chole, L4/5 lami 2015, R TKR.", "prior_lumbar_surgery", T),
+    (
+        "Bladder scan 780 mL. Concern for cauda equina, MRI emergently.",
+        "suspected_cauda_equina_syndrome",
+        T,
+    ),
+    ("The conus and cauda equina are normal.", "suspected_cauda_equina_syndrome", U),
+    (
+        "MRI to evaluate for cauda equina in a patient with new saddle numbness.",
+        "saddle_anesthesia",
+        T,
+    ),
+    (
+        "Evaluate for leptomeningeal disease in this pt with known metastatic melanoma.",
+        "history_of_cancer",
+        T,
+    ),
+    (
+        "MRI shows an L1 vertebral body metastasis with 40% collapse.",
+        "suspected_vertebral_compression_fracture",
+        T,
+    ),
+    ("Anal resting tone mildly reduced; voluntary squeeze present.", "bowel_dysfunction", T),
+    ("Anal resting tone normal.", "bowel_dysfunction", F),
+    (
+        "Decreased pinprick from the feet to the knees bilaterally and over the perianal region.",
+        "saddle_anesthesia",
+        T,
+    ),
+    (
+        "Decreased pinprick from the feet to the knees bilaterally and over the perianal region.",
+        "paresthesia",
+        T,
+    ),
+    ("Decreased sensation in the feet, normal over the perianal region.", "saddle_anesthesia", U),
+    (
+        "She has 7 weeks of low back pain that has become progressively more severe.",
+        "gradually_worsening_pain",
+        T,
+    ),
+    (
+        "He has had back pain for 3 weeks, which has kept getting worse despite ibuprofen.",
+        "gradually_worsening_pain",
+        T,
+    ),
+    (
+        "With pain into the left buttock and down the back of the left thigh into the calf.",
+        "radicular_pain",
+        T,
+    ),
+    # radiotherapy is no pain that radiates; a service is no operation
+    ("No prior pelvic surgery or radiation.", "radicular_pain", U),
+    ("Back pain without radiation.", "radicular_pain", F),
+    ("Off work until seen by spine surgery.", "prior_lumbar_surgery", U),
+    ("He had spine surgery in 2015.", "prior_lumbar_surgery", T),
+    # return precautions told as a plan; a denial the patient cannot vouch for
+    (
+        "He will go to the emergency department for numbness in the saddle area, or fever.",
+        "saddle_anesthesia",
+        U,
+    ),
+    (
+        "He went to the emergency department for urinary retention yesterday.",
+        "bladder_dysfunction",
+        T,
+    ),
+    (
+        "He denies any fall, but he does not remember the hours before he was found.",
+        "severe_trauma",
+        U,
+    ),
+    ("He has a foot drop, but he does not remember when it began.", "leg_weakness", T),
+    (
+        "You are to be seen today rather than managing this at home: back pain that keeps "
+        "getting worse over days needs an exam.",
+        "gradually_worsening_pain",
+        T,
+    ),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
-    + ROUND_33 + ROUND_34
+    + ROUND_33 + ROUND_34 + ROUND_35
 )  # fmt: skip
 
 
