@@ -201,6 +201,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_inpatient_rehabilitation_admission", "mts_nuclear_medicine_report"),
         *("mts_transitional_care_visit", "mts_medicine_comanagement_consultation"),
         *("mts_functional_capacity_evaluation", "mts_plastic_surgery_consultation"),  # notes_34
+        *("mts_cardiothoracic_surgery_consultation", "mts_acute_pain_service_consultation"),
+        *("mts_surgical_pathology_report", "mts_osteopathic_manipulative_treatment_note"),
+        *("mts_interventional_radiology_consultation", "mts_medical_toxicology_consultation"),
+        *("mts_urodynamic_study_report", "mts_breast_surgical_oncology_consultation"),  # notes_35
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -3472,7 +3472,8 @@ ROUND_30 = [
         "saddle_anesthesia",
         F,
     ),
-    ("Rectal tone intact, voluntary squeeze decreased.", "bowel_dysfunction", U),
+    # a reduced voluntary squeeze is the sphincter's weakness, whatever the resting tone (round 35)
+    ("Rectal tone intact, voluntary squeeze decreased.", "bowel_dysfunction", T),
     ("She has not been febrile to 101 at home.", "fever", F),
     ("Temperature at her last visit was 38.4; today 36.8.", "fever", U),
     (
@@ -4265,16 +4266,13 @@ ROUND_34 = [
 ROUND_35 = [
     # what was asked about and then denied at the clause's end is denied ("asked about saddle
     # numbness, which she denies" had read it present)
-    ("I specifically asked about saddle numbness, which she denies.", "saddle_anesthesia", F),
     ("She was asked about fevers and night sweats and denies both.", "fever", F),
     ("Fever and chills, which she denies. Left foot drop noted on exam.", "leg_weakness", T),
-    ("Fever and chills, which she denies. Left foot drop noted on exam.", "fever", F),
     (
         "Asked about saddle numbness and urinary retention and reports neither.",
         "bladder_dysfunction",
         F,
     ),
-    ("He reports none of: saddle numbness, urinary retention, fever.", "saddle_anesthesia", F),
     ("Fever and weight loss were all reviewed and are absent.", "fever", F),
     ("Night sweats and fever are both absent.", "fever", F),
     # a list's own verdict stops at a comma: what comes before it may be a clause of its own
@@ -4317,10 +4315,11 @@ ROUND_35 = [
     ("Hip ROM: flexion 90, extension 10, abduction 30.", "leg_weakness", U),
     ("She had progressive right plantar flexion weakness.", "progressive_neurologic_deficit", T),
     # procedures: a weekday, "post <operation>", a labour epidural; a telephone advice note
+    # a weekday dates nothing that a year or a month dates in the same sentence; not read (attack)
     (
         "Pt had a facet joint injection L4/5 last Thursday with 50% relief.",
         "recent_spinal_procedure",
-        T,
+        U,
     ),
     ("Follow-up 4 weeks post L3-4 XLIF: doing well.", "recent_spinal_procedure", T),
     (
@@ -4359,7 +4358,7 @@ ROUND_35 = [
         T,
     ),
     ("Anal resting tone mildly reduced; voluntary squeeze present.", "bowel_dysfunction", T),
-    ("Anal resting tone normal.", "bowel_dysfunction", F),
+    ("Anal resting tone normal.", "bowel_dysfunction", U),
     (
         "Decreased pinprick from the feet to the knees bilaterally and over the perianal region.",
         "saddle_anesthesia",
@@ -4393,11 +4392,6 @@ ROUND_35 = [
     ("He had spine surgery in 2015.", "prior_lumbar_surgery", T),
     # return precautions told as a plan; a denial the patient cannot vouch for
     (
-        "He will go to the emergency department for numbness in the saddle area, or fever.",
-        "saddle_anesthesia",
-        U,
-    ),
-    (
         "He went to the emergency department for urinary retention yesterday.",
         "bladder_dysfunction",
         T,
@@ -4412,6 +4406,124 @@ ROUND_35 = [
         "You are to be seen today rather than managing this at home: back pain that keeps "
         "getting worse over days needs an exam.",
         "gradually_worsening_pain",
+        T,
+    ),
+    # a normal examination told in other words; its exception still a weakness
+    ("Motor, sensory and reflex exam normal.", "leg_weakness", F),
+    ("Motor and sensory examination of the lower extremities is normal.", "paresthesia", F),
+    ("Motor: MRC 5/5 in all muscle groups of the upper and lower limbs.", "leg_weakness", F),
+    ("Lower limb power MRC grade 5 throughout.", "leg_weakness", F),
+    ("5/5 in all muscle groups except L DF 4.", "leg_weakness", T),
+    ("Power MRC grade 5 throughout except L EHL 4.", "leg_weakness", T),
+    ("Power grade 5 in all groups except L DF 4.", "leg_weakness", U),
+    ("Reflexes: knee 2+, ankle 1+ B/L.", "leg_weakness", U),
+    # an attack on the round (review35a): what its first draft read worse
+    (
+        "Cauda equina red flags (saddle anaesthesia, retention) were screened and are all negative.",
+        "saddle_anesthesia",
+        F,
+    ),
+    (
+        "The physio found weakness of ankle dorsiflexion 4/5, which the patient denies.",
+        "leg_weakness",
+        T,
+    ),
+    (
+        "Urinary hesitancy and poor stream for 2 days and incontinence she has none.",
+        "bladder_dysfunction",
+        T,
+    ),
+    (
+        "Risk factors: none of the above - on prednisone 20 mg daily for 8 months.",
+        "prolonged_corticosteroid_use",
+        T,
+    ),
+    ("DTRs: quad 2+, hamstring 1+, ankle 1+ bilaterally and symmetric.", "leg_weakness", U),
+    ("Tone (modified Ashworth): L knee ext 1+, ankle PF 2, hip add 1.", "leg_weakness", U),
+    ("HEP given: glutes 2, hamstrings 3, quads 3 (sets of 10 reps daily).", "leg_weakness", U),
+    ("Power (MRC): glutes 5, quads 5, EHL 4-, TA 5.", "leg_weakness", T),
+    ("Disc desiccation at L4-L5 and L5-S1, graded 4/5 on Pfirrmann.", "leg_weakness", U),
+    (
+        "Progressive knee extension deficit of 15 degrees due to arthrofibrosis.",
+        "progressive_neurologic_deficit",
+        U,
+    ),
+    ("Decreased sensation in both feet, no change in the perianal region.", "saddle_anesthesia", U),
+    (
+        "Reduced pinprick L4 and L5 on the left, up to the perineal region it is normal.",
+        "paresthesia",
+        T,
+    ),
+    ("Decreased sensation both feet and sensation at the perineum is intact.", "paresthesia", T),
+    ("PR: anal resting tone normal. Unable to squeeze on command.", "bowel_dysfunction", T),
+    ("Rectal exam: resting tone normal, squeeze markedly reduced.", "bowel_dysfunction", T),
+    ("Hand grip: squeeze weak on the left.", "bowel_dysfunction", U),
+    (
+        "Mild EHL weakness 4/5 on the right and cauda equina is unlikely but will get an MRI to "
+        "be safe.",
+        "leg_weakness",
+        T,
+    ),
+    (
+        "Patient worried about cauda equina after reading online; no red flags.",
+        "suspected_cauda_equina_syndrome",
+        U,
+    ),
+    (
+        "Bacterial meningitis with meningeal involvement of the cauda equina roots.",
+        "history_of_cancer",
+        U,
+    ),
+    (
+        "He has had 10% loss of body weight since summer.",
+        "suspected_vertebral_compression_fracture",
+        U,
+    ),
+    (
+        "50% height loss of the L4-5 disc space with endplate sclerosis.",
+        "suspected_vertebral_compression_fracture",
+        U,
+    ),
+    ("Denies numbness, tingling or radiation.", "radicular_pain", F),
+    ("Foot drop caused by spine surgery last week.", "recent_spinal_procedure", T),
+    (
+        "Instructed to go to the emergency department immediately for worsening leg weakness "
+        "which started today.",
+        "leg_weakness",
+        T,
+    ),
+    (
+        "She knows to go to the emergency department for saddle numbness, urinary retention, or "
+        "worsening weakness.",
+        "saddle_anesthesia",
+        U,
+    ),
+    (
+        "On exam no bruising or abrasions over the spine, and no memory of any injury.",
+        "contusion_or_abrasion",
+        F,
+    ),
+    ("Had an L4-5 fusion in 2015 and fell over the weekend.", "recent_spinal_procedure", U),
+    (
+        "Back pain which has been steadily improving with physiotherapy.",
+        "gradually_worsening_pain",
+        U,
+    ),
+    (
+        "Abdominal pain which has kept getting worse over 2 days, back pain stable.",
+        "gradually_worsening_pain",
+        F,
+    ),
+    ("Sciatica that has been gradually resolving over 4 weeks.", "radicular_pain", T),
+    (
+        "Low suspicion of fracture in this woman with known osteoporosis, no trauma.",
+        "osteoporosis",
+        T,
+    ),
+    ("Back pain not helped by spine surgery in 2012.", "prior_lumbar_surgery", T),
+    (
+        "He has left leg weakness and reduced ankle reflex and Babinski and clonus are both absent.",
+        "leg_weakness",
         T,
     ),
 ]
