@@ -4264,15 +4264,10 @@ ROUND_34 = [
 ]
 
 ROUND_35 = [
-    # what was asked about and then denied at the clause's end is denied ("asked about saddle
-    # numbness, which she denies" had read it present)
-    ("She was asked about fevers and night sweats and denies both.", "fever", F),
+    # denials at a clause's end: "all" over the list; withdrawn after two attacks, the singular
+    # ", which she denies", "and denies both" and "reports neither" (they denied what a wife, a
+    # letter or the examiner had reported)
     ("Fever and chills, which she denies. Left foot drop noted on exam.", "leg_weakness", T),
-    (
-        "Asked about saddle numbness and urinary retention and reports neither.",
-        "bladder_dysfunction",
-        F,
-    ),
     ("Fever and weight loss were all reviewed and are absent.", "fever", F),
     ("Night sweats and fever are both absent.", "fever", F),
     # a list's own verdict stops at a comma: what comes before it may be a clause of its own
@@ -4321,16 +4316,16 @@ ROUND_35 = [
         "recent_spinal_procedure",
         U,
     ),
-    ("Follow-up 4 weeks post L3-4 XLIF: doing well.", "recent_spinal_procedure", T),
+    ("Follow-up 4 weeks post L3-4 XLIF: doing well.", "recent_spinal_procedure", U),
     (
         "10 days postpartum after epidural labour analgesia; fever 38.4.",
         "recent_spinal_procedure",
-        T,
+        U,
     ),
     (
         "Telephone advice: pt had lumbar facet injections this morning.",
         "recent_spinal_procedure",
-        T,
+        U,
     ),
     ("LP planned to rule out meningitis.", "surgery_or_intervention_candidate", U),
     # vocabulary
@@ -4345,12 +4340,12 @@ ROUND_35 = [
     (
         "MRI to evaluate for cauda equina in a patient with new saddle numbness.",
         "saddle_anesthesia",
-        T,
+        U,
     ),
     (
         "Evaluate for leptomeningeal disease in this pt with known metastatic melanoma.",
         "history_of_cancer",
-        T,
+        U,
     ),
     (
         "MRI shows an L1 vertebral body metastasis with 40% collapse.",
@@ -4409,7 +4404,7 @@ ROUND_35 = [
         T,
     ),
     # a normal examination told in other words; its exception still a weakness
-    ("Motor, sensory and reflex exam normal.", "leg_weakness", F),
+    ("Motor, sensory and reflex exam normal.", "leg_weakness", U),
     ("Motor and sensory examination of the lower extremities is normal.", "paresthesia", F),
     ("Motor: MRC 5/5 in all muscle groups of the upper and lower limbs.", "leg_weakness", F),
     ("Lower limb power MRC grade 5 throughout.", "leg_weakness", F),
