@@ -560,7 +560,7 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "exception[ \\t]+of|apart[ \\t]+from|",
         "exception[ \\t]+of|apart[ \\t]+from(|",
         "nlp/settings.yaml: exceptions is not a regular expression: missing ), unterminated "
-        "subpattern at position 200",
+        "subpattern at position 19",
         "an exception pattern that does not compile",
     ),
     (

@@ -776,6 +776,17 @@ class NlpFailedCare(Frozen):
         "physio, naproxen'). In a note that tells a course of at least `at_least` and no "
         "shorter one, care tried has not helped: the patient still has the symptoms.",
     )
+    other_condition: str | None = Field(
+        default=None,
+        description="A regular expression: care named for another condition ('PT for plantar "
+        "fasciitis'); care told without its failure in its own clause says nothing then.",
+    )
+    outcome: str | None = Field(
+        default=None,
+        description="A regular expression: a short clause that tells only the outcome of the "
+        "care named in the clause before it ('Physio x 6 sessions. Minimal benefit.'): the "
+        "whole clause. Without it, the failure must be told in the care's own clause.",
+    )
 
 
 class NlpDuration(Frozen):

@@ -1041,7 +1041,7 @@ def _check_nlp(check: _Checker) -> None:
             _check_regex(check, f"{where}: failed_care.care", care.care, ())
             _check_regex(check, f"{where}: failed_care.failed", care.failed, ())
             _check_regex(check, f"{where}: failed_care.span", care.span, ("value", "unit"))
-            for key in ("not_when", "tried"):
+            for key in ("not_when", "tried", "outcome", "other_condition"):
                 expression = getattr(care, key)
                 if expression is not None:
                     _check_regex(check, f"{where}: failed_care.{key}", expression, ())

@@ -205,6 +205,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_surgical_pathology_report", "mts_osteopathic_manipulative_treatment_note"),
         *("mts_interventional_radiology_consultation", "mts_medical_toxicology_consultation"),
         *("mts_urodynamic_study_report", "mts_breast_surgical_oncology_consultation"),  # notes_35
+        *("mts_gynecologic_oncology_consultation", "mts_maternal_fetal_medicine_consultation"),
+        *("mts_aviation_medical_examination", "mts_orthopedic_oncology_consultation"),
+        *("mts_urogynecology_consultation", "mts_hepatopancreatobiliary_surgery_consultation"),
+        *("mts_endocrine_surgery_consultation", "mts_neurocritical_care_consultation"),  # notes_36
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

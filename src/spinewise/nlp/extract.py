@@ -869,8 +869,10 @@ def _context(
     if "NEGATED_EXISTENCE" in cues and not normal and not flipped:
         # A denial may be partial: an exception after it, or a change it denies. (A normal
         # affirmed is the answer's own: "Normal sensation in saddle area: yes".)
-        if exceptions and (excepted := _excepted(ent, original, exceptions)):
-            cues["EXCEPTED"] = excepted
+        if exceptions and (excepted := _excepted(ent, original, exceptions))[0]:
+            # An exception after a list ("No fevers or chills apart from one night") may be any
+            # item's: it keeps each open rather than making each present.
+            cues["POSSIBLE_EXISTENCE" if excepted[1] else "EXCEPTED"] = excepted[0]
         if change_words and (changed := _change_only(ent, original, change_words, answer)):
             cues["CHANGE_ONLY"] = changed
         if (
@@ -945,20 +947,23 @@ def _kept_open(label: str, cues: Mapping[str, str], after: str, spec: Any) -> st
     return opened.group(0) if opened else ""
 
 
-def _excepted(ent: Any, original: str, exceptions: str) -> str:
+def _excepted(ent: Any, original: str, exceptions: str) -> tuple[str, bool]:
     """The exception right after a denied mention ("no numbness except the R little toe"),
     unless what it excepts is a mention of its own ("no bowel or bladder symptoms except
-    urinary hesitancy": the hesitancy is read on its own, and the bowel stays denied)."""
+    urinary hesitancy": the hesitancy is read on its own, and the bowel stays denied); and
+    whether it comes after other items of a list (group `list` of settings.yaml
+    `exceptions`)."""
     excepted = re.match(exceptions, original[ent.end_char : ent.end_char + 120])
     if excepted is None:
-        return ""
+        return ("", False)
     start = ent.end_char + excepted.end()
     # What is excepted ends at its clause: "except R heel, denies fever" excepts the heel.
     ends = [i for i in (original.find(c, start) for c in ".;,\n") if i >= 0]
     end = min(ends, default=len(original))
     if any(start <= other.start_char < end for other in ent.doc.ents):
-        return ""
-    return excepted.group(0).strip(" \t,")
+        return ("", False)
+    listed = excepted.groupdict().get("list") is not None
+    return (excepted.group(0).strip(" \t,"), listed)
 
 
 def _affirmed(
@@ -2116,20 +2121,43 @@ def _failed_care(
         for m in re.finditer(r"[^;]+", original[sent.start_char : sent.end_char])
     ]
     failed_words = re.compile(care.failed)
-    # Care tried without its outcome counts only in a note with a long course of the pain and
-    # no short one (settings.yaml `failed_care.tried`).
-    tried_words = (
-        re.compile(care.tried)
-        if care.tried is not None and (course is not None or long_told) and not short
-        else None
-    )
-    for start, end in clauses:
+    # Care tried without its outcome counts only in a note with no short course of the pain,
+    # and a long one told there or in the care's own clause ("has had 8 weeks of PT"):
+    # settings.yaml `failed_care.tried`.
+    tried_words = re.compile(care.tried) if care.tried is not None and not short else None
+    long_course = course is not None or long_told
+    for index, (start, end) in enumerate(clauses):
         text = original[start:end]
         failed = failed_words.search(original, start, end)
+        told_failed = failed is not None
         if failed is None and tried_words is not None:
             failed = tried_words.search(original, start, end)
-        if failed is None or not re.search(care.care, text) or text.rstrip().endswith("?"):
+        if failed is None or text.rstrip().endswith("?"):
             continue
+        if re.search(care.care, text):
+            care_text = text
+        else:
+            # A short outcome told right after the care's own clause: "Physio x 6 sessions.
+            # Minimal benefit.", "PT and naproxen; no improvement".
+            if (
+                index == 0
+                or care.outcome is None
+                or failed.re is not failed_words
+                or not re.fullmatch(care.outcome, text)
+            ):
+                continue
+            start = clauses[index - 1][0]
+            text = original[start:end]
+            care_text = original[start : clauses[index - 1][1]]
+            told_failed = False
+            if not re.search(care.care, care_text):
+                continue
+        if (
+            not told_failed
+            and care.other_condition is not None
+            and re.search(care.other_condition, care_text)
+        ):
+            continue  # care for another condition, its failure not told with it
         if _CONDITIONAL.search(original, start, failed.start()):
             continue
         if care.not_when is not None and re.search(care.not_when, text):
@@ -2141,7 +2169,7 @@ def _failed_care(
             for m in re.finditer(care.span, text)
             if limits.days(m["value"], m["unit"]) >= at_least
         ]
-        if not spans and course is None and not long_told:
+        if not spans and not long_course:
             continue
         why = (
             f"over {spans[0].group(0)!r}"
