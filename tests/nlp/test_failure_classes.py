@@ -4576,7 +4576,7 @@ ROUND_36 = [
         "symptoms_persisting_6_weeks",
         U,
     ),
-    ("Back pain. Sx duration 5 days. No red flags.", "symptoms_persisting_6_weeks", F),
+    ("Back pain. Symptoms duration 5 days. No red flags.", "symptoms_persisting_6_weeks", F),
     # ... not a form's bare "Duration:", which may be a fit note's or a drug's (an attack)
     (
         "Back pain for 4 months. Plan: naproxen 500 mg BD. Duration: 2 weeks.",
@@ -4704,6 +4704,60 @@ ROUND_36 = [
     ("Palpable full bladder to the umbilicus.", "bladder_dysfunction", T),
     ("Severe colicky left flank pain radiating to the groin.", "radicular_pain", U),
     ("Back pain radiating to the left groin and anterior thigh.", "radicular_pain", T),
+    # a second attack: new vocabulary after a list's denial is not denied by it; a progressive
+    # radiculopathy, told or denied after a list, keeps its course open; care that "helped,
+    # however the pain returned" failed
+    ("No fever, decreased perianal pinprick, reduced anal tone.", "saddle_anesthesia", T),
+    ("Denies bladder problems, reduced perineal light touch on the left.", "saddle_anesthesia", T),
+    ("Exam: no focal weakness, dec sens L5 left, SLR +ve at 40.", "paresthesia", T),
+    (
+        "No fever, progressive left L5 radiculopathy with new foot drop.",
+        "progressive_neurologic_deficit",
+        U,
+    ),
+    ("No progressive radiculopathy.", "progressive_neurologic_deficit", U),
+    ("Stable, non-progressive left L5 radiculopathy.", "progressive_neurologic_deficit", F),
+    ("O/E: no spinal tenderness, dec PP over the saddle area.", "saddle_anesthesia", T),
+    (
+        "Low back pain for 4 months. Has tried physio which helped, however the pain returned.",
+        "symptoms_persisting_6_weeks",
+        T,
+    ),
+    (
+        "Back pain for 5 months. Has had NSAIDs and PT, neither particularly helpful.",
+        "symptoms_persisting_6_weeks",
+        T,
+    ),
+    ("Low back pain x 1 year. Has had physio for his HNP.", "symptoms_persisting_6_weeks", T),
+    (
+        "Back pain 3 months. She received 12 weeks of B12 injections.",
+        "symptoms_persisting_6_weeks",
+        U,
+    ),
+    (
+        "Back pain for 5 days. 20-year history of smoking and back surgery in 2005.",
+        "symptoms_persisting_6_weeks",
+        F,
+    ),
+    (
+        "Back pain for 4 days. This complaint is new, her knee condition started 2 years ago.",
+        "symptoms_persisting_6_weeks",
+        F,
+    ),
+    ("Diarrhoea symptoms for ten days. Also has back pain.", "symptoms_persisting_6_weeks", U),
+    (
+        "Sx duration: 3 hrs. Procedure: L4-5 microdiscectomy for sciatica.",
+        "symptoms_persisting_6_weeks",
+        U,
+    ),
+    ("Needlestick injury from an HIV+ patient last month. Back pain.", "immunocompromised", U),
+    ("She is coming to the surgery for her methotrexate blood monitoring.", "immunocompromised", T),
+    ("He is unable to sense a comfortably full bladder.", "bladder_dysfunction", T),
+    (
+        "Left flank pain radiating to the groin, and down the left leg to the foot.",
+        "radicular_pain",
+        T,
+    ),
 ]
 
 ALL_CASES = (
