@@ -773,8 +773,9 @@ class NlpFailedCare(Frozen):
     tried: str | None = Field(
         default=None,
         description="A regular expression: care told as tried, without its outcome ('Tried: "
-        "physio, naproxen'). In a note that tells a course of at least `at_least` and no "
-        "shorter one, care tried has not helped: the patient still has the symptoms.",
+        "physio, naproxen'). In a note that tells no shorter course, and a course of at least "
+        "`at_least` there or a span that long in the care's own clause ('has had 8 weeks of "
+        "PT'), care tried has not helped: the patient still has the symptoms.",
     )
     other_condition: str | None = Field(
         default=None,
