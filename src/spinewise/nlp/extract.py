@@ -2108,9 +2108,10 @@ def _failed_care(
     long_told: bool,
     short: Sequence[int] = (),
 ) -> list[Mention]:
-    """Care that failed, told in one clause, over at least `at_least` (settings.yaml
-    `durations[].failed_care`): a span that long in the clause, or a course that long told
-    in the note. Not in a question or a condition ("if no better after 6 weeks of PT")."""
+    """Care that failed, told in one clause or in a short clause of outcome right after it,
+    over at least `at_least` (settings.yaml `durations[].failed_care`): a span that long in
+    the clause, or a course that long told in the note. Not in a question or a condition ("if
+    no better after 6 weeks of PT")."""
     care = duration.failed_care
     out: list[Mention] = []
     # Each clause of a sentence on its own: "naproxen for 3 months for knee OA; back pain 2 days
@@ -2142,7 +2143,7 @@ def _failed_care(
             if (
                 index == 0
                 or care.outcome is None
-                or failed.re is not failed_words
+                or not told_failed
                 or not re.fullmatch(care.outcome, text)
             ):
                 continue
