@@ -514,6 +514,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "a list a denial goes on through, that does not compile",
     ),
     (
+        "nlp/context_rules.json",
+        '"list_required": true',
+        '"list_required": "yes"',
+        "metadata.list_required is true, beside an or_list",
+        "a cue that needs a list, told other than true",
+    ),
+    (
         "nlp/settings.yaml",
         "  leader: >-\n    [ \\t]*\\.{3,}",
         "  leader: >-\n    ([ \\t]*\\.{3,}",

@@ -783,7 +783,9 @@ def _check_context_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) ->
             owner[key] = (str(rule["literal"]), reading)
 
 
-_CONTEXT_METADATA = frozenset({"lookbehind", "lookahead", "ends", "only", "also_ends", "or_list"})
+_CONTEXT_METADATA = frozenset(
+    {"lookbehind", "lookahead", "ends", "only", "also_ends", "or_list", "list_required"}
+)
 
 
 def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]]) -> None:
@@ -794,7 +796,8 @@ def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]])
     an answer's backward reach past its own label); `labelled`, only the latter;
     `metadata.only`, a terminator that ends the scopes of these ConText categories alone;
     `metadata.also_ends`, a cue of another kind that ends them too; `metadata.or_list`, a
-    regular expression after a cue through which its scope goes on (nlp/pipeline.py)."""
+    regular expression after a cue through which its scope goes on (nlp/pipeline.py), and
+    `metadata.list_required` (true), a cue that reaches nothing without that list."""
     rules = list(rules)
     categories = {str(rule.get("category")) for rule in rules}
     for rule in rules:
@@ -857,6 +860,10 @@ def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]])
                 check.errors.append(f"{where}: metadata.or_list is a string, on a FORWARD rule")
             else:
                 _check_regex(check, f"{where}: metadata.or_list", metadata["or_list"], ())
+        if "list_required" in metadata and (
+            metadata["list_required"] is not True or "or_list" not in metadata
+        ):
+            check.errors.append(f"{where}: metadata.list_required is true, beside an or_list")
 
 
 def _check_nlp(check: _Checker) -> None:

@@ -209,6 +209,13 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_aviation_medical_examination", "mts_orthopedic_oncology_consultation"),
         *("mts_urogynecology_consultation", "mts_hepatopancreatobiliary_surgery_consultation"),
         *("mts_endocrine_surgery_consultation", "mts_neurocritical_care_consultation"),  # notes_36
+        *("mts_bone_marrow_biopsy_procedure_note", "mts_neuromuscular_clinic_followup"),
+        *("mts_trauma_surgery_discharge_summary", "mts_foot_and_ankle_surgery_consultation"),
+        *("mts_neuro_oncology_consultation", "mts_pulmonary_rehabilitation_intake"),
+        *(
+            "mts_social_security_disability_examination",
+            "mts_long_term_acute_care_admission",
+        ),  # notes_37
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -4760,13 +4760,123 @@ ROUND_36 = [
     ),
 ]
 
+ROUND_37 = [
+    # a patient's denial after what was found does not deny it
+    ("Left foot drop on exam, which he denies noticing.", "leg_weakness", T),
+    ("Left foot drop on exam, which he denies.", "leg_weakness", T),
+    # a review of a system with its own list denies the list, not the system
+    ("GU: negative for dysuria.", "bladder_dysfunction", U),
+    ("GU: negative.", "bladder_dysfunction", F),
+    ("GI: negative for melena.", "bowel_dysfunction", U),
+    ("GU: negative for retention or incontinence.", "bladder_dysfunction", F),
+    # the saddle's sensation with its modality, intact or reduced
+    ("Perianal sensation to pinprick intact.", "saddle_anesthesia", F),
+    ("Perianal sensation to pinprick intact.", "paresthesia", U),
+    ("Perianal sensation to pinprick decreased.", "saddle_anesthesia", T),
+    ("Saddle sensation to light touch is reduced on the left.", "saddle_anesthesia", T),
+    # an exception after a normal sensory examination, however the examination is told
+    (
+        "Sensation intact to light touch throughout except decreased over the left lateral foot.",
+        "paresthesia",
+        T,
+    ),
+    ("Sensory: intact except decreased over the L5 dermatome.", "paresthesia", T),
+    ("Light touch intact throughout, except reduced in left L5 dermatome.", "paresthesia", T),
+    ("Sensation intact to light touch and pinprick from L1 through S1.", "paresthesia", F),
+    ("Sensation absent from T10 down.", "paresthesia", T),
+    # durations with a half, and a pain's plateau is not its duration
+    (
+        "Back pain for a month and a half, physiotherapy not helping.",
+        "symptoms_persisting_6_weeks",
+        T,
+    ),
+    (
+        "Back pain for one and a half months despite physio and naproxen without relief.",
+        "symptoms_persisting_6_weeks",
+        T,
+    ),
+    ("Back pain for 0.5 months.", "symptoms_persisting_6_weeks", F),
+    (
+        "Back pain 'since one month and half', physio not giving good result.",
+        "symptoms_persisting_6_weeks",
+        U,
+    ),
+    ("Back pain has plateaued at 5/10 over the last fortnight.", "symptoms_persisting_6_weeks", U),
+    # vocabulary
+    ("Pain slowly worsening.", "gradually_worsening_pain", T),
+    ("Found incontinent of urine and faeces in bed.", "bowel_dysfunction", T),
+    (
+        "Has had trouble getting started when passing water for a few days.",
+        "bladder_dysfunction",
+        T,
+    ),
+    # another site's injury denied is no denial of trauma
+    ("CT showed no intracranial injury.", "severe_trauma", U),
+    # instructions: a list of what may come
+    (
+        "He was told to come to the emergency department for fever, new weakness or numbness in"
+        " the legs, or loss of control of his bladder.",
+        "fever",
+        U,
+    ),
+    (
+        "He was instructed to go directly to the emergency department for numbness in the saddle"
+        " region, difficulty passing urine, or loss of bowel control.",
+        "saddle_anesthesia",
+        U,
+    ),
+    (
+        "6.  Go to the emergency department for numbness in the saddle area, trouble emptying the"
+        " bladder, or weakness in the other leg.",
+        "bladder_dysfunction",
+        U,
+    ),
+    # ... not one problem she is sent with, nor a visit told
+    (
+        "Her PCP told her to go to the ED for urinary retention that started this morning.",
+        "bladder_dysfunction",
+        T,
+    ),
+    ("Pt will go to the ED for urinary retention.", "bladder_dysfunction", T),
+    ("He came to the emergency department for fever and back pain.", "fever", T),
+    ("He went to the emergency department for leg weakness last week.", "leg_weakness", T),
+    ("She decided to go to the ED for new numbness in her saddle area.", "saddle_anesthesia", T),
+    # the saddle's sensation, intact in one way and reduced in another
+    ("Perianal sensation to pinprick intact previously, now reduced.", "saddle_anesthesia", T),
+    (
+        "Perianal sensation to light touch intact; pinprick decreased on the left.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("Perianal sensation to light touch intact, reduced to cold.", "saddle_anesthesia", T),
+    ("Perianal sensation intact previously, now reduced.", "saddle_anesthesia", T),
+    ("Perianal sensation to pinprick intact, previously reduced.", "saddle_anesthesia", F),
+    # a service and a risk named; what is not
+    (
+        "I spoke with Dr. Brandt of spine surgery, who will see him tomorrow.",
+        "prior_lumbar_surgery",
+        U,
+    ),
+    ("History of spine surgery.", "prior_lumbar_surgery", T),
+    ("Antibodies carry a cancer risk.", "history_of_cancer", U),
+    ("Known breast cancer risk of metastases to the spine is high.", "history_of_cancer", T),
+    ("Difficulty getting started when he walks.", "bladder_dysfunction", U),
+    ("No personal or family history of malignancy.", "history_of_cancer", F),
+    ("Patient is immunocompetent.", "immunocompromised", F),
+    (
+        "Intact to light touch throughout except decreased over the left lateral calf.",
+        "paresthesia",
+        T,
+    ),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
-    + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36
+    + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37
 )  # fmt: skip
 
 

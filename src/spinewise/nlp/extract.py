@@ -104,7 +104,16 @@ _NUMBERS = {
     "few": 3, "many": 5,
 }  # fmt: skip
 _AMOUNT = "|".join((r"\d+", *_NUMBERS))
+#: A number told with its decimals ("1.5"), and a half told after a number or a unit.
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_HALF = re.compile(r"\s+and\s+(?:a\s+)?half\b.*$", re.IGNORECASE)
 _QUANTITY = f"({_AMOUNT})"
+
+
+def _without_half(told: str) -> tuple[str, float]:
+    """A number or a unit without the half told after it, and the half."""
+    half = _HALF.search(told)
+    return (told[: half.start()], 0.5) if half is not None else (told, 0.0)
 
 
 @dataclass(frozen=True)
@@ -169,13 +178,19 @@ class _Limits:
         return [self.days(q, u) for q, u in found]
 
     def days(self, quantity: str, unit: str) -> float:
-        # A range ("3-4 days") is read at its longer end.
+        # A range ("3-4 days") is read at its longer end; a decimal ("1.5 months") and a half
+        # told after the number or the unit ("one and a half months", "a month and a half")
+        # are read with their half.
+        quantity, half_before = _without_half(quantity)
+        unit, half_after = _without_half(unit)
+        half = max(half_before, half_after)
         counts = [
-            int(part) if part.isdigit() else _NUMBERS.get(part.lower(), 1)
+            float(part) if _DECIMAL.fullmatch(part)
+            else _NUMBERS.get(part.lower(), 1)
             for part in re.split(r"\s*[-\u2013]\s*", quantity.strip())
-        ]
-        count = max(counts)
-        known = self.units.time_unit(unit)
+        ]  # fmt: skip
+        count = max(counts) + half
+        known = self.units.time_unit(unit.strip())
         return count * float(known.days) if known is not None else 0.0
 
 

@@ -142,23 +142,29 @@ def _update_scopes(graph: Any) -> None:
                 limit(j, i)
     # `metadata.or_list`: matched right after the cue, a list its scope goes on through, to the
     # match's end, whatever ended it (a comma): ", no ecchymosis, abrasion, or swelling" denies
-    # all three, where ", no fever, leg weakness" denies only the fever.
+    # all three, where ", no fever, leg weakness" denies only the fever. With
+    # `metadata.list_required`, a cue with no such list after it reaches nothing: "told to come
+    # to the ED for fever, new weakness, or loss of bladder control" lists what may come, where
+    # "told her to go to the ED for urinary retention" sends her with what she has.
     if modifiers and graph.targets:
         doc = graph.targets[0].doc
         for modifier in modifiers:
-            listed = (modifier.rule.metadata or {}).get("or_list")
+            metadata = modifier.rule.metadata or {}
+            listed = metadata.get("or_list")
             if not listed:
                 continue
             cue_end = modifier.modifier_span[1]
             sentence_end = doc[cue_end - 1].sent.end
-            if cue_end >= sentence_end:
-                continue
-            start_char = doc[cue_end].idx
-            match = re.match(listed, doc.text[start_char : doc[sentence_end - 1].idx + 1])
+            match = None
+            if cue_end < sentence_end:
+                start_char = doc[cue_end].idx
+                match = re.match(listed, doc.text[start_char : doc[sentence_end - 1].idx + 1])
             if match is not None and match.end() > 0:
                 last = doc.char_span(start_char, start_char + match.end(), alignment_mode="expand")
                 if last is not None:
                     modifier._scope_end = max(modifier._scope_end, min(last.end, sentence_end))
+            elif metadata.get("list_required"):
+                modifier._scope_start = modifier._scope_end = cue_end
     # A denial inside parentheses reaches no further forward than them: in "(no ID on scene),
     # T-boned at 45 mph" the "no" says nothing of the collision. (Backward it may: "hx of IVDU
     # (last injected 1 wk ago)"; and a doubt may: "(possibly unreliable) no saddle numbness".)
