@@ -4770,7 +4770,8 @@ ROUND_37 = [
     ("GI: negative for melena.", "bowel_dysfunction", U),
     ("GU: negative for retention or incontinence.", "bladder_dysfunction", F),
     # the saddle's sensation with its modality, intact or reduced
-    ("Perianal sensation to pinprick intact.", "saddle_anesthesia", F),
+    # (not read as the saddle's either: a contrast may follow, "...intact. Pinprick: reduced")
+    ("Perianal sensation to pinprick intact.", "saddle_anesthesia", U),
     ("Perianal sensation to pinprick intact.", "paresthesia", U),
     ("Perianal sensation to pinprick decreased.", "saddle_anesthesia", T),
     ("Saddle sensation to light touch is reduced on the left.", "saddle_anesthesia", T),
@@ -4801,7 +4802,6 @@ ROUND_37 = [
         "symptoms_persisting_6_weeks",
         U,
     ),
-    ("Back pain has plateaued at 5/10 over the last fortnight.", "symptoms_persisting_6_weeks", U),
     # vocabulary
     ("Pain slowly worsening.", "gradually_worsening_pain", T),
     ("Found incontinent of urine and faeces in bed.", "bowel_dysfunction", T),
@@ -4850,13 +4850,20 @@ ROUND_37 = [
     ),
     ("Perianal sensation to light touch intact, reduced to cold.", "saddle_anesthesia", T),
     ("Perianal sensation intact previously, now reduced.", "saddle_anesthesia", T),
-    ("Perianal sensation to pinprick intact, previously reduced.", "saddle_anesthesia", F),
-    # a service and a risk named; what is not
+    ("Perianal sensation to pinprick intact, previously reduced.", "saddle_anesthesia", U),
     (
-        "I spoke with Dr. Brandt of spine surgery, who will see him tomorrow.",
-        "prior_lumbar_surgery",
+        "Perianal sensation to light touch intact, reduced pinprick on the left.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("Perianal sensation to pinprick reduced but light touch intact.", "saddle_anesthesia", T),
+    (
+        "Perianal sensation to light touch: intact. Pinprick: reduced on left.",
+        "saddle_anesthesia",
         U,
     ),
+    # a risk named; what is not
+    ("He was seen by the spine surgery service.", "prior_lumbar_surgery", U),
     ("History of spine surgery.", "prior_lumbar_surgery", T),
     ("Antibodies carry a cancer risk.", "history_of_cancer", U),
     ("Known breast cancer risk of metastases to the spine is high.", "history_of_cancer", T),
