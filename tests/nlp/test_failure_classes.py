@@ -4870,6 +4870,9 @@ ROUND_37 = [
     ("Difficulty getting started when he walks.", "bladder_dysfunction", U),
     ("No personal or family history of malignancy.", "history_of_cancer", F),
     ("Patient is immunocompetent.", "immunocompromised", F),
+    ("Pinprick preserved in the perianal region.", "paresthesia", U),
+    ("He is continent of stool.", "bowel_dysfunction", F),
+    ("He is not continent of stool.", "bowel_dysfunction", U),
     (
         "Intact to light touch throughout except decreased over the left lateral calf.",
         "paresthesia",
