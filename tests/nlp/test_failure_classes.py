@@ -4874,6 +4874,11 @@ ROUND_37 = [
     ("He is continent of stool.", "bowel_dysfunction", F),
     ("He is not continent of stool.", "bowel_dysfunction", U),
     (
+        "MRI findings consistent with leptomeningeal metastasis.",
+        "suspected_malignancy",
+        T,
+    ),
+    (
         "Intact to light touch throughout except decreased over the left lateral calf.",
         "paresthesia",
         T,
