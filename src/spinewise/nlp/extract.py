@@ -190,7 +190,7 @@ class _Limits:
             for part in re.split(r"\s*[-\u2013]\s*", quantity.strip())
         ]  # fmt: skip
         count = max(counts) + half
-        known = self.units.time_unit(unit.strip())
+        known = self.units.time_unit(unit)
         return count * float(known.days) if known is not None else 0.0
 
 
@@ -2145,13 +2145,13 @@ def _failed_care(
     for index, (start, end) in enumerate(clauses):
         text = original[start:end]
         failed = failed_words.search(original, start, end)
-        told_failed = failed is not None
+        told_failed = failed is not None  # a failure told, not only care told as tried
         if failed is None and tried_words is not None:
             failed = tried_words.search(original, start, end)
         if failed is None or text.rstrip().endswith("?"):
             continue
         if re.search(care.care, text):
-            care_text = text
+            care_text, failed_with_care = text, told_failed
         else:
             # A short outcome told right after the care's own clause: "Physio x 6 sessions.
             # Minimal benefit.", "PT and naproxen; no improvement".
@@ -2164,12 +2164,11 @@ def _failed_care(
                 continue
             start = clauses[index - 1][0]
             text = original[start:end]
-            care_text = original[start : clauses[index - 1][1]]
-            told_failed = False
+            care_text, failed_with_care = original[start : clauses[index - 1][1]], False
             if not re.search(care.care, care_text):
                 continue
         if (
-            not told_failed
+            not failed_with_care
             and care.other_condition is not None
             and re.search(care.other_condition, care_text)
         ):
