@@ -641,6 +641,41 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "a unit term written again in the settings",
     ),
     (
+        "nlp/target_rules.json",
+        '"${lower_limb_muscles}"',
+        '"${lower_limb_muscle}"',
+        "no word list named 'lower_limb_muscle' in nlp/words.yaml",
+        "a token pattern naming a word list that is not there",
+    ),
+    (
+        "nlp/words.yaml",
+        "words:\n",
+        "words:\n  unused_words: [spine, back]\n",
+        "nlp/words.yaml: no rule uses the word list 'unused_words'",
+        "a word list no rule uses",
+    ),
+    (
+        "nlp/words.yaml",
+        "words:\n",
+        "words:\n  early: ['${lower_limb_muscles}', spine]\n",
+        "nlp/words.yaml: words: early: no list named 'lower_limb_muscles' before it",
+        "a word list taking in one named after it",
+    ),
+    (
+        "nlp/words.yaml",
+        "words:\n",
+        "words:\n  base: [spine, back]\n  unused_words: ['${base}', lumbar]\n",
+        "nlp/words.yaml: no rule uses the word list 'unused_words'",
+        "a word list no rule uses, that takes in another",
+    ),
+    (
+        "nlp/words.yaml",
+        "words:\n",
+        "words:\n  empty: []\n",
+        "nlp/words.yaml: words: empty: a list of words, not empty",
+        "an empty word list",
+    ),
+    (
         "nlp/settings.yaml",
         "(?P<unit>${volume_unit})",
         "(?P<unit>${volume_units})",
@@ -731,3 +766,31 @@ def test_a_value_set_may_not_take_the_id_of_a_finding(knowledge: Path) -> None:
         RulebookError, match=r"value_sets/fever\.yaml: 'fever' is already a finding id"
     ):
         load_rulebook(str(knowledge))
+
+
+def test_a_word_list_is_written_once_for_every_rule_that_names_it(knowledge: Path) -> None:
+    """nlp/words.yaml: a word taken out of a list leaves every rule naming the list, in both
+    rule files and in the lists built on it, and a note is read without it."""
+    from spinewise.nlp import extract
+
+    note = "Right gastrocsoleus 4/5."
+    assert extract(note).findings["leg_weakness"] is True
+    raw = (knowledge / "nlp" / "target_rules.json").read_text()
+    naming = raw.count('"${lower_limb_muscles}"') + raw.count('"${leg_places}"')
+    assert naming >= 20
+    edit(knowledge / "nlp" / "words.yaml", " gastrocsoleus,", "")
+    edited = load_rulebook(str(knowledge))
+    packaged = load_rulebook()
+
+    def with_word(rb: Rulebook) -> int:
+        return sum(
+            "gastrocsoleus" in item.get("IN", ())
+            for rule in rb.nlp.target_rules
+            if isinstance(rule.get("pattern"), list)
+            for token in rule["pattern"]
+            for item in token.values()
+            if isinstance(item, dict)
+        )
+
+    assert with_word(packaged) - with_word(edited) >= naming
+    assert extract(note, rulebook=edited).findings.get("leg_weakness") is not True

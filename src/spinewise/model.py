@@ -1402,8 +1402,59 @@ class NlpSettings(Frozen):
         return out
 
 
+_WORD_LIST = re.compile(r"\$\{(\w+)\}")
+
+
+def word_list_name(item: Any) -> str | None:
+    """The name in an item `${name}` of a token pattern's `IN` or `NOT_IN` list, else None."""
+    match = _WORD_LIST.fullmatch(item) if isinstance(item, str) else None
+    return match.group(1) if match else None
+
+
+class NlpWords(Frozen):
+    """Word lists that the token patterns of the rule files share (knowledge/nlp/words.yaml),
+    each written once: an item `${name}` of a pattern's `IN` or `NOT_IN` list stands for every
+    word of the list of that name. A list may take in a list named before it the same way."""
+
+    version: int
+    words: dict[str, tuple[str, ...]]
+
+    @field_validator("words", mode="before")
+    @classmethod
+    def _expand(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value  # pydantic names the field that is not a mapping
+        out: dict[str, list[Any]] = {}
+        for name, items in value.items():
+            if not isinstance(name, str) or not re.fullmatch(r"\w+", name):
+                raise PydanticCustomError(
+                    "word_list_name", "words: {name!r} is not a name (letters, digits, _)",
+                    {"name": name},
+                )  # fmt: skip
+            if not isinstance(items, list) or not items:
+                raise PydanticCustomError(
+                    "word_list", "{name}: a list of words, not empty", {"name": name}
+                )
+            words: list[Any] = []
+            for item in items:
+                ref = word_list_name(item)
+                if ref is None:
+                    words.append(item)
+                elif ref in out:
+                    words.extend(out[ref])
+                else:
+                    raise PydanticCustomError(
+                        "unknown_word_list",
+                        "{name}: no list named '{ref}' before it",
+                        {"name": name, "ref": ref},
+                    )
+            out[name] = words
+        return out
+
+
 class NlpRules(Frozen):
-    """The NLP rule files, in medspaCy's own JSON formats, checked against the catalogue."""
+    """The NLP rule files, in medspaCy's own JSON formats, checked against the catalogue; their
+    `${name}` word lists are written out (`NlpWords`)."""
 
     settings: NlpSettings
     target_rules: tuple[Mapping[str, Any], ...]

@@ -43,6 +43,7 @@ from spinewise.model import (
     Measure,
     NlpRules,
     NlpSettings,
+    NlpWords,
     Notices,
     PlanStep,
     Policy,
@@ -59,6 +60,7 @@ from spinewise.model import (
     register_default_catalogue,
     unit_terms,
     when_ids,
+    word_list_name,
 )
 
 __all__ = [
@@ -344,6 +346,54 @@ def _index(items: Iterable[Any], name: str, what: str) -> dict[str, Any]:
     return out
 
 
+def _rules_with_words(
+    files: Mapping[str, Any], lists: Mapping[str, tuple[str, ...]], taken_in: set[str | None]
+) -> dict[str, tuple[Mapping[str, Any], ...]]:
+    """Each rule file's rules with every `${name}` item of a token pattern's `IN` or `NOT_IN`
+    list written out as the words of nlp/words.yaml's list of that name. A name no list has,
+    and a list no rule uses (nor a list `taken_in` by another), are errors."""
+    used: set[str | None] = set(taken_in)
+
+    def expand(value: Any, where: str) -> Any:
+        if isinstance(value, list):
+            return [expand(v, where) for v in value]
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for key, item in value.items():
+            if key in ("IN", "NOT_IN") and isinstance(item, list):
+                words: list[Any] = []
+                for word in item:
+                    name = word_list_name(word)
+                    if name is None:
+                        words.append(word)
+                    elif name in lists:
+                        used.add(name)
+                        words.extend(lists[name])
+                    else:
+                        raise RulebookError(
+                            f"{where}: no word list named {name!r} in nlp/words.yaml"
+                        )
+                out[key] = words
+            else:
+                out[key] = expand(item, where)
+        return out
+
+    out: dict[str, tuple[Mapping[str, Any], ...]] = {}
+    for key, data in files.items():
+        rules = data.get(key, []) if isinstance(data, dict) else []
+        out[key] = tuple(
+            expand(rule, f"nlp/{key}.json: {key}[{i}] ({rule.get('literal')})")
+            if isinstance(rule, dict)
+            else rule
+            for i, rule in enumerate(rules)
+        )
+    unused = [name for name in lists if name not in used]
+    if unused:
+        raise RulebookError(f"nlp/words.yaml: no rule uses the word list {unused[0]!r}")
+    return out
+
+
 def load_rulebook(
     root: Traversable | str | None = None, *, value_set_dir: Path | str | None = None
 ) -> Rulebook:
@@ -411,9 +461,20 @@ def load_rulebook(
             need("nlp/settings.yaml"),
             {"terms": unit_terms(units)},
         ),
-        target_rules=tuple(need("nlp/target_rules.json").get("target_rules", [])),
-        context_rules=tuple(need("nlp/context_rules.json").get("context_rules", [])),
-        section_rules=tuple(need("nlp/section_rules.json").get("section_rules", [])),
+        **_rules_with_words(
+            {
+                "target_rules": need("nlp/target_rules.json"),
+                "context_rules": need("nlp/context_rules.json"),
+                "section_rules": need("nlp/section_rules.json"),
+            },
+            _parse(NlpWords, "nlp/words.yaml", need("nlp/words.yaml")).words,
+            # A list that another list takes in is used through it.
+            {
+                word_list_name(item)
+                for items in need("nlp/words.yaml")["words"].values()
+                for item in items
+            },
+        ),
     )
     value_sets: dict[str, ValueSet] = {}
     policies: dict[str, Policy] = {}
