@@ -507,9 +507,9 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "a cue that also ends the scopes of a category no rule has",
     ),
     (
-        "nlp/context_rules.json",
-        '"or_list": "(?i)^\\\\s*(?:',
-        '"or_list": "(?i)^\\\\s*((?:',
+        "nlp/words.yaml",
+        "denial_or_list: '(?i)^\\s*(?:",
+        "denial_or_list: '(?i)^\\s*((?:",
         "nlp/context_rules.json: ', no': metadata.or_list is not a regular expression",
         "a list a denial goes on through, that does not compile",
     ),
@@ -667,6 +667,20 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "words:\n  base: [spine, back]\n  unused_words: ['${base}', lumbar]\n",
         "nlp/words.yaml: no rule uses the word list 'unused_words'",
         "a word list no rule uses, that takes in another",
+    ),
+    (
+        "nlp/context_rules.json",
+        '"or_list": "${denial_or_list}"',
+        '"or_list": "${denial_or_lists}"',
+        "no term named 'denial_or_lists' (defined before it) in nlp/words.yaml",
+        "an or_list naming a term that is not there",
+    ),
+    (
+        "nlp/words.yaml",
+        "terms:\n",
+        "terms:\n  unused_term: (?:spine|back)\n",
+        "nlp/words.yaml: no rule uses the term 'unused_term'",
+        "a term no rule uses",
     ),
     (
         "nlp/words.yaml",

@@ -705,7 +705,7 @@ class NlpQuantity(Frozen):
 _TERM = re.compile(r"\$\{(\w+)\}")
 
 
-def _expand_term(text: Any, terms: Mapping[str, str], where: str) -> Any:
+def expand_term(text: Any, terms: Mapping[str, str], where: str) -> Any:
     """`text` with each `${name}` written out as its term; a name with no term is an error
     naming it."""
     if not isinstance(text, str):
@@ -737,7 +737,7 @@ def _expanded_terms(
                 "terms.{name}: this term is written from units.yaml's spellings",
                 {"name": name},
             )
-        terms[name] = _expand_term(text, terms, f"terms.{name}")
+        terms[name] = expand_term(text, terms, f"terms.{name}")
     return terms
 
 
@@ -845,7 +845,7 @@ class NlpDuration(Frozen):
         terms = _expanded_terms(data.get("terms", {}))
 
         def expand(text: Any, where: str) -> Any:
-            return _expand_term(text, terms, where)
+            return expand_term(text, terms, where)
 
         out = dict(data, terms=terms)
         if isinstance(data.get("patterns"), list):
@@ -1386,11 +1386,11 @@ class NlpSettings(Frozen):
         out = dict(data, terms={k: v for k, v in terms.items() if k not in given})
         for key in ("exceptions", "change_words", "affirmations", "asserts_itself"):
             if key in data:
-                out[key] = _expand_term(data[key], terms, key)
+                out[key] = expand_term(data[key], terms, key)
         if isinstance(data.get("measurements"), list):
             out["measurements"] = [
                 dict(m, patterns=[
-                    _expand_term(p, terms, f"measurements[{i}].patterns[{j}]")
+                    expand_term(p, terms, f"measurements[{i}].patterns[{j}]")
                     for j, p in enumerate(m["patterns"])
                 ])
                 if isinstance(m, dict) and isinstance(m.get("patterns"), list) else m
@@ -1398,7 +1398,7 @@ class NlpSettings(Frozen):
             ]  # fmt: skip
         for key in ("weight_change", "thresholds", "unchecked_box", "answers"):
             if isinstance(data.get(key), dict):
-                out[key] = {k: _expand_term(v, terms, f"{key}.{k}") for k, v in data[key].items()}
+                out[key] = {k: expand_term(v, terms, f"{key}.{k}") for k, v in data[key].items()}
         return out
 
 
@@ -1418,6 +1418,16 @@ class NlpWords(Frozen):
 
     version: int
     words: dict[str, tuple[str, ...]]
+    terms: dict[str, str] = Field(
+        default_factory=dict,
+        description="Named regular expressions that ConText rules' `metadata.or_list` share, "
+        "written `${name}` in them (a term may use terms defined before it).",
+    )
+
+    @field_validator("terms", mode="before")
+    @classmethod
+    def _expand_terms(cls, value: Any) -> Any:
+        return _expanded_terms(value) if isinstance(value, dict) else value
 
     @field_validator("words", mode="before")
     @classmethod

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 from spinewise.model import (
     CARD_PLACEHOLDERS,
@@ -57,6 +58,7 @@ from spinewise.model import (
     Study,
     Units,
     ValueSet,
+    expand_term,
     register_default_catalogue,
     unit_terms,
     when_ids,
@@ -347,12 +349,15 @@ def _index(items: Iterable[Any], name: str, what: str) -> dict[str, Any]:
 
 
 def _rules_with_words(
-    files: Mapping[str, Any], lists: Mapping[str, tuple[str, ...]], taken_in: set[str | None]
+    files: Mapping[str, Any], shared: NlpWords, taken_in: set[str | None]
 ) -> dict[str, tuple[Mapping[str, Any], ...]]:
     """Each rule file's rules with every `${name}` item of a token pattern's `IN` or `NOT_IN`
-    list written out as the words of nlp/words.yaml's list of that name. A name no list has,
-    and a list no rule uses (nor a list `taken_in` by another), are errors."""
+    list written out as the words of nlp/words.yaml's list of that name, and every `${name}`
+    of a `metadata.or_list` as its term. A name no list or term has, and a list or term no
+    rule uses (nor a list `taken_in` by another), are errors."""
+    lists = shared.words
     used: set[str | None] = set(taken_in)
+    used_terms: set[str] = set()
 
     def expand(value: Any, where: str) -> Any:
         if isinstance(value, list):
@@ -375,6 +380,12 @@ def _rules_with_words(
                             f"{where}: no word list named {name!r} in nlp/words.yaml"
                         )
                 out[key] = words
+            elif key == "or_list" and isinstance(item, str):
+                try:
+                    out[key] = expand_term(item, shared.terms, f"{where}: metadata.or_list")
+                except PydanticCustomError as exc:
+                    raise RulebookError(f"{exc} in nlp/words.yaml") from None
+                used_terms.update(re.findall(r"\$\{(\w+)\}", item))
             else:
                 out[key] = expand(item, where)
         return out
@@ -391,6 +402,9 @@ def _rules_with_words(
     unused = [name for name in lists if name not in used]
     if unused:
         raise RulebookError(f"nlp/words.yaml: no rule uses the word list {unused[0]!r}")
+    unused = [name for name in shared.terms if name not in used_terms | used]
+    if unused:
+        raise RulebookError(f"nlp/words.yaml: no rule uses the term {unused[0]!r}")
     return out
 
 
@@ -467,12 +481,19 @@ def load_rulebook(
                 "context_rules": need("nlp/context_rules.json"),
                 "section_rules": need("nlp/section_rules.json"),
             },
-            _parse(NlpWords, "nlp/words.yaml", need("nlp/words.yaml")).words,
-            # A list that another list takes in is used through it.
+            _parse(NlpWords, "nlp/words.yaml", need("nlp/words.yaml")),
+            # A list (a term) that another takes in is used through it.
             {
-                word_list_name(item)
-                for items in need("nlp/words.yaml")["words"].values()
-                for item in items
+                *(
+                    word_list_name(item)
+                    for items in need("nlp/words.yaml")["words"].values()
+                    for item in items
+                ),
+                *(
+                    name
+                    for term in (need("nlp/words.yaml").get("terms") or {}).values()
+                    for name in re.findall(r"\$\{(\w+)\}", str(term))
+                ),
             },
         ),
     )

@@ -216,6 +216,13 @@ def test_the_written_notes_are_well_formed() -> None:
             "mts_social_security_disability_examination",
             "mts_long_term_acute_care_admission",
         ),  # notes_37
+        *("mts_dialysis_unit_progress_note", "mts_hiv_clinic_followup"),
+        *("mts_solid_organ_transplant_followup", "mts_postpartum_anesthesia_followup"),
+        *("mts_skilled_nursing_facility_admission", "mts_wound_care_clinic_visit"),
+        *(
+            "mts_correctional_facility_sick_call",
+            "mts_travel_and_tropical_medicine_consultation",
+        ),  # notes_38
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -4885,13 +4885,104 @@ ROUND_37 = [
     ),
 ]
 
+ROUND_38 = [
+    # an empty-set sign against an item denies it, not past a plus sign
+    ("\u00d8 saddle anaes. \u00d8 urinary retention.", "bladder_dysfunction", F),
+    (
+        "\u00d8 trauma \u00d8 fever + saddle anaesthesia + urinary retention.",
+        "saddle_anesthesia",
+        T,
+    ),
+    # a loss of the saddle told after a normal of the legs
+    ("Decreased sensation in the saddle area.", "saddle_anesthesia", T),
+    ("Sensation intact in the legs and decreased in the saddle area.", "saddle_anesthesia", T),
+    ("Sensation intact in the legs and saddle anesthesia present.", "saddle_anesthesia", T),
+    ("Sensation intact in the legs and numbness in the saddle area.", "saddle_anesthesia", T),
+    # what he cannot feel is the saddle's, not a symptom in the legs
+    ("She does not feel any weakness in the legs.", "saddle_anesthesia", U),
+    ("He can't feel the toilet paper between his legs.", "saddle_anesthesia", T),
+    # orders and instructions that list what may come, closed with "or"
+    (
+        "Nursing to watch the sites and to notify me of fever, new leg weakness or numbness, "
+        "urinary retention, or a sudden increase in back pain.",
+        "fever",
+        U,
+    ),
+    (
+        "Nursing to report at once a temperature of 100.4 F or more, new leg weakness or "
+        "numbness, new inability to void, or worsening back pain.",
+        "leg_weakness",
+        U,
+    ),
+    (
+        "He was told to go to the emergency department for weakness or numbness in the legs, "
+        "difficulty passing urine, or a fever of 38.0 C or higher.",
+        "fever",
+        U,
+    ),
+    (
+        "He understands that numbness in the saddle area, loss of bladder or bowel control, or "
+        "sudden weakness of the leg requires an emergency visit.",
+        "saddle_anesthesia",
+        U,
+    ),
+    # ... not the patient's own report, nor a real reading beside them
+    ("He continues to report fever, chills, or sweats every evening.", "fever", T),
+    (
+        "Patient returns today to report two episodes of urinary or fecal incontinence.",
+        "bowel_dysfunction",
+        T,
+    ),
+    ("Told to notify us of fever. Fever since Monday.", "fever", T),
+    (
+        "Brought in by wife, temp 38.9 on arrival, MRI if weakness or retention develops.",
+        "fever",
+        T,
+    ),
+    (
+        "Pt called to report temperature of 38.9 this morning; nursing to report new weakness "
+        "or urinary retention.",
+        "fever",
+        T,
+    ),
+    (
+        "The patient understands that his leg weakness or numbness will likely persist after "
+        "surgery.",
+        "paresthesia",
+        T,
+    ),
+    # vocabulary
+    ("He has never been told he has cancer.", "history_of_cancer", U),
+    (
+        "She has never been told she has osteoporosis despite two vertebral compression fractures.",
+        "osteoporosis",
+        U,
+    ),
+    (
+        "He has not been told he has metastatic prostate cancer at family request.",
+        "history_of_cancer",
+        T,
+    ),
+    ("Yellow fever vaccine is contraindicated.", "fever", U),
+    ("Fever of unknown origin, 38.6 C.", "fever", T),
+    (
+        "He reports 11 weeks of low back pain despite anti-inflammatories.",
+        "symptoms_persisting_6_weeks",
+        T,
+    ),
+    # of two target rules on the same words, the one found first, as before
+    ("Since yesterday his legs have gone weaker.", "progressive_neurologic_deficit", T),
+    ("Numbness is progressive, now both feet.", "paresthesia", T),
+    ("The weakness is spreading to the other leg.", "leg_weakness", T),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
-    + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37
+    + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38
 )  # fmt: skip
 
 

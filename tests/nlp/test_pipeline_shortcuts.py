@@ -23,6 +23,7 @@ from spinewise.nlp.pipeline import (
     _header_windows,
     pipeline_for,
     prepare_text,
+    run,
 )
 
 HERE = Path(__file__).parent
@@ -129,3 +130,29 @@ def test_matches_without_places_are_medspacys_own(nlp: Any) -> None:
             assert inner(doc) == expected, sent.text
             compared += 1
     assert compared > 1000
+
+
+def test_two_target_rules_on_the_same_words_the_first_found_wins(nlp: Any) -> None:
+    """Each target keeps the category of the rule it names (a span's attributes live in the Doc
+    by the span's place, so two matches of the same words once shared one rule: the label of
+    one and the name of the other), and of two pattern rules on the same words the earlier in
+    target_rules.json is the one kept."""
+    rules = default_rulebook().nlp.target_rules
+    order = {rule["literal"]: i for i, rule in enumerate(rules)}
+    texts = [
+        "No problems with her bladder or bowels other than a mild stress leak.",
+        "Since yesterday his legs have gone weaker.",
+        "Her neurologic deficits worsened slightly.",
+        *_notes()[:300],
+    ]
+    checked = 0
+    for text in texts:
+        for ent in run(nlp, text).ents:
+            rule = ent._.target_rule
+            assert ent.label_ == rule.category, (ent.text, ent.label_, rule.category)
+            checked += 1
+    assert checked > 1000
+    (gone,) = run(nlp, "Since yesterday his legs have gone weaker.").ents
+    name = str(gone._.target_rule.metadata.get("rule") or gone._.target_rule.literal)
+    assert name == "legs have gone weaker" and gone.label_ == "progressive_weakness"
+    assert order[name] < order["leg feels weak"]  # both match these words

@@ -1739,6 +1739,10 @@ def _kilograms(match: re.Match[str], units: Units) -> float | None:
     return kg
 
 
+#: The words between a fever's mention and its reading ("fever of 38.0", "febrile to 101").
+_READING_JOIN = re.compile(r"\s*(?:of|to|at|was|is|:|=|reaching|reached|up\s+to)?\s*")
+
+
 def _temperatures(
     doc: Any,
     original: str,
@@ -1766,8 +1770,16 @@ def _temperatures(
             hypothetical
             or any(
                 m.finding == "fever"
-                and m.start < match.end()
-                and match.start() < m.end
+                and (
+                    (m.start < match.end() and match.start() < m.end)
+                    # ... or right after the words of a fever that may come: "told to go to
+                    # the ED for ... or a fever of 38.0 C or higher"
+                    or (
+                        m.hypothetical
+                        and m.end <= match.start()
+                        and re.fullmatch(_READING_JOIN, original[m.end : match.start()]) is not None
+                    )
+                )
                 and (
                     m.experiencer != "patient"
                     or m.historical

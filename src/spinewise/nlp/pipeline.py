@@ -569,8 +569,9 @@ class Targets:
     sensitive acronyms) run only on notes holding one of its anchor words. spaCy's token
     Matcher tries every pattern at every token, ~0.3 ms per pattern in a dictated note; a
     pattern runs only on a note holding a word of each of its required tokens.
-    Overlapping matches are resolved as medspaCy does, the longest wins; two rules matching
-    the same words, the later in target_rules.json (a refinement) wins."""
+    Overlapping matches are resolved as medspaCy does, the longest wins; of two rules matching
+    the same words, a phrase rule wins over a token pattern, and of two patterns the earlier
+    in target_rules.json (two phrase rules never spell the same words: `compiled`)."""
 
     def __init__(
         self, nlp: Language, phrases: Any, rules: list[Any], spelling: Spelling | None = None
@@ -592,9 +593,10 @@ class Targets:
         with warnings.catch_warnings():
             # medspaCy's token Matcher inside is empty (only phrases): spaCy's W036.
             warnings.filterwarnings("ignore", message=r"\[W036\]")
-            spans = list(self.phrases(source))
-        if twin is not None:
-            spans = [_rule_span(doc, s.start, s.end, s._.target_rule) for s in spans]
+            phrases = list(self.phrases(source))
+        # Each match as (start, end, rule): a span's extension attributes live in its Doc keyed
+        # by the span's place, so two matches of the same words would share one `target_rule`.
+        found = [(span.start, span.end, span._.target_rule) for span in phrases]
         if self.patterns:
             present = source.count_by(LOWER)
             held = set(present)
@@ -617,25 +619,34 @@ class Targets:
                     starts = [sent.start for sent in sentences]
                 for index in sorted({bisect.bisect_right(starts, int(i)) - 1 for i in hits}):
                     for span in matcher(sentences[index], as_spans=True):
-                        spans.append(_rule_span(doc, span.start, span.end, rule))
+                        found.append((span.start, span.end, rule))
         # A target lies within one sentence (ConText reads a sentence at a time): a phrase
         # that runs across a header's break ("Neuro exam: normal") is not one.
-        spans = [
-            _unpunctuated(span) for span in spans if not any(t.is_sent_start for t in span[1:])
+        found = [
+            (start, _unpunctuated(doc, start, end), rule)
+            for start, end, rule in found
+            if not any(doc[i].is_sent_start for i in range(start + 1, end))
         ]
-        # Longest first (filter_spans); for the same words, the later rule of the file first.
-        spans.sort(key=lambda span: -int((span._.target_rule.metadata or {}).get("order", 0)))
-        doc.ents = filter_spans(spans)
+        # Longest first (filter_spans, a stable sort); for the same words, the first found:
+        # a phrase rule before a token pattern, and of two patterns the earlier in the file.
+        spans = [Span(doc, start, end, label=rule.category) for start, end, rule in found]
+        rules = {id(span): rule for span, (_, _, rule) in zip(spans, found, strict=True)}
+        kept = filter_spans(spans)
+        for span in kept:
+            _set_rule(span, rules[id(span)])
+        doc.ents = kept
         return doc
 
 
-def _rule_span(doc: Doc, start: int, end: int, rule: Any) -> Span:
-    """A target of `doc` found by `rule`, with the attributes the rule sets."""
-    span = Span(doc, start, end, label=rule.category)
+def _set_rule(span: Span, rule: Any) -> None:
+    """The rule that found a target, and the attributes it sets (the others at their
+    defaults: another match of the same words may have set them)."""
     span._.target_rule = rule
+    for flag in CONTEXT_FLAGS:
+        if Span.has_extension(flag):
+            setattr(span._, flag, Span.get_extension(flag)[0])
     for attribute, value in (rule.attributes or {}).items():
         setattr(span._, attribute, value)
-    return span
 
 
 def _rule_words(rules: Any) -> set[str]:
@@ -656,20 +667,13 @@ def _rule_words(rules: Any) -> set[str]:
     return words
 
 
-def _unpunctuated(span: Span) -> Span:
+def _unpunctuated(doc: Doc, start: int, end: int) -> int:
     """A rule may end on the punctuation that closes its clause ("not worsening,"): the
     punctuation is not the target's, and stays free to open the next clause's cue (", no
-    radiation")."""
-    end = span.end
-    while end - span.start > 1 and span.doc[end - 1].is_punct:
+    radiation"). The target's end without it."""
+    while end - start > 1 and doc[end - 1].is_punct:
         end -= 1
-    if end == span.end:
-        return span
-    out = Span(span.doc, span.start, end, label=span.label_)
-    for attribute in ("target_rule", *CONTEXT_FLAGS):
-        if span.has_extension(attribute):
-            setattr(out._, attribute, getattr(span._, attribute))
-    return out
+    return end
 
 
 def _gates(strings: Any, pattern: list[dict[str, Any]]) -> list[frozenset[int]]:
