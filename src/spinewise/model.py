@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Annotated, Any, Literal, Protocol, TypeAlias, TypeVar
 
@@ -1405,6 +1405,26 @@ class NlpSettings(Frozen):
 _WORD_LIST = re.compile(r"\$\{(\w+)\}")
 
 
+def spliced(
+    items: Iterable[Any], lists: Mapping[str, Sequence[Any]]
+) -> tuple[list[Any], list[str], list[str]]:
+    """`items` with each `${name}` item written out as the words of `lists[name]`; and the
+    names written out, and those `lists` has not."""
+    words: list[Any] = []
+    used: list[str] = []
+    unknown: list[str] = []
+    for item in items:
+        ref = word_list_name(item)
+        if ref is None:
+            words.append(item)
+        elif ref in lists:
+            used.append(ref)
+            words.extend(lists[ref])
+        else:
+            unknown.append(ref)
+    return words, used, unknown
+
+
 def word_list_name(item: Any) -> str | None:
     """The name in an item `${name}` of a token pattern's `IN` or `NOT_IN` list, else None."""
     match = _WORD_LIST.fullmatch(item) if isinstance(item, str) else None
@@ -1445,19 +1465,13 @@ class NlpWords(Frozen):
                 raise PydanticCustomError(
                     "word_list", "{name}: a list of words, not empty", {"name": name}
                 )
-            words: list[Any] = []
-            for item in items:
-                ref = word_list_name(item)
-                if ref is None:
-                    words.append(item)
-                elif ref in out:
-                    words.extend(out[ref])
-                else:
-                    raise PydanticCustomError(
-                        "unknown_word_list",
-                        "{name}: no list named '{ref}' before it",
-                        {"name": name, "ref": ref},
-                    )
+            words, _, unknown = spliced(items, out)
+            if unknown:
+                raise PydanticCustomError(
+                    "unknown_word_list",
+                    "{name}: no list named '{ref}' before it",
+                    {"name": name, "ref": unknown[0]},
+                )
             out[name] = words
         return out
 

@@ -60,6 +60,7 @@ from spinewise.model import (
     ValueSet,
     expand_term,
     register_default_catalogue,
+    spliced,
     unit_terms,
     when_ids,
     word_list_name,
@@ -367,18 +368,12 @@ def _rules_with_words(
         out = {}
         for key, item in value.items():
             if key in ("IN", "NOT_IN") and isinstance(item, list):
-                words: list[Any] = []
-                for word in item:
-                    name = word_list_name(word)
-                    if name is None:
-                        words.append(word)
-                    elif name in lists:
-                        used.add(name)
-                        words.extend(lists[name])
-                    else:
-                        raise RulebookError(
-                            f"{where}: no word list named {name!r} in nlp/words.yaml"
-                        )
+                words, names, unknown = spliced(item, lists)
+                if unknown:
+                    raise RulebookError(
+                        f"{where}: no word list named {unknown[0]!r} in nlp/words.yaml"
+                    )
+                used.update(names)
                 out[key] = words
             elif key == "or_list" and isinstance(item, str):
                 try:
