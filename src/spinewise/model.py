@@ -1402,7 +1402,9 @@ class NlpSettings(Frozen):
         return out
 
 
-_WORD_LIST = re.compile(r"\$\{(\w+)\}")
+def term_names(text: str) -> list[str]:
+    """The names of the `${name}` terms that `text` uses."""
+    return _TERM.findall(text)
 
 
 def spliced(
@@ -1427,7 +1429,7 @@ def spliced(
 
 def word_list_name(item: Any) -> str | None:
     """The name in an item `${name}` of a token pattern's `IN` or `NOT_IN` list, else None."""
-    match = _WORD_LIST.fullmatch(item) if isinstance(item, str) else None
+    match = _TERM.fullmatch(item) if isinstance(item, str) else None
     return match.group(1) if match else None
 
 

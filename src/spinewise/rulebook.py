@@ -61,9 +61,9 @@ from spinewise.model import (
     expand_term,
     register_default_catalogue,
     spliced,
+    term_names,
     unit_terms,
     when_ids,
-    word_list_name,
 )
 
 __all__ = [
@@ -350,15 +350,19 @@ def _index(items: Iterable[Any], name: str, what: str) -> dict[str, Any]:
 
 
 def _rules_with_words(
-    files: Mapping[str, Any], shared: NlpWords, taken_in: set[str | None]
+    files: Mapping[str, Any], raw: Mapping[str, Any]
 ) -> dict[str, tuple[Mapping[str, Any], ...]]:
     """Each rule file's rules with every `${name}` item of a token pattern's `IN` or `NOT_IN`
-    list written out as the words of nlp/words.yaml's list of that name, and every `${name}`
-    of a `metadata.or_list` as its term. A name no list or term has, and a list or term no
-    rule uses (nor a list `taken_in` by another), are errors."""
+    list written out as the words of nlp/words.yaml's (`raw`) list of that name, and every
+    `${name}` of a `metadata.or_list` as its term. A name no list or term has, and a list or
+    term no rule uses (nor another list or term takes in), are errors."""
+    shared = _parse(NlpWords, "nlp/words.yaml", raw)
     lists = shared.words
-    used: set[str | None] = set(taken_in)
-    used_terms: set[str] = set()
+    # A list (a term) that another takes in is used through it.
+    used: set[str] = {name for items in raw["words"].values() for name in spliced(items, {})[2]}
+    used_terms: set[str] = {
+        name for term in (raw.get("terms") or {}).values() for name in term_names(str(term))
+    }
 
     def expand(value: Any, where: str) -> Any:
         if isinstance(value, list):
@@ -380,7 +384,7 @@ def _rules_with_words(
                     out[key] = expand_term(item, shared.terms, f"{where}: metadata.or_list")
                 except PydanticCustomError as exc:
                     raise RulebookError(f"{exc} in nlp/words.yaml") from None
-                used_terms.update(re.findall(r"\$\{(\w+)\}", item))
+                used_terms.update(term_names(item))
             else:
                 out[key] = expand(item, where)
         return out
@@ -397,7 +401,7 @@ def _rules_with_words(
     unused = [name for name in lists if name not in used]
     if unused:
         raise RulebookError(f"nlp/words.yaml: no rule uses the word list {unused[0]!r}")
-    unused = [name for name in shared.terms if name not in used_terms | used]
+    unused = [name for name in shared.terms if name not in used_terms]
     if unused:
         raise RulebookError(f"nlp/words.yaml: no rule uses the term {unused[0]!r}")
     return out
@@ -476,20 +480,7 @@ def load_rulebook(
                 "context_rules": need("nlp/context_rules.json"),
                 "section_rules": need("nlp/section_rules.json"),
             },
-            _parse(NlpWords, "nlp/words.yaml", need("nlp/words.yaml")),
-            # A list (a term) that another takes in is used through it.
-            {
-                *(
-                    word_list_name(item)
-                    for items in need("nlp/words.yaml")["words"].values()
-                    for item in items
-                ),
-                *(
-                    name
-                    for term in (need("nlp/words.yaml").get("terms") or {}).values()
-                    for name in re.findall(r"\$\{(\w+)\}", str(term))
-                ),
-            },
+            need("nlp/words.yaml"),
         ),
     )
     value_sets: dict[str, ValueSet] = {}

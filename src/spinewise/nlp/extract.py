@@ -1777,7 +1777,7 @@ def _temperatures(
                     or (
                         m.hypothetical
                         and m.end <= match.start()
-                        and re.fullmatch(_READING_JOIN, original[m.end : match.start()]) is not None
+                        and _READING_JOIN.fullmatch(original, m.end, match.start()) is not None
                     )
                 )
                 and (

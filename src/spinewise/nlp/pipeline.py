@@ -521,7 +521,8 @@ def compiled(rules: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for order, rule in enumerate(rules):
         rule = dict(rule)
-        # Where two rules match the same words, the later one in the file wins (see Targets).
+        # The rule's place in the file: of two ConText token patterns on the same words, the
+        # earlier is kept (`_GatedPatterns`).
         rule["metadata"] = {**dict(rule.get("metadata") or {}), "order": order}
         phrases = pattern_spellings(rule.get("pattern"))
         if phrases is None:
@@ -531,7 +532,7 @@ def compiled(rules: Any) -> list[dict[str, Any]]:
         base["metadata"] = {**rule["metadata"], "rule": rule["literal"]}
         out += [{**base, "literal": phrase} for phrase in phrases]
     # medspaCy's matcher keeps one of two rules with the same phrase, whichever it finds first:
-    # the later rule's phrase is the one kept, as for any two rules matching the same words.
+    # here the later rule's phrase is the one kept.
     last = {_phrase_key(r): i for i, r in enumerate(out) if r.get("pattern") is None}
     return [
         r for i, r in enumerate(out) if r.get("pattern") is not None or last[_phrase_key(r)] == i
