@@ -1363,12 +1363,18 @@ class NlpSettings(Frozen):
         "that question a normal phrase itself ('unsure if she has urinated'): such a doubt "
         "keeps the finding from absent.",
     )
+    past_of_normal: str | None = Field(
+        default=None,
+        description="A regular expression: the words of a HISTORICAL cue that place a normal "
+        "phrase in the past ('no longer has saddle sensation intact'): it says nothing of now.",
+    )
     unchecked_box: NlpUncheckedBox | None = None
     kept_open: NlpKeptOpen | None = None
     #: Findings that are a change, and the words of a change whose denial denies them.
     changes: Mapping[str, str] = {}
-    #: Findings that are a history, and the words of a judgement on a diagnosis whose denial
-    #: is no denial of the history ("malignancy unlikely" is no "no history of cancer").
+    #: Findings, and the words of a denial that does not deny them: a judgement on a diagnosis
+    #: is no denial of a history ("malignancy unlikely" is no "no history of cancer"), a
+    #: history denied no denial of a suspicion now ("no history of fragility fracture").
     judgements: Mapping[str, str] = {}
     #: A number is read as a body temperature only inside this range (else an age, a count).
     body_temperature: NlpRange

@@ -1163,6 +1163,7 @@ def _check_nlp(check: _Checker) -> None:
         "affirmations",
         "asserts_itself",
         "doubts_of_normal",
+        "past_of_normal",
         "suspicion_words",
         "conditions",
         "section_ends",

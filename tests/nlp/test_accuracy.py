@@ -223,6 +223,10 @@ def test_the_written_notes_are_well_formed() -> None:
             "mts_correctional_facility_sick_call",
             "mts_travel_and_tropical_medicine_consultation",
         ),  # notes_38
+        *("mts_hospice_admission_evaluation", "mts_bariatric_surgery_followup"),
+        *("mts_spinal_cord_injury_clinic_followup", "mts_sleep_medicine_consultation"),
+        *("mts_home_health_nursing_visit", "mts_chronic_pain_agreement_review"),
+        *("mts_hospitalist_preoperative_clearance", "mts_cardiac_rehabilitation_intake"),  # 39
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -2934,7 +2934,7 @@ ROUND_27 = [
     ("Legs went weak.", "progressive_neurologic_deficit", U),
     ("Legs went weak.", "leg_weakness", T),
     ("Pinprick reduced perianal, both sides.", "saddle_anesthesia", T),
-    ("Pinprick normal perianal.", "saddle_anesthesia", U),
+    ("Pinprick normal perianal.", "saddle_anesthesia", F),  # a normal (round 39), no deficit
     ("Day 12 post L4-5 TLIF.", "recent_spinal_procedure", T),
     ("L4-5 TLIF in 2019.", "recent_spinal_procedure", U),
     ("Paraspinal abscess on CT.", "suspected_spinal_epidural_abscess", U),
@@ -4976,13 +4976,156 @@ ROUND_38 = [
     ("The weakness is spreading to the other leg.", "leg_weakness", T),
 ]
 
+
+ROUND_39 = [
+    # a normal sensory examination that reaches the saddle, to the clause's end
+    ("Sensation is intact to light touch in the saddle area.", "saddle_anesthesia", F),
+    ("Sensation intact to light touch in the legs and perineum.", "saddle_anesthesia", F),
+    ("Sensation intact to light touch in the legs and perineum.", "paresthesia", F),
+    ("Sensation is intact to light touch in the saddle area.", "paresthesia", U),
+    ("Normal sensation in both legs and the saddle area.", "saddle_anesthesia", F),
+    ("Sensation to light touch intact in S3-S5 dermatomes.", "saddle_anesthesia", F),
+    ("Sensation to light touch intact in S3-S5 dermatomes.", "paresthesia", U),
+    ("Sensation intact in the legs but reduced in the saddle area.", "saddle_anesthesia", T),
+    ("Sensation intact in the legs except the saddle area.", "saddle_anesthesia", T),
+    ("Sensation intact in the legs and saddle area was not tested.", "saddle_anesthesia", T),
+    ("Sensation intact in the legs and she cannot feel the saddle area.", "saddle_anesthesia", T),
+    ("Unclear whether sensation is intact in the saddle area.", "saddle_anesthesia", U),
+    # a normal denied is the change ("not intact"), and a normal that no longer holds is not now
+    ("Sensation not intact in the saddle area.", "saddle_anesthesia", T),
+    ("Sensation is not normal in the saddle area.", "saddle_anesthesia", T),
+    ("Sensation not intact including saddle.", "saddle_anesthesia", U),
+    ("She no longer has saddle sensation intact.", "saddle_anesthesia", U),
+    ("MDM: presentation c/w prior flares, neuro intact.", "progressive_neurologic_deficit", F),
+    # a foot that slaps is a foot drop
+    ("No weakness, but his foot slaps when he walks on the left.", "leg_weakness", T),
+    ("Steppage gait on the right.", "leg_weakness", T),
+    # a referral is no radiation; an arthritis of the spine no infection; a pressure ulcer no
+    # injury; the arms' neurology nothing of the legs
+    ("He declines an injection referral.", "radicular_pain", U),
+    ("Ankylosing spondylitis on secukinumab.", "suspected_spinal_infection", U),
+    ("SKIN: No pressure injury.", "severe_trauma", U),
+    ("Upper limb neuro normal. Lower limbs not examined.", "progressive_neurologic_deficit", U),
+    # a history denied is no denial of a suspicion now
+    (
+        "No history of osteoporosis or fragility fracture.",
+        "suspected_vertebral_compression_fracture",
+        U,
+    ),
+    ("No fragility fracture on the x-ray.", "suspected_vertebral_compression_fracture", F),
+    # a question still to ask, a worry, red flags explained in brackets
+    ("Ask patient about IV drug use at next visit.", "injection_drug_use", U),
+    ("Worry re: metastatic disease given weight loss.", "suspected_malignancy", T),
+    (
+        "Red flag symptoms explained (bladder/bowel changes, saddle numbness, fevers); to "
+        "return if any occur.",
+        "saddle_anesthesia",
+        U,
+    ),
+    # an instruction to call, however many words stand between "to call" and "for"
+    (
+        "Instructed the patient and his wife to call the surgeon or 911 for a temperature "
+        "over 101 F, new leg weakness or numbness, numbness in the groin, or inability to "
+        "pass urine.",
+        "saddle_anesthesia",
+        U,
+    ),
+    (
+        "Instructed the patient and his wife to call the surgeon or 911 for a temperature "
+        "over 101 F, new leg weakness or numbness, numbness in the groin, or inability to "
+        "pass urine.",
+        "fever",
+        U,
+    ),
+    ("She was reminded to call for fever, wound drainage, or new weakness.", "fever", U),
+    # a plan told after a list of denials is a clause of its own
+    (
+        "He had no headache, fever, or new back pain afterwards, and a second injection is "
+        "planned for June.",
+        "surgery_or_intervention_candidate",
+        T,
+    ),
+    (
+        "He had no headache, fever, or new back pain afterwards, and a second injection is "
+        "planned for June.",
+        "fever",
+        F,
+    ),
+    # vocabulary: a shock down the shin, a crush, a loss of weight not meant, a cancer known
+    ("Electric shock down the L shin into the big toe when he coughs.", "radicular_pain", T),
+    ("Longstanding burning in both soles from his neuropathy.", "radicular_pain", U),
+    ("Crushed between a forklift and a wall.", "severe_trauma", T),
+    ("Anorexia and early satiety; unintentional loss of 5 kg.", "unexplained_weight_loss", T),
+    ("Down 6 kg in 2 months on a diet, not unintentionally.", "unexplained_weight_loss", U),
+    (
+        "Concern for pathological fracture at T12 in context of known myeloma.",
+        "history_of_cancer",
+        T,
+    ),
+    # a third attack: a normal reads as one only at a sentence's start, to its clause's end,
+    # with no deficit among its words
+    ("Sensation intact to light touch S2-S5, not to pinprick.", "saddle_anesthesia", U),
+    ("Sensation intact S2-S4 yesterday, now reduced.", "saddle_anesthesia", U),
+    (
+        "Sensation intact to light touch in S2-S5 dermatomes; decreased pinprick perianally.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("Sensation intact in the legs, dull in the saddle area.", "saddle_anesthesia", T),
+    ("Loss of normal sensation in the saddle area.", "saddle_anesthesia", T),
+    ("Unable to confirm normal sensation in the saddle area.", "saddle_anesthesia", T),
+    ("Previously sensation intact in the saddle area.", "saddle_anesthesia", T),
+    ("Sensation symmetric in the legs and saddle area.", "saddle_anesthesia", T),
+    ("Perianal sensation intact (previously decreased).", "saddle_anesthesia", F),
+    (
+        "Denies saddle anesthesia, although he is not intact to pinprick around the anus.",
+        "paresthesia",
+        U,
+    ),
+    # ... a patient who comes to ask about a symptom has it; a query is a doubt
+    (
+        "Presents to ask about urinary incontinence since the fall. Denies urinary retention.",
+        "bladder_dysfunction",
+        T,
+    ),
+    ("Query re: new leg weakness; strength 5/5 on my exam.", "leg_weakness", U),
+    ("Worry re: fever at home 39.5 - afebrile here.", "fever", T),
+    # ... the reasons she came are no instruction; this admission is no earlier one
+    (
+        "Reasons for presenting: fever, back pain, or leg weakness. Afebrile in triage.",
+        "fever",
+        T,
+    ),
+    (
+        "At initial presentation he reported fevers and rigors; afebrile in the department.",
+        "fever",
+        T,
+    ),
+    ("During the prior admission he had fever; afebrile today.", "fever", F),
+    # ... a bound in a list is not the reading after it
+    (
+        "Told to go to the ED for a temperature over 101 F, rigors, or confusion; temp 102.3 F "
+        "at home, afebrile in triage after Tylenol.",
+        "fever",
+        T,
+    ),
+    ("Temperature: 37.2 at triage, 38.9 on recheck.", "fever", T),
+    # ... a catheter bag's output is no retention
+    ("Foley catheter in place, 600 mL emptied at 0600.", "bladder_dysfunction", U),
+    ("Urinary catheter bag emptied: 700 mL drained over 8 hours.", "bladder_dysfunction", U),
+    # a bladder catheter's first drainage; a misspelt temperature
+    ("Foley placed in ED, 1100 mL drained.", "bladder_dysfunction", T),
+    ("Chest drain inserted, 1200 mL drained.", "bladder_dysfunction", U),
+    ("Tempature 101.3 orally.", "fever", T),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
-    + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38
+    + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39
 )  # fmt: skip
 
 

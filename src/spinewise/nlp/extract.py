@@ -1426,9 +1426,18 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
     if ctx["negated"] and recent and fid in settings.history_counts:
         # "No recent back surgery" denies the recent past, not a history.
         return None, cues[recent[0]], False
+    past = cues.get("HISTORICAL", "")
+    if (
+        ctx["normal"]
+        and fid not in settings.history_counts
+        and re.search(settings.past_of_normal or "(?!)", past)
+    ):
+        # A normal of the past ("no longer has saddle sensation intact") says nothing of now.
+        return None, past, False
     judged = settings.judgements.get(fid)
     if ctx["negated"] and judged and re.fullmatch(judged, cues["NEGATED_EXISTENCE"]):
-        # "Malignancy unlikely" judges a diagnosis; it says nothing of a history of cancer.
+        # "Malignancy unlikely" judges a diagnosis; it says nothing of a history of cancer. "No
+        # history of fragility fracture" denies a past; it says nothing of a suspicion now.
         return None, cues["NEGATED_EXISTENCE"], False
     if ctx["negated"]:
         return False, cues["NEGATED_EXISTENCE"], False
@@ -1761,7 +1770,9 @@ def _temperatures(
         sentence, before = _sentence_of(doc, original, match.start(), match.end())
         # "return if T > 38", "fever above 38.0": a threshold, not a measurement (a sign
         # before a temperature is a rule's, whatever the sentence).
-        hypothetical = _threshold(thresholds, before, rule=True)
+        hypothetical = _threshold(thresholds, before.rpartition(";")[2], rule=True)
+        # (a bound in an earlier clause is not this reading's: "... for a temperature over
+        # 101 F, rigors, or confusion; temp 102.3 F at home")
         # A reading told in the words of a fever mention takes that mention's place in time
         # and person, its denial and its doubt: "Her mother was febrile to 102", "febrile to 39.2
         # during an admission two years ago", "has not been febrile to 101", "possibly febrile

@@ -161,7 +161,11 @@ def _update_scopes(graph: Any) -> None:
                 match = re.match(listed, doc.text[start_char : doc[sentence_end - 1].idx + 1])
             if match is not None and match.end() > 0:
                 last = doc.char_span(start_char, start_char + match.end(), alignment_mode="expand")
-                if last is not None:
+                if last is not None and metadata.get("list_required"):
+                    # the list is the cue's whole reach: "told to go to the ED for fever,
+                    # rigors, or confusion; temp 102.3 F at home" measures her now
+                    modifier._scope_end = min(last.end, sentence_end)
+                elif last is not None:
                     modifier._scope_end = max(modifier._scope_end, min(last.end, sentence_end))
             elif metadata.get("list_required"):
                 modifier._scope_start = modifier._scope_end = cue_end
