@@ -1368,6 +1368,11 @@ class NlpSettings(Frozen):
         description="A regular expression: the words of a HISTORICAL cue that place a normal "
         "phrase in the past ('no longer has saddle sensation intact'): it says nothing of now.",
     )
+    earlier_examinations: str | None = Field(
+        default=None,
+        description="A regular expression: the words of a heading that places an "
+        "examination at another time ('Prior exam:'): a normal under it says nothing of now.",
+    )
     unchecked_box: NlpUncheckedBox | None = None
     kept_open: NlpKeptOpen | None = None
     #: Findings that are a change, and the words of a change whose denial denies them.

@@ -1164,6 +1164,7 @@ def _check_nlp(check: _Checker) -> None:
         "asserts_itself",
         "doubts_of_normal",
         "past_of_normal",
+        "earlier_examinations",
         "suspicion_words",
         "conditions",
         "section_ends",

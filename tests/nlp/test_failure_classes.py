@@ -5113,8 +5113,38 @@ ROUND_39 = [
     # ... a catheter bag's output is no retention
     ("Foley catheter in place, 600 mL emptied at 0600.", "bladder_dysfunction", U),
     ("Urinary catheter bag emptied: 700 mL drained over 8 hours.", "bladder_dysfunction", U),
-    # a bladder catheter's first drainage; a misspelt temperature
-    ("Foley placed in ED, 1100 mL drained.", "bladder_dysfunction", T),
+    # a second attack: a catheter's output is no residual, whenever it was placed
+    ("Foley placed for strict I&O, 300 mL drained.", "bladder_dysfunction", U),
+    ("400 mL drained via Foley overnight.", "bladder_dysfunction", U),
+    # ... "reasons to return:" lists what may come, in any form
+    (
+        "Reasons to return: new left-sided leg weakness, fever, or bladder incontinence.",
+        "leg_weakness",
+        U,
+    ),
+    ("Reasons to return: fever; leg weakness; urinary retention.", "fever", U),
+    # ... a bound has its own number: an order's parameters are no readings
+    ("Notify provider for: SBP less than 90; HR greater than 120; temp 38.5 C.", "fever", U),
+    ("Notify house officer if: HR > 110; Temp 38.5; SpO2 < 92%.", "fever", U),
+    ("Told to call for a temp > 38.5 C, chills, or drainage; T 39.1 C.", "fever", T),
+    # ... an examination of another time says nothing of now
+    ("Prior exam: sensation intact in legs and saddle area.", "saddle_anesthesia", U),
+    ("Expected exam: sensation intact in legs and saddle area.", "saddle_anesthesia", U),
+    ("NEURO: Sensation intact in legs and saddle area.", "saddle_anesthesia", F),
+    (
+        "Last week in clinic strength 5/5 bilaterally; sensation intact in legs and saddle area.",
+        "saddle_anesthesia",
+        T,
+    ),
+    # ... since the last admission is after it; a loss stated as a threshold is teaching
+    ("Since her last admission she has developed urinary retention.", "bladder_dysfunction", T),
+    (
+        "Counseled that unintentional loss of 5 kg or more warrants urgent review.",
+        "unexplained_weight_loss",
+        U,
+    ),
+    ("Down 10 lbs (dieting), denies unexplained weight loss.", "unexplained_weight_loss", F),
+    # a misspelt temperature
     ("Chest drain inserted, 1200 mL drained.", "bladder_dysfunction", U),
     ("Tempature 101.3 orally.", "fever", T),
 ]

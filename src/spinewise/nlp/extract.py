@@ -933,6 +933,7 @@ def _context(
         "section": section or None,
         "role": role,
         "header": said,
+        "heading": _run_in_heading(original, ent.sent.start_char),
         "negated": "NEGATED_EXISTENCE" in cues,
         "historical": "HISTORICAL" in cues,
         "hypothetical": "HYPOTHETICAL" in cues,
@@ -949,6 +950,14 @@ def _context(
         "cues": cues,
         "own_places": ent._.spinewise_own_places,
     }
+
+
+def _run_in_heading(original: str, start: int) -> str:
+    """The words from the line's or the last sentence's end up to `start`, when they end in a
+    colon or a dash ("Prior exam: sensation intact ..."): a heading the sections do not know."""
+    opened = max(original.rfind("\n", 0, start), original.rfind(". ", 0, start)) + 1
+    said = original[opened:start].strip()
+    return said if said.endswith((":", "-")) else ""
 
 
 def _kept_open(label: str, cues: Mapping[str, str], after: str, spec: Any) -> str:
@@ -1427,13 +1436,14 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
         # "No recent back surgery" denies the recent past, not a history.
         return None, cues[recent[0]], False
     past = cues.get("HISTORICAL", "")
-    if (
-        ctx["normal"]
-        and fid not in settings.history_counts
-        and re.search(settings.past_of_normal or "(?!)", past)
-    ):
-        # A normal of the past ("no longer has saddle sensation intact") says nothing of now.
-        return None, past, False
+    if ctx["normal"] and fid not in settings.history_counts:
+        # A normal of the past ("no longer has saddle sensation intact", a normal under "Prior
+        # exam:") says nothing of now.
+        if re.search(settings.past_of_normal or "(?!)", past):
+            return None, past, False
+        heading = " ".join(filter(None, (ctx["header"], ctx["heading"])))
+        if heading and re.search(settings.earlier_examinations or "(?!)", heading):
+            return None, heading, False
     judged = settings.judgements.get(fid)
     if ctx["negated"] and judged and re.fullmatch(judged, cues["NEGATED_EXISTENCE"]):
         # "Malignancy unlikely" judges a diagnosis; it says nothing of a history of cancer. "No
@@ -1736,6 +1746,19 @@ def _threshold(spec: Any, said: str, sentence: str = "", *, rule: bool = False) 
     return bool(re.search(spec.signs, said) and (rule or re.search(spec.rule_words, sentence)))
 
 
+def _unbound(spec: Any, before: str) -> str:
+    """`before` without the bounds that have a number of their own after them: in "told to go
+    to the ED for a temperature over 101 F, rigors, or confusion; temp 102.3 F" the "over"
+    bounds 101, not the reading after it ("if" and the other words stay)."""
+    bound = f"(?:{_bare(spec.words)})|(?:{_bare(spec.signs)})"
+    return re.sub(rf"(?i)(?:{bound})(?=\s*(?:than\s+)?[<>=\u2264\u2265]?\s*\d)", " ", before)
+
+
+def _bare(expression: str) -> str:
+    """A regular expression without its leading inline flags ("(?i)")."""
+    return re.sub(r"^\(\?[a-zA-Z]+\)", "", expression)
+
+
 def _kilograms(match: re.Match[str], units: Units) -> float | None:
     """A weight's kilograms, with its second part ("9st 2lb"); None without a known unit."""
     unit = units.mass_unit(match["unit"]) if match["unit"] else None
@@ -1770,9 +1793,7 @@ def _temperatures(
         sentence, before = _sentence_of(doc, original, match.start(), match.end())
         # "return if T > 38", "fever above 38.0": a threshold, not a measurement (a sign
         # before a temperature is a rule's, whatever the sentence).
-        hypothetical = _threshold(thresholds, before.rpartition(";")[2], rule=True)
-        # (a bound in an earlier clause is not this reading's: "... for a temperature over
-        # 101 F, rigors, or confusion; temp 102.3 F at home")
+        hypothetical = _threshold(thresholds, _unbound(thresholds, before), rule=True)
         # A reading told in the words of a fever mention takes that mention's place in time
         # and person, its denial and its doubt: "Her mother was febrile to 102", "febrile to 39.2
         # during an admission two years ago", "has not been febrile to 101", "possibly febrile
