@@ -5144,6 +5144,11 @@ ROUND_39 = [
         U,
     ),
     ("Down 10 lbs (dieting), denies unexplained weight loss.", "unexplained_weight_loss", F),
+    # a loss in a dermatome inside a list of the sensory examination (not a disc's height)
+    ("Sensation: intact L2-L4; reduced L5 on the right; intact S1.", "paresthesia", T),
+    ("Decreased L5 dermatome sensation on the left.", "paresthesia", T),
+    ("Disc height reduced L5; mild stenosis.", "paresthesia", U),
+    ("Absent L5 on the right ankle jerk.", "paresthesia", U),
     # a misspelt temperature
     ("Chest drain inserted, 1200 mL drained.", "bladder_dysfunction", U),
     ("Tempature 101.3 orally.", "fever", T),
