@@ -933,7 +933,8 @@ def _context(
         "section": section or None,
         "role": role,
         "header": said,
-        "heading": _run_in_heading(original, ent.sent.start_char),
+        # (only a normal's heading is read: `_verdict`)
+        "heading": _run_in_heading(original, ent.sent.start_char) if normal else "",
         "negated": "NEGATED_EXISTENCE" in cues,
         "historical": "HISTORICAL" in cues,
         "hypothetical": "HYPOTHETICAL" in cues,
@@ -1750,8 +1751,14 @@ def _unbound(spec: Any, before: str) -> str:
     """`before` without the bounds that have a number of their own after them: in "told to go
     to the ED for a temperature over 101 F, rigors, or confusion; temp 102.3 F" the "over"
     bounds 101, not the reading after it ("if" and the other words stay)."""
-    bound = f"(?:{_bare(spec.words)})|(?:{_bare(spec.signs)})"
-    return re.sub(rf"(?i)(?:{bound})(?=\s*(?:than\s+)?[<>=\u2264\u2265]?\s*\d)", " ", before)
+    return _bounds(spec.words, spec.signs).sub(" ", before)
+
+
+@functools.cache
+def _bounds(words: str, signs: str) -> re.Pattern[str]:
+    """The threshold words and signs followed by a number of their own (built once)."""
+    bound = f"(?:{_bare(words)})|(?:{_bare(signs)})"
+    return re.compile(rf"(?i)(?:{bound})(?=\s*(?:than\s+)?[<>=\u2264\u2265]?\s*\d)")
 
 
 def _bare(expression: str) -> str:
