@@ -438,8 +438,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
-        "\\d|${grade_below_normal}|\\bsince",
-        "\\d|${grade_below_norma}|\\bsince",
+        "\\d|${grade_below_normal}|${grade_pair_below_normal}",
+        "\\d|${grade_below_norma}|${grade_pair_below_normal}",
         "nlp/settings.yaml: asserts_itself: no term named 'grade_below_norma' (defined before it)",
         "a word expression naming a term that is not there",
     ),

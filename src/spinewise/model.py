@@ -1340,6 +1340,9 @@ class NlpSettings(Frozen):
     #: A history finding -> the suspicion its work-up now makes present ("r/o metastatic
     #: disease": suspected malignancy), when its doubt holds `suspicion_words`.
     suspected_when_doubted: Mapping[str, str] = {}
+    #: Helper categories whose doubt works up no history: a drug named in a doubted cause
+    #: ("most likely paclitaxel neuropathy") doubts the cause, not the cancer.
+    not_worked_up: tuple[str, ...] = ()
     suspicion_words: str | None = Field(
         default=None,
         description="A regular expression: the words of a doubt (a POSSIBLE_EXISTENCE cue) "

@@ -1183,6 +1183,12 @@ def _check_nlp(check: _Checker) -> None:
         else:
             _check_regex(check, f"nlp/settings.yaml: terms.{term}", nlp.settings.terms[term], ())
     check.refs("nlp/settings.yaml: changes", "finding", list(nlp.settings.changes), rb.findings)
+    check.refs(
+        "nlp/settings.yaml: not_worked_up",
+        "helper category",
+        list(nlp.settings.not_worked_up),
+        helpers,
+    )
     for key, value in nlp.settings.suspected_when_doubted.items():
         where = "nlp/settings.yaml: suspected_when_doubted"
         check.refs(where, "finding", [key, value], rb.findings)

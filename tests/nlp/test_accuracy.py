@@ -227,6 +227,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_spinal_cord_injury_clinic_followup", "mts_sleep_medicine_consultation"),
         *("mts_home_health_nursing_visit", "mts_chronic_pain_agreement_review"),
         *("mts_hospitalist_preoperative_clearance", "mts_cardiac_rehabilitation_intake"),  # 39
+        *("mts_obstetric_triage_evaluation", "mts_pelvic_floor_physical_therapy_evaluation"),
+        *("mts_tuberculosis_clinic_visit", "mts_utilization_review_note"),
+        *("mts_fitness_for_duty_evaluation", "mts_critical_care_transport_record"),
+        *("mts_cancer_survivorship_visit", "mts_medicare_annual_wellness_visit"),  # 40
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -5154,13 +5154,79 @@ ROUND_39 = [
     ("Tempature 101.3 orally.", "fever", T),
 ]
 
+ROUND_40 = [
+    # a normal of the saddle lost, or not confirmed, is no normal
+    ("Loss of normal sensation around the anus.", "saddle_anesthesia", T),
+    ("Unable to confirm normal feeling around the bottom.", "saddle_anesthesia", U),
+    ("Normal sensation around the anus.", "saddle_anesthesia", F),
+    (
+        "Motor 5/5; sensation intact in the legs but reduced over the saddle area.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("Light touch no longer intact over the saddle area.", "saddle_anesthesia", U),
+    ("Numbness of both legs and the saddle area since Sunday.", "saddle_anesthesia", T),
+    # a fever felt (kept open, not measured); rigors
+    ("Denies fever, but felt hot and shivery overnight.", "fever", U),
+    ("Shaking chills this morning.", "fever", T),
+    ("No shaking chills.", "fever", F),
+    # a pain told as rising, or worse each day
+    ("Pain scores have climbed from 3 to 8 since Monday.", "gradually_worsening_pain", T),
+    ("Rising pain scores despite regular oxycodone.", "gradually_worsening_pain", T),
+    ("Started a week ago and has worsened every day.", "gradually_worsening_pain", T),
+    ("Pain scores not rising.", "gradually_worsening_pain", U),
+    # a numbness told as progressive and spreading; a pair of grades, left/right
+    ("Progressive tingling spreading up from the toes.", "paresthesia", T),
+    ("Power (L/R): knee extension 5/5, EHL 5/4-.", "leg_weakness", T),
+    ("Reflexes: knee 2/4, ankle 1/4.", "leg_weakness", U),
+    # a drug given only for a cancer is a cancer, whatever the history says; stopping it
+    # stops no cancer; a doubted cause is no work-up
+    ("PMH: denies cancer. Meds: exemestane 25 mg daily.", "history_of_cancer", U),
+    ("PMH: denies cancer. Meds: abiraterone, prednisolone.", "history_of_cancer", T),
+    ("Stopped enzalutamide in March.", "history_of_cancer", T),
+    ("Her sister takes anastrozole.", "history_of_cancer", U),
+    ("Neuropathy, probably from the docetaxel.", "suspected_malignancy", U),
+    ("Finished carboplatin 2 years ago.", "history_of_cancer", T),
+    # a weakness's course asked about, or denied, is its course (not the pain's)
+    ("Is the weakness getting worse? No, unchanged since Friday.", "leg_weakness", U),
+    (
+        "Is the weakness getting worse? No, unchanged since Friday.",
+        "progressive_neurologic_deficit",
+        F,
+    ),
+    ("Her weakness is not getting worse.", "gradually_worsening_pain", U),
+    ("The weakness is getting worse by the hour.", "leg_weakness", T),
+    # bilateral sciatica denied says nothing of sciatica in one leg
+    ("Screen: bilateral sciatica - no.", "radicular_pain", U),
+    ("Bilateral sciatica for a week.", "radicular_pain", T),
+    # an exception to a denied radiation below the knee (radiation, not a place alone)
+    ("Normal pulses except to the left foot.", "radicular_pain", U),
+    ("No radiation below the knee apart from occasionally into the heel.", "radicular_pain", T),
+    (
+        "No numbness, and the pain radiates down the outside of the right thigh to the ankle.",
+        "paresthesia",
+        F,
+    ),
+    # a current complaint after a history ends the history's reach
+    ("History of gout, now with fever to 39.1 and back pain.", "fever", T),
+    ("Hx IVDU, currently with T 38.6.", "fever", T),
+    # an informant is no other experiencer; a dictation's pointer is no history
+    ("Caller (wife) says he cannot pass urine since noon.", "bladder_dysfunction", T),
+    (
+        "Housemate found her at the foot of the stairs after she fell down a full flight.",
+        "severe_trauma",
+        T,
+    ),
+    ("History as above; he fell from a roof 3 metres yesterday.", "severe_trauma", T),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
-    + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39
+    + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39 + ROUND_40
 )  # fmt: skip
 
 

@@ -1488,6 +1488,7 @@ def _judge(
         suspected = settings.suspected_when_doubted.get(fid)
         if (
             suspected
+            and category not in settings.not_worked_up
             and verdict[0] is None
             and ctx["uncertain"]
             and not ctx["negated"]

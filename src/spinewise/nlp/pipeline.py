@@ -119,7 +119,8 @@ def _update_scopes(graph: Any) -> None:
     def limit(cue: int, other: int) -> None:
         modifier = modifiers[cue]
         if modifier.category in also[other]:
-            _end_scope(modifier, modifiers[other])
+            # forward only: "IV heroin use, now clean since 2016" keeps its backward cue
+            _end_scope(modifier, modifiers[other], backward=False)
             return
         ends_only = only[other]
         if ends_only is not None and modifier.category not in ends_only:
@@ -184,13 +185,14 @@ def _update_scopes(graph: Any) -> None:
                 modifier._scope_end = min(modifier._scope_end, max(inner)[1])
 
 
-def _end_scope(modifier: Any, other: Any) -> None:
+def _end_scope(modifier: Any, other: Any, *, backward: bool = True) -> None:
     """End `modifier`'s scope at `other`, as medspaCy 1.3.1's `limit_scope` does for a
-    terminator (its `_scope_start` and `_scope_end` fields)."""
+    terminator (its `_scope_start` and `_scope_end` fields); with `backward` false, only a
+    scope that reaches forward to `other`."""
     direction = modifier.direction.upper()
     if direction in ("FORWARD", "BIDIRECTIONAL") and other > modifier:
         modifier._scope_end = min(modifier._scope_end, other.modifier_span[0])
-    if direction in ("BACKWARD", "BIDIRECTIONAL") and other < modifier:
+    if backward and direction in ("BACKWARD", "BIDIRECTIONAL") and other < modifier:
         modifier._scope_start = max(modifier._scope_start, other.modifier_span[1])
 
 
