@@ -21,6 +21,7 @@ from spinewise.nlp.pipeline import (
     _break_candidates,
     _break_lines,
     _header_windows,
+    compiled,
     pipeline_for,
     prepare_text,
     run,
@@ -156,3 +157,20 @@ def test_two_target_rules_on_the_same_words_the_first_found_wins(nlp: Any) -> No
     name = str(gone._.target_rule.metadata.get("rule") or gone._.target_rule.literal)
     assert name == "legs have gone weaker" and gone.label_ == "progressive_weakness"
     assert order[name] < order["leg feels weak"]  # both match these words
+
+
+def test_no_two_phrase_rules_spell_the_same_words_differently(nlp: Any) -> None:
+    """medspaCy's phrase matcher keeps one of two phrase rules on the same tokens by their
+    hashed ids, which move whenever a rule is added: "bowel/bladder changes" (a literal) and
+    "bowel / bladder changes" (spelt by another category's pattern) once flipped that way. Two
+    phrase rules whose words tokenize alike must read them alike (category and attributes)."""
+    readings: dict[tuple[str, ...], set[tuple[str, str]]] = {}
+    for rule in compiled([dict(r) for r in default_rulebook().nlp.target_rules]):
+        if rule.get("pattern") is not None:
+            continue
+        words = tuple(t.lower_ for t in nlp.make_doc(str(rule["literal"])))
+        reading = (str(rule["category"]), repr(sorted((rule.get("attributes") or {}).items())))
+        readings.setdefault(words, set()).add(reading)
+    assert len(readings) > 5000
+    clashes = {" ".join(w): r for w, r in readings.items() if len(r) > 1}
+    assert not clashes, clashes
