@@ -5207,6 +5207,10 @@ ROUND_40 = [
         "paresthesia",
         F,
     ),
+    # a fall told in the past tense asserts itself after a list's denial (attack)
+    ("Pt denies LOC, fell down a full flight of stairs at home.", "severe_trauma", T),
+    ("No head injury, fell from a ladder 10 feet.", "severe_trauma", T),
+    ("Never fell from a height.", "severe_trauma", F),
     # a current complaint after a history ends the history's reach
     ("History of gout, now with fever to 39.1 and back pain.", "fever", T),
     ("Hx IVDU, currently with T 38.6.", "fever", T),
