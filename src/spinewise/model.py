@@ -1348,6 +1348,11 @@ class NlpSettings(Frozen):
         description="A regular expression: the words of a doubt (a POSSIBLE_EXISTENCE cue) "
         "that work a diagnosis up ('r/o', 'cannot exclude', 'in the differential').",
     )
+    hedges: str | None = Field(
+        default=None,
+        description="A regular expression: a doubt (a POSSIBLE_EXISTENCE cue) that neither "
+        "raises nor denies a suspected condition ('no definite cauda equina syndrome').",
+    )
     conditions: str | None = Field(
         default=None,
         description="A regular expression: the words that open a condition ('until', "

@@ -1166,6 +1166,7 @@ def _check_nlp(check: _Checker) -> None:
         "past_of_normal",
         "earlier_examinations",
         "suspicion_words",
+        "hedges",
         "conditions",
         "section_ends",
         "header_history_unless",

@@ -231,6 +231,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_tuberculosis_clinic_visit", "mts_utilization_review_note"),
         *("mts_fitness_for_duty_evaluation", "mts_critical_care_transport_record"),
         *("mts_cancer_survivorship_visit", "mts_medicare_annual_wellness_visit"),  # 40
+        *("mts_immigration_medical_examination", "mts_allergy_immunology_consultation"),
+        *("mts_orthotic_brace_evaluation", "mts_heart_failure_clinic_visit"),
+        *("mts_va_compensation_and_pension_examination", "mts_hiv_prep_clinic_visit"),
+        *("mts_bone_marrow_transplant_clinic_followup", "mts_post_anesthesia_care_unit_record"),
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

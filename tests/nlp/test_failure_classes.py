@@ -5224,13 +5224,103 @@ ROUND_40 = [
     ("History as above; he fell from a roof 3 metres yesterday.", "severe_trauma", T),
 ]
 
+ROUND_41 = [
+    # a spreading numbness told after a list's denial is told, not denied
+    ("No urinary symptoms, numbness spreading up both legs since Monday.", "paresthesia", T),
+    (
+        "No fever, progressive tingling ascending from the feet.",
+        "progressive_neurologic_deficit",
+        T,
+    ),
+    ("Denies numbness spreading into the legs.", "progressive_neurologic_deficit", F),
+    # ... but a verb's list denies each item (attack)
+    ("Denies fever, chills, numbness spreading up the legs.", "progressive_neurologic_deficit", F),
+    ("ROS negative for: fevers, tingling ascending the legs.", "progressive_neurologic_deficit", F),
+    # a residual drained by an in-out catheter
+    ("No urinary complaints. In-out cath drained 900 mL.", "bladder_dysfunction", T),
+    # a header run on after a full stop with no space starts its own section
+    (
+        "PAST MEDICAL HISTORY:, Negative for cancer or HIV.PAST SURGICAL HISTORY:, L4-5 laminectomy.",
+        "prior_lumbar_surgery",
+        T,
+    ),
+    # an exception anywhere, and where it is
+    ("No weakness anywhere except the left ankle dorsiflexors.", "leg_weakness", T),
+    ("No numbness anywhere except the fingertips of both hands.", "paresthesia", U),
+    ("No numbness except the lateral border of the left foot.", "paresthesia", T),
+    # a form's saddle line
+    ("Perineal: sensation intact.", "saddle_anesthesia", F),
+    ("Perineal: sensation intact.", "paresthesia", U),
+    ("Saddle: pinprick reduced.", "saddle_anesthesia", T),
+    # not able to feel the paper when wiping
+    (
+        "Denies saddle numbness but is not able to feel the tissue when wiping.",
+        "saddle_anesthesia",
+        T,
+    ),
+    # either way is no denial; a doubt after what it doubts
+    (
+        "Possible discitis with or without an epidural abscess.",
+        "suspected_spinal_epidural_abscess",
+        T,
+    ),
+    ("Myeloma is possible; SPEP sent.", "suspected_malignancy", T),
+    ("Myeloma is possible; SPEP sent.", "history_of_cancer", U),
+    ("A metastatic relapse is suspected.", "suspected_malignancy", T),
+    # either way is a possibility, not a finding told (attack)
+    ("Referral criteria: back pain with or without saddle anaesthesia.", "saddle_anesthesia", U),
+    # a doubt after what it doubts reaches that alone, not its cause (attack)
+    ("Leg weakness and saddle anaesthesia; cauda equina syndrome is likely.", "leg_weakness", T),
+    ("Urinary retention is likely due to opioids.", "bladder_dysfunction", T),
+    # a hedge: no finding, and no suspicion raised or denied (attack)
+    ("No definite cauda equina syndrome.", "suspected_cauda_equina_syndrome", U),
+    # a form's saddle line read to its end, not half of it (attack)
+    ("Saddle: PP intact, LT reduced on the left.", "saddle_anesthesia", U),
+    # a hedge is no denial
+    ("Heel walking: no definite foot drop.", "leg_weakness", U),
+    ("Denies fever, no definite saddle anaesthesia.", "saddle_anesthesia", U),
+    # more relief needed every day is a worsening pain; cachexia is weight lost
+    ("Says it is easing but needs more morphine every day.", "gradually_worsening_pain", T),
+    ("Not needing more painkillers each day.", "gradually_worsening_pain", U),
+    ("Denies weight loss; looks cachectic on inspection.", "unexplained_weight_loss", T),
+    ("Well nourished, not cachectic.", "unexplained_weight_loss", U),
+    ("Well nourished, non-cachectic.", "unexplained_weight_loss", U),
+    ("No incontinence of urine or stool, has passive faecal leakage.", "bowel_dysfunction", T),
+    # an informant who disagrees speaks of the patient
+    (
+        "Denies weight loss; his wife disagrees: he has lost 7 kg since May.",
+        "unexplained_weight_loss",
+        T,
+    ),
+    # both sphincters denied together; a worsening deficit named with its kinds
+    ("No incontinence of urine or faeces.", "bowel_dysfunction", F),
+    (
+        "Rapidly worsening bilateral lower-extremity motor and sensory deficit.",
+        "progressive_neurologic_deficit",
+        T,
+    ),
+    # a denial ends before an X-ray's report
+    (
+        "No trauma, and the x-ray report reads: T11 wedge compression fracture.",
+        "suspected_vertebral_compression_fracture",
+        T,
+    ),
+    # a safety net's list with two places to go; a call to a place about a patient is no net
+    ("Call to urgent care for urinary retention since this morning.", "bladder_dysfunction", T),
+    (
+        "Call the office or go to the emergency room for fever, new leg weakness or trouble passing urine.",
+        "bladder_dysfunction",
+        U,
+    ),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
     + ROUND_19_SET + ROUND_20 + ROUND_20_SET + ROUND_21 + ROUND_22 + ROUND_23
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
-    + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39 + ROUND_40
+    + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39 + ROUND_40 + ROUND_41
 )  # fmt: skip
 
 

@@ -888,6 +888,8 @@ def _context(
             # An exception after a list ("No fevers or chills apart from one night") may be any
             # item's: it keeps each open rather than making each present.
             cues["POSSIBLE_EXISTENCE" if excepted[1] else "EXCEPTED"] = excepted[0]
+            for category, words in excepted[2].items():
+                cues.setdefault(category, words)
         if change_words and (changed := _change_only(ent, original, change_words, answer)):
             cues["CHANGE_ONLY"] = changed
         if (
@@ -972,23 +974,29 @@ def _kept_open(label: str, cues: Mapping[str, str], after: str, spec: Any) -> st
     return opened.group(0) if opened else ""
 
 
-def _excepted(ent: Any, original: str, exceptions: str) -> tuple[str, bool]:
+def _excepted(ent: Any, original: str, exceptions: str) -> tuple[str, bool, dict[str, str]]:
     """The exception right after a denied mention ("no numbness except the R little toe"),
     unless what it excepts is a mention of its own ("no bowel or bladder symptoms except
-    urinary hesitancy": the hesitancy is read on its own, and the bowel stays denied); and
-    whether it comes after other items of a list (group `list` of settings.yaml
-    `exceptions`)."""
+    urinary hesitancy": the hesitancy is read on its own, and the bowel stays denied); whether
+    it comes after other items of a list (group `list` of settings.yaml `exceptions`); and the
+    places the excepted words name (category: words), which place the finding there: "no
+    numbness except both hands" is numbness of the hands."""
     excepted = re.match(exceptions, original[ent.end_char : ent.end_char + 120])
     if excepted is None:
-        return ("", False)
+        return ("", False, {})
     start = ent.end_char + excepted.end()
     # What is excepted ends at its clause: "except R heel, denies fever" excepts the heel.
     ends = [i for i in (original.find(c, start) for c in ".;,\n") if i >= 0]
     end = min(ends, default=len(original))
     if any(start <= other.start_char < end for other in ent.doc.ents):
-        return ("", False)
+        return ("", False, {})
     listed = excepted.groupdict().get("list") is not None
-    return (excepted.group(0).strip(" \t,"), listed)
+    places = {
+        category: original[at:until]
+        for category, at, until in ent._.spinewise_places
+        if ent.end_char <= at < end
+    }
+    return (excepted.group(0).strip(" \t,"), listed, places)
 
 
 def _affirmed(
@@ -1413,6 +1421,9 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
         # unless the suspicion itself is denied ("considered and is unlikely").
         if ctx["negated"]:
             return False, cues["NEGATED_EXISTENCE"], False
+        if re.search(settings.hedges or "(?!)", cues["POSSIBLE_EXISTENCE"]):
+            # "No definite cauda equina syndrome": a hedge, neither a suspicion nor its denial.
+            return None, cues["POSSIBLE_EXISTENCE"], False
         return True, cues["POSSIBLE_EXISTENCE"], False
     if ctx["uncertain"]:
         return None, cues["POSSIBLE_EXISTENCE"], False

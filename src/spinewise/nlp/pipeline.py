@@ -57,6 +57,10 @@ if not Span.has_extension("spinewise_cues"):
 if not Span.has_extension("spinewise_own_places"):
     # The place categories (SITE_*) of cues among a target's own words ("LE" in "4/5 bilat LE").
     Span.set_extension("spinewise_own_places", default=())
+if not Span.has_extension("spinewise_places"):
+    # (category, start character, end character) of every place cue (SITE_*) of the target's
+    # sentence, whatever it modifies: what an exception after the target names.
+    Span.set_extension("spinewise_places", default=())
 
 
 def sections_of(nlp: Language, doc: Doc) -> list[tuple[int, str]]:
@@ -506,16 +510,25 @@ def set_cues(ent: Span, doc: Doc, offset: int, modified: Span | None = None) -> 
     # The places among the target's own words (ConText leaves a cue inside a target out of its
     # modifiers): they can place it where a finding counts, never take it elsewhere.
     graph = doc._.context_graph if doc.has_extension("context_graph") else None
+    places = [
+        m for m in (graph.modifiers if graph is not None else ()) if m.category.startswith("SITE_")
+    ]
     ent._.spinewise_own_places = tuple(
         sorted(
             {
                 m.category
-                for m in (graph.modifiers if graph is not None else ())
-                if m.category.startswith("SITE_")
-                and target.start <= m.modifier_span[0]
-                and m.modifier_span[1] <= target.end
+                for m in places
+                if target.start <= m.modifier_span[0] and m.modifier_span[1] <= target.end
             }
         )
+    )
+    ent._.spinewise_places = tuple(
+        (
+            m.category,
+            doc[m.modifier_span[0]].idx + offset,
+            doc[m.modifier_span[1] - 1].idx + len(doc[m.modifier_span[1] - 1]) + offset,
+        )
+        for m in places
     )
 
 
@@ -566,8 +579,11 @@ def pipeline_for(rulebook: Rulebook) -> Language:
 
 
 _HEADER = re.compile(r"(?<=:),|(?<=: ),|(?<=:  ),|(?<=\.),(?= ?[A-Z0-9])")
-# "...General Anesthesia,PROCEDURE PERFORMED:, Epidural...": a header run into the text.
-_RUN_ON_HEADER = re.compile(r"(?<=[a-z0-9)]),(?=[A-Z][A-Z0-9 /&()'-]{2,60}:)")
+# "...General Anesthesia,PROCEDURE PERFORMED:, Epidural...": a header run into the text;
+# "...or HIV.PAST SURGICAL HISTORY:, ...": one run on after a full stop with no space.
+_RUN_ON_HEADER = re.compile(
+    r"(?:(?<=[a-z0-9)]),|(?<=[A-Za-z0-9)])\.)(?=[A-Z][A-Z0-9 /&()'-]{2,60}:)"
+)
 
 
 class Targets:
