@@ -5232,7 +5232,7 @@ ROUND_41 = [
         "progressive_neurologic_deficit",
         T,
     ),
-    ("Denies numbness spreading into the legs.", "progressive_neurologic_deficit", F),
+    ("Denies numbness spreading into the legs.", "progressive_neurologic_deficit", F),  # guard
     # ... but a verb's list denies each item (attack)
     ("Denies fever, chills, numbness spreading up the legs.", "progressive_neurologic_deficit", F),
     ("ROS negative for: fevers, tingling ascending the legs.", "progressive_neurologic_deficit", F),
@@ -5276,6 +5276,12 @@ ROUND_41 = [
     ("No definite cauda equina syndrome.", "suspected_cauda_equina_syndrome", U),
     # a form's saddle line read to its end, not half of it (attack)
     ("Saddle: PP intact, LT reduced on the left.", "saddle_anesthesia", U),
+    # a hedge and a possibility reach a few words, not the next denial (review)
+    ("No definite saddle anaesthesia, no leg weakness.", "leg_weakness", F),
+    ("Back pain with or without sciatica, denies urinary retention.", "bladder_dysfunction", F),
+    # leakage of stool either way round; an anastomotic leak is no incontinence (review)
+    ("No leakage of stool.", "bowel_dysfunction", U),
+    ("CT showed an anastomotic bowel leak.", "bowel_dysfunction", U),
     # a hedge is no denial
     ("Heel walking: no definite foot drop.", "leg_weakness", U),
     ("Denies fever, no definite saddle anaesthesia.", "saddle_anesthesia", U),
@@ -5306,6 +5312,7 @@ ROUND_41 = [
         T,
     ),
     # a safety net's list with two places to go; a call to a place about a patient is no net
+    # (a guard: the net's lead widened to any place had swallowed it)
     ("Call to urgent care for urinary retention since this morning.", "bladder_dysfunction", T),
     (
         "Call the office or go to the emergency room for fever, new leg weakness or trouble passing urine.",

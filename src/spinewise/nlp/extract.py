@@ -979,8 +979,8 @@ def _excepted(ent: Any, original: str, exceptions: str) -> tuple[str, bool, dict
     unless what it excepts is a mention of its own ("no bowel or bladder symptoms except
     urinary hesitancy": the hesitancy is read on its own, and the bowel stays denied); whether
     it comes after other items of a list (group `list` of settings.yaml `exceptions`); and the
-    places the excepted words name (category: words), which place the finding there: "no
-    numbness except both hands" is numbness of the hands."""
+    places named from the mention's end to the excepted clause's end (category: words), which
+    place the finding there: "no numbness except both hands" is numbness of the hands."""
     excepted = re.match(exceptions, original[ent.end_char : ent.end_char + 120])
     if excepted is None:
         return ("", False, {})

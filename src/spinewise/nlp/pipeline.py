@@ -58,8 +58,9 @@ if not Span.has_extension("spinewise_own_places"):
     # The place categories (SITE_*) of cues among a target's own words ("LE" in "4/5 bilat LE").
     Span.set_extension("spinewise_own_places", default=())
 if not Span.has_extension("spinewise_places"):
-    # (category, start character, end character) of every place cue (SITE_*) of the target's
-    # sentence, whatever it modifies: what an exception after the target names.
+    # (category, start character, end character) of every place cue (SITE_*) of the doc the
+    # target's cues were read in (its sentence, or the note), whatever it modifies: what an
+    # exception after the target names.
     Span.set_extension("spinewise_places", default=())
 
 
@@ -522,13 +523,9 @@ def set_cues(ent: Span, doc: Doc, offset: int, modified: Span | None = None) -> 
             }
         )
     )
+    spans = ((m.category, doc[m.modifier_span[0] : m.modifier_span[1]]) for m in places)
     ent._.spinewise_places = tuple(
-        (
-            m.category,
-            doc[m.modifier_span[0]].idx + offset,
-            doc[m.modifier_span[1] - 1].idx + len(doc[m.modifier_span[1] - 1]) + offset,
-        )
-        for m in places
+        (category, span.start_char + offset, span.end_char + offset) for category, span in spans
     )
 
 
@@ -884,11 +881,12 @@ def _header_matcher(doc: Doc) -> tuple[Matcher, dict[str, tuple[str, int, int | 
 
 def prepare_text(text: str, lists: Any = None) -> str:
     """Dictated transcriptions write headers as "PAST MEDICAL HISTORY:, He has ...": the comma
-    goes (replaced by a space), and a comma that runs the text into a header ("Anesthesia,
-    PROCEDURE:") becomes a line break. A denying heading's bullet list (settings.yaml
-    `denied_lists`) becomes one sentence. Every character keeps its place, so every span offset
-    is an offset into the original note. A line break ends the text, as it ends every other
-    line: a form's last answer ("Fever (-)") is read as any other line's."""
+    goes (replaced by a space), and a comma or a full stop that runs the text into a header
+    ("Anesthesia,PROCEDURE:", "or HIV.PAST SURGICAL HISTORY:") becomes a line break. A denying
+    heading's bullet list (settings.yaml `denied_lists`) becomes one sentence. Every character
+    keeps its place, so every span offset is an offset into the original note. A line break
+    ends the text, as it ends every other line: a form's last answer ("Fever (-)") is read as
+    any other line's."""
     prepared = _RUN_ON_HEADER.sub("\n", _HEADER.sub(" ", text))
     if lists is not None:
         prepared = _join_denied_lists(prepared, lists)
