@@ -951,7 +951,13 @@ def _context(
         "after": after,
         "sentence": original[ent.sent.start_char : ent.sent.end_char],
         "cues": cues,
-        "own_places": ent._.spinewise_own_places,
+        # The places among its own words: they can place it where a finding counts, never
+        # take it elsewhere.
+        "own_places": {
+            category
+            for category, at, until in ent._.spinewise_places
+            if ent.start_char <= at and until <= ent.end_char
+        },
     }
 
 

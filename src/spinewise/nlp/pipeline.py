@@ -54,13 +54,10 @@ if not Doc.has_extension("spinewise_headers"):
 if not Span.has_extension("spinewise_cues"):
     # (category, start character, end character) of each ConText cue that modifies a target.
     Span.set_extension("spinewise_cues", default=())
-if not Span.has_extension("spinewise_own_places"):
-    # The place categories (SITE_*) of cues among a target's own words ("LE" in "4/5 bilat LE").
-    Span.set_extension("spinewise_own_places", default=())
 if not Span.has_extension("spinewise_places"):
     # (category, start character, end character) of every place cue (SITE_*) of the doc the
-    # target's cues were read in (its sentence, or the note), whatever it modifies: what an
-    # exception after the target names.
+    # target's cues were read in (its sentence, or the note), whatever it modifies: those among
+    # the target's own words ("LE" in "4/5 bilat LE") and those an exception after it names.
     Span.set_extension("spinewise_places", default=())
 
 
@@ -508,22 +505,14 @@ def set_cues(ent: Span, doc: Doc, offset: int, modified: Span | None = None) -> 
         cue = doc[start:end]
         cues.append((modifier.category, cue.start_char + offset, cue.end_char + offset))
     ent._.spinewise_cues = tuple(sorted(cues, key=lambda c: c[1]))
-    # The places among the target's own words (ConText leaves a cue inside a target out of its
-    # modifiers): they can place it where a finding counts, never take it elsewhere.
+    # Every place cue, whatever it modifies: those among the target's own words (ConText leaves
+    # a cue inside a target out of its modifiers) and those an exception after it names.
     graph = doc._.context_graph if doc.has_extension("context_graph") else None
-    places = [
-        m for m in (graph.modifiers if graph is not None else ()) if m.category.startswith("SITE_")
-    ]
-    ent._.spinewise_own_places = tuple(
-        sorted(
-            {
-                m.category
-                for m in places
-                if target.start <= m.modifier_span[0] and m.modifier_span[1] <= target.end
-            }
-        )
+    spans = (
+        (m.category, doc[m.modifier_span[0] : m.modifier_span[1]])
+        for m in (graph.modifiers if graph is not None else ())
+        if m.category.startswith("SITE_")
     )
-    spans = ((m.category, doc[m.modifier_span[0] : m.modifier_span[1]]) for m in places)
     ent._.spinewise_places = tuple(
         (category, span.start_char + offset, span.end_char + offset) for category, span in spans
     )
