@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from spinewise import decision_log
 from spinewise.cli import app
 from spinewise.decision_log import (
     HASHED,
@@ -473,6 +474,51 @@ def test_cli_with_no_log(tmp_path: Path) -> None:
 
 
 # --- PostgreSQL only: the key, and the password -----------------------------------------------
+
+
+def test_a_failed_append_leaves_the_log_writable(log: Target) -> None:
+    """A row the database refuses (an id already used) fails alone: the next append goes on
+    the same chain (on PostgreSQL the refused transaction is not left open)."""
+    fill(log, 2)
+    with log.open() as opened:
+        taken = next(opened.entries()).entry_id
+        with pytest.raises(LogError):
+            opened.append(kind="assessment", channel="api", entry_id=taken)
+        opened.append(kind="assessment", channel="api", inputs={"after": True})
+    result = verify(log)
+    assert result.ok, result.problem
+    assert result.rows == 3
+
+
+def test_postgres_a_batch_larger_than_one_insert(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit's rows go in INSERTs of at most `ROWS` rows (PostgreSQL's limit on
+    parameters), prepared up to `PREPARED` rows: one transaction and one chain."""
+    monkeypatch.setattr(decision_log._PgAppender, "ROWS", 3)
+    monkeypatch.setattr(decision_log._PgAppender, "PREPARED", 2)
+    with DecisionLog(pg_url, KEY) as opened:
+        rows = [opened._row(kind="assessment", channel="api", inputs={"i": i}) for i in range(8)]
+        opened._store.append(rows, opened._keys()[1])
+        entries = list(opened.entries())
+        result = opened.verify()
+    assert result.ok, result.problem
+    assert [e.seq for e in entries] == list(range(1, 9))
+    assert [json.loads(e.inputs or "{}") for e in entries] == [{"i": i} for i in range(8)]
+
+
+def test_postgres_refuses_a_nul_and_stays_writable(pg_url: str) -> None:
+    """A NUL would end a text parameter early (the row stored would not be the row hashed):
+    refused with the column's name, and the next append goes on the chain."""
+    with DecisionLog(pg_url, KEY) as opened:
+        opened.append(kind="assessment", channel="api")
+        with pytest.raises(LogError, match=r"decision log .*: decision: .*NUL"):
+            opened.append(kind="assessment", channel="api", decision="im\x00age")
+        opened.append(kind="assessment", channel="api", decision="image")
+        result = opened.verify()
+        stored = [e.decision for e in opened.entries()]
+    assert result.ok, result.problem
+    assert stored == [None, "image"]
 
 
 def test_postgres_needs_the_key(pg_url: str) -> None:
