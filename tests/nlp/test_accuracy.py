@@ -235,6 +235,13 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_orthotic_brace_evaluation", "mts_heart_failure_clinic_visit"),
         *("mts_va_compensation_and_pension_examination", "mts_hiv_prep_clinic_visit"),
         *("mts_bone_marrow_transplant_clinic_followup", "mts_post_anesthesia_care_unit_record"),
+        *(
+            "mts_otolaryngology_clinic_note",
+            "mts_electroconvulsive_therapy_pretreatment_evaluation",
+        ),
+        *("mts_medical_cannabis_certification_visit", "mts_living_kidney_donor_evaluation"),
+        *("mts_lung_cancer_screening_shared_decision_visit", "mts_lumbar_puncture_procedure_note"),
+        *("mts_clinical_ethics_consultation", "mts_hand_surgery_consultation"),  # 42
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

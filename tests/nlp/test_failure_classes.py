@@ -5321,6 +5321,74 @@ ROUND_41 = [
     ),
 ]
 
+ROUND_42 = [
+    # no reliable examination: what it would have shown is unknown, and a doubt stays a doubt
+    (
+        "With no reliable examination I cannot exclude a cauda equina syndrome.",
+        "suspected_cauda_equina_syndrome",
+        T,
+    ),
+    (
+        "No sedation today, but with no usable examination we cannot rule out a spinal fracture.",
+        "suspected_vertebral_compression_fracture",
+        T,
+    ),
+    ("No fever, chills or night sweats that we could elicit.", "fever", F),  # guard
+    # ... and "I" or "we" alone ends nothing (attack)
+    ("He denies any of the symptoms I asked about: saddle anaesthesia.", "saddle_anesthesia", F),
+    (
+        "MRI: no fracture, Modic type I changes, discitis or epidural abscess.",
+        "suspected_spinal_infection",
+        F,
+    ),
+    # a treatment declined for a condition does not deny the condition
+    ("Declined chemotherapy for lymphoma.", "history_of_cancer", T),
+    ("Declines treatment for osteoporosis.", "osteoporosis", T),
+    ("Declined surgery for cauda equina syndrome.", "suspected_cauda_equina_syndrome", T),
+    # a denial taken back: what the patient then recalls is told
+    (
+        "Denies trauma, then on further questioning recalls falling 3 m from scaffolding.",
+        "severe_trauma",
+        T,
+    ),
+    ("Denies any injury, but remembers a fall from 3 m.", "severe_trauma", T),
+    # ... but a denial asked again still denies (attack)
+    ("Denies on direct questioning any saddle anaesthesia.", "saddle_anesthesia", F),
+    ("No acknowledged IV drug use.", "injection_drug_use", F),
+    # what the patient cannot report is unknown, not denied
+    ("She is intubated and cannot report numbness or weakness.", "paresthesia", U),
+    ("Cannot remember when she last injected heroin.", "injection_drug_use", T),  # attack
+    ("Aphasic, cannot describe any saddle numbness.", "saddle_anesthesia", U),
+    # ... but what one cannot feel is a symptom
+    ("He cannot feel his feet since this morning.", "paresthesia", T),
+    ("Denies that she can not feel her legs.", "paresthesia", F),
+    # a finding absent at an earlier visit says nothing of now
+    ("Left ankle dorsiflexion 4/5, not present at her last visit.", "leg_weakness", T),
+    ("New foot drop, not seen at the visit last week.", "leg_weakness", T),
+    ("No foot drop at the visit last week.", "leg_weakness", U),
+    # ... but "not present on examination" is a denial (attack)
+    ("Saddle anaesthesia not present on examination.", "saddle_anesthesia", F),
+    # the saddle's sensation is not the legs'
+    ("Perineum - light touch normal.", "paresthesia", U),
+    ("Perianal sensation normal, legs numb below both knees.", "paresthesia", T),
+    ("Denies numbness, tingling, saddle anaesthesia.", "paresthesia", F),  # guard
+    ("Reduced pinprick from both groins down.", "paresthesia", T),
+    # radiotherapy is no radiating pain
+    ("Declined surgery, received palliative radiation to L2.", "radicular_pain", U),
+    ("Back pain without radiation.", "radicular_pain", F),  # guard
+    # inner thighs told numb; one medial thigh is a leg (attack)
+    ("Her inner thighs feel numb since yesterday.", "saddle_anesthesia", T),
+    ("Right medial thigh feels a bit numb, no saddle symptoms.", "saddle_anesthesia", F),
+    # an instruction after another instruction
+    (
+        "Advised to rest and to go to the emergency department for weakness, numbness or trouble passing urine.",
+        "bladder_dysfunction",
+        U,
+    ),
+    # a sentence's last metres
+    ("Fell from a height of about 4 m.", "severe_trauma", T),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
@@ -5328,6 +5396,7 @@ ALL_CASES = (
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
     + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39 + ROUND_40 + ROUND_41
+    + ROUND_42
 )  # fmt: skip
 
 
