@@ -646,6 +646,9 @@ class NlpPlace(Frozen):
 
     elsewhere: tuple[str, ...] = Field(min_length=1)
     here: tuple[str, ...] = ()
+    #: Of `elsewhere`, the places that take only a normal or denied mention away ("Perineum:
+    #: sensation normal" is not the legs'; "perirectal numbness" is still a numbness told).
+    normal_only: tuple[str, ...] = ()
 
 
 class NlpPlacedHelper(Frozen):

@@ -1006,6 +1006,11 @@ def _check_nlp(check: _Checker) -> None:
                 check.errors.append(
                     f"nlp/settings.yaml: places.{fid}: no ConText rule of category {category!r}"
                 )
+        for category in place.normal_only:
+            if category not in place.elsewhere:
+                check.errors.append(
+                    f"nlp/settings.yaml: places.{fid}.normal_only: {category!r} is not elsewhere"
+                )
     for category, placed in nlp.settings.placed_helpers.items():
         where = f"nlp/settings.yaml: placed_helpers.{category}"
         check.refs(where, "helper category", [category], helpers)

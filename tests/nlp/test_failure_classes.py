@@ -5322,7 +5322,7 @@ ROUND_41 = [
 ]
 
 ROUND_42 = [
-    # no reliable examination: what it would have shown is unknown, and a doubt stays a doubt
+    # "no reliable examination" is no denial: a doubt after it stays a doubt
     (
         "With no reliable examination I cannot exclude a cauda equina syndrome.",
         "suspected_cauda_equina_syndrome",
@@ -5334,6 +5334,9 @@ ROUND_42 = [
         T,
     ),
     ("No fever, chills or night sweats that we could elicit.", "fever", F),  # guard
+    # ... and what is told beside it stays told (review, attack)
+    ("Urinary retention, and no reliable rectal exam.", "bladder_dysfunction", T),
+    ("Intubated; no reliable exam and 3/5 dorsiflexion bilaterally.", "leg_weakness", T),
     # ... and "I" or "we" alone ends nothing (attack)
     ("He denies any of the symptoms I asked about: saddle anaesthesia.", "saddle_anesthesia", F),
     (
@@ -5341,17 +5344,13 @@ ROUND_42 = [
         "suspected_spinal_infection",
         F,
     ),
-    # a treatment declined for a condition does not deny the condition
-    ("Declined chemotherapy for lymphoma.", "history_of_cancer", T),
-    ("Declines treatment for osteoporosis.", "osteoporosis", T),
-    ("Declined surgery for cauda equina syndrome.", "suspected_cauda_equina_syndrome", T),
     # a denial taken back: what the patient then recalls is told
     (
         "Denies trauma, then on further questioning recalls falling 3 m from scaffolding.",
         "severe_trauma",
         T,
     ),
-    ("Denies any injury, but remembers a fall from 3 m.", "severe_trauma", T),
+    ("Denies any injury, then remembers a fall from 3 metres.", "severe_trauma", T),
     # ... but a denial asked again still denies (attack)
     ("Denies on direct questioning any saddle anaesthesia.", "saddle_anesthesia", F),
     ("No acknowledged IV drug use.", "injection_drug_use", F),
@@ -5361,20 +5360,19 @@ ROUND_42 = [
     ("Aphasic, cannot describe any saddle numbness.", "saddle_anesthesia", U),
     # ... but what one cannot feel is a symptom
     ("He cannot feel his feet since this morning.", "paresthesia", T),
+    ("Could not feel the left foot pulses.", "paresthesia", U),  # review
     ("Denies that she can not feel her legs.", "paresthesia", F),
-    # a finding absent at an earlier visit says nothing of now
+    # a finding new since the last visit; "not present on examination" is a denial (attack)
     ("Left ankle dorsiflexion 4/5, not present at her last visit.", "leg_weakness", T),
-    ("New foot drop, not seen at the visit last week.", "leg_weakness", T),
-    ("No foot drop at the visit last week.", "leg_weakness", U),
-    # ... but "not present on examination" is a denial (attack)
     ("Saddle anaesthesia not present on examination.", "saddle_anesthesia", F),
     # the saddle's sensation is not the legs'
-    ("Perineum - light touch normal.", "paresthesia", U),
+    ("Perianal pinprick intact.", "paresthesia", U),
+    ("Perirectal numbness.", "paresthesia", T),  # an abnormal one still counts (review)
     ("Perianal sensation normal, legs numb below both knees.", "paresthesia", T),
     ("Denies numbness, tingling, saddle anaesthesia.", "paresthesia", F),  # guard
-    ("Reduced pinprick from both groins down.", "paresthesia", T),
+    ("Reduced pinprick in both hands and groins.", "paresthesia", T),
     # radiotherapy is no radiating pain
-    ("Declined surgery, received palliative radiation to L2.", "radicular_pain", U),
+    ("He declines surgery and accepts radiation.", "radicular_pain", U),
     ("Back pain without radiation.", "radicular_pain", F),  # guard
     # inner thighs told numb; one medial thigh is a leg (attack)
     ("Her inner thighs feel numb since yesterday.", "saddle_anesthesia", T),
@@ -5386,7 +5384,7 @@ ROUND_42 = [
         U,
     ),
     # a sentence's last metres
-    ("Fell from a height of about 4 m.", "severe_trauma", T),
+    ("Fell from 4 m.", "severe_trauma", T),
 ]
 
 ALL_CASES = (

@@ -1412,7 +1412,15 @@ def _verdict(fid: str, ctx: Mapping[str, Any], settings: Any) -> Verdict:
         # What an earlier visit found or was told is not now ("denied weakness at last visit").
         return None, cues[earlier[0]], False
     place = settings.places.get(fid)
-    where = [c for c in place.elsewhere if c in cues] if place is not None else []
+    where = (
+        [
+            c
+            for c in place.elsewhere
+            if c in cues and (c not in place.normal_only or ctx["normal"] or ctx["negated"])
+        ]
+        if place is not None
+        else []
+    )
     # A place among the mention's own words counts where it places the finding ("4/5 bilat LE,
     # 5/5 bilat UE": the legs), never elsewhere.
     if where and not any(c in cues or c in ctx["own_places"] for c in place.here):
