@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from loadgen import (
     cpu_seconds,
@@ -49,6 +50,11 @@ BODIES: list[dict[str, object]] = [
 ]  # fmt: skip
 
 
+def postgres_log(server: Any, database: str) -> dict[str, str]:
+    """The settings of a decision log in `database` of the tests' PostgreSQL `server`."""
+    return {"SPINEWISE_LOG_URL": server.url(database), "SPINEWISE_LOG_KEY": "ab" * 32}
+
+
 @contextmanager
 def log_env(store: str, folder: Path) -> Iterator[tuple[dict[str, str], list[int]]]:
     """The log's settings, and the database server's process ids (none for SQLite)."""
@@ -60,9 +66,9 @@ def log_env(store: str, folder: Path) -> Iterator[tuple[dict[str, str], list[int
 
     server = start()
     try:
-        url = server.url(server.create_database())
+        settings = postgres_log(server, server.create_database())
         postmaster = int((server.folder / "data" / "postmaster.pid").read_text().split()[0])
-        yield {"SPINEWISE_LOG_URL": url, "SPINEWISE_LOG_KEY": "ab" * 32}, [postmaster]
+        yield settings, [postmaster]
     finally:
         server.stop()
 

@@ -5,13 +5,14 @@
 
 Each checkout (its `src` folder, put first on PYTHONPATH) runs as its own `spinewise serve`
 with its own decision log (a SQLite file, or with `--log postgresql` a database of its own on
-one PostgreSQL server started here, as the tests do); one load generator drives both at once, the same requests
-in the same rounds: `GET /healthz`, then `POST /api/v1/assess` (bench_service.py's mix). The
-CPU each server used per request (all its processes, read from /proc) is split into the
-event-loop threads and the other threads (the decision log's writer); on PostgreSQL the
-CPU of each server's database connections (its backends) is reported beside it. On a shared machine
-the CPU a request costs moves by a third from one minute to the next; served at the same
-time, both checkouts see the same machine, and the per-round difference cancels that drift.
+one PostgreSQL server started here, as the tests do); one load generator drives both at once,
+the same requests in the same rounds: `GET /healthz`, then `POST /api/v1/assess`
+(bench_service.py's mix). The CPU each server used per request (all its processes, read from
+/proc) is split into the event-loop threads and the other threads (the decision log's writer);
+on PostgreSQL the CPU of each server's database connections (its backends) is reported beside
+it. On a shared machine the CPU a request costs moves by a third from one minute to the next;
+served at the same time, both checkouts see the same machine, and the per-round difference
+cancels that drift.
 Which server the generator serves first alternates from round to round. Every loop is
 bounded.
 """
@@ -30,7 +31,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from bench_service import BODIES
+from bench_service import BODIES, postgres_log
 from loadgen import cpu_seconds, descendants, load_many, request_bytes, served
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,9 +73,7 @@ def postgres_logs(
     server = start()
     stack.callback(server.stop)
     databases = [server.create_database() for _ in names]
-    envs = [
-        {"SPINEWISE_LOG_URL": server.url(db), "SPINEWISE_LOG_KEY": "ab" * 32} for db in databases
-    ]
+    envs = [postgres_log(server, db) for db in databases]
     admin: Any = stack.enter_context(server.admin())
 
     def backends_cpu() -> list[float]:

@@ -610,12 +610,11 @@ class PostgresStore:
             self._appender = _PgAppender(self._connection(autocommit=True), self.LOCK)
         try:
             self._appender.append(rows, chained_by)
-        except self._psycopg.Error as exc:
-            self._drop_appender()
-            raise LogError(f"decision log {self.where}: {_pg_message(exc)}") from None
-        except BaseException:
+        except BaseException as exc:
             # Whatever failed, the transaction (and the lock) may be open on that connection.
             self._drop_appender()
+            if isinstance(exc, self._psycopg.Error):
+                raise LogError(f"decision log {self.where}: {_pg_message(exc)}") from None
             raise
 
     def _drop_appender(self) -> None:
@@ -754,11 +753,11 @@ class _PgAppender:
         pg, done = self.db.pgconn, self._pq.ExecStatus.COMMAND_OK
         count = len(rows)
         if count > self.PREPARED:
-            self._result(pg.exec_params(_insert(count).encode(), cast(list[bytes], values)), done)
+            self._result(pg.exec_params(_insert_sql(count), cast(list[bytes], values)), done)
             return
         name = b"spinewise_insert_%d" % count
         if count not in self._prepared:
-            self._result(pg.prepare(name, _insert(count).encode()), done)
+            self._result(pg.prepare(name, _insert_sql(count)), done)
             self._prepared.add(count)
         # libpq takes None for NULL (the stubs say bytes only)
         self._result(pg.exec_prepared(name, cast(list[bytes], values)), done)
@@ -776,14 +775,14 @@ class _PgAppender:
 
 
 @lru_cache(maxsize=_PgAppender.ROWS)
-def _insert(count: int) -> str:
-    """An INSERT of `count` rows, in PostgreSQL's own placeholders ($1, ...)."""
+def _insert_sql(count: int) -> bytes:
+    """An INSERT of `count` rows, in PostgreSQL's own placeholders ($1, ...), as libpq takes it."""
     width = len(COLUMNS)
     values = (
         "(" + ", ".join(f"${row * width + col + 1}" for col in range(width)) + ")"
         for row in range(count)
     )
-    return f"INSERT INTO entries ({', '.join(COLUMNS)}) VALUES {', '.join(values)}"
+    return f"INSERT INTO entries ({', '.join(COLUMNS)}) VALUES {', '.join(values)}".encode()
 
 
 def _pg_message(exc: Exception) -> str:
