@@ -5387,6 +5387,19 @@ ROUND_42 = [
     ("Fell from 4 m.", "severe_trauma", T),
 ]
 
+ROUND_43 = [
+    # a declined or withheld treatment is not a denied condition: "for" names what is there
+    ("Declined surgery for cauda equina syndrome.", "suspected_cauda_equina_syndrome", T),
+    ("Declined chemotherapy for lymphoma.", "history_of_cancer", T),
+    ("Declines treatment for osteoporosis; no fever.", "osteoporosis", T),
+    ("Declines treatment for osteoporosis; no fever.", "fever", F),  # guard
+    ("Not on chemotherapy for her breast cancer.", "history_of_cancer", T),
+    # ... the treatment itself is still declined, and a plain list still denied (guards)
+    ("Declined chemotherapy for lymphoma.", "immunocompromised", None),
+    ("Declines weakness, numbness or fever.", "leg_weakness", F),
+    ("Declined steroids for back pain.", "prolonged_corticosteroid_use", F),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
@@ -5394,7 +5407,7 @@ ALL_CASES = (
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
     + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39 + ROUND_40 + ROUND_41
-    + ROUND_42
+    + ROUND_42 + ROUND_43
 )  # fmt: skip
 
 

@@ -174,3 +174,19 @@ def test_no_two_phrase_rules_spell_the_same_words_differently(nlp: Any) -> None:
     assert len(readings) > 5000
     clashes = {" ".join(w): r for w, r in readings.items() if len(r) > 1}
     assert not clashes, clashes
+
+
+def test_a_rule_with_a_lookbehind_is_not_spelt_as_phrases(nlp: Any) -> None:
+    """A token pattern of plain words is matched as the phrases it spells, unless its
+    metadata cuts the cue out of the match: "surgery for" would be a cue on the treatment's
+    own word (a target), and the treatment's denial would not reach it."""
+    rule = {"literal": "x", "category": "TERMINATE", "direction": "TERMINATE",
+            "pattern": [{"LOWER": {"IN": ["surgery", "chemo"]}}, {"LOWER": "for"}]}  # fmt: skip
+    assert sorted(r["literal"] for r in compiled([rule])) == ["chemo for", "surgery for"]
+    behind = {**rule, "metadata": {"lookbehind": 1}}
+    assert [r.get("pattern") for r in compiled([behind])] == [behind["pattern"]]
+    # through the pipeline: the cue is "for", so "Declined" still reaches the chemotherapy
+    # (as a phrase, "chemotherapy for" ended the denial on the drug's own word: taken)
+    found = extract("Declined chemotherapy for lymphoma.")
+    assert found.findings["history_of_cancer"] is True
+    assert found.findings["immunocompromised"] is None
