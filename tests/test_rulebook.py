@@ -467,6 +467,22 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "two ConText rules that read the same words differently (only the later is used)",
     ),
     (
+        "nlp/target_rules.json",
+        '"over": [\n     "focal weakness"\n    ]',
+        '"over": []',
+        "nlp/target_rules.json: 'focal deficit' and 'focal weakness' both spell 'focal weakness' "
+        "but read it differently",
+        "two target rules that read the same words differently, the later not naming the earlier",
+    ),
+    (
+        "nlp/target_rules.json",
+        '"over": [\n     "focal weakness"\n    ]',
+        '"over": [\n     "focal weakness",\n     "sensory loss"\n    ]',
+        "nlp/target_rules.json: 'focal deficit': metadata.over: 'sensory loss' spells none of its "
+        "words, or reads them alike",
+        "a target rule naming in metadata.over a rule it does not override",
+    ),
+    (
         "nlp/context_rules.json",
         '"lookbehind": 1,',
         '"lookbehind": 2,',
@@ -479,8 +495,10 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
         "nlp/context_rules.json",
         '"lookahead": 1',
         '"lookahead": 3',
-        "nlp/context_rules.json: \", has had (a new clause after a list of denials: 'Negative for "
-        "dysuria, has had urinary retention')\": metadata.lookbehind and lookahead leave no cue",
+        'nlp/context_rules.json: "for, after a declined treatment, 2 words between (a refusal of '
+        "a treatment is no denial of what it is for: 'Declined surgery for cauda equina "
+        "syndrome'; not 'Denies treatment for cancer', a denial, nor 'declined surgery for fear "
+        "of incontinence')\": metadata.lookbehind and lookahead leave no cue",
         "a lookbehind and a lookahead that leave no token of the cue",
     ),
     (

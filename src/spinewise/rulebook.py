@@ -15,6 +15,7 @@ import itertools
 import json
 import re
 import string
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -833,6 +834,9 @@ def _check_context_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) ->
     owner: dict[str, tuple[str, tuple[Any, ...]]] = {}
     for rule in rules:
         pattern = rule.get("pattern")
+        metadata = rule.get("metadata") or {}
+        if metadata.get("lookbehind") or metadata.get("lookahead"):
+            continue  # its cue is a part of its match: no phrase (nlp/pipeline.py `compiled`)
         phrases = pattern_spellings(pattern) if pattern else [str(rule["literal"]).lower()]
         reading = (
             "TERMINATE" if rule.get("direction") == "TERMINATE" else rule.get("category"),
@@ -849,6 +853,50 @@ def _check_context_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) ->
                     f"{key!r} but read it differently (only the later is used)"
                 )
             owner[key] = (str(rule["literal"]), reading)
+
+
+def _check_target_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) -> None:
+    """Two target rules that spell the same words must read them alike (category and
+    attributes): only the later rule's phrase is kept (nlp/pipeline.py `compiled`), so the
+    earlier rule's reading of those words is lost unseen ("sensory loss" as numbness had been
+    lost to "sensory deficit"'s reading, which says something only when denied). A later rule
+    meant to read them its own way names the earlier rule in `metadata.over`; a name there
+    must be an earlier rule whose words it does read differently."""
+    rules = list(rules)
+    counts = Counter(str(rule["literal"]) for rule in rules)
+    literals = set(counts)
+    owner: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    for rule in rules:
+        literal = str(rule["literal"])
+        metadata = rule.get("metadata") or {}
+        over = list(metadata.get("over") or ())
+        where = f"nlp/target_rules.json: {literal!r}: metadata.over"
+        for name in over:
+            if name not in literals:
+                check.errors.append(f"{where}: no rule {name!r}")
+            elif counts[name] > 1:
+                check.errors.append(f"{where}: {name!r} names {counts[name]} rules")
+        if metadata.get("lookbehind") or metadata.get("lookahead"):
+            continue  # no phrase (nlp/pipeline.py `compiled`), as for the ConText rules
+        pattern = rule.get("pattern")
+        phrases = pattern_spellings(pattern) if pattern else [literal]
+        reading = (rule.get("category"), tuple(sorted((rule.get("attributes") or {}).items())))
+        overridden: set[str] = set()
+        for phrase in phrases or ():
+            key = phrase_key(phrase)
+            earlier = owner.get(key)
+            if earlier is not None and earlier[1] != reading:
+                if earlier[0] in over:
+                    overridden.add(earlier[0])
+                else:
+                    check.errors.append(
+                        f"nlp/target_rules.json: {literal!r} and {earlier[0]!r} both spell "
+                        f"{key!r} but read it differently (only the later is used; name the "
+                        "earlier in the later's metadata.over if it is meant)"
+                    )
+            owner[key] = (literal, reading)
+        for name in (set(over) & literals) - overridden:
+            check.errors.append(f"{where}: {name!r} spells none of its words, or reads them alike")
 
 
 _CONTEXT_METADATA = frozenset(
@@ -953,6 +1001,7 @@ def _check_nlp(check: _Checker) -> None:
             {*rb.findings, *helpers},
         )
     _check_context_words(check, nlp.context_rules)
+    _check_target_words(check, nlp.target_rules)
     _check_context_metadata(check, nlp.context_rules)
     procedures = nlp.settings.procedures
     for key, names in (

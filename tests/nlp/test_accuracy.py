@@ -242,6 +242,10 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_medical_cannabis_certification_visit", "mts_living_kidney_donor_evaluation"),
         *("mts_lung_cancer_screening_shared_decision_visit", "mts_lumbar_puncture_procedure_note"),
         *("mts_clinical_ethics_consultation", "mts_hand_surgery_consultation"),  # 42
+        *("mts_cardiac_catheterization_procedure_report", "mts_cardiac_device_clinic_note"),
+        *("mts_therapeutic_plasma_exchange_procedure_note", "mts_prostate_biopsy_procedure_note"),
+        *("mts_elder_mistreatment_forensic_evaluation", "mts_mohs_micrographic_surgery_note"),
+        *("mts_community_paramedicine_home_visit", "mts_pharmacogenomics_consultation"),  # 43
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

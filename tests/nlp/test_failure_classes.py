@@ -5393,11 +5393,87 @@ ROUND_43 = [
     ("Declined chemotherapy for lymphoma.", "history_of_cancer", T),
     ("Declines treatment for osteoporosis; no fever.", "osteoporosis", T),
     ("Declines treatment for osteoporosis; no fever.", "fever", F),  # guard
-    ("Not on chemotherapy for her breast cancer.", "history_of_cancer", T),
+    ("Refuses chemotherapy for her breast cancer.", "history_of_cancer", T),
+    ("Did not want surgery for his cauda equina syndrome.", "suspected_cauda_equina_syndrome", T),
+    # ... and a "for" of a fear or a purpose names no condition (review)
+    (
+        "Pt declined surgery for fear of paralysis or loss of bladder control.",
+        "bladder_dysfunction",
+        U,
+    ),
+    # ... but a denial's list goes on past a treatment's "for" (attack)
+    (
+        "Denies fevers, weight loss, recent hospitalization for infection, IV drug use, or "
+        "history of cancer.",
+        "history_of_cancer",
+        F,
+    ),
+    (
+        "Denies prior surgery for back pain, saddle anesthesia, or urinary retention.",
+        "saddle_anesthesia",
+        F,
+    ),
     # ... the treatment itself is still declined, and a plain list still denied (guards)
     ("Declined chemotherapy for lymphoma.", "immunocompromised", None),
     ("Declines weakness, numbness or fever.", "leg_weakness", F),
     ("Declined steroids for back pain.", "prolonged_corticosteroid_use", F),
+    # a safety net told to the patient is what may come (set 43)
+    (
+        "Pt to call 911 or the MIH line for new leg weakness, numbness in the groin, trouble "
+        "urinating, fever, or pain that is getting worse instead of better.",
+        "bladder_dysfunction",
+        U,
+    ),
+    ("Pt to call 911 or the on-call line for new leg weakness or fever.", "fever", U),
+    # a household is no relative's illness; a relative's own is (guard)
+    (
+        "A man with a stroke that left a dense left hemiparesis, who has lived with his "
+        "daughter since.",
+        "leg_weakness",
+        T,
+    ),
+    (
+        "He lives with his girlfriend, who is an IV drug user.  He denies using drugs himself.",
+        "injection_drug_use",
+        F,
+    ),
+    # every sarcoma and carcinoma is a cancer, in words of their own
+    ("Dermatofibrosarcoma protuberans, lower back, biopsy-proven.", "history_of_cancer", T),
+    ("No history of carcinoma.", "history_of_cancer", F),  # guard
+    # a header with a date in parentheses ends the section before it
+    (
+        "PAST MEDICAL HISTORY:,  Stroke.,EXAMINATION (10/21):,  Strength in the right leg 4/5.",
+        "leg_weakness",
+        T,
+    ),
+    # an intervention named before "candidate"
+    ("ESI candidate: Y. Surgical candidate: N.", "surgery_or_intervention_candidate", T),
+    # a fracture from little force is a fragility fracture (findings.yaml: osteoporosis) ...
+    ("No h/o osteoporosis but has had two low-trauma wrist fractures.", "osteoporosis", T),
+    ("No low-trauma fractures.", "osteoporosis", U),  # ... and denied, it denies no diagnosis
+    # "sensory loss" on examination is numbness (its denial was already one)
+    (
+        "Denies tingling. On exam, stocking distribution sensory loss to mid-shin bilaterally.",
+        "paresthesia",
+        T,
+    ),
+    ("No sensory deficit or loss.", "paresthesia", F),  # guard
+    # the attack's: a household's relative with an illness of their own ...
+    ("Lives with her mother with metastatic breast cancer.", "history_of_cancer", U),
+    # ... a call for the patient's own care ...
+    (
+        "Pt to call the MIH line for refill of oxycodone for his prostate cancer pain.",
+        "history_of_cancer",
+        T,
+    ),
+    # ... a non-operative candidate, a fall without a fracture, a vertebra's low-trauma fracture
+    ("Neurosurgery: non-operative candidate at this time.", "surgery_or_intervention_candidate", U),
+    ("Low-trauma fall without fracture.", "osteoporosis", U),
+    (
+        "Low-trauma vertebral fractures at T11 and L1.",
+        "suspected_vertebral_compression_fracture",
+        T,
+    ),
 ]
 
 ALL_CASES = (

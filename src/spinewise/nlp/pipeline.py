@@ -856,7 +856,11 @@ def _header_windows(doc: Doc) -> dict[int, int]:
     """{first token: end} of the first `HEADER_TOKENS` words of each sentence that hold a
     colon."""
     starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
-    colons = numpy.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings[":"]).tolist()
+    # spaCy keeps ")" and ":" together: "EXAMINATION (10/21):"
+    orth = doc.to_array(ORTH)
+    colons = numpy.flatnonzero(
+        (orth == doc.vocab.strings[":"]) | (orth == doc.vocab.strings["):"])
+    ).tolist()
     windows: dict[int, int] = {}
     for colon in colons:
         at = bisect.bisect_right(starts, colon) - 1
