@@ -484,6 +484,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/context_rules.json",
+        '"unless_later": [\n     ",",',
+        '"unless_later": "or",\n "x": [\n     ",",',
+        "metadata.unless_later is a list of words",
+        "a look past the match that is not a list of words",
+    ),
+    (
+        "nlp/context_rules.json",
         '"lookbehind": 1,',
         '"lookbehind": 2,',
         "nlp/context_rules.json: \"a gap between a form's columns, after a word that ends an "

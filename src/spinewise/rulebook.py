@@ -900,8 +900,9 @@ def _check_target_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) -> 
 
 
 _CONTEXT_METADATA = frozenset(
-    {"lookbehind", "lookahead", "ends", "only", "also_ends", "or_list", "list_required"}
-)
+    {"lookbehind", "lookahead", "ends", "only", "also_ends", "or_list", "list_required",
+     "unless_later"}
+)  # fmt: skip
 
 
 def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]]) -> None:
@@ -976,6 +977,11 @@ def _check_context_metadata(check: _Checker, rules: Iterable[Mapping[str, Any]])
                 check.errors.append(f"{where}: metadata.or_list is a string, on a FORWARD rule")
             else:
                 _check_regex(check, f"{where}: metadata.or_list", metadata["or_list"], ())
+        later = metadata.get("unless_later")
+        if later is not None and (
+            not isinstance(later, list) or not later or not all(isinstance(w, str) for w in later)
+        ):
+            check.errors.append(f"{where}: metadata.unless_later is a list of words")
         if "list_required" in metadata and (
             metadata["list_required"] is not True or "or_list" not in metadata
         ):

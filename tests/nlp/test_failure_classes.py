@@ -5458,6 +5458,15 @@ ROUND_43 = [
         T,
     ),
     ("No sensory deficit or loss.", "paresthesia", F),  # guard
+    # a deficit told as progressing or new after a one-item denial is told (review: not when
+    # the sentence goes on as a list)
+    ("No fever, progressive weakness in both legs.", "progressive_neurologic_deficit", T),
+    ("No fever, rapidly progressive weakness in both legs.", "leg_weakness", T),
+    ("No urinary retention, new numbness in the left foot.", "paresthesia", T),
+    ("No fever, new weakness, numbness, or incontinence.", "paresthesia", F),
+    ("No fever, progressive weakness in both legs, numbness, or incontinence.", "paresthesia", F),
+    ("No fever, new weakness and numbness.", "paresthesia", F),
+    ("No fever, chills, progressive weakness.", "progressive_neurologic_deficit", F),
     # the attack's: a household's relative with an illness of their own ...
     ("Lives with her mother with metastatic breast cancer.", "history_of_cancer", U),
     # ... a call for the patient's own care ...

@@ -352,11 +352,15 @@ class _GatedPatterns:
     A rule's `metadata.lookbehind` (n) makes its first n tokens a condition, not a part of the
     cue: the cue begins after them (a gap that follows a word, not a comma); its
     `metadata.lookahead` (n) its last n tokens (an answer's "- no" before a comma that may
-    open a cue of its own: "? - no, no cancer history")."""
+    open a cue of its own: "? - no, no cancer history"); its `metadata.unless_later`, words
+    none of which may come after the match in the sentence (a list that goes on: "No fever,
+    new weakness, numbness, or incontinence")."""
 
     def __init__(self, nlp: Language, rules: list[Any]) -> None:
         strings = nlp.vocab.strings
-        self.patterns: list[tuple[Matcher, list[frozenset[int]], int, int, int]] = []
+        self.patterns: list[
+            tuple[Matcher, list[frozenset[int]], int, int, int, frozenset[int]]
+        ] = []
         for rule in rules:
             matcher = Matcher(nlp.vocab)
             matcher.add(rule._rule_id, [rule.pattern], on_match=rule.on_match)
@@ -364,16 +368,21 @@ class _GatedPatterns:
             metadata = rule.metadata or {}
             order = int(metadata.get("order", 0))
             behind, ahead = int(metadata.get("lookbehind", 0)), int(metadata.get("lookahead", 0))
-            self.patterns.append((matcher, gates, order, behind, ahead))
+            later = frozenset(strings.add(w) for w in metadata.get("unless_later") or ())
+            self.patterns.append((matcher, gates, order, behind, ahead, later))
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         present = set(doc.count_by(LOWER))
         found: list[tuple[int, int, int, int]] = []
-        for matcher, gates, order, behind, ahead in self.patterns:
+        lower = None
+        for matcher, gates, order, behind, ahead, later in self.patterns:
             if _passes(gates, present):
-                found += [
-                    (start + behind, end - ahead, order, key) for key, start, end in matcher(doc)
-                ]
+                for key, start, end in matcher(doc):
+                    if later:
+                        lower = doc.to_array(LOWER) if lower is None else lower
+                        if not later.isdisjoint(int(h) for h in lower[end:]):
+                            continue
+                    found.append((start + behind, end - ahead, order, key))
         # Of two token patterns matching the same words, medspaCy's pruning keeps the first
         # listed: here the earlier rule of the file (spaCy's Matcher listed them in an order
         # of its own). A token pattern still comes before a phrase on the same words (medspaCy
