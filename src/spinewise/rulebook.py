@@ -16,7 +16,7 @@ import json
 import re
 import string
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
@@ -826,77 +826,79 @@ def phrase_key(phrase: str) -> str:
     return " ".join(phrase.lower().split())
 
 
-def _check_context_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) -> None:
-    """Two ConText rules that match the same words must read them alike: only the later one
-    is kept (nlp/pipeline.py), so a narrower later rule silently turns the earlier one off for
+#: Rule metadata that makes a token pattern's match more than the words it spells: its cue is
+#: a part of the match, or the match depends on the rest of the sentence (nlp/pipeline.py
+#: `_GatedPatterns`). Such a rule is never matched as phrases.
+GATED_METADATA = ("lookbehind", "lookahead", "unless_later")
+
+
+def rule_spellings(rule: Mapping[str, Any]) -> list[str] | None:
+    """The phrases a rule's token pattern spells (`pattern_spellings`), or None: a rule with no
+    pattern, a pattern of more than words, or a rule gated by its metadata (GATED_METADATA)."""
+    metadata = rule.get("metadata") or {}
+    if any(metadata.get(key) for key in GATED_METADATA):
+        return None
+    return pattern_spellings(rule.get("pattern"))
+
+
+def _check_words_read_alike(
+    check: _Checker,
+    where: str,
+    rules: Iterable[Mapping[str, Any]],
+    reading: Callable[[Mapping[str, Any]], tuple[Any, ...]],
+    verb: str,
+) -> None:
+    """Two rules of one file that spell the same words must read them alike: of two phrases,
+    only the later is kept (nlp/pipeline.py `compiled`), so the earlier rule's reading of
+    those words is lost unseen. A ConText rule narrower than an earlier one turned it off for
     every other target ("prior" as a surgery's revision had hidden "prior vertebral fracture"
-    from the history cue)."""
-    owner: dict[str, tuple[str, tuple[Any, ...]]] = {}
-    for rule in rules:
-        pattern = rule.get("pattern")
-        metadata = rule.get("metadata") or {}
-        if metadata.get("lookbehind") or metadata.get("lookahead"):
-            continue  # its cue is a part of its match: no phrase (nlp/pipeline.py `compiled`)
-        phrases = pattern_spellings(pattern) if pattern else [str(rule["literal"]).lower()]
-        reading = (
-            "TERMINATE" if rule.get("direction") == "TERMINATE" else rule.get("category"),
-            rule.get("direction"),
-            tuple(sorted(rule.get("allowed_types") or ())),
-            tuple(sorted(rule.get("excluded_types") or ())),
-        )
-        for phrase in phrases or ():
-            key = phrase_key(phrase)
-            earlier = owner.get(key)
-            if earlier is not None and earlier[1] != reading:
-                check.errors.append(
-                    f"nlp/context_rules.json: {rule['literal']!r} and {earlier[0]!r} both match "
-                    f"{key!r} but read it differently (only the later is used)"
-                )
-            owner[key] = (str(rule["literal"]), reading)
-
-
-def _check_target_words(check: _Checker, rules: Iterable[Mapping[str, Any]]) -> None:
-    """Two target rules that spell the same words must read them alike (category and
-    attributes): only the later rule's phrase is kept (nlp/pipeline.py `compiled`), so the
-    earlier rule's reading of those words is lost unseen ("sensory loss" as numbness had been
-    lost to "sensory deficit"'s reading, which says something only when denied). A later rule
-    meant to read them its own way names the earlier rule in `metadata.over`; a name there
-    must be an earlier rule whose words it does read differently."""
+    from the history cue); a target rule read only when denied took "sensory loss" from the
+    numbness. A later rule meant to read them its own way names the earlier in
+    `metadata.over` (target rules); a name there must be one earlier rule whose words it does
+    read differently."""
     rules = list(rules)
     counts = Counter(str(rule["literal"]) for rule in rules)
-    literals = set(counts)
     owner: dict[str, tuple[str, tuple[Any, ...]]] = {}
     for rule in rules:
         literal = str(rule["literal"])
-        metadata = rule.get("metadata") or {}
-        over = list(metadata.get("over") or ())
-        where = f"nlp/target_rules.json: {literal!r}: metadata.over"
+        over = list((rule.get("metadata") or {}).get("over") or ())
+        at = f"{where}: {literal!r}: metadata.over"
         for name in over:
-            if name not in literals:
-                check.errors.append(f"{where}: no rule {name!r}")
+            if name not in counts:
+                check.errors.append(f"{at}: no rule {name!r}")
             elif counts[name] > 1:
-                check.errors.append(f"{where}: {name!r} names {counts[name]} rules")
-        if metadata.get("lookbehind") or metadata.get("lookahead"):
-            continue  # no phrase (nlp/pipeline.py `compiled`), as for the ConText rules
-        pattern = rule.get("pattern")
-        phrases = pattern_spellings(pattern) if pattern else [literal]
-        reading = (rule.get("category"), tuple(sorted((rule.get("attributes") or {}).items())))
+                check.errors.append(f"{at}: {name!r} names {counts[name]} rules")
+        phrases = rule_spellings(rule) if rule.get("pattern") else [literal]
+        read = reading(rule)
         overridden: set[str] = set()
         for phrase in phrases or ():
             key = phrase_key(phrase)
             earlier = owner.get(key)
-            if earlier is not None and earlier[1] != reading:
+            if earlier is not None and earlier[1] != read:
                 if earlier[0] in over:
                     overridden.add(earlier[0])
                 else:
+                    hint = "; name the earlier in the later's metadata.over if it is meant"
                     check.errors.append(
-                        f"nlp/target_rules.json: {literal!r} and {earlier[0]!r} both spell "
-                        f"{key!r} but read it differently (only the later is used; name the "
-                        "earlier in the later's metadata.over if it is meant)"
+                        f"{where}: {literal!r} and {earlier[0]!r} both {verb} {key!r} but read it "
+                        f"differently (only the later is used{hint if verb == 'spell' else ''})"
                     )
-            owner[key] = (literal, reading)
-        for name in (set(over) & literals) - overridden:
-            check.errors.append(f"{where}: {name!r} spells none of its words, or reads them alike")
+            owner[key] = (literal, read)
+        for name in (set(over) & set(counts)) - overridden:
+            check.errors.append(f"{at}: {name!r} spells none of its words, or reads them alike")
+
+
+def _context_reading(rule: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (
+        "TERMINATE" if rule.get("direction") == "TERMINATE" else rule.get("category"),
+        rule.get("direction"),
+        tuple(sorted(rule.get("allowed_types") or ())),
+        tuple(sorted(rule.get("excluded_types") or ())),
+    )
+
+
+def _target_reading(rule: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (rule.get("category"), tuple(sorted((rule.get("attributes") or {}).items())))
 
 
 _CONTEXT_METADATA = frozenset(
@@ -1006,8 +1008,12 @@ def _check_nlp(check: _Checker) -> None:
             nlp.settings.answers.normal_contrast_for,
             {*rb.findings, *helpers},
         )
-    _check_context_words(check, nlp.context_rules)
-    _check_target_words(check, nlp.target_rules)
+    _check_words_read_alike(
+        check, "nlp/context_rules.json", nlp.context_rules, _context_reading, "match"
+    )
+    _check_words_read_alike(
+        check, "nlp/target_rules.json", nlp.target_rules, _target_reading, "spell"
+    )
     _check_context_metadata(check, nlp.context_rules)
     procedures = nlp.settings.procedures
     for key, names in (

@@ -186,6 +186,9 @@ def test_a_rule_with_a_lookbehind_is_not_spelt_as_phrases(nlp: Any) -> None:
     assert sorted(r["literal"] for r in compiled([rule])) == ["chemo for", "surgery for"]
     behind = {**rule, "metadata": {"lookbehind": 1}}
     assert [r.get("pattern") for r in compiled([behind])] == [behind["pattern"]]
+    # ... nor one whose match depends on the rest of the sentence
+    later = {**rule, "metadata": {"unless_later": ["or"]}}
+    assert [r.get("pattern") for r in compiled([later])] == [later["pattern"]]
     # through the pipeline: the cue is "for", so "Declined" still reaches the chemotherapy
     # (as a phrase, "chemotherapy for" ended the denial on the drug's own word: taken)
     found = extract("Declined chemotherapy for lymphoma.")

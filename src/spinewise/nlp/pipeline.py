@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from spinewise.nlp.spelling import Spelling
-from spinewise.rulebook import Rulebook, pattern_spellings, phrase_key
+from spinewise.rulebook import Rulebook, phrase_key, rule_spellings
 
 __all__ = [
     "CONTEXTS",
@@ -531,18 +531,15 @@ def compiled(rules: Any) -> list[dict[str, Any]]:
     """The rules, each token pattern that only lists words ({"LOWER": ...}, optional or not)
     replaced by the phrases it spells: the same matches, found by spaCy's PhraseMatcher
     (hashed) instead of its token Matcher, which tries every pattern at every token. Each
-    phrase keeps the rule it came from in `metadata["rule"]`. A rule with a lookbehind or a
-    lookahead stays a token pattern (`_GatedPatterns` cuts its cue out of the match)."""
+    phrase keeps the rule it came from in `metadata["rule"]`. A rule gated by its metadata
+    (rulebook.GATED_METADATA) stays a token pattern, for `_GatedPatterns`."""
     out: list[dict[str, Any]] = []
     for order, rule in enumerate(rules):
         rule = dict(rule)
         # The rule's place in the file: of two ConText token patterns on the same words, the
         # earlier is kept (`_GatedPatterns`).
         rule["metadata"] = {**dict(rule.get("metadata") or {}), "order": order}
-        metadata = rule["metadata"]
-        # A lookbehind or lookahead is a part of the match that is not the cue: a phrase has none.
-        apart = metadata.get("lookbehind") or metadata.get("lookahead")
-        phrases = None if apart else pattern_spellings(rule.get("pattern"))
+        phrases = rule_spellings(rule)
         if phrases is None:
             out.append(rule)
             continue
