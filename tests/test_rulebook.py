@@ -323,6 +323,27 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "  steroid_drug:\n    findings: [prolonged_corticosteroid_use]",
+        "  steroid_drug:\n    findings: [fever]",
+        "nlp/settings.yaml: regimen_keeps_open.steroid_drug: fever is not fed by that category",
+        "a regimen that keeps open a finding its category does not feed",
+    ),
+    (
+        "nlp/settings.yaml",
+        "    when: (?i)\\b(?:daily|",
+        "    when: (?i)(\\b(?:daily|",
+        "nlp/settings.yaml: regimen_keeps_open.steroid_drug.when is not a regular expression",
+        "the words that tell a regimen, not a regular expression",
+    ),
+    (
+        "nlp/settings.yaml",
+        "  worked_up: >-\n    (?i)",
+        "  worked_up: >-\n    (?i)(",
+        "nlp/settings.yaml: kept_open.worked_up is not a regular expression",
+        "the words of a work-up ordered, not a regular expression",
+    ),
+    (
+        "nlp/settings.yaml",
         "    at_least: {value: 6, unit: wk}",
         "    at_least: {value: 6, unit: Cel}",
         "nlp/settings.yaml: durations[0] (symptom duration): at_least.unit: 'Cel' is not a time "

@@ -660,6 +660,18 @@ class NlpPlacedHelper(Frozen):
     places: Mapping[str, tuple[str, ...]] = Field(min_length=1)
 
 
+class NlpRegimenOpen(Frozen):
+    """Findings that a helper's mention of the patient keeps from "absent" against a denial in
+    generic words, though it tells nothing now, when the words after it in its sentence (up to
+    `reach` characters) match `when` (a regimen: "prednisone 5 mg daily") and not `unless` (a
+    course placed or ended: "in 2024", "through 11/21"), and its course is not told as short."""
+
+    findings: tuple[str, ...] = Field(min_length=1)
+    when: str
+    unless: str = "(?!)"
+    reach: int = Field(gt=0)
+
+
 class NlpMeasurement(Frozen):
     """A measured value that makes a finding present beyond a threshold: above it
     (`present_above`, a bladder scan) or at or below it (`present_at_or_below`, a bone
@@ -1159,6 +1171,13 @@ class NlpKeptOpen(Frozen):
         description="A regular expression, searched in the rest of the sentence: the words "
         "that keep it open ('but it cannot be excluded')."
     )
+    worked_up: str = Field(
+        default="(?!)",
+        description="A regular expression, searched in the rest of the sentence: a work-up "
+        "ordered to exclude it, after which any denial of it is a doubt, not a denial (for a "
+        "suspected condition, a suspicion: 'No evidence of cauda equina syndrome on exam, but "
+        "MRI ordered tonight to exclude it').",
+    )
 
 
 class NlpStableDeficit(Frozen):
@@ -1301,6 +1320,9 @@ class NlpSettings(Frozen):
     #: Category -> findings its mentions can make present but never absent (it names only a
     #: part of what the finding asks).
     present_only: Mapping[str, tuple[str, ...]] = {}
+    #: Category -> findings that its mention of the patient, telling nothing now, still keeps
+    #: from "absent" against a denial in generic words (a steroid regimen, its course untold).
+    regimen_keeps_open: Mapping[str, NlpRegimenOpen] = {}
     #: Finding -> findings that a present mention of it in its own words makes present too
     #: (never absent): "long-term prednisone" is an immunosuppressive drug.
     implies: Mapping[str, tuple[str, ...]] = {}

@@ -1028,14 +1028,16 @@ def _check_nlp(check: _Checker) -> None:
         [procedures.recent, *procedures.documented, *procedures.planned],
         rb.findings,
     )
-    for category, partial in nlp.settings.present_only.items():
-        check.refs("nlp/settings.yaml: present_only", "helper category", [category], helpers)
-        missing = [fid for fid in partial if fid not in helpers.get(category, ())]
-        if missing:
-            check.errors.append(
-                f"nlp/settings.yaml: present_only.{category}: {', '.join(missing)} is not fed "
-                "by that category"
-            )
+    told = {c: spec.findings for c, spec in nlp.settings.regimen_keeps_open.items()}
+    for key, parts in (("present_only", nlp.settings.present_only), ("regimen_keeps_open", told)):
+        for category, partial in parts.items():
+            check.refs(f"nlp/settings.yaml: {key}", "helper category", [category], helpers)
+            missing = [fid for fid in partial if fid not in helpers.get(category, ())]
+            if missing:
+                check.errors.append(
+                    f"nlp/settings.yaml: {key}.{category}: {', '.join(missing)} is not fed "
+                    "by that category"
+                )
     for finding, implied in nlp.settings.implies.items():
         check.refs("nlp/settings.yaml: implies", "finding", [finding, *implied], rb.findings)
     needs = nlp.settings.helper_needs
@@ -1143,8 +1145,16 @@ def _check_nlp(check: _Checker) -> None:
     if kept_open is not None:
         where = "nlp/settings.yaml: kept_open"
         check.refs(where, "finding", kept_open.findings, rb.findings)
-        for key in ("judged", "open"):
+        for key in ("judged", "open", "worked_up"):
             _check_regex(check, f"{where}.{key}", getattr(kept_open, key), ())
+    for category, spec in nlp.settings.regimen_keeps_open.items():
+        for key in ("when", "unless"):
+            _check_regex(
+                check,
+                f"nlp/settings.yaml: regimen_keeps_open.{category}.{key}",
+                getattr(spec, key),
+                (),
+            )
     stable = nlp.settings.stable_deficit
     if stable is not None:
         where = "nlp/settings.yaml: stable_deficit"

@@ -246,6 +246,13 @@ def test_the_written_notes_are_well_formed() -> None:
         *("mts_therapeutic_plasma_exchange_procedure_note", "mts_prostate_biopsy_procedure_note"),
         *("mts_elder_mistreatment_forensic_evaluation", "mts_mohs_micrographic_surgery_note"),
         *("mts_community_paramedicine_home_visit", "mts_pharmacogenomics_consultation"),  # 43
+        *("mts_transesophageal_echocardiogram_report", "mts_bronchoscopy_procedure_note"),
+        *("mts_retina_consultation", "mts_pharmacokinetic_dosing_consultation"),
+        *("mts_against_medical_advice_discharge_note", "mts_telestroke_consultation"),
+        *(
+            "mts_labor_epidural_analgesia_procedure_note",
+            "mts_sexual_assault_forensic_medical_examination",
+        ),  # 44
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -5485,6 +5485,175 @@ ROUND_43 = [
     ),
 ]
 
+ROUND_44 = [
+    # "not on" denies a treatment, not what it is for when that is named as the patient's
+    ("Not on chemotherapy for her breast cancer.", "history_of_cancer", T),
+    ("Not on chemotherapy for her breast cancer.", "immunocompromised", None),  # guard
+    # ... not "for" a thing with no owner, nor a duration (attack)
+    ("Not on any treatment for HIV because he is HIV negative.", "immunocompromised", U),
+    ("Not on any medication for fever, and no cancer history.", "history_of_cancer", F),
+    # a one-item denial's list told with commas alone stays denied (attack)
+    ("No fever, new weakness, numbness, incontinence.", "paresthesia", F),
+    ("No fever, new weakness, numbness, or incontinence.", "paresthesia", F),
+    # a daily steroid told beside a generic denial may be a long course: not absent (set 44b)
+    (
+        "She is not on any steroids now, but took prednisone 20 mg daily for her asthma from "
+        "January through June this year.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    (
+        "Denies steroid use, but the pharmacy fill history shows prednisone 5 mg daily "
+        "continuously since 2022.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    # ... not one placed in a past year, ended on a date, short or only planned (guards)
+    (
+        "She was treated with prednisone 20 mg daily for about 4 months in 2024, tapered off by "
+        "February 2025, and she has taken no steroids since.",
+        "prolonged_corticosteroid_use",
+        F,
+    ),
+    (
+        "Denies steroid use. Prednisone 20 mg daily ordered for the next 5 days.",
+        "prolonged_corticosteroid_use",
+        F,
+    ),
+    (
+        "Prednisone taper in March for COPD; no long-term steroids.",
+        "prolonged_corticosteroid_use",
+        F,
+    ),
+    (
+        "Not on any steroids now, but prednisone 5 mg daily started in 2019.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    # a finding the patient has, in a sentence that denies a simpler cause (review)
+    (
+        "I do not think this represents a simple strain given saddle anesthesia and urinary "
+        "retention.",
+        "saddle_anesthesia",
+        T,
+    ),
+    # a microbe's hyphened kind denies nothing before it (set 44) ...
+    (
+        "Vancomycin is appropriate empiric therapy for a postoperative spinal infection, covering "
+        "MRSA and coagulase-negative staphylococci.",
+        "suspected_spinal_infection",
+        T,
+    ),
+    # ... and still ends a denial's reach, as the dash's denial did (attack)
+    (
+        "No active triple-negative breast cancer; completed treatment in 2021.",
+        "history_of_cancer",
+        T,
+    ),
+    (
+        "No organism identified in her culture-negative epidural abscess.",
+        "suspected_spinal_epidural_abscess",
+        T,
+    ),
+    ("Fever - negative.", "fever", F),  # guard
+    # a Tuohy needle is an epidural done (set 44); denied, it denies no spinal anaesthetic
+    (
+        "PROCEDURE:,  Time-out performed.  17 gauge Tuohy needle, loss of resistance to saline at "
+        "7 cm.  No previous back surgery or injections.",
+        "recent_spinal_procedure",
+        T,
+    ),
+    ("ANESTHESIA: Spinal anesthetic. No Tuohy needle.", "recent_spinal_procedure", U),
+    ("Femoral nerve catheter placed via 18G Tuohy needle.", "recent_spinal_procedure", U),
+    (
+        "Femoral block and lumbar epidural placed using a Tuohy needle yesterday.",
+        "recent_spinal_procedure",
+        T,
+    ),
+    # a sensory loss excepted from an intact examination of both legs (set 44b) ...
+    (
+        "Sensation intact to light touch throughout the bilateral lower extremities except "
+        "decreased over the dorsum of the left foot.",
+        "paresthesia",
+        T,
+    ),
+    # ... not a weakness excepted there (attack on the draft)
+    (
+        "Sensation intact in both lower extremities except left EHL 4/5, otherwise strength 5/5 "
+        "throughout.",
+        "leg_weakness",
+        T,
+    ),
+    (
+        "Sensation intact in both lower extremities except decreased left foot dorsiflexion.",
+        "paresthesia",
+        F,
+    ),
+    # a denied diagnosis still being worked up is still suspected (set 44b) ...
+    (
+        "No evidence of cauda equina syndrome on exam, but MRI ordered tonight to exclude it "
+        "given bilateral sciatica.",
+        "suspected_cauda_equina_syndrome",
+        T,
+    ),
+    # ... not when no work-up is needed, it is done, or it waits on a condition (attack)
+    (
+        "No evidence of cauda equina syndrome, but there is no need to rule it out with imaging.",
+        "suspected_cauda_equina_syndrome",
+        F,
+    ),
+    (
+        "No features of CES, but MRI ordered to rule it out; MRI showed no compression.",
+        "suspected_cauda_equina_syndrome",
+        F,
+    ),
+    (
+        "No CES, but will get an MRI to rule it out if retention develops.",
+        "suspected_cauda_equina_syndrome",
+        F,
+    ),
+    # "able to raise both legs" is strength; "not able to lift his leg" is weakness
+    ("Able to raise both legs against gravity.", "leg_weakness", U),
+    ("He is not able to raise either leg against gravity.", "leg_weakness", T),
+    ("Unable to lift the left leg off the bed.", "leg_weakness", T),
+    # a denial of a candidacy for two interventions at once (set 44b)
+    ("Not a candidate for surgery or spinal injection.", "surgery_or_intervention_candidate", F),
+    # a drug stopped, told first: the word after "Stopped" only (review)
+    (
+        "Stopped methotrexate 2 years ago; currently on no immunosuppressants.",
+        "immunocompromised",
+        U,
+    ),
+    ("Stopped prednisone for methotrexate.", "immunocompromised", T),
+    ("Recently completed chemotherapy for lymphoma.", "immunocompromised", T),  # guard
+    # a relative telling of the patient, their parent or spouse, tells the patient's (set 44b)
+    (
+        "Daughter states her mother has lost a lot of weight over the past few months without "
+        "trying.",
+        "unexplained_weight_loss",
+        T,
+    ),
+    (
+        "His son mentions that his father lost control of his bowels in the car on the way here.",
+        "bowel_dysfunction",
+        T,
+    ),
+    (
+        "Wife reports her husband has been incontinent of urine since last night.",
+        "bladder_dysfunction",
+        T,
+    ),
+    ("Her daughter has breast cancer.", "history_of_cancer", U),  # guard
+    ("Mother had breast cancer.", "history_of_cancer", U),  # guard
+    # words clinicians write (set 44b): a brand of a biologic, "microD", "road rash"
+    ("On Humira for Crohn's disease since 2021.", "immunocompromised", T),
+    ("Hx L5-S1 MIS microD 2021.", "prior_lumbar_surgery", T),
+    ("Road rash over the lower back after a motorcycle crash.", "contusion_or_abrasion", T),
+    # a disease named in a test is no fever (set 44)
+    ("Q fever and Bartonella serologies sent.", "fever", U),
+    ("Fever and rigors since Monday; Q fever serology sent.", "fever", T),  # guard
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
@@ -5492,7 +5661,7 @@ ALL_CASES = (
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
     + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39 + ROUND_40 + ROUND_41
-    + ROUND_42 + ROUND_43
+    + ROUND_42 + ROUND_43 + ROUND_44
 )  # fmt: skip
 
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from spinewise.model import Units
+from spinewise.model import NlpRegimenOpen, Units
 from spinewise.nlp.pipeline import (
     fixed_medspacy,
     medspacy_default,
@@ -971,12 +971,13 @@ def _run_in_heading(original: str, start: int) -> str:
 
 def _kept_open(label: str, cues: Mapping[str, str], after: str, spec: Any) -> str:
     """The words that keep a diagnosis judged unlikely open later in its sentence (`after`
-    the mention: "... but it cannot be excluded"; settings.yaml `kept_open`)."""
+    the mention: "... but it cannot be excluded"), or any denied one a work-up to exclude
+    ("... but MRI ordered tonight to exclude it"; settings.yaml `kept_open`)."""
     if spec is None or label not in spec.findings:
         return ""
-    if not re.search(spec.judged, cues["NEGATED_EXISTENCE"]):
-        return ""
-    opened = re.search(spec.open, after)
+    opened = re.search(spec.worked_up, after)
+    if opened is None and re.search(spec.judged, cues["NEGATED_EXISTENCE"]):
+        opened = re.search(spec.open, after)
     return opened.group(0) if opened else ""
 
 
@@ -1146,6 +1147,17 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             )
         )
         box = _unchecked_box(ent, original, settings.unchecked_box)
+        # The findings this mention keeps open when it tells a regimen (settings.yaml
+        # `regimen_keeps_open`).
+        spec = settings.regimen_keeps_open.get(ent.label_)
+        regimen_for = (
+            spec.findings
+            if spec is not None
+            and _regimen_told(
+                spec, original[ent.end_char : min(sent.end_char, ent.end_char + spec.reach)]
+            )
+            else ()
+        )
         for fid, (counts, cue, elsewhere), note in _judge(
             ent.label_, sentence, settings, ctx, limits
         ):
@@ -1164,6 +1176,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
                 and ctx["role"] != "procedure"
             )
             generic = ent.label_ in settings.helpers
+            regimen = fid in regimen_for and note != _SHORT
             keeps_open = ""
             if ours and note == _ENDED_LONG:
                 keeps_open = "doubt"
@@ -1172,7 +1185,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             elif (
                 ours
                 and not ctx["normal"]
-                and not generic
+                and (not generic or regimen)
                 and not ctx["negated"]
                 and not ctx["denied_normal"]
             ):
@@ -1358,6 +1371,11 @@ def _answered_no(original: str, ctx: Mapping[str, Any], spec: Any) -> bool:
     return (
         at >= 0 and spec is not None and bool(re.match(spec.denial_after or "(?!)", original[at:]))
     )
+
+
+def _regimen_told(spec: NlpRegimenOpen, after: str) -> bool:
+    """Do the words after a mention tell a regimen (settings.yaml `regimen_keeps_open`)?"""
+    return re.search(spec.when, after) is not None and re.search(spec.unless, after) is None
 
 
 def _merge(rb: Rulebook, mentions: list[Mention]) -> dict[str, bool | None]:
@@ -1650,6 +1668,8 @@ _STEROIDS = "prolonged_corticosteroid_use"
 _ENDED_LONG = "a long course that has ended"
 #: A steroid mention whose course decides nothing more.
 _MENTION = "steroid mention"
+#: ... and one told as a short course.
+_SHORT = "short course: not prolonged"
 
 
 def _steroid(
@@ -1675,7 +1695,7 @@ def _steroid(
     if long:
         return (fid, base, "long course")
     if days or re.search(course.short, sentence):
-        return (fid, (None, "", False), "short course: not prolonged")
+        return (fid, (None, "", False), _SHORT)
     return (fid, (None, "", False), "duration not stated")
 
 
