@@ -5616,6 +5616,17 @@ ROUND_44 = [
     ("Able to raise both legs against gravity.", "leg_weakness", U),
     ("He is not able to raise either leg against gravity.", "leg_weakness", T),
     ("Unable to lift the left leg off the bed.", "leg_weakness", T),
+    # "I do not think this is ..." reaches up to a reason given, not into it (review)
+    (
+        "I do not think this is a simple strain given saddle anesthesia and urinary retention.",
+        "saddle_anesthesia",
+        T,
+    ),
+    (
+        "I do not think there is cauda equina syndrome given normal rectal tone.",
+        "suspected_cauda_equina_syndrome",
+        F,
+    ),
     # a denial of a candidacy for two interventions at once (set 44b)
     ("Not a candidate for surgery or spinal injection.", "surgery_or_intervention_candidate", F),
     # a drug stopped, told first: the word after "Stopped" only (review)
