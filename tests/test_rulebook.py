@@ -646,6 +646,13 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "  bound_after: (?i)\\s*(?:or|and/or)",
+        "  bound_after: (?i)\\s*(?:or|and/or",
+        "nlp/settings.yaml: thresholds.bound_after is not a regular expression",
+        "a bound's words after a number that do not compile",
+    ),
+    (
+        "nlp/settings.yaml",
         "|pertinent[ \\t]+negatives?)",
         "|pertinent[ \\t]+negatives?",
         "nlp/settings.yaml: denied_lists.heading is not a regular expression",

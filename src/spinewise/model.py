@@ -1273,6 +1273,11 @@ class NlpThresholds(Frozen):
         description="A regular expression: the words of a sentence that states a rule "
         "('if', 'should', 'criteria')."
     )
+    bound_after: str = Field(
+        description="A regular expression matched right after a temperature (and its unit): "
+        "words that make it a bound after `rule_words` before it in its sentence ('call for a "
+        "temperature of 101 F or higher'; alone, a reading: 'Temp 101.5 or higher at home')."
+    )
 
 
 class NlpSettings(Frozen):

@@ -1229,7 +1229,7 @@ def _check_nlp(check: _Checker) -> None:
         _check_regex(
             check, f"nlp/settings.yaml: temperatures.{key}", getattr(temperatures, key), ()
         )
-    for key in ("words", "signs", "rule_words"):
+    for key in ("words", "signs", "rule_words", "bound_after"):
         _check_regex(
             check, f"nlp/settings.yaml: thresholds.{key}", getattr(nlp.settings.thresholds, key), ()
         )

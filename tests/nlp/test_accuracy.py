@@ -253,6 +253,16 @@ def test_the_written_notes_are_well_formed() -> None:
             "mts_labor_epidural_analgesia_procedure_note",
             "mts_sexual_assault_forensic_medical_examination",
         ),  # 44
+        *("mts_transfusion_medicine_consultation", "mts_lactation_consultation"),
+        *("mts_paracentesis_procedure_note", "mts_exercise_stress_test_report"),
+        *(
+            "mts_speech_language_pathology_swallow_evaluation",
+            "mts_picc_line_insertion_procedure_note",
+        ),
+        *(
+            "mts_extracorporeal_shock_wave_lithotripsy_procedure_note",
+            "mts_psychiatric_emergency_evaluation",
+        ),  # 45
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -5665,6 +5665,99 @@ ROUND_44 = [
     ("Fever and rigors since Monday; Q fever serology sent.", "fever", T),  # guard
 ]
 
+
+ROUND_45 = [
+    # what a treatment is for, named as the patient's, does not end a denial's list (guards from
+    # an attack and a review of a draft that let "for her" end any denial)
+    ("No fever for her entire stay, no chills.", "fever", F),
+    ("Not on any treatment for HIV because he is HIV negative.", "immunocompromised", U),
+    (
+        "No red flag symptoms for her back pain such as saddle anesthesia, fever, or weight loss.",
+        "saddle_anesthesia",
+        F,
+    ),
+    ("Denies taking anything for his pain or any fevers, chills, numbness.", "fever", F),
+    ("Not taking anything for his pain, fevers to 102 at home.", "fever", T),
+    # a double negation; a drug that cannot be tapered goes on; a past normal (set 45b)
+    (
+        "Not without residual deficit: the lateral R foot is still numb at discharge.",
+        "paresthesia",
+        T,
+    ),
+    (
+        "Has not been able to taper below prednisone 10 mg for over a year.",
+        "prolonged_corticosteroid_use",
+        T,
+    ),
+    ("New fecal incontinence x2 days, previously fully continent.", "bowel_dysfunction", T),
+    ("Previously continent, now incontinent of urine.", "bladder_dysfunction", T),  # guard
+    ("Saddle region previously intact, no saddle anesthesia today.", "saddle_anesthesia", F),
+    # the saddle in a patient's words, quoted (set 45b)
+    (
+        "Reports her bottom 'feels numb' when sitting on the toilet, though S2-S4 pinprick is "
+        "intact on exam today.",
+        "saddle_anesthesia",
+        T,
+    ),
+    # the spine surgery team, not an operation (set 45) ...
+    ("Spine surgery was consulted.", "prior_lumbar_surgery", U),
+    ("Spine surgery has been asked to see him about kyphoplasty of L1.", "prior_lumbar_surgery", U),
+    (
+        "The inpatient team will call spine surgery for any new weakness, numbness, or bladder "
+        "problem.",
+        "prior_lumbar_surgery",
+        U,
+    ),
+    # ... and the operation still (guards; attack)
+    ("He had spine surgery in 2012.", "prior_lumbar_surgery", T),
+    ("Patient was informed spine surgery is recommended.", "surgery_or_intervention_candidate", T),
+    ("Spine surgery was following him after his 2019 fusion.", "prior_lumbar_surgery", T),
+    # a return instruction with words between (set 45)
+    (
+        "He was told to come back at once for fever, arm swelling, or new weakness or numbness "
+        "in the legs.",
+        "leg_weakness",
+        U,
+    ),
+    (
+        "Told to come back or see his primary doctor for fever, new leg weakness or numbness, or "
+        "trouble passing urine.",
+        "bladder_dysfunction",
+        U,
+    ),
+    # ... not a patient's own reason to come (guards; attack)
+    ("She decided to come to the ER for new urinary incontinence.", "bladder_dysfunction", T),
+    ("He was able to get back to work for a week before the foot drop began.", "leg_weakness", T),
+    # ... and one in a dictated note's numbered item, after the spaces that open it (set 45)
+    (
+        "Repeat FEES in 5 to 7 days.,6.  Notify the team for fever, a new oxygen requirement, or "
+        "a wet cough.",
+        "fever",
+        U,
+    ),
+    ("He has fever.  Any saddle anesthesia is denied.", "saddle_anesthesia", F),  # guard (attack)
+    # a temperature "or higher" in a rule is a bound, not a reading (set 45)
+    (
+        "Call or come to the ED for a temperature of 101 F or higher, pain not controlled by the "
+        "medication, or inability to urinate.",
+        "fever",
+        U,
+    ),
+    ("Vitals: T 38.9 or higher x2, HR 110.", "fever", T),  # guard (attack)
+    ("Temp 38.5 or above at home; per daughter.", "fever", T),  # guard (review)
+    ("Temperature of 101 F this morning.", "fever", T),  # guard
+    ("The wound healed without infection, drainage or fever.", "fever", F),  # guard
+    # a treatment decided against denies nothing after it (set 45; the attack's lines)
+    (
+        "Injuries: a grade II splenic laceration managed without surgery, and an L1 compression "
+        "fracture with 25 percent loss of height.",
+        "suspected_vertebral_compression_fracture",
+        T,
+    ),
+    ("Managed without surgery given progressive leg weakness.", "leg_weakness", T),
+    ("Treated conservatively without resolution of urinary retention.", "bladder_dysfunction", T),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
@@ -5672,7 +5765,7 @@ ALL_CASES = (
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
     + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39 + ROUND_40 + ROUND_41
-    + ROUND_42 + ROUND_43 + ROUND_44
+    + ROUND_42 + ROUND_43 + ROUND_44 + ROUND_45
 )  # fmt: skip
 
 

@@ -1793,6 +1793,16 @@ def _threshold(spec: Any, said: str, sentence: str = "", *, rule: bool = False) 
     return bool(re.search(spec.signs, said) and (rule or re.search(spec.rule_words, sentence)))
 
 
+def _bound_after(spec: Any, text: str, end: int, before: str) -> bool:
+    """Do the words right after a temperature make it a bound ("101 F or higher"), after the
+    words of a rule before it in its sentence ("Call or come to the ED for a temperature of 101 F
+    or higher"; not "Temp 101.5 or higher at home; per daughter")?"""
+    return (
+        re.match(spec.bound_after, text[end:]) is not None
+        and re.search(spec.rule_words, before) is not None
+    )
+
+
 def _unbound(spec: Any, before: str) -> str:
     """`before` without the bounds that have a number of their own after them: in "told to go
     to the ED for a temperature over 101 F, rigors, or confusion; temp 102.3 F" the "over"
@@ -1846,7 +1856,9 @@ def _temperatures(
         sentence, before = _sentence_of(doc, original, match.start(), match.end())
         # "return if T > 38", "fever above 38.0": a threshold, not a measurement (a sign
         # before a temperature is a rule's, whatever the sentence).
-        hypothetical = _threshold(thresholds, _unbound(thresholds, before), rule=True)
+        hypothetical = _threshold(
+            thresholds, _unbound(thresholds, before), rule=True
+        ) or _bound_after(thresholds, text, match.end(), before)
         # A reading told in the words of a fever mention takes that mention's place in time
         # and person, its denial and its doubt: "Her mother was febrile to 102", "febrile to 39.2
         # during an admission two years ago", "has not been febrile to 101", "possibly febrile

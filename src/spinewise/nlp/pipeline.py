@@ -282,7 +282,9 @@ def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
     from medspacy.ner import TargetMatcher, TargetRule
 
     targets = [TargetRule(**_kwargs(rule)) for rule in compiled(rulebook.nlp.target_rules)]
-    context_rules = [ConTextRule(**_kwargs(rule)) for rule in compiled(rulebook.nlp.context_rules)]
+    context_rules = [
+        ConTextRule(**_kwargs(rule)) for rule in _after_spaces(compiled(rulebook.nlp.context_rules))
+    ]
     if default:
         loaded: Language = medspacy.load()
         _component(loaded.get_pipe("medspacy_target_matcher")).add(targets)
@@ -552,6 +554,38 @@ def compiled(rules: Any) -> list[dict[str, Any]]:
     return [
         r for i, r in enumerate(out) if r.get("pattern") is not None or last[_phrase_key(r)] == i
     ]
+
+
+def _after_spaces(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each cue of three tokens or more that must open its sentence, also after the spaces that
+    open one: a dictated note's numbered item ("...days.,6.  Notify the team for fever") starts
+    its sentence with a space token, and the cue's first word is then no sentence's first token.
+    (Not a cue of one or two words: "Any", "Has he" open plain sentences after double spaces.)"""
+    out: list[dict[str, Any]] = []
+    for rule in rules:
+        out.append(rule)
+        pattern = rule.get("pattern")
+        if (
+            isinstance(pattern, list)
+            and pattern
+            and pattern[0].get("IS_SENT_START") is True
+            and not pattern[0].get("IS_SPACE")
+            and "OP" not in pattern[0]
+            and sum(_required(token) for token in pattern) >= 3
+        ):
+            first = {k: v for k, v in pattern[0].items() if k != "IS_SENT_START"}
+            spaced = [{"IS_SPACE": True, "IS_SENT_START": True}, first, *pattern[1:]]
+            # the space is a condition, not a part of the cue (`_GatedPatterns`' lookbehind)
+            metadata = dict(rule.get("metadata") or {})
+            metadata["lookbehind"] = int(metadata.get("lookbehind", 0)) + 1
+            out.append({**rule, "pattern": spaced, "metadata": metadata})
+    return out
+
+
+def _required(token: dict[str, Any]) -> bool:
+    """Must a token pattern match a word (no "OP", "+", or "{n,m}" with n of 1 or more)?"""
+    op = str(token.get("OP", ""))
+    return op in ("", "+", "!") or (op.startswith("{") and op[1:].split(",")[0].strip("}") > "0")
 
 
 def _phrase_key(rule: dict[str, Any]) -> str:
