@@ -1798,7 +1798,7 @@ def _bound_after(spec: Any, text: str, end: int, before: str) -> bool:
     words of a rule before it in its sentence ("Call or come to the ED for a temperature of 101 F
     or higher"; not "Temp 101.5 or higher at home; per daughter")?"""
     return (
-        re.match(spec.bound_after, text[end:]) is not None
+        re.compile(spec.bound_after).match(text, end) is not None
         and re.search(spec.rule_words, before) is not None
     )
 

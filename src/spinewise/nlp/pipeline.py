@@ -583,9 +583,13 @@ def _after_spaces(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _required(token: dict[str, Any]) -> bool:
-    """Must a token pattern match a word (no "OP", "+", or "{n,m}" with n of 1 or more)?"""
-    op = str(token.get("OP", ""))
-    return op in ("", "+", "!") or (op.startswith("{") and op[1:].split(",")[0].strip("}") > "0")
+    """Must a token pattern match a word: no "OP", "1", "+", or "{n}" / "{n,m}" with n of 1 or
+    more ("!" asks for the word to be absent and matches none, as `_anchors` reads it)?"""
+    op = str(token.get("OP", "1"))
+    if op.startswith("{"):
+        least = op[1:-1].split(",")[0]
+        return least.isdigit() and int(least) >= 1
+    return op in ("1", "+")
 
 
 def _phrase_key(rule: dict[str, Any]) -> str:
