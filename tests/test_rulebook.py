@@ -660,8 +660,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
-        "(?:\\s+a\\s+(?:fever|temp(?:erature)?))?(?:\\s+up)?\\s+to)(?:\\s+(?:in|at|on)\\s+(?:the\\s+)?(?:emergency\\s+(?:department|room)|ED|ER|A&E|dept|department|triage|arrival|presentation|the\\s+scene|urgent\\s+care|(?:the\\s+)?outside\\s+hospital)(?=\\s+(?:was|were|reached)\\b|\\s+\\d{2,3}(?:\\.\\d{1,2})?(?!\\d|\\.\\d)))?\\s*(?:of|to|:|;|=|was|were|is|are|at|reached|(?:of\\s+)?(?:up\\s+to|as\\s+high\\s+as))?\\s*(?P<value>",
-        "(?:\\s+a\\s+(?:fever|temp(?:erature)?))?(?:\\s+up)?\\s+to)(?:\\s+(?:in|at|on)\\s+(?:the\\s+)?(?:emergency\\s+(?:department|room)|ED|ER|A&E|dept|department|triage|arrival|presentation|the\\s+scene|urgent\\s+care|(?:the\\s+)?outside\\s+hospital)(?=\\s+(?:was|were|reached)\\b|\\s+\\d{2,3}(?:\\.\\d{1,2})?(?!\\d|\\.\\d)))?\\s*(?:of|to|:|;|=|was|were|is|are|at|reached|(?:of\\s+)?(?:up\\s+to|as\\s+high\\s+as))?\\s*(?P<reading>",
+        "(?:of\\s+)?(?:up\\s+to|as\\s+high\\s+as))?\\s*(?P<value>",
+        "(?:of\\s+)?(?:up\\s+to|as\\s+high\\s+as))?\\s*(?P<reading>",
         "nlp/settings.yaml: temperatures.labelled has no group named 'value'",
         "a labelled temperature without its value",
     ),

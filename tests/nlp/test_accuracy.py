@@ -263,6 +263,13 @@ def test_the_written_notes_are_well_formed() -> None:
             "mts_extracorporeal_shock_wave_lithotripsy_procedure_note",
             "mts_psychiatric_emergency_evaluation",
         ),  # 45
+        *("mts_kyphoplasty_procedure_note", "mts_ct_guided_spine_biopsy_procedure_note"),
+        *("mts_bone_densitometry_report", "mts_opioid_treatment_program_intake"),
+        *("mts_aquatic_therapy_evaluation", "mts_intrathecal_pump_refill_note"),
+        *(
+            "mts_observation_unit_admission_note",
+            "mts_chemotherapy_infusion_pretreatment_assessment",
+        ),  # 46
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -5758,6 +5758,149 @@ ROUND_45 = [
     ("Treated conservatively without resolution of urinary retention.", "bladder_dysfunction", T),
 ]
 
+ROUND_46 = [
+    # a treatment denied for a condition named as the patient's denies the treatment (round 45's
+    # leftovers) ...
+    ("No chemotherapy for her lymphoma.", "history_of_cancer", T),
+    ("Denies taking anything for his fever.", "fever", T),
+    ("No chemotherapy or radiation for her breast cancer.", "history_of_cancer", T),
+    ("No chemotherapy or radiation for her breast cancer.", "radicular_pain", U),
+    # ... not a history denied without one, nor a list that goes on (guards)
+    ("Denies treatment for cancer.", "history_of_cancer", F),
+    ("Denies taking anything for his pain or any fevers, chills, numbness.", "fever", F),
+    ("No treatment for his pain, fever, or numbness was needed.", "fever", F),
+    ("Pain without radiation for the past week.", "radicular_pain", F),
+    # double negations and a pseudo-negation (set 46b)
+    ("She does not deny some altered sensation when wiping.", "saddle_anesthesia", T),
+    (
+        "She was not free of the left-sided sciatica at discharge, though it had eased.",
+        "radicular_pain",
+        T,
+    ),
+    (
+        "Not only was there reduced sensation over the buttocks and perineum on admission, but "
+        "her post-void residual was 650 mL.",
+        "saddle_anesthesia",
+        T,
+    ),
+    # the writer's own clause after a denial (set 46b)
+    (
+        "Although she has no saddle anaesthesia, I am concerned that this could be an evolving "
+        "cauda equina and have sent her to A&E.",
+        "suspected_cauda_equina_syndrome",
+        T,
+    ),
+    ("Although she has no saddle anaesthesia, I am concerned.", "saddle_anesthesia", F),  # guard
+    # "nil" item by item, then a finding (set 46b)
+    (
+        "Spine: nil step, nil deformity, nil midline tenderness, grazes across lumbar region.",
+        "contusion_or_abrasion",
+        T,
+    ),
+    ("Nil fever, nil weakness.", "leg_weakness", F),  # guard
+    # prophylaxis names what it prevents, close before it (set 46b)
+    (
+        "Received dexamethasone 8 mg IV at induction for PONV prophylaxis.",
+        "prolonged_corticosteroid_use",
+        U,
+    ),
+    # incontinence denied is not every change of function (set 46b)
+    ("Denies incontinence of bladder or bowel, ambulant on scene.", "bladder_dysfunction", U),
+    ("Denies incontinence of bladder or bowel, ambulant on scene.", "bowel_dysfunction", F),
+    # a cue after "has" (set 46b; found on the way)
+    ("She has denied any fever.", "fever", F),
+    # a form's answer (set 46b)
+    ("Substance use: IV drug use - Never   Alcohol - Occasional", "injection_drug_use", F),
+    # a disc biopsy told the other way round (set 46)
+    (
+        "CT-guided percutaneous aspiration and core biopsy of the L2-L3 disc space was performed "
+        "today.",
+        "recent_spinal_procedure",
+        T,
+    ),
+    # Indian English and other words (set 46b)
+    ("Her DEXA scan shows T score of minus 2.8 at spine.", "osteoporosis", T),
+    (
+        "Patient is having loss of weight of around 6 kg in last 3 months.",
+        "unexplained_weight_loss",
+        T,
+    ),
+    ("Burning and ant crawling sensation in both soles since 3 weeks.", "paresthesia", T),
+    (
+        "She is taking tablet Wysolone 10 mg daily since last 1 year.",
+        "prolonged_corticosteroid_use",
+        T,
+    ),
+    ("Patient is willing for surgery, posted for discectomy on Monday.", "prior_lumbar_surgery", U),
+    ("Patient was operated for disc prolapse in lower back in 2015.", "prior_lumbar_surgery", T),
+    ("He had surgery for a herniated disc in 2015.", "prior_lumbar_surgery", T),
+    ("He had surgery for a cervical herniated disc in 2015.", "prior_lumbar_surgery", U),  # guard
+    ("He negates fever, negates loss of weight.", "unexplained_weight_loss", F),
+    (
+        "He has had to strain to start his urinary stream for the past 3 days.",
+        "bladder_dysfunction",
+        T,
+    ),
+    ("Pt c/o R leg 'gone dead' from knee down.", "paresthesia", T),
+    (
+        "She was found to have a dorsal epidural collection at L4 consistent with abscess.",
+        "suspected_spinal_epidural_abscess",
+        T,
+    ),
+    (
+        "She denies any back pain as such but has a constant burning pain from her right buttock "
+        "into the shin.",
+        "radicular_pain",
+        T,
+    ),
+    # strength that did not come back is no normal strength (set 46b)
+    ("Her strength did not return to normal.", "leg_weakness", U),
+    (
+        "Her strength did not return to normal, with residual 4-/5 left dorsiflexion at discharge.",
+        "leg_weakness",
+        T,
+    ),
+    ("Strength is normal.", "leg_weakness", F),  # guard
+    # guards from the attack on the draft
+    ("Denies taking anything for her pain, fevers, chills.", "fever", F),
+    (
+        "Has not had any treatment for his sciatica, including injections or lumbar surgery.",
+        "prior_lumbar_surgery",
+        F,
+    ),
+    ("Denies fever and has possible discitis on MRI.", "suspected_spinal_infection", T),
+    ("No numbness, has ? cauda equina.", "suspected_cauda_equina_syndrome", T),
+    ("She has denied fevers at home, temp today 38.8.", "fever", T),
+    ("Pain radiating to L leg, nil numbness, tingling, weakness.", "paresthesia", F),
+    ("On HIV pre-exposure prophylaxis (PrEP), no other medications.", "immunocompromised", U),
+    ("She doesn't deny fevers at night.", "fever", T),
+    ("Has not been free of fever since Tuesday.", "fever", T),
+    ("Patient is not free from urinary retention.", "bladder_dysfunction", T),
+    (
+        "No saddle anesthesia, we are not worried about cauda equina syndrome.",
+        "suspected_cauda_equina_syndrome",
+        F,
+    ),
+    (
+        "Denies saddle anaesthesia, bladder or bowel dysfunction, we have discussed warning signs.",
+        "bladder_dysfunction",
+        F,
+    ),
+    ("Chemotherapy cycle 4 was cancelled because of fever.", "immunocompromised", T),
+    # guards from the review of the narrowed draft
+    ("T-score minus\u00a02.8 at L1.", "osteoporosis", T),  # a crash on the draft
+    ("T-score -\u00a02.8 at L1.", "osteoporosis", T),  # a crash before it
+    ("Radiation for lymphoma.", "history_of_cancer", T),
+    ("s/p radiation for myeloma.", "history_of_cancer", T),
+    ("No loss of weight bearing ability.", "unexplained_weight_loss", U),
+    ("Fever returned to normal, afebrile now.", "fever", F),
+    ("He did not deny any falls.", "severe_trauma", U),
+    ("Temp now 36.8, was 38.9 yesterday.", "fever", T),
+    ("Temp 36.8, was 38.9 yesterday.", "fever", T),  # base too
+    ("Temp now 37.2 after paracetamol, 39.1 at home.", "fever", T),
+    ("Tactile hallucinations (formication) during alcohol withdrawal.", "paresthesia", U),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
@@ -5765,7 +5908,7 @@ ALL_CASES = (
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
     + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39 + ROUND_40 + ROUND_41
-    + ROUND_42 + ROUND_43 + ROUND_44 + ROUND_45
+    + ROUND_42 + ROUND_43 + ROUND_44 + ROUND_45 + ROUND_46
 )  # fmt: skip
 
 

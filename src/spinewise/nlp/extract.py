@@ -2058,12 +2058,12 @@ def _measurements(doc: Any, original: str, settings: Any, units: Units) -> list[
             if match.start("value") in seen:
                 continue  # two patterns that read the same number
             seen.add(match.start("value"))
-            # A minus sign, an en dash or a spaced sign ("T-score \u2212 2.7") is a sign.
-            # A thousands separator goes ("1,100 ml").
+            # A minus sign, an en dash, a spaced sign ("T-score \u2212 2.7") or the word
+            # ("T score of minus 2.8") is a sign. A thousands separator goes ("1,100 ml").
             value = float(
-                re.sub(r"[\u2212\u2013]", "-", match.group("value"))
-                .replace(" ", "")
-                .replace(",", "")
+                re.sub(
+                    r"\s+", "", re.sub(r"[\u2212\u2013]|(?i:minus)", "-", match.group("value"))
+                ).replace(",", "")
             )
             written = match.groupdict().get("unit")
             spelled = units.volume_unit(written) if written else None
