@@ -688,6 +688,20 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/settings.yaml",
+        "(?P<second>[0-5])",
+        "(?P<later>[0-5])",
+        "nlp/settings.yaml: grade_fall: patterns[0] has no group named 'second'",
+        "a fall of strength grades without its later grade",
+    ),
+    (
+        "nlp/settings.yaml",
+        "  also: [leg_weakness]\n",
+        "  also: [leg_weak]\n",
+        "nlp/settings.yaml: grade_fall",
+        "a fall of strength grades showing a finding that does not exist",
+    ),
+    (
+        "nlp/settings.yaml",
         "terms:\n",
         "terms:\n  mass_unit: (?:kg|lb)\n",
         "terms.mass_unit: this term is written from units.yaml's spellings",

@@ -1180,6 +1180,30 @@ class NlpKeptOpen(Frozen):
     )
 
 
+class NlpGradeFall(Frozen):
+    """Two strength grades a sentence tells a time apart, the first placed at its time
+    ("DF 4/5 at 02:00 and 3/5 at 06:00", "4/5 yesterday, 3/5 today"): a later grade lower than
+    the earlier is a deficit that is progressing; the same or a better grade says nothing."""
+
+    finding: str
+    patterns: tuple[str, ...] = Field(
+        min_length=1,
+        description="Regular expressions with named groups `first` and `second`: the two "
+        "grades' numbers (0 to 5), the first told with the time it was found, or the two of "
+        "a fall told ('decreased from 4/5 to 3/5').",
+    )
+    unless: str | None = Field(
+        default=None,
+        description="A regular expression: a sentence's words that make the grades none of the "
+        "legs' or none found (an arm's muscles, a condition: 'if').",
+    )
+    also: tuple[str, ...] = Field(
+        default=(),
+        description="Findings the later, lower grade shows too: below 5/5, a leg's weakness.",
+    )
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
 class NlpStableDeficit(Frozen):
     """A deficit told as unchanged ("numbness both soles, unchanged", "stable motor deficit")
     denies a progressive one, unless it is severe."""
@@ -1337,6 +1361,7 @@ class NlpSettings(Frozen):
     denied_lists: NlpDeniedLists | None = None
     spelling: NlpSpelling | None = None
     weight_change: NlpWeightChange | None = None
+    grade_fall: NlpGradeFall | None = None
     steroid_course: NlpSteroidCourse
     stable_deficit: NlpStableDeficit | None = None
     durations: tuple[NlpDuration, ...] = ()

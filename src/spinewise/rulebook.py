@@ -1102,6 +1102,15 @@ def _check_nlp(check: _Checker) -> None:
         _check_regex(
             check, "nlp/settings.yaml: procedures.refused", nlp.settings.procedures.refused, ()
         )
+    fall = nlp.settings.grade_fall
+    if fall is not None:
+        where = "nlp/settings.yaml: grade_fall"
+        check.refs(where, "finding", [fall.finding, *fall.also], rb.findings)
+        check.sources(where, fall.sources)
+        for i, pattern in enumerate(fall.patterns):
+            _check_regex(check, f"{where}: patterns[{i}]", pattern, ("first", "second"))
+        if fall.unless is not None:
+            _check_regex(check, f"{where}: unless", fall.unless, ())
     weight = nlp.settings.weight_change
     if weight is not None:
         where = "nlp/settings.yaml: weight_change"

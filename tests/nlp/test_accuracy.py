@@ -270,6 +270,13 @@ def test_the_written_notes_are_well_formed() -> None:
             "mts_observation_unit_admission_note",
             "mts_chemotherapy_infusion_pretreatment_assessment",
         ),  # 46
+        *("mts_ct_myelogram_procedure_note", "mts_point_of_care_ultrasound_note"),
+        *("mts_intraoperative_neuromonitoring_report", "mts_radiation_therapy_on_treatment_visit"),
+        *("mts_family_meeting_note", "mts_informed_consent_discussion_note"),
+        *(
+            "mts_image_guided_abscess_drainage_procedure_note",
+            "mts_nursing_admission_assessment",
+        ),  # 47
     }
     for note in notes:
         assert set(note["gold"]) <= set(rb.findings), note["id"]

@@ -5901,6 +5901,146 @@ ROUND_46 = [
     ("Tactile hallucinations (formication) during alcohol withdrawal.", "paresthesia", U),
 ]
 
+ROUND_47 = [
+    # a finding's own "negative" still denies it, and a denied history (guards)
+    ("Numbness was negative on review of systems.", "paresthesia", F),
+    ("Fevers were negative on review of systems.", "fever", F),
+    # a drug before "prophylaxis" names what is given, not what is prevented
+    ("Chemotherapy for lymphoma with antiviral prophylaxis.", "history_of_cancer", T),
+    ("Fever 38.9 despite antibiotic prophylaxis.", "fever", T),
+    ("Myeloma on lenalidomide with aspirin prophylaxis.", "history_of_cancer", T),
+    # an exception after the legs named
+    (
+        "Sensation intact throughout both legs except the dorsum of the left foot.",
+        "paresthesia",
+        T,
+    ),
+    (
+        "Sensation intact in the lower extremities bilaterally except the lateral right calf.",
+        "paresthesia",
+        T,
+    ),
+    ("Sensation intact in both legs.", "paresthesia", F),
+    # what the patient knows to come back for is an instruction
+    (
+        "She knows to seek care at once for fever, new weakness or numbness, or trouble with "
+        "her bladder.",
+        "fever",
+        U,
+    ),
+    ("He understands to return for new leg weakness.", "leg_weakness", U),
+    # a denied improvement leaves the complaint
+    ("Denies any improvement in the numbness of the right foot.", "paresthesia", T),
+    ("Denies numbness, reports improvement in the back pain.", "paresthesia", F),
+    # radiation told from where it starts, sides and parts abbreviated
+    ("Pain shooting from his back down the R leg.", "radicular_pain", T),
+    ("Nil leg pain on R; L leg pain to lat calf, worse sitting.", "radicular_pain", T),
+    ("Burning pain in the L lower back, wrapping round to the groin.", "radicular_pain", U),
+    # a limb's fragility fracture is osteoporosis, not a vertebral fracture
+    ("Fragility fracture of the right wrist in 2019.", "osteoporosis", T),
+    (
+        "Fragility fracture of the right wrist in 2019.",
+        "suspected_vertebral_compression_fracture",
+        U,
+    ),
+    ("Left hip fragility fracture after a fall from standing.", "osteoporosis", T),
+    # words: leakage, stool passed unawares, a bruise's colour, HIV
+    ("Reports new urinary leakage since the pain began.", "bladder_dysfunction", T),
+    ("Urine leakage with coughing for twenty years, unchanged.", "bladder_dysfunction", U),
+    ("Stool is coming out without his knowledge since two days.", "bowel_dysfunction", T),
+    ("Soiled linen changed.", "bowel_dysfunction", U),
+    ("Known RVD patient on HAART for 6 years.", "immunocompromised", T),
+    ("On antiretroviral therapy since 2015.", "immunocompromised", T),
+    ("RVD status: non-reactive.", "immunocompromised", U),
+    # a deficit told against an earlier time
+    ("Left leg weaker compared to yesterday.", "progressive_neurologic_deficit", T),
+    ("Left leg weaker compared to the right.", "progressive_neurologic_deficit", U),
+    ("Left EHL decreased from 4/5 to 2/5 since admission.", "progressive_neurologic_deficit", T),
+    ("Grip decreased from 4/5 to 3/5.", "progressive_neurologic_deficit", U),
+    # a reading's source is no rule
+    (
+        "Pt's weight 48 kg, was 54 kg 2 months ago per chart, eating poorly.",
+        "unexplained_weight_loss",
+        T,
+    ),
+    ("Treat per guidelines if temp above 38.5.", "fever", U),
+    # strength grades told a time apart: a later, lower grade is a deficit that progresses
+    ("L ankle DF 4/5 at 0800, now 2/5 at 1400.", "progressive_neurologic_deficit", T),
+    (
+        "Ankle dorsiflexion was 4/5 in November and 3/5 at the preoperative visit.",
+        "progressive_neurologic_deficit",
+        T,
+    ),
+    ("EHL 5/5 on admission, now 4/5.", "leg_weakness", T),
+    ("EHL 5/5 on admission, now 4/5.", "progressive_neurologic_deficit", T),
+    ("Hip flexion 4/5 on the left and 3/5 on the right.", "progressive_neurologic_deficit", U),
+    ("DF 3/5 yesterday, 4/5 today.", "progressive_neurologic_deficit", U),
+    ("Grip 4/5 yesterday, 3/5 today.", "progressive_neurologic_deficit", U),
+    # a steroid course's length in brackets
+    ("On prednisolone 7.5 mg daily since June (8 months).", "prolonged_corticosteroid_use", T),
+    ("On prednisone since last week (5 days).", "prolonged_corticosteroid_use", U),
+    # a spinal metastasis by level, a spinal tumour suspected, a benign one not
+    ("Oncology reviewed: L2 metastasis from prostate cancer.", "suspected_malignancy", T),
+    ("Workup for possible spinal tumor per MD.", "suspected_malignancy", T),
+    ("She had a benign spinal tumor removed as a child.", "suspected_malignancy", U),
+    # an intervention wished for, planned or decided against
+    (
+        "Pt not opposed to an ESI if the MRI shows a matching lesion.",
+        "surgery_or_intervention_candidate",
+        T,
+    ),
+    ("Pt not opposed to an ESI if the MRI shows a matching lesion.", "recent_spinal_procedure", U),
+    (
+        "Warfarin to be held 5 days before the planned lumbar ESI.",
+        "surgery_or_intervention_candidate",
+        T,
+    ),
+    ("Warfarin to be held 5 days before the planned lumbar ESI.", "recent_spinal_procedure", U),
+    (
+        "Not keen on back surgery or spinal injections; wishes to continue conservative care.",
+        "surgery_or_intervention_candidate",
+        F,
+    ),
+    (
+        "Not keen on back surgery or spinal injections; wishes to continue conservative care.",
+        "prior_lumbar_surgery",
+        U,
+    ),
+    ("No back surgery or spinal injections.", "prior_lumbar_surgery", F),
+    # a relative's place is where the patient was
+    (
+        "She fell down the full flight of basement stairs at her daughter's house.",
+        "severe_trauma",
+        T,
+    ),
+    ("His daughter's fever has resolved.", "fever", U),
+    # the modality before its loss, in the saddle
+    (
+        "Pinprick is reduced over the left buttock and the left perianal skin.",
+        "saddle_anesthesia",
+        T,
+    ),
+    # guards from the round's attack and review
+    ("History of back surgery was negative.", "prior_lumbar_surgery", F),
+    ("Underwent the planned L4-5 microdiscectomy 3 days ago.", "recent_spinal_procedure", T),
+    ("Denies any relief, fevers, chills, or weight loss.", "fever", F),
+    ("HIV antiviral prophylaxis after a needlestick injury.", "immunocompromised", U),
+    ("Sensation intact in both legs but reflexes diminished at both ankles.", "paresthesia", F),
+    ("Sensation intact in both legs except the left hand.", "paresthesia", F),
+    ("EHL went from 3/5 to 4/5 after decompression.", "progressive_neurologic_deficit", U),
+    ("Elbow flexion decreased from 5/5 to 4/5.", "progressive_neurologic_deficit", U),
+    ("Intradural spinal tumor, likely meningioma.", "suspected_malignancy", U),
+    ("T1 metastatic survey negative.", "suspected_malignancy", U),
+    ("Her husband's business closed after his cancer diagnosis.", "history_of_cancer", U),
+    ("Light touch decreased on the left and the perineum was normal.", "paresthesia", T),
+    ("Took antiretrovirals for 28 days as PEP after a needlestick.", "immunocompromised", U),
+    (
+        "Patient understood she must report her incontinence since yesterday.",
+        "bladder_dysfunction",
+        T,
+    ),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
@@ -5908,7 +6048,7 @@ ALL_CASES = (
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
     + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39 + ROUND_40 + ROUND_41
-    + ROUND_42 + ROUND_43 + ROUND_44 + ROUND_45 + ROUND_46
+    + ROUND_42 + ROUND_43 + ROUND_44 + ROUND_45 + ROUND_46 + ROUND_47
 )  # fmt: skip
 
 

@@ -206,14 +206,16 @@ def _durations_in_words(words: tuple[str, ...], before: str) -> dict[str, re.Pat
     words after a time that place it before the note (settings.yaml `terms.time_before`)."""
     units = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     unit = f"({units})"
-    # ... or a length before what it measures: "17 months of steroids", "(5 months in total)"
+    # ... or a length before what it measures: "17 months of steroids", "(5 months in total)",
+    # or in brackets right after its start: "since March (5 months)"
     told = rf"(?:{_AMOUNT})\s+(?:{units})"
     course = (
         r"(?:\b(?:for|x|times|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|since)\s+"
         # a patient's words quoted: 'for "over 2 years"'
         r"[\"'\u201c\u2018]?(?:the\s+)?(?:past\s+|last\s+)?"
         r"(?:about\s+|approx(?:imately|\.)?\s*|nearly\s+|almost\s+|over\s+|more\s+than\s+|~\s*)?"
-        rf"|\b(?={told}\s+(?:of|in\s+total|total)\b))"
+        rf"|\b(?={told}\s+(?:of|in\s+total|total)\b)"
+        rf"|\bsince\s+(?:[a-z]+\s+)?[\w/]+\s*\(\s*(?:about\s+|approx(?:imately|\.)?\s*|~\s*)?(?={told}\s*\)))"
         rf"{_QUANTITY}\s+{unit}\b"
     )
     ago = rf"\b{_QUANTITY}\s+{unit}(?:\s+and\s+a\s+half)?\s+{before}"
@@ -1211,6 +1213,7 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
     )
     mentions += _measurements(doc, original, settings, rb.units)
     mentions += _weight_changes(doc, original, settings, rb.units)
+    mentions += _grade_falls(doc, original, settings)
     mentions += _durations(doc, original, settings, limits)
     stable = _stable_deficits(
         mentions, original, settings.stable_deficit, settings.doubts_of_normal
@@ -1586,6 +1589,15 @@ def _judge_all(
     needs = settings.helper_needs.get(category)
     placed = needs is None or any(c in ctx["cues"] for c in needs)
     if category in settings.negation_only or not placed:
+        procedures = settings.procedures
+        if procedures.recent in feeds and (denial := _refusal(ctx, procedures.refused)):
+            # "Not keen on back surgery or spinal injections": a decision against them, which
+            # says nothing of one done (as in _procedure).
+            against: Verdict = (False, denial, False)
+            return [
+                *[(fid, against, "declined or ruled out") for fid in procedures.planned],
+                *[(fid, (None, "", False), "declined or ruled out") for fid in feeds],
+            ]
         # Only ever absent: denying all drug use denies injecting, but using drugs is not
         # injecting; "weakness" with no place is not leg weakness, but "denies weakness" is.
         return [(fid, _absent_only(_verdict(fid, ctx, settings)), "") for fid in feeds]
@@ -1943,6 +1955,37 @@ def _number_mention(
         sentence=sentence,
         cue=words,
     )
+
+
+def _grade_falls(doc: Any, original: str, settings: Any) -> list[Mention]:
+    """Two strength grades a sentence tells a time apart (settings.yaml `grade_fall`): "L DF
+    4/5 yesterday, 3/5 today" is a deficit that is progressing."""
+    spec = settings.grade_fall
+    if spec is None:
+        return []
+    out: list[Mention] = []
+    for match in (m for pattern in spec.patterns for m in re.finditer(pattern, original)):
+        first, second = int(match.group("first")), int(match.group("second"))
+        if second >= first:
+            continue  # the same or better: says nothing of a progression, either way
+        sentence, _ = _sentence_of(doc, original, match.start(), match.end())
+        if spec.unless is not None and re.search(spec.unless, sentence):
+            continue
+        out += [
+            _number_mention(
+                original,
+                match,
+                sentence,
+                finding=fid,
+                rule=f"grade fall: {first}/5 then {second}/5",
+                negated=False,
+                hypothetical=False,
+                counts_as=True,
+                note=f"strength {first}/5, later {second}/5",
+            )
+            for fid in (spec.finding, *spec.also)
+        ]
+    return out
 
 
 def _weight_changes(doc: Any, original: str, settings: Any, units: Units) -> list[Mention]:
