@@ -1591,13 +1591,8 @@ def _judge_all(
     if category in settings.negation_only or not placed:
         procedures = settings.procedures
         if procedures.recent in feeds and (denial := _refusal(ctx, procedures.refused)):
-            # "Not keen on back surgery or spinal injections": a decision against them, which
-            # says nothing of one done (as in _procedure).
-            against: Verdict = (False, denial, False)
-            return [
-                *[(fid, against, "declined or ruled out") for fid in procedures.planned],
-                *[(fid, (None, "", False), "declined or ruled out") for fid in feeds],
-            ]
+            # "Not keen on back surgery or spinal injections" (as in _procedure).
+            return _declined(procedures, denial, feeds)
         # Only ever absent: denying all drug use denies injecting, but using drugs is not
         # injecting; "weakness" with no place is not leg weakness, but "denies weakness" is.
         return [(fid, _absent_only(_verdict(fid, ctx, settings)), "") for fid in feeds]
@@ -1638,6 +1633,17 @@ def _placed(
 
 def _absent_only(verdict: Verdict) -> Verdict:
     return verdict if verdict[0] is False else (None, "", False)
+
+
+def _declined(procedures: Any, denial: str, quiet: Iterable[str]) -> list[tuple[str, Verdict, str]]:
+    """A decision against an intervention (`_refusal`): no candidate for one planned, and
+    nothing said of the `quiet` findings, one done."""
+    against: Verdict = (False, denial, False)
+    nothing: Verdict = (None, "", False)
+    return [
+        *[(fid, against, "declined or ruled out") for fid in procedures.planned],
+        *[(fid, nothing, "declined or ruled out") for fid in quiet],
+    ]
 
 
 def _refusal(ctx: dict[str, Any], refused: str | None) -> str:
@@ -1727,10 +1733,8 @@ def _procedure(
     out: list[tuple[str, Verdict, str]] = []
     nothing: Verdict = (None, "", False)
     if denial := _refusal(ctx, procedures.refused):
-        # "She does not need a spinal injection": a decision against one, which says nothing
-        # of one done.
-        out = [(fid, (False, denial, False), "declined or ruled out") for fid in procedures.planned]
-        return [*out, (procedures.recent, nothing, "declined or ruled out")]
+        # "She does not need a spinal injection".
+        return _declined(procedures, denial, (procedures.recent,))
     # An anaesthetic for another operation (`procedures.no_candidacy`): planned, or the one
     # this note documents, it says nothing of a spinal intervention; done, it is recent.
     no_candidacy = category in procedures.no_candidacy
