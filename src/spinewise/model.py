@@ -1336,6 +1336,11 @@ class NlpSettings(Frozen):
     sections: Mapping[str, Literal["other", "historical", "hypothetical", "procedure"]]
     #: Sections whose header, written inline, covers only the sentence it starts.
     one_sentence_sections: tuple[str, ...] = ()
+    #: Sections whose header covers its own sentence and the list items after it (sentences
+    #: opening with `list_item`), not the prose after the list.
+    list_sections: tuple[str, ...] = ()
+    #: A regular expression, matched at a sentence's start: a list item ("1.", "2)", "-").
+    list_item: str | None = None
     #: Sections whose header covers only its line, inside the section it sits in, which then
     #: goes on ("Procedure: ..." then "Indication: ..." then the procedure's account).
     one_line_sections: tuple[str, ...] = ()
@@ -1414,6 +1419,12 @@ class NlpSettings(Frozen):
         "'unless'): a denial after a mention in such a clause ('until cauda equina compression "
         "has been excluded') says nothing yet.",
     )
+    events_after: str | None = Field(
+        default=None,
+        description="A regular expression, matched at the end of the words right before a "
+        "denied mention: an event named after the denial ('No LOC after the RTA') happened; "
+        "the denial is of what came after it.",
+    )
     section_ends: str | None = Field(
         default=None,
         description="A regular expression, matched at a line's start: the words that open the "
@@ -1470,7 +1481,7 @@ class NlpSettings(Frozen):
                 if isinstance(m, dict) and isinstance(m.get("patterns"), list) else m
                 for i, m in enumerate(data["measurements"])
             ]  # fmt: skip
-        for key in ("weight_change", "thresholds", "unchecked_box", "answers"):
+        for key in ("weight_change", "thresholds", "unchecked_box", "answers", "steroid_course"):
             if isinstance(data.get(key), dict):
                 out[key] = {k: expand_term(v, terms, f"{key}.{k}") for k, v in data[key].items()}
         return out

@@ -1253,6 +1253,8 @@ def _check_nlp(check: _Checker) -> None:
         "suspicion_words",
         "hedges",
         "conditions",
+        "events_after",
+        "list_item",
         "section_ends",
         "header_history_unless",
         "header_history_when",

@@ -6041,6 +6041,121 @@ ROUND_47 = [
     ),
 ]
 
+ROUND_48 = [
+    # a grade's time between the muscle and the grade
+    ("Ankle dorsiflexion now 2/5 on the left.", "leg_weakness", T),
+    ("Right quads are currently 4-/5.", "leg_weakness", T),
+    ("EHL presently 5/5 bilaterally.", "leg_weakness", F),
+    # grades told latest first
+    ("L EHL 3/5 today, was 4/5 yesterday.", "progressive_neurologic_deficit", T),
+    ("Dorsiflexion now 2/5 (4/5 on admission).", "progressive_neurologic_deficit", T),
+    ("Hip flexion now 3/5, previously 4/5.", "progressive_neurologic_deficit", T),
+    ("EHL now 4/5, was 3/5 yesterday.", "progressive_neurologic_deficit", U),
+    ("EHL 3/5 now, 4/5 on the right.", "progressive_neurologic_deficit", U),
+    ("Grip now 3/5, was 4/5 yesterday.", "progressive_neurologic_deficit", U),
+    # return precautions under their own heading
+    (
+        "Pain 6/10.,RETURN TO THE EMERGENCY DEPARTMENT OR CALL 911 IF:,1.  Your legs become weak "
+        "or numb.,2.  You cannot control your bladder or bowels.,3.  You develop a fever.,"
+        "FOLLOW UP:,  Primary care within 1 week.",
+        "fever",
+        U,
+    ),
+    (
+        "Diagnosis: back strain. When to seek help: fever, weakness in the legs, numbness in the "
+        "groin. Plan: ibuprofen.",
+        "saddle_anesthesia",
+        U,
+    ),
+    ("Safety: no falls at home. Fever 38.6 today.", "fever", T),
+    # a denial of continence only
+    ("She has no problems with bladder control.", "bladder_dysfunction", U),
+    ("Problems with bladder control since Monday.", "bladder_dysfunction", T),
+    # the team, not an operation
+    (
+        "Spine surgery (Dr Okafor) recommends fixation from L1 to L3 within 24 hours.",
+        "prior_lumbar_surgery",
+        U,
+    ),
+    ("Orthopedic surgery advised bracing.", "prior_lumbar_surgery", U),
+    # a denied instance
+    ("Denies drug use, including injected drugs.", "injection_drug_use", F),
+    ("Denies fever, injected heroin last night.", "injection_drug_use", T),
+    # a refusal told after the offer
+    ("IR offered kyphoplasty; she declined.", "surgery_or_intervention_candidate", F),
+    ("Kyphoplasty was offered and declined.", "surgery_or_intervention_candidate", F),
+    ("Offered ESI, declined surgery.", "surgery_or_intervention_candidate", T),
+    ("Fever 38.6. Offered paracetamol, she declined.", "fever", T),
+    # a denial stops at the event after it
+    ("No LOC after the RTA 2 days back.", "severe_trauma", T),
+    ("No LOC following the fall from a ladder.", "severe_trauma", T),
+    ("No fever after the epidural steroid injection yesterday.", "recent_spinal_procedure", T),
+    ("No fever after the epidural steroid injection yesterday.", "fever", F),
+    ("No complications after his L4/5 decompression in 2018.", "prior_lumbar_surgery", T),
+    ("No post-operative fever or wound infection.", "fever", F),
+    ("Possible compression fracture after a fall from height.", "severe_trauma", T),
+    # a spike is a reading
+    ("Afebrile except a spike to 38.9 last night.", "fever", T),
+    ("Afebrile through the shift apart from one spike of 38.5 at 0200.", "fever", T),
+    # no complaints of
+    ("No c/o fever or chills.", "fever", F),
+    ("Pt c/o fever since yesterday.", "fever", T),
+    ("No c/o urinary retention or incontinence.", "bladder_dysfunction", F),
+    # what may come
+    ("Oncology may start chemotherapy next month.", "immunocompromised", U),
+    ("Might begin chemotherapy after the scan.", "immunocompromised", U),
+    # French and Spanish negations before English words
+    ("Pas de fever, pas de weight loss.", "fever", F),
+    ("Niega fever.", "fever", F),
+    # a denial taken back
+    ("He no longer denies injecting heroin.", "injection_drug_use", T),
+    # a long steroid course
+    (
+        "On prednisolone for his lungs for the past year, 10 mg a day.",
+        "prolonged_corticosteroid_use",
+        T,
+    ),
+    ("Back pain for the past year; on prednisone for 5 days.", "prolonged_corticosteroid_use", U),
+    ("Not on prednisone for the past year.", "prolonged_corticosteroid_use", F),
+    # guards from the round's attack
+    (
+        "Denies any numbness after the fall, weakness, or bowel incontinence.",
+        "bowel_dysfunction",
+        F,
+    ),
+    (
+        "Return if: any new symptoms. On exam today he has saddle anaesthesia.",
+        "saddle_anesthesia",
+        T,
+    ),
+    (
+        "Return to the ED if: any new symptoms. On exam today he has saddle anaesthesia.",
+        "saddle_anesthesia",
+        T,
+    ),
+    ("Come in for: wound check. Fever 38.5 today.", "fever", T),
+    ("No spikes of 38 or higher since admission.", "fever", U),
+    ("Blood sugar spike to 101 overnight.", "fever", U),
+    ("On steroid bursts for asthma over the past year.", "prolonged_corticosteroid_use", U),
+    (
+        "Left hip flexion today 4/5 and right hip flexion 5/5, both unchanged since admission.",
+        "progressive_neurologic_deficit",
+        F,
+    ),
+    (
+        "Previous discectomy in 2018, and now offered revision, he refuses.",
+        "prior_lumbar_surgery",
+        T,
+    ),
+    ("Dr. Nie reviewed, fever 38.9.", "fever", T),
+    ("Pas de fever mais numbness in both feet.", "paresthesia", T),
+    ("Spinal surgery is recommended.", "surgery_or_intervention_candidate", T),
+    ("Teammates carried him off; now unable to move his legs.", "leg_weakness", T),
+    ("Had an L4-5 fusion in 2016; seen in clinic on Monday.", "recent_spinal_procedure", U),
+    ("POD 3 after L4-5 laminectomy, rehab offered but he declined.", "recent_spinal_procedure", T),
+    ("Was on prednisone for a week during the past year.", "prolonged_corticosteroid_use", U),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
@@ -6048,7 +6163,7 @@ ALL_CASES = (
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
     + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39 + ROUND_40 + ROUND_41
-    + ROUND_42 + ROUND_43 + ROUND_44 + ROUND_45 + ROUND_46 + ROUND_47
+    + ROUND_42 + ROUND_43 + ROUND_44 + ROUND_45 + ROUND_46 + ROUND_47 + ROUND_48
 )  # fmt: skip
 
 

@@ -345,8 +345,9 @@ class _Answer:
     each: bool = False
 
 
-#: The word before a denied alternative ("never used recreational or injected drugs").
-_ALTERNATIVE = (["or"], ["nor"])
+#: The word before a denied alternative ("never used recreational or injected drugs") or a
+#: denied instance ("denies drug use, including injected drugs").
+_ALTERNATIVE = frozenset({"or", "nor", "including", "incl", "incl.", "especially", "e.g."})
 
 #: A question's mark, alone or before its quoted answer ('Bladder or bowels? "Peeing OK."').
 _ASKED = frozenset({"?", '? "', "? \u201c", "? '", "? \u2018"})
@@ -761,6 +762,8 @@ def _context(
     unticked: str | None = None,
     kept_open: Any = None,
     answers_spec: Any = None,
+    events_after: str | None = None,
+    lists: tuple[tuple[str, ...], str | None] = ((), None),
 ) -> dict[str, Any]:
     """What ConText and the section say of one target: flags, and the words behind each. In
     a question answered in place, the answer speaks instead of the question's form."""
@@ -838,7 +841,8 @@ def _context(
         and "NEGATED_EXISTENCE" in cues
         and re.search(asserts_itself, original[ent.start_char : ent.end_char])
         # one of the denied alternatives: "has never used recreational or injected drugs"
-        and original[max(0, ent.start_char - 5) : ent.start_char].split()[-1:] not in _ALTERNATIVE
+        and not set(original[max(0, ent.start_char - 12) : ent.start_char].lower().split()[-1:])
+        & _ALTERNATIVE
         and not any(
             # right before it: "not unable to void"; or after it in its own clause: "lost 4 kg
             # of fluid with diuresis" (not "lost 9 kg and tumor markers were negative")
@@ -857,9 +861,29 @@ def _context(
         # reach a phrase that asserts itself.
         del cues["NEGATED_EXISTENCE"]
         dropped.add("NEGATED_EXISTENCE")
+    event = (
+        re.search(events_after, original[max(0, ent.start_char - 40) : ent.start_char])
+        if events_after and "NEGATED_EXISTENCE" in cues
+        else None
+    )
+    if event and any(
+        category == "NEGATED_EXISTENCE" and cue_end <= max(0, ent.start_char - 40) + event.start()
+        for category, _, cue_end in kept
+    ):
+        # "No LOC after the RTA": the RTA happened (settings.yaml `events_after`); the
+        # denial, before the event, is of what came after it.
+        del cues["NEGATED_EXISTENCE"]
+        dropped.add("NEGATED_EXISTENCE")
     role = roles.get(section)
     if section in one_sentence and original[end : ent.sent.start_char].strip():
         role = None  # an inline header covers only the sentence it starts
+    list_sections, item = lists
+    if (
+        section in list_sections
+        and original[end : ent.sent.start_char].strip()
+        and not _list_item(original, ent.sent.start_char, item)
+    ):
+        role = None  # the prose after a heading's list is not the list's
     if role == "other" and "PATIENT" in cues:
         role = None  # "Patient himself has no history of malignancy" under family history
     said = f"{original[start:end]}" if role else ""
@@ -961,6 +985,18 @@ def _context(
             if ent.start_char <= at and until <= ent.end_char
         },
     }
+
+
+def _list_item(original: str, start: int, item: str | None) -> bool:
+    """Does the sentence at `start` open a list item (settings.yaml `list_item`), its mark
+    written before it ("...IF:,1.  Your legs ...") or as its first word?"""
+    if item is None:
+        return False
+    lead = original[max(0, start - 12) : start]
+    return bool(
+        re.search(rf"(?:^|[\s,:])(?:{item})\s*$", lead)
+        or re.match(rf"[\s,]*(?:{item})\s", original[start : start + 12])
+    )
 
 
 def _run_in_heading(original: str, start: int) -> str:
@@ -1135,6 +1171,8 @@ def _read(doc: Any, original: str, rb: Rulebook) -> NoteFindings:
             settings.unchecked_box.option if settings.unchecked_box else None,
             settings.kept_open,
             settings.answers,
+            settings.events_after,
+            (settings.list_sections, settings.list_item),
         )
         sent = ent.sent
         sentence = original[sent.start_char : sent.end_char].strip(" ,\t\r\n")
