@@ -6078,8 +6078,12 @@ ROUND_48 = [
         U,
     ),
     ("Orthopedic surgery advised bracing.", "prior_lumbar_surgery", U),
-    # a denied instance
-    ("Denies drug use, including injected drugs.", "injection_drug_use", F),
+    # a list's denial does not reach a phrase that asserts itself, after "including" too
+    (
+        "Negative for fever, symptoms including unable to void since this morning.",
+        "bladder_dysfunction",
+        T,
+    ),
     ("Denies fever, injected heroin last night.", "injection_drug_use", T),
     # a refusal told after the offer
     ("IR offered kyphoplasty; she declined.", "surgery_or_intervention_candidate", F),
@@ -6154,6 +6158,17 @@ ROUND_48 = [
     ("Had an L4-5 fusion in 2016; seen in clinic on Monday.", "recent_spinal_procedure", U),
     ("POD 3 after L4-5 laminectomy, rehab offered but he declined.", "recent_spinal_procedure", T),
     ("Was on prednisone for a week during the past year.", "prolonged_corticosteroid_use", U),
+    (
+        "Hip flexion now 4/5 on the right and 5/5 on the left, same as at admission.",
+        "progressive_neurologic_deficit",
+        F,
+    ),
+    ("L DF now 4/5 and R DF 5/5 as on arrival.", "progressive_neurologic_deficit", U),
+    (
+        "Call the spine clinic if: numbness spreads; she currently has numbness in both feet.",
+        "paresthesia",
+        T,
+    ),
 ]
 
 ALL_CASES = (

@@ -345,9 +345,8 @@ class _Answer:
     each: bool = False
 
 
-#: The word before a denied alternative ("never used recreational or injected drugs") or a
-#: denied instance ("denies drug use, including injected drugs").
-_ALTERNATIVE = frozenset({"or", "nor", "including", "incl", "incl.", "especially", "e.g."})
+#: The word before a denied alternative ("never used recreational or injected drugs").
+_ALTERNATIVE = frozenset({"or", "nor"})
 
 #: A question's mark, alone or before its quoted answer ('Bladder or bowels? "Peeing OK."').
 _ASKED = frozenset({"?", '? "', "? \u201c", "? '", "? \u2018"})
@@ -841,7 +840,7 @@ def _context(
         and "NEGATED_EXISTENCE" in cues
         and re.search(asserts_itself, original[ent.start_char : ent.end_char])
         # one of the denied alternatives: "has never used recreational or injected drugs"
-        and not set(original[max(0, ent.start_char - 12) : ent.start_char].lower().split()[-1:])
+        and not set(original[max(0, ent.start_char - 5) : ent.start_char].split()[-1:])
         & _ALTERNATIVE
         and not any(
             # right before it: "not unable to void"; or after it in its own clause: "lost 4 kg
@@ -878,12 +877,14 @@ def _context(
     if section in one_sentence and original[end : ent.sent.start_char].strip():
         role = None  # an inline header covers only the sentence it starts
     list_sections, item = lists
-    if (
-        section in list_sections
-        and original[end : ent.sent.start_char].strip()
-        and not _list_item(original, ent.sent.start_char, item)
+    if section in list_sections and (
+        ";" in original[end : ent.start_char]
+        if not original[end : ent.sent.start_char].strip()
+        else not _list_item(original, ent.sent.start_char, item)
     ):
-        role = None  # the prose after a heading's list is not the list's
+        # the prose after a heading's list, or after a ";" in its own sentence, is not the
+        # list's: "Call the clinic if: numbness spreads; she currently has numbness"
+        role = None
     if role == "other" and "PATIENT" in cues:
         role = None  # "Patient himself has no history of malignancy" under family history
     said = f"{original[start:end]}" if role else ""
