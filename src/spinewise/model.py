@@ -1336,10 +1336,11 @@ class NlpSettings(Frozen):
     sections: Mapping[str, Literal["other", "historical", "hypothetical", "procedure"]]
     #: Sections whose header, written inline, covers only the sentence it starts.
     one_sentence_sections: tuple[str, ...] = ()
-    #: Sections whose header covers its own sentence and the list items after it (sentences
-    #: opening with `list_item`), not the prose after the list.
+    #: Sections whose header covers its own sentence up to a ";" and the list items after it
+    #: (sentences marked by `list_item`), not the prose after the list.
     list_sections: tuple[str, ...] = ()
-    #: A regular expression, matched at a sentence's start: a list item ("1.", "2)", "-").
+    #: A regular expression: a list item's mark ("1.", "2)", "-"), right before a sentence or
+    #: as its first word.
     list_item: str | None = None
     #: Sections whose header covers only its line, inside the section it sits in, which then
     #: goes on ("Procedure: ..." then "Indication: ..." then the procedure's account).

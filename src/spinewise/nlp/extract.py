@@ -346,7 +346,7 @@ class _Answer:
 
 
 #: The word before a denied alternative ("never used recreational or injected drugs").
-_ALTERNATIVE = frozenset({"or", "nor"})
+_ALTERNATIVE = (["or"], ["nor"])
 
 #: A question's mark, alone or before its quoted answer ('Bladder or bowels? "Peeing OK."').
 _ASKED = frozenset({"?", '? "', "? \u201c", "? '", "? \u2018"})
@@ -840,8 +840,7 @@ def _context(
         and "NEGATED_EXISTENCE" in cues
         and re.search(asserts_itself, original[ent.start_char : ent.end_char])
         # one of the denied alternatives: "has never used recreational or injected drugs"
-        and not set(original[max(0, ent.start_char - 5) : ent.start_char].split()[-1:])
-        & _ALTERNATIVE
+        and original[max(0, ent.start_char - 5) : ent.start_char].split()[-1:] not in _ALTERNATIVE
         and not any(
             # right before it: "not unable to void"; or after it in its own clause: "lost 4 kg
             # of fluid with diuresis" (not "lost 9 kg and tumor markers were negative")
@@ -860,13 +859,14 @@ def _context(
         # reach a phrase that asserts itself.
         del cues["NEGATED_EXISTENCE"]
         dropped.add("NEGATED_EXISTENCE")
+    window = max(0, ent.start_char - 40)
     event = (
-        re.search(events_after, original[max(0, ent.start_char - 40) : ent.start_char])
+        re.search(events_after, original[window : ent.start_char])
         if events_after and "NEGATED_EXISTENCE" in cues
         else None
     )
     if event and any(
-        category == "NEGATED_EXISTENCE" and cue_end <= max(0, ent.start_char - 40) + event.start()
+        category == "NEGATED_EXISTENCE" and cue_end <= window + event.start()
         for category, _, cue_end in kept
     ):
         # "No LOC after the RTA": the RTA happened (settings.yaml `events_after`); the
