@@ -554,8 +554,8 @@ MISTAKES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "nlp/words.yaml",
-        "denial_or_list: '(?i)^\\s*(?:",
-        "denial_or_list: '(?i)^\\s*((?:",
+        "denial_or_list: '(?i)^\\s*+(?:",
+        "denial_or_list: '(?i)^\\s*+((?:",
         "nlp/context_rules.json: ', no': metadata.or_list is not a regular expression",
         "a list a denial goes on through, that does not compile",
     ),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +173,41 @@ def test_api_extract(client: TestClient) -> None:
     body = response.json()
     assert body["findings"]["fever"] is False and body["findings"]["leg_weakness"] is True
     assert client.post("/api/v1/extract", json={"note": "x"}).status_code == 422
+
+
+#: Notes built to be slow: each took the extractor minutes, or for ever, before it was mended.
+SLOW_NOTES = [
+    # a denial's list with no "or" to close it: the list's regular expression split each space
+    # two ways, 2^50 tries (never answered)
+    ("denial-list", "no fever, " * 50, "fever", False),
+    ("instruction-list", "Return to the ED if fever, " + "numbness, " * 60, "fever", None),
+    # one 20,000-character sentence of grades: ConText compared every cue with every other and
+    # with every target (about five minutes)
+    ("grades", "EHL 4/5, " * 2222, "leg_weakness", True),
+    # 24,000 colons: spaCy's suffix search tried every start of the word, again after each cut
+    # (about two minutes)
+    ("colons", ":" * 24_000, "fever", None),
+]
+
+
+def test_cli_answers_notes_built_to_be_slow(tmp_path: Path) -> None:
+    # In a process of its own, through the command line: a regular expression that never ends
+    # holds the interpreter, so only a child process can be stopped. The deadline is many times
+    # this machine's time for all four with the pipeline's start (benchmarks/bench_worst_notes.py
+    # measures each): it tells a hang or a quadratic blow-up from an answer, not speed.
+    source = tmp_path / "slow.jsonl"
+    source.write_text(
+        "".join(json.dumps({"id": name, "text": text}) + "\n" for name, text, _, _ in SLOW_NOTES)
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "spinewise", "extract", "--jsonl", str(source), "--workers", "1"],
+        capture_output=True, text=True, timeout=240, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = {o["id"]: o["findings"] for o in map(json.loads, result.stdout.splitlines())}
+    assert {name: out[name][finding] for name, _, finding, _ in SLOW_NOTES} == {
+        name: expected for name, _, _, expected in SLOW_NOTES
+    }
 
 
 def test_page_prefills_from_a_note_without_assessing(client: TestClient, settings: Any) -> None:

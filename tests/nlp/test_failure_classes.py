@@ -6171,6 +6171,35 @@ ROUND_48 = [
     ),
 ]
 
+ROUND_49 = [
+    # "Ex:" heads an examination; "ex" before a word is former
+    ("Hx: no numbness. Ex: reduced LT & PP L5 dermatome on the L.", "paresthesia", T),
+    ("Ex: 4/5 EHL on the left.", "leg_weakness", T),
+    ("Ex-IVDU, clean 8 years.", "injection_drug_use", U),
+    ("Ex IVDU.", "injection_drug_use", U),
+    # an imaging protocol is no denial
+    (
+        "Appeal: MRI lumbar spine without and with contrast, and L5-S1 epidural steroid injection.",
+        "recent_spinal_procedure",
+        U,
+    ),
+    (
+        "MRI w/ and w/o contrast. Epidural steroid injection last week.",
+        "recent_spinal_procedure",
+        T,
+    ),
+    ("MRI without contrast, no cauda equina compression.", "suspected_cauda_equina_syndrome", F),
+    # "and with" opens a clause that has
+    ("He came in without fever and with new weakness in the left leg.", "leg_weakness", T),
+    ("Without fever and with weakness of the leg.", "fever", F),
+    ("No fever and with no numbness.", "paresthesia", F),
+    # a patient who cannot tell about a finding
+    ("She cannot tell me about numbness reliably.", "paresthesia", U),
+    ("Unable to tell us about bladder retention.", "bladder_dysfunction", U),
+    ("He could tell me about his numbness.", "paresthesia", T),
+    ("He can't tell me about fever, denies numbness.", "paresthesia", F),
+]
+
 ALL_CASES = (
     NEGATION_SCOPE + WEAK_CUES + EXCEPTIONS + EXAMINATION + UNCERTAINTY + OTHERS_AND_ELSEWHERE
     + VOCABULARY + KEPT_OPEN + ROUND_14 + ROUND_15 + ROUND_16 + ROUND_17 + ROUND_18 + ROUND_19
@@ -6178,7 +6207,7 @@ ALL_CASES = (
     + ROUND_24 + ROUND_24_SET + ROUND_24_REVIEW
     + ROUND_25 + ROUND_26 + ROUND_27 + ROUND_28 + ROUND_29 + ROUND_30 + ROUND_31 + ROUND_32
     + ROUND_33 + ROUND_34 + ROUND_35 + ROUND_36 + ROUND_37 + ROUND_38 + ROUND_39 + ROUND_40 + ROUND_41
-    + ROUND_42 + ROUND_43 + ROUND_44 + ROUND_45 + ROUND_46 + ROUND_47 + ROUND_48
+    + ROUND_42 + ROUND_43 + ROUND_44 + ROUND_45 + ROUND_46 + ROUND_47 + ROUND_48 + ROUND_49
 )  # fmt: skip
 
 

@@ -1,26 +1,33 @@
 """The pipeline's shortcuts give what the long way gives: ConText's token patterns run only on
 sentences holding their required words, line breaks are looked for only where one can change a
-sentence, headers only in sentences with a colon among their first words."""
+sentence, headers only in sentences with a colon among their first words, ConText compares only
+the cues and targets that can touch, and the tokenizer looks for suffixes in a word's tail. And
+the one cut that is not a shortcut: a sentence over the length limit."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import medspacy.context.context_graph as medspacy_graph
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from spacy.lang.en import English
 from spacy.matcher import Matcher
 
 from spinewise import default_rulebook
 from spinewise.nlp import extract
+from spinewise.nlp import pipeline as pipeline_module
 from spinewise.nlp.pipeline import (
     CONTEXTS,
     HEADER_TOKENS,
+    MAX_SENTENCE_TOKENS,
     _break_candidates,
     _break_lines,
     _header_windows,
+    _tail_search,
     compiled,
     pipeline_for,
     prepare_text,
@@ -194,3 +201,98 @@ def test_a_rule_with_a_lookbehind_is_not_spelt_as_phrases(nlp: Any) -> None:
     found = extract("Declined chemotherapy for lymphoma.")
     assert found.findings["history_of_cancer"] is True
     assert found.findings["immunocompromised"] is None
+
+
+# ConText's scopes and edges, the short way (a sentence's cue pairs that can change a scope; a
+# cue's targets by bisection) against medspaCy's long way (every pair; every cue with every
+# target). medspaCy's own `apply_modifiers`, taken before any run patches it.
+_MEDSPACY_APPLY = medspacy_graph.ConTextGraph.apply_modifiers
+_CUE_PIECES = ["no", "denies", "fever", ",", "or", "but", "numbness", "weakness", "4/5", "EHL",
+               "now", "was", "L", "R", "?", "possible", "history of", "mother", "cancer", "not",
+               "unable to void", ";", "except", "(", ")", "saddle", "bladder", "retention",
+               "after the fall", "without", "rule out", "if", "call 911", "negative for",
+               "IVDU", "on prednisone", "since", "2 weeks", "resolved", "left", "leg", "and",
+               "foot drop", "decreased sensation", "family history", "T 38.9", "-", ":"]  # fmt: skip
+
+
+def _the_long_way(monkeypatch: pytest.MonkeyPatch, calls: list[int] | None = None) -> None:
+    short = pipeline_module._update_scopes
+
+    def every_pair(graph: Any) -> None:
+        if calls is not None:
+            calls.append(len(graph.modifiers))
+        short(graph, every_pair=True)
+
+    monkeypatch.setattr(pipeline_module, "_update_scopes", every_pair)
+    monkeypatch.setattr(pipeline_module, "_apply_modifiers", _MEDSPACY_APPLY)
+
+
+def _both_ways(texts: list[str], calls: list[int] | None = None) -> tuple[list[Any], list[Any]]:
+    short = [extract(text).as_dict() for text in texts]
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _the_long_way(monkeypatch, calls)
+        long = [extract(text).as_dict() for text in texts]
+    return short, long
+
+
+def test_context_the_short_way_reads_the_notes_as_the_long_way() -> None:
+    calls: list[int] = []
+    short, long = _both_ways(_notes()[:150], calls)
+    assert short == long
+    # the long way ran, on sentences of a dozen cues and more (15 in these notes)
+    assert len(calls) > 500 and max(calls) >= 12
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), min_size=1, max_size=60))
+def test_context_the_short_way_equals_the_long_way(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    short, long = _both_ways([text])
+    assert short == long, text
+
+
+_SUFFIX_PIECES = ["a", "mL", ".", ":", ",", ";", "(", ")", "'s", "...", "\u2026", "%", "kg", "3",
+                  "/", "-", "!", "?", '"', "\u00b0C", "cm", "x", "]", "}"]  # fmt: skip
+
+
+_TOKENIZERS: dict[str, Any] = {}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_SUFFIX_PIECES), min_size=1, max_size=80))
+def test_suffixes_searched_in_a_words_tail_give_spacys_tokens(pieces: list[str]) -> None:
+    if not _TOKENIZERS:
+        _TOKENIZERS["spacy"] = English().tokenizer
+        tail: Any = English().tokenizer
+        tail.suffix_search = _tail_search(tail.suffix_search)
+        _TOKENIZERS["ours"] = tail
+    text = "".join(pieces) * 3  # past the 64 characters searched
+    spacys, ours = _TOKENIZERS["spacy"], _TOKENIZERS["ours"]
+    assert [t.text for t in ours(text)] == [t.text for t in spacys(text)]
+
+
+def test_no_labelled_note_has_a_sentence_the_limit_cuts(nlp: Any) -> None:
+    longest = 0
+    with nlp.select_pipes(disable=["medspacy_context", "spinewise_long_sentences"]):
+        for text in _notes():
+            longest = max([longest, *(len(s) for s in nlp(prepare_text(text)).sents)])
+    assert 100 < longest <= MAX_SENTENCE_TOKENS
+
+
+def test_a_sentence_over_the_limit_is_cut_after_punctuation(nlp: Any) -> None:
+    text = "Pt reports " + "back pain, " * 400 + "and nothing else"
+    with nlp.select_pipes(disable=["medspacy_context"]):
+        doc = nlp(text)
+    sentences = list(doc.sents)
+    assert len(sentences) > 2 and doc.text == text
+    assert all(len(s) <= MAX_SENTENCE_TOKENS for s in sentences)
+    assert all(s[-1].text == "," for s in sentences[:-1])
+
+
+def test_a_cut_ends_a_denial_it_never_starts_one() -> None:
+    # the saddle numbness is past the cut: the denial no longer reaches it (read present, a
+    # false alarm, never absent); the fever is before it, still denied
+    text = "Denies fever, " + "chills, " * 400 + "saddle numbness."
+    found = extract(text)
+    assert found.findings["fever"] is False
+    assert found.findings["saddle_anesthesia"] is not False

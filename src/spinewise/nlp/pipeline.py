@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import itertools
 import logging
 import re
 import warnings
@@ -81,19 +82,39 @@ def _quiet_loguru() -> None:
     loguru_logger.add(sys.stderr, level="WARNING")
 
 
+_SUFFIX_WINDOW = 64
+
+
+def _tail_search(search: Any) -> Any:
+    """spaCy's suffix search, on a word's last characters only.
+
+    Its suffix expression ends each alternative with "$", so `re.search` tries every start in
+    the word, and the tokenizer searches again after each suffix it cuts: a run of 4,000 colons
+    took 3.3 s (quadratic). The tokenizer uses only the match's length, and no suffix is near
+    64 characters long, so the last 64 give the same tokens.
+    """
+
+    def tail(word: str) -> Any:
+        return search(word[-_SUFFIX_WINDOW:])
+
+    return tail
+
+
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     """Do two token spans (start, end) share a token?"""
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _update_scopes(graph: Any) -> None:
+def _update_scopes(graph: Any, *, every_pair: bool = False) -> None:
     """medspaCy's `ConTextGraph.update_scopes`, except that a cue among a target's own words
     ("intact" in "intact sensation", "normal" in "normal rectal tone") does not end the scope of
     another cue of its own category (a terminator, or a category the other is terminated by,
     still does): in "does not have intact sensation" the "not" reaches the phrase, as it does in
-    "no numbness"."""
+    "no numbness". `every_pair`: call `limit` on every pair, as medspaCy does (the tests'
+    reference for the loop below)."""
     targets = [(t.start, t.end) for t in graph.targets]
-    inside = [any(_overlaps(t, m.modifier_span) for t in targets) for m in graph.modifiers]
+    find = _Overlapping(targets)
+    inside = [bool(find(*m.modifier_span)) for m in graph.modifiers]
     modifiers = graph.modifiers
     # A terminator whose rule says `metadata.ends: forward` ends only the scopes that reach
     # forward to it: a gap between a form's columns ends "no fever  Saddle numbness", not
@@ -137,11 +158,28 @@ def _update_scopes(graph: Any) -> None:
             modifier.limit_scope(modifiers[other])
             modifier._scope_start = start
 
+    # medspaCy's pairwise loop, in its order, calling `limit` only where it can change a scope:
+    # the other cue stands forward of a forward-reaching cue, before its scope's end, or behind
+    # a backward-reaching one, after its scope's start (limit_scope and _end_scope move an end
+    # no further than the other cue; a pseudo cue or a terminator keeps its scope). A sentence
+    # of hundreds of cues ("EHL now 4/5, " x 200) took seconds in the comparisons alone.
+    span = [m.modifier_span for m in modifiers]
+    direction = [m.direction.upper() for m in modifiers]
+    forward = [d in ("FORWARD", "BIDIRECTIONAL") for d in direction]
+    backward = [d in ("BACKWARD", "BIDIRECTIONAL") for d in direction]
+
+    def moves(cue: int, other: int) -> bool:
+        (start, end), (other_start, other_end) = span[cue], span[other]
+        modifier = modifiers[cue]
+        return (forward[cue] and start < other_start < modifier._scope_end) or (
+            backward[cue] and modifier._scope_start < other_end < end
+        )
+
     for i in range(len(modifiers) - 1):
         for j in range(i + 1, len(modifiers)):
-            if limits(j, i):
+            if (every_pair or ((forward[i] or backward[i]) and moves(i, j))) and limits(j, i):
                 limit(i, j)
-            if limits(i, j):
+            if (every_pair or ((forward[j] or backward[j]) and moves(j, i))) and limits(i, j):
                 limit(j, i)
     # `metadata.or_list`: matched right after the cue, a list its scope goes on through, to the
     # match's end, whatever ended it (a comma): ", no ecchymosis, abrasion, or swelling" denies
@@ -187,6 +225,48 @@ def _update_scopes(graph: Any) -> None:
                 modifier._scope_end = min(modifier._scope_end, max(inner)[1])
 
 
+class _Overlapping:
+    """The targets of a sentence (token spans, in order, none overlapping: a Doc's entities)
+    that share a token with a span, found by bisection rather than by trying each."""
+
+    def __init__(self, targets: list[tuple[int, int]]) -> None:
+        self.targets = targets
+        self.ends = [end for _, end in targets]
+
+    def __call__(self, start: int, end: int) -> list[int]:
+        """Indices of the targets `_overlaps` finds with (start, end)."""
+        found = []
+        for at in range(bisect.bisect_right(self.ends, start), len(self.targets)):
+            if self.targets[at][0] >= end:
+                break
+            found.append(at)
+        return found
+
+
+def _apply_modifiers(graph: Any) -> None:
+    """medspaCy 1.3.1's `ConTextGraph.apply_modifiers`, asking each cue only about the targets
+    that share a token with its scope or its own words: `modifies` (medspaCy's, and ours, see
+    `_modifies`) is false for any other. It asked every cue about every target of the sentence.
+    Each cue still takes its targets in order, and the edges are made as medspaCy makes them."""
+    targets = list(graph.targets)
+    find = _Overlapping([(t.start, t.end) for t in targets])
+    if graph.prune_on_modifier_overlap:
+        graph.modifiers = [m for m in graph.modifiers if not find(*m.modifier_span)]
+    for modifier in graph.modifiers:
+        if modifier.direction in ("TERMINATE", "PSEUDO"):
+            continue  # modifies nothing (medspaCy's test, as it spells it)
+        near = sorted(set(find(*modifier.scope_span)) | set(find(*modifier.modifier_span)))
+        for at in near:
+            if modifier.modifies(targets[at]):
+                modifier.modify(targets[at])
+    edges = []
+    for modifier in graph.modifiers:
+        modifier.reduce_targets()
+        for target in modifier._targets:
+            edges.append((target, modifier))
+    graph.edges = edges
+
+
 def _end_scope(modifier: Any, other: Any, *, backward: bool = True) -> None:
     """End `modifier`'s scope at `other`, as medspaCy 1.3.1's `limit_scope` does for a
     terminator (its `_scope_start` and `_scope_end` fields); with `backward` false, only a
@@ -224,15 +304,18 @@ def fixed_medspacy(fix: bool = True) -> Iterator[None]:
         return
     original = modifier.tuple_overlaps
     original_update = graph.ConTextGraph.update_scopes
+    original_apply = graph.ConTextGraph.apply_modifiers
     original_modifies = modifier.ConTextModifier.modifies
     modifier.tuple_overlaps = graph.tuple_overlaps = _overlaps
     graph.ConTextGraph.update_scopes = _update_scopes
+    graph.ConTextGraph.apply_modifiers = _apply_modifiers
     modifier.ConTextModifier.modifies = _modifies(original_modifies)
     try:
         yield
     finally:
         modifier.tuple_overlaps = graph.tuple_overlaps = original
         graph.ConTextGraph.update_scopes = original_update
+        graph.ConTextGraph.apply_modifiers = original_apply
         modifier.ConTextModifier.modifies = original_modifies
 
 
@@ -298,6 +381,7 @@ def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
     assert isinstance(tokenizer, Tokenizer)
     for unit in ("mL", "dL", "uL"):
         tokenizer.add_special_case(f"{unit}.", [{ORTH: unit}, {ORTH: "."}])
+    tokenizer.suffix_search = _tail_search(tokenizer.suffix_search)
     # Section headers (medspaCy's section rule format) are found with a plain spaCy Matcher:
     # medspaCy's sectionizer cost ~8 ms per dictated note, a quarter of the pipeline, to set
     # attributes we do not use (settings.yaml says which sections change a mention's meaning).
@@ -320,6 +404,7 @@ def build_pipeline(rulebook: Rulebook, *, default: bool = False) -> Language:
     nlp.add_pipe("sentencizer", config={"punct_chars": punct})
     nlp.add_pipe("spinewise_line_breaks")
     nlp.add_pipe("spinewise_headers")
+    nlp.add_pipe("spinewise_long_sentences")
     # Phrases go to medspaCy's target matcher; the few token patterns left, each behind its
     # anchor words, to ours (see Targets).
     phrases = [t for t in targets if t.pattern is None]
@@ -497,18 +582,26 @@ def _context_by_sentence(doc: Doc, context: Any) -> None:
         sub = context(sub)
         by_offset = {(e.start_char, e.end_char): e for e in sub.ents}
         offset = sent.start_char
+        places = places_of(sub, offset)
         for ent in ents:
             twin = by_offset.get((ent.start_char - offset, ent.end_char - offset))
             if twin is not None:
                 # A flag the target rule set itself ("afebrile" is negated) stays set.
                 for flag in CONTEXT_FLAGS:
                     setattr(ent._, flag, getattr(ent._, flag) or getattr(twin._, flag))
-                set_cues(ent, sub, offset, twin)
+                set_cues(ent, sub, offset, twin, places)
 
 
-def set_cues(ent: Span, doc: Doc, offset: int, modified: Span | None = None) -> None:
+def set_cues(
+    ent: Span,
+    doc: Doc,
+    offset: int,
+    modified: Span | None = None,
+    places: tuple[tuple[str, int, int], ...] | None = None,
+) -> None:
     """Keep on `ent` the ConText cues that modify it (or its twin `modified` in `doc`, a
-    sentence starting at character `offset`), as (category, start, end) in the note."""
+    sentence starting at character `offset`), as (category, start, end) in the note; and the
+    place cues of `doc` (`places`, when its caller found them already: `places_of`)."""
     cues = []
     target = modified or ent
     for modifier in target._.modifiers:
@@ -516,15 +609,20 @@ def set_cues(ent: Span, doc: Doc, offset: int, modified: Span | None = None) -> 
         cue = doc[start:end]
         cues.append((modifier.category, cue.start_char + offset, cue.end_char + offset))
     ent._.spinewise_cues = tuple(sorted(cues, key=lambda c: c[1]))
-    # Every place cue, whatever it modifies: those among the target's own words (ConText leaves
-    # a cue inside a target out of its modifiers) and those an exception after it names.
+    ent._.spinewise_places = places_of(doc, offset) if places is None else places
+
+
+def places_of(doc: Doc, offset: int) -> tuple[tuple[str, int, int], ...]:
+    """Every place cue of `doc`, whatever it modifies: those among a target's own words
+    (ConText leaves a cue inside a target out of its modifiers) and those an exception after
+    it names."""
     graph = doc._.context_graph if doc.has_extension("context_graph") else None
     spans = (
         (m.category, doc[m.modifier_span[0] : m.modifier_span[1]])
         for m in (graph.modifiers if graph is not None else ())
         if m.category.startswith("SITE_")
     )
-    ent._.spinewise_places = tuple(
+    return tuple(
         (category, span.start_char + offset, span.end_char + offset) for category, span in spans
     )
 
@@ -854,6 +952,32 @@ def _break_candidates(doc: Doc) -> list[int]:
     )
     found = set((after + 1).tolist()) | set(asked.tolist())
     return sorted(i for i in found if 0 < i < len(doc))
+
+
+#: The most tokens a sentence may hold. ConText compares the cues of a sentence pair by pair
+#: and with each target, and some rules search the sentence once for each mention: a
+#: 2,600-character run with no full stop ("EHL now 4/5, " x 200) took 2 s, and the note limit
+#: is 60,000 characters. No sentence of the labelled notes or of MTSamples (2,851 texts) is
+#: longer than 221 tokens; a longer one is a table, a paste or an attack.
+MAX_SENTENCE_TOKENS = 300
+
+
+@Language.component("spinewise_long_sentences")
+def long_sentences(doc: Doc) -> Doc:
+    """A sentence over `MAX_SENTENCE_TOKENS` cut into pieces, each after its last punctuation
+    mark in the second half of the limit (or at the limit). A cut can only end a cue's scope
+    early: a denial or a doubt stops reaching, never starts to."""
+    starts = [*numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist(), len(doc)]
+    for first, stop in itertools.pairwise(starts):
+        while stop - first > MAX_SENTENCE_TOKENS:
+            cut = first + MAX_SENTENCE_TOKENS
+            for at in range(cut - 1, first + MAX_SENTENCE_TOKENS // 2, -1):
+                if doc[at].is_punct:
+                    cut = at + 1
+                    break
+            doc[cut].is_sent_start = True
+            first = cut
+    return doc
 
 
 #: The longest header, in tokens ("PREOPERATIVE DIAGNOSIS (ES):").
