@@ -37,27 +37,26 @@ def note(piece: str, length: int) -> str:
     return (piece * (length // len(piece) + 1))[:length]
 
 
-def child(name: str, length: int) -> None:
-    """Read one note; print its seconds (run with the other spinewise on PYTHONPATH)."""
-    from spinewise.nlp import extract
-
-    extract("warm up. Denies fever.")
-    started = time.perf_counter()
-    extract(note(PIECES[name], length))
-    print(json.dumps(time.perf_counter() - started))
-
-
-def ours() -> dict[tuple[str, int], float]:
+def _seconds(notes: list[tuple[str, int]]) -> dict[tuple[str, int], float]:
+    """Seconds to read each (name, length) note, after one warm-up note."""
     from spinewise.nlp import extract
 
     extract("warm up. Denies fever.")
     seconds = {}
-    for name, piece in PIECES.items():
-        for length in LENGTHS:
-            started = time.perf_counter()
-            extract(note(piece, length))
-            seconds[name, length] = time.perf_counter() - started
+    for name, length in notes:
+        started = time.perf_counter()
+        extract(note(PIECES[name], length))
+        seconds[name, length] = time.perf_counter() - started
     return seconds
+
+
+def child(name: str, length: int) -> None:
+    """Read one note; print its seconds (run with the other spinewise on PYTHONPATH)."""
+    print(json.dumps(_seconds([(name, length)])[name, length]))
+
+
+def ours() -> dict[tuple[str, int], float]:
+    return _seconds([(name, length) for name in PIECES for length in LENGTHS])
 
 
 def theirs(src: Path, timeout: float) -> dict[tuple[str, int], float | None]:

@@ -6,6 +6,7 @@ the one cut that is not a shortcut: a sentence over the length limit."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -255,19 +256,19 @@ _SUFFIX_PIECES = ["a", "mL", ".", ":", ",", ";", "(", ")", "'s", "...", "\u2026"
                   "/", "-", "!", "?", '"', "\u00b0C", "cm", "x", "]", "}"]  # fmt: skip
 
 
-_TOKENIZERS: dict[str, Any] = {}
+@functools.cache
+def _tokenizers() -> tuple[Any, Any]:
+    """spaCy's English tokenizer, and one searching suffixes in a word's tail."""
+    tail: Any = English().tokenizer
+    tail.suffix_search = _tail_search(tail.suffix_search)
+    return English().tokenizer, tail
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(_SUFFIX_PIECES), min_size=1, max_size=80))
 def test_suffixes_searched_in_a_words_tail_give_spacys_tokens(pieces: list[str]) -> None:
-    if not _TOKENIZERS:
-        _TOKENIZERS["spacy"] = English().tokenizer
-        tail: Any = English().tokenizer
-        tail.suffix_search = _tail_search(tail.suffix_search)
-        _TOKENIZERS["ours"] = tail
     text = "".join(pieces) * 3  # past the 64 characters searched
-    spacys, ours = _TOKENIZERS["spacy"], _TOKENIZERS["ours"]
+    spacys, ours = _tokenizers()
     assert [t.text for t in ours(text)] == [t.text for t in spacys(text)]
 
 
